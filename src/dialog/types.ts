@@ -1,0 +1,76 @@
+// The dialog runtime's contract with the server: a pure turn function.
+// (state, input, nlu result, context) -> (new state, replies, events). No sockets, files or clock of its own.
+
+import type { CommercePort } from '../commerce/types.ts';
+import type { IntentId, Locale, NluResult } from '../nlu/types.ts';
+
+export interface QuickReply {
+  label: string;
+  payload: string;
+}
+
+export interface ReplyMeta {
+  intent: IntentId | null;
+  score: number | null;
+  flow: string | null;
+  /** The step id the flow is now waiting in (or null when idle). */
+  state: string | null;
+}
+
+export interface BotReply {
+  text: string;
+  quickReplies?: QuickReply[];
+  meta: ReplyMeta;
+}
+
+export type DialogInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'quick_reply'; payload: string }
+  | { kind: 'event'; name: string; data?: Record<string, unknown> };
+
+export const HANDOFF_REASONS = [
+  'low_confidence',
+  'user_request',
+  'repeated_misunderstanding',
+  'flow_request', // a defect/complaint flow asks for a person
+  'slot_attempts_exhausted',
+  'commerce_unavailable',
+] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+export type DialogEvent =
+  | { type: 'fallback'; text: string; suggestions: IntentId[]; consecutive: number }
+  | { type: 'handoff_requested'; reason: HandoffReason; priority: 'normal' | 'high'; flow: string | null }
+  | { type: 'flow_started'; flow: string }
+  | { type: 'flow_completed'; flow: string }
+  | { type: 'flow_abandoned'; flow: string; why: 'cancel' | 'switch' | 'attempts' | 'error' }
+  | { type: 'slot_filled'; flow: string; slot: string; value: unknown }
+  | { type: 'digression'; intent: IntentId; from: string };
+
+/**
+ * Serialisable conversation state owned by the runtime. The server stores it as-is and passes
+ * it back on the next turn; nothing outside src/dialog reads its inside except `locale`.
+ */
+export interface DialogState {
+  version: 1;
+  locale: Locale;
+  [key: string]: unknown;
+}
+
+export interface TurnContext {
+  now: Date;
+  customerId: string | null;
+  commerce: CommercePort;
+}
+
+export interface TurnResult {
+  state: DialogState;
+  replies: BotReply[];
+  events: DialogEvent[];
+}
+
+export interface DialogEngine {
+  initialState(locale: Locale): DialogState;
+  /** `nlu` is the classification of a text input; null for quick replies and page events. */
+  turn(state: DialogState, input: DialogInput, nlu: NluResult | null, ctx: TurnContext): Promise<TurnResult>;
+}
