@@ -86,6 +86,8 @@ export interface Product {
   /** e.g. { ko: '작게 나와요. 한 치수 크게 추천해요', en: 'Runs small: size up' } */
   fitNote?: LocalizedText;
   stock: StockLevel[];
+  /** Other words shoppers use for this product (청바지, jeans ...), matched by findProducts. */
+  keywords?: string[];
 }
 
 export type ReturnStatus = 'requested' | 'picked_up' | 'inspecting' | 'completed' | 'rejected';

@@ -1,0 +1,76 @@
+// Loose matching of what shoppers type against the catalogue: product names in either language
+// regardless of spacing ("데님팬츠" = "데님 팬츠"), and sizes and colours as written in English or
+// Korean ("black" = "블랙", "250mm" = "250", "m" = "M").
+
+import type { Product } from './types.ts';
+
+/** Lower case, NFC, no spaces or punctuation: "Wide-Leg Denim" and "wideleg denim" compare equal. */
+export function normalizeTerm(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+function searchTerms(product: Product): string[] {
+  return [product.name.ko, product.name.en, ...(product.keywords ?? [])].map(normalizeTerm).filter((t) => t.length >= 2);
+}
+
+/** A query word matches a term either way round, so Korean particles ("청바지는") still match. */
+function wordMatches(word: string, terms: string[]): boolean {
+  return terms.some((term) => term.includes(word) || word.includes(term));
+}
+
+/**
+ * Products whose names or keywords match the query, best first: the whole query matching one
+ * name outranks matching some of its words. Words shorter than two characters are ignored
+ * (they match too much).
+ */
+export function searchProducts(products: readonly Product[], query: string): Product[] {
+  const whole = normalizeTerm(query);
+  if (whole.length < 2) return [];
+  const words = query.split(/\s+/).map(normalizeTerm).filter((w) => w.length >= 2);
+  const scored = products.map((product) => {
+    const terms = searchTerms(product);
+    const wholeScore = wordMatches(whole, terms) ? words.length + 1 : 0;
+    const wordScore = words.filter((word) => wordMatches(word, terms)).length;
+    return { product, score: wholeScore + wordScore };
+  });
+  return scored
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .map((s) => s.product);
+}
+
+// The English names of the colours the shop sells, for shoppers who type them in English.
+const COLOR_NAMES_EN: Readonly<Record<string, readonly string[]>> = {
+  블랙: ['black'],
+  화이트: ['white'],
+  네이비: ['navy'],
+  그레이: ['grey', 'gray'],
+  베이지: ['beige'],
+  아이보리: ['ivory', 'off white', 'offwhite'],
+  차콜: ['charcoal'],
+  카키: ['khaki'],
+  브라운: ['brown'],
+  카멜: ['camel'],
+  버건디: ['burgundy'],
+  오트밀: ['oatmeal'],
+  연청: ['light blue', 'light wash'],
+  진청: ['dark blue', 'dark wash'],
+  스카이블루: ['sky blue', 'light blue'],
+  플라워네이비: ['navy floral', 'floral navy'],
+  플라워아이보리: ['ivory floral', 'floral ivory'],
+};
+
+/** The product's own spelling of a colour the shopper named, or undefined when it does not sell it. */
+export function matchColor(product: Product, wanted: string): string | undefined {
+  const w = normalizeTerm(wanted);
+  return product.colors.find((color) => {
+    const names = [color, ...(COLOR_NAMES_EN[color] ?? [])].map(normalizeTerm);
+    return names.includes(w);
+  });
+}
+
+/** The product's own spelling of a size: case-insensitive, "250mm" for shoe size "250". */
+export function matchSize(product: Product, wanted: string): string | undefined {
+  const w = normalizeTerm(wanted).replace(/mm$/, '');
+  return product.sizes.find((size) => normalizeTerm(size) === w);
+}
