@@ -1,0 +1,33 @@
+// Errors a store raises, with stable codes callers can branch on (like fastify's FST_ERR_*).
+
+export type StoreErrorCode =
+  /** appendTranscript for a session that was never put. */
+  | 'session_not_found'
+  /** An id that cannot be stored (lowdb uses ids as file names). */
+  | 'invalid_id'
+  /** A file on disk does not parse or does not match its schema; the file is left untouched. */
+  | 'corrupt'
+  /** The store was used after close(). */
+  | 'closed';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/** Ids become file names in the lowdb store, so every store accepts the same safe alphabet. */
+const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function assertStorableId(kind: 'session' | 'queue item', id: string): void {
+  if (!SAFE_ID.test(id)) {
+    throw new StoreError(
+      'invalid_id',
+      `${kind} id ${JSON.stringify(id)} is not storable: use 1-128 characters from A-Z, a-z, 0-9, "_" and "-"`,
+    );
+  }
+}

@@ -1,0 +1,93 @@
+// In-process store for tests and benchmarks: same behaviour as the lowdb store, nothing on disk.
+// Values are cloned in and out so that callers never share objects with the store.
+
+import { StoreError, assertStorableId } from './errors.ts';
+import { sortOldestFirst } from './order.ts';
+import type { QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from './types.ts';
+
+export function createMemoryStore(): Store {
+  const sessions = new Map<string, SessionRecord>();
+  const sessionIdByTokenHash = new Map<string, string>();
+  const transcripts = new Map<string, TranscriptEntry[]>();
+  const queue = new Map<string, QueueItem>();
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreError('closed', 'the memory store was used after close()');
+  };
+
+  return {
+    async getSession(id) {
+      ensureOpen();
+      const session = sessions.get(id);
+      return session ? structuredClone(session) : null;
+    },
+
+    async findSessionByTokenHash(tokenHash) {
+      ensureOpen();
+      const id = sessionIdByTokenHash.get(tokenHash);
+      const session = id === undefined ? undefined : sessions.get(id);
+      return session ? structuredClone(session) : null;
+    },
+
+    async putSession(session) {
+      ensureOpen();
+      assertStorableId('session', session.id);
+      const previous = sessions.get(session.id);
+      if (previous && previous.tokenHash !== session.tokenHash) sessionIdByTokenHash.delete(previous.tokenHash);
+      sessions.set(session.id, structuredClone(session));
+      sessionIdByTokenHash.set(session.tokenHash, session.id);
+      if (!transcripts.has(session.id)) transcripts.set(session.id, []);
+    },
+
+    async listSessions(filter) {
+      ensureOpen();
+      return [...sessions.values()]
+        .filter((session) => filter?.status === undefined || session.status === filter.status)
+        .map((session) => structuredClone(session));
+    },
+
+    async appendTranscript(sessionId, entries) {
+      ensureOpen();
+      const transcript = transcripts.get(sessionId);
+      if (!transcript) {
+        throw new StoreError('session_not_found', `cannot append to the transcript of unknown session ${sessionId}`);
+      }
+      const stored = entries.map((entry, index) => ({ ...structuredClone(entry), seq: transcript.length + index + 1 }));
+      transcript.push(...stored);
+      return structuredClone(stored);
+    },
+
+    async getTranscript(sessionId) {
+      ensureOpen();
+      return structuredClone(transcripts.get(sessionId) ?? []);
+    },
+
+    async putQueueItem(item) {
+      ensureOpen();
+      assertStorableId('queue item', item.id);
+      queue.set(item.id, structuredClone(item));
+    },
+
+    async getQueueItem(id) {
+      ensureOpen();
+      const item = queue.get(id);
+      return item ? structuredClone(item) : null;
+    },
+
+    async listQueue(statuses?: QueueItemStatus[]) {
+      ensureOpen();
+      return sortOldestFirst([...queue.values()].filter((item) => statuses === undefined || statuses.includes(item.status))).map(
+        (item) => structuredClone(item),
+      );
+    },
+
+    async flush() {
+      ensureOpen();
+    },
+
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,261 @@
+// The behaviour every Store must have. Run it for a store with
+// `describeStoreContract('name', { persistent, makeHarness })` in a test/store/*.test.ts file.
+
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/store/errors.ts';
+import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
+
+export interface StoreHarness {
+  /** Opens the store; every call opens the same stored data. */
+  open(): Promise<Store>;
+  /** For persistent stores: a module exporting `openStore(location)`, and the location, for a child process. */
+  child?: { openerModule: string; location: string };
+  cleanup(): Promise<void>;
+}
+
+export interface StoreUnderTest {
+  /** Keeps its data across close() and open(); a memory store does not. */
+  persistent: boolean;
+  makeHarness(): Promise<StoreHarness>;
+}
+
+export function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    id,
+    tokenHash: `hash-${id}`,
+    customerId: null,
+    locale: 'ko',
+    status: 'open',
+    createdAt: '2026-03-02T01:00:00.000Z',
+    updatedAt: '2026-03-02T01:00:00.000Z',
+    mode: 'bot',
+    dialog: { version: 1, locale: 'ko' },
+    ...overrides,
+  };
+}
+
+export function queueItem(id: string, overrides: Partial<QueueItem> = {}): QueueItem {
+  return {
+    id,
+    sessionId: 's1',
+    reason: 'user_request',
+    priority: 'normal',
+    status: 'waiting',
+    createdAt: '2026-03-02T01:00:00.000Z',
+    updatedAt: '2026-03-02T01:00:00.000Z',
+    context: { slots: { order_number: '20260301' } },
+    notes: [],
+    ...overrides,
+  };
+}
+
+const shopperSays = (text: string): Omit<TranscriptEntry, 'seq'> => ({
+  at: '2026-03-02T01:00:01.000Z',
+  from: 'shopper',
+  text,
+  intent: 'order.status',
+  score: 0.93,
+});
+
+const botSays = (text: string): Omit<TranscriptEntry, 'seq'> => ({
+  at: '2026-03-02T01:00:01.050Z',
+  from: 'bot',
+  text,
+  flow: 'order_status',
+  state: 'ask_order_number',
+});
+
+export function describeStoreContract(name: string, underTest: StoreUnderTest): void {
+  describe(`Store contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      harness = await underTest.makeHarness();
+      store = await harness.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.cleanup();
+    });
+
+    const reopen = async (): Promise<Store> => {
+      await store.close();
+      store = await harness.open();
+      return store;
+    };
+
+    it('returns null for a session it never stored', async () => {
+      expect(await store.getSession('nobody')).toBeNull();
+      expect(await store.findSessionByTokenHash('hash-nobody')).toBeNull();
+      expect(await store.getTranscript('nobody')).toEqual([]);
+    });
+
+    it('stores, replaces and finds sessions by token hash', async () => {
+      await store.putSession(session('s1'));
+      expect(await store.getSession('s1')).toEqual(session('s1'));
+      expect(await store.findSessionByTokenHash('hash-s1')).toEqual(session('s1'));
+
+      const rotated = session('s1', { tokenHash: 'hash-rotated', mode: 'agent', dialog: { version: 1, locale: 'ko', flow: 'refund' } });
+      await store.putSession(rotated);
+      expect(await store.getSession('s1')).toEqual(rotated);
+      expect(await store.findSessionByTokenHash('hash-rotated')).toEqual(rotated);
+      expect(await store.findSessionByTokenHash('hash-s1')).toBeNull();
+    });
+
+    it('hands out copies: changing a returned session does not change the store', async () => {
+      await store.putSession(session('s1'));
+      const copy = await store.getSession('s1');
+      if (!copy) throw new Error('session missing');
+      copy.mode = 'agent';
+      expect((await store.getSession('s1'))?.mode).toBe('bot');
+    });
+
+    it('lists sessions, filtered by status', async () => {
+      await store.putSession(session('a'));
+      await store.putSession(session('b', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));
+      await store.putSession(session('c'));
+      await store.putSession(session('c', { status: 'closed', closedAt: '2026-03-02T03:00:00.000Z' }));
+
+      const ids = (sessions: SessionRecord[]): string[] => sessions.map((s) => s.id).sort();
+      expect(ids(await store.listSessions())).toEqual(['a', 'b', 'c']);
+      expect(ids(await store.listSessions({ status: 'open' }))).toEqual(['a']);
+      expect(ids(await store.listSessions({ status: 'closed' }))).toEqual(['b', 'c']);
+    });
+
+    it('numbers transcript entries from 1 and keeps them across session updates', async () => {
+      await store.putSession(session('s1'));
+      const first = await store.appendTranscript('s1', [shopperSays('주문한 거 언제 와요?'), botSays('주문번호를 알려 주세요.')]);
+      expect(first.map((entry) => entry.seq)).toEqual([1, 2]);
+      expect(first[0]).toMatchObject({ text: '주문한 거 언제 와요?', intent: 'order.status', score: 0.93 });
+
+      await store.putSession(session('s1', { updatedAt: '2026-03-02T01:00:02.000Z' }));
+      const second = await store.appendTranscript('s1', [shopperSays('20260301')]);
+      expect(second.map((entry) => entry.seq)).toEqual([3]);
+      expect((await store.getTranscript('s1')).map((entry) => [entry.seq, entry.text])).toEqual([
+        [1, '주문한 거 언제 와요?'],
+        [2, '주문번호를 알려 주세요.'],
+        [3, '20260301'],
+      ]);
+    });
+
+    it('keeps seq strictly increasing under concurrent appends', async () => {
+      await store.putSession(session('s1'));
+      const batches = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.appendTranscript('s1', [shopperSays(`a${i}`), botSays(`b${i}`)])),
+      );
+      const seqs = (await store.getTranscript('s1')).map((entry) => entry.seq);
+      expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      // Each call got back its own two consecutive numbers.
+      for (const batch of batches) expect(batch[1]!.seq).toBe(batch[0]!.seq + 1);
+    });
+
+    it('refuses to append to a session it does not have', async () => {
+      await expect(store.appendTranscript('ghost', [shopperSays('hello')])).rejects.toMatchObject({
+        code: 'session_not_found',
+      });
+    });
+
+    it('refuses ids it could not store', async () => {
+      await expect(store.putSession(session('../escape'))).rejects.toBeInstanceOf(StoreError);
+      await expect(store.putQueueItem(queueItem('a/b'))).rejects.toMatchObject({ code: 'invalid_id' });
+    });
+
+    it('stores queue items and lists them oldest first, filtered by status', async () => {
+      await store.putQueueItem(queueItem('q2', { createdAt: '2026-03-02T01:05:00.000Z' }));
+      await store.putQueueItem(queueItem('q1', { createdAt: '2026-03-02T01:01:00.000Z', status: 'assigned', agentId: 'mina' }));
+      await store.putQueueItem(queueItem('q3', { createdAt: '2026-03-02T01:09:00.000Z', status: 'resolved' }));
+      await store.putQueueItem(queueItem('q0', { createdAt: '2026-03-02T00:59:00.000Z', status: 'returned_to_bot' }));
+
+      expect((await store.listQueue()).map((item) => item.id)).toEqual(['q0', 'q1', 'q2', 'q3']);
+      expect((await store.listQueue(['waiting', 'assigned'])).map((item) => item.id)).toEqual(['q1', 'q2']);
+      expect((await store.listQueue(['resolved'])).map((item) => item.id)).toEqual(['q3']);
+      expect(await store.getQueueItem('q1')).toEqual(
+        queueItem('q1', { createdAt: '2026-03-02T01:01:00.000Z', status: 'assigned', agentId: 'mina' }),
+      );
+      expect(await store.getQueueItem('missing')).toBeNull();
+    });
+
+    it('moves a queue item between statuses without duplicating it', async () => {
+      await store.putQueueItem(queueItem('q1'));
+      await store.putQueueItem(queueItem('q1', { status: 'resolved' }));
+      await store.flush();
+      await store.putQueueItem(queueItem('q1', { status: 'waiting', updatedAt: '2026-03-02T04:00:00.000Z' }));
+      expect((await store.listQueue()).map((item) => [item.id, item.status])).toEqual([['q1', 'waiting']]);
+      await store.flush();
+      expect((await store.listQueue(['resolved'])).map((item) => item.id)).toEqual([]);
+    });
+
+    it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
+      await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));
+      await store.putSession(session('s2', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));
+      await store.appendTranscript('s1', [shopperSays('상담원 연결해 주세요'), botSays('상담원을 연결해 드릴게요.')]);
+      await store.putQueueItem(queueItem('q1', { priority: 'high' }));
+      await store.putQueueItem(queueItem('q2', { status: 'resolved', notes: [{ at: '2026-03-02T01:30:00.000Z', agentId: 'mina', text: '환불 안내 완료' }] }));
+
+      const reopened = await reopen();
+      expect(await reopened.getSession('s1')).toEqual(session('s1', { customerId: 'c-1001', mode: 'queued' }));
+      expect(await reopened.findSessionByTokenHash('hash-s2')).toMatchObject({ id: 's2', status: 'closed' });
+      expect((await reopened.listSessions({ status: 'open' })).map((s) => s.id)).toEqual(['s1']);
+      expect((await reopened.getTranscript('s1')).map((entry) => entry.text)).toEqual(['상담원 연결해 주세요', '상담원을 연결해 드릴게요.']);
+      expect((await reopened.appendTranscript('s1', [shopperSays('네')]))[0]?.seq).toBe(3);
+      expect(await reopened.getQueueItem('q1')).toMatchObject({ priority: 'high', status: 'waiting' });
+      expect((await reopened.getQueueItem('q2'))?.notes).toHaveLength(1);
+    });
+
+    it.runIf(underTest.persistent)('stays readable after a writer is killed with SIGKILL mid-writes', async () => {
+      const child = harness.child;
+      if (!child) throw new Error(`${name}: a persistent store must give the contract a child opener`);
+      await store.close();
+
+      const acknowledged = await runWriterUntilKilled(child.openerModule, child.location, 40);
+
+      store = await harness.open();
+      // Everything the writer saw flushed is there, whole.
+      for (let i = 0; i <= acknowledged; i++) {
+        expect(await store.getSession(`k${i}`)).toMatchObject({ id: `k${i}`, status: i % 3 === 0 ? 'closed' : 'open' });
+        expect((await store.getTranscript(`k${i}`)).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+        expect(await store.getQueueItem(`kq${i}`)).toMatchObject({ status: i % 2 === 0 ? 'resolved' : 'waiting' });
+      }
+      // Whatever was caught mid-flight is either absent or whole.
+      for (const stored of await store.listSessions()) {
+        const seqs = (await store.getTranscript(stored.id)).map((entry) => entry.seq);
+        expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+      }
+      const queued = await store.listQueue();
+      expect(new Set(queued.map((item) => item.id)).size).toBe(queued.length);
+      // And the store still takes writes.
+      await store.putSession(session('after-kill'));
+      await store.flush();
+    });
+  });
+}
+
+const WRITER_SCRIPT = fileURLToPath(new URL('./fixtures/write-until-killed.ts', import.meta.url));
+
+/** Starts a writer, kills it with SIGKILL once it reports `minFlushed` rounds flushed, returns the last round it reported. */
+async function runWriterUntilKilled(openerModule: string, location: string, minFlushed: number): Promise<number> {
+  const writer = spawn(process.execPath, ['--import', 'tsx', WRITER_SCRIPT, openerModule, location], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  writer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => writer.once('exit', () => resolve()));
+
+  let acknowledged = -1;
+  for await (const line of createInterface({ input: writer.stdout })) {
+    const match = /^flushed (\d+)$/.exec(line);
+    if (match) acknowledged = Number(match[1]);
+    if (acknowledged >= minFlushed) {
+      writer.kill('SIGKILL');
+      break;
+    }
+  }
+  await exited;
+  if (acknowledged < minFlushed) throw new Error(`the writer stopped before it was killed:\n${stderr}`);
+  return acknowledged;
+}
