@@ -1,6 +1,7 @@
 // Parsing JSON files with errors a person can act on: the file, the line and column of a syntax
 // error, or the path of the field that breaks the schema.
 
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatZodIssues } from './schemas.ts';
 
@@ -14,15 +15,27 @@ export class ShopDataError extends Error {
   }
 }
 
-/** V8 reports syntax errors by character offset; people look for line and column. */
+/** Where a JSON syntax error is, as line and column (1-based). */
+function locateSyntaxError(text: string, error: SyntaxError): { line: number; col: number } | undefined {
+  // Newer V8 messages carry the offset; older ones only quote the text, so ask the yaml parser
+  // (JSON is YAML) in strict JSON mode for the first error's position.
+  const offset = /at position (\d+)/.exec(error.message)?.[1];
+  if (offset !== undefined) {
+    const before = text.slice(0, Number(offset));
+    return { line: before.split('\n').length, col: Number(offset) - before.lastIndexOf('\n') };
+  }
+  return parseDocument(text, { schema: 'json' }).errors[0]?.linePos?.[0];
+}
+
+/** V8's message without the echo of the input it sometimes appends. */
+function syntaxErrorMessage(error: SyntaxError): string {
+  const token = /^(Unexpected token '.+?'),/.exec(error.message)?.[1];
+  return token ?? error.message.replace(/ in JSON at position \d+.*$/s, '');
+}
+
 function syntaxErrorDetail(text: string, error: SyntaxError): string {
-  const position = /at position (\d+)/.exec(error.message)?.[1];
-  const message = error.message.replace(/ in JSON at position \d+.*$/, '');
-  if (position === undefined) return `invalid JSON: ${message}`;
-  const before = text.slice(0, Number(position));
-  const line = before.split('\n').length;
-  const column = Number(position) - before.lastIndexOf('\n');
-  return `${line}:${column}: invalid JSON: ${message}`;
+  const at = locateSyntaxError(text, error);
+  return `${at ? `${at.line}:${at.col}: ` : ''}invalid JSON: ${syntaxErrorMessage(error)}`;
 }
 
 export function parseJsonFile<T>(file: string, text: string, schema: z.ZodType<T>): T {
