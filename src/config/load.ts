@@ -1,0 +1,140 @@
+// Reads `daehwa.config.json` (optional) and the environment, validates the merge with the schema,
+// and reports every problem by the key (and the env variable or file position) that caused it.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { verifyPassword } from './passwords.ts';
+import { configSchema, DEFAULT_AGENT_PASSWORD, DEFAULT_SECRET, type DaehwaConfig } from './schema.ts';
+
+export const DEFAULT_CONFIG_FILE = 'daehwa.config.json';
+
+type EnvBinding = { path: string[]; type: 'string' | 'number' | 'boolean' };
+
+/** Environment variables and the config key each one sets. */
+export const ENV_BINDINGS: Record<string, EnvBinding> = {
+  NODE_ENV: { path: ['env'], type: 'string' },
+  PORT: { path: ['server', 'port'], type: 'number' },
+  HOST: { path: ['server', 'host'], type: 'string' },
+  LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  DAEHWA_SECRET: { path: ['secret'], type: 'string' },
+  DAEHWA_STORE: { path: ['store', 'kind'], type: 'string' },
+  DAEHWA_STORE_DIR: { path: ['store', 'dir'], type: 'string' },
+  DAEHWA_STORE_FLUSH_MS: { path: ['store', 'flushIntervalMs'], type: 'number' },
+  DAEHWA_SHOP_DIR: { path: ['commerce', 'dataDir'], type: 'string' },
+  DAEHWA_SHOP_API_URL: { path: ['commerce', 'baseUrl'], type: 'string' },
+  DAEHWA_FLOWS_DIR: { path: ['flowsDir'], type: 'string' },
+  DAEHWA_MODELS_DIR: { path: ['modelsDir'], type: 'string' },
+  DAEHWA_HANDOFF_THRESHOLD: { path: ['dialog', 'handoffThreshold'], type: 'number' },
+  DAEHWA_IDLE_TIMEOUT_MS: { path: ['sessions', 'idleTimeoutMs'], type: 'number' },
+  DAEHWA_AGENT_GRACE_MS: { path: ['handoff', 'agentGraceMs'], type: 'number' },
+  DAEHWA_BUSINESS_TZ: { path: ['handoff', 'businessHours', 'timeZone'], type: 'string' },
+  DAEHWA_WATCH: { path: ['reload', 'watch'], type: 'boolean' },
+};
+
+export type ConfigResult = { ok: true; config: DaehwaConfig; source: string | null } | { ok: false; errors: string[] };
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Explicit file; otherwise DAEHWA_CONFIG, otherwise daehwa.config.json when it exists. */
+  file?: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function setPath(target: JsonObject, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!isObject(next)) node[key] = {};
+    node = node[key] as JsonObject;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function convertEnv(raw: string, type: EnvBinding['type']): unknown {
+  // Values that do not convert stay strings so the schema names the key and what it expected.
+  if (type === 'number' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  if (type === 'boolean' && /^(true|false|1|0)$/i.test(raw)) return /^(true|1)$/i.test(raw);
+  return raw;
+}
+
+function positionOf(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+async function readConfigFile(file: string, explicit: boolean): Promise<{ data: JsonObject } | { error: string } | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return null;
+    return { error: `${file}: cannot read (${(err as Error).message})` };
+  }
+  try {
+    const data: unknown = JSON.parse(text);
+    if (!isObject(data)) return { error: `${file}: expected a JSON object at the top level` };
+    return { data };
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message);
+    return { error: `${file}${at ? `:${positionOf(text, Number(at[1]))}` : ''}: invalid JSON (${message})` };
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, envByKey: Map<string, string>, file: string | null): string {
+  const key = issue.path.map(String).join('.') || '(root)';
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (key === '(root)' ? k : `${key}.${k}`)) : [key];
+  const envVar = envByKey.get(key);
+  const origin = envVar ? ` (from env ${envVar})` : file ? ` (in ${file})` : '';
+  return `config ${keys.join(', ')}${origin}: ${issue.message}`;
+}
+
+/** Production must not run with the secrets that ship in the source. */
+async function productionProblems(config: DaehwaConfig): Promise<string[]> {
+  if (config.env !== 'production') return [];
+  const problems: string[] = [];
+  if (config.secret === DEFAULT_SECRET) {
+    problems.push('config secret: the default secret is refused when NODE_ENV=production; set DAEHWA_SECRET');
+  }
+  for (const [i, agent] of config.agents.entries()) {
+    if (await verifyPassword(DEFAULT_AGENT_PASSWORD, agent.passwordHash)) {
+      problems.push(`config agents.${i}.passwordHash: agent '${agent.id}' uses the demo password, refused in production`);
+    }
+  }
+  return problems;
+}
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ConfigResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const explicitFile = options.file ?? env.DAEHWA_CONFIG;
+  const file = path.resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
+
+  const read = await readConfigFile(file, explicitFile !== undefined);
+  if (read && 'error' in read) return { ok: false, errors: [`config ${read.error}`] };
+  const merged: JsonObject = structuredClone(read?.data ?? {});
+
+  const envByKey = new Map<string, string>();
+  for (const [name, binding] of Object.entries(ENV_BINDINGS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    setPath(merged, binding.path, convertEnv(raw, binding.type));
+    envByKey.set(binding.path.join('.'), name);
+  }
+  // A shop API URL in the environment switches the commerce adapter to HTTP.
+  if (env.DAEHWA_SHOP_API_URL) setPath(merged, ['commerce', 'kind'], 'http');
+  const parsed = configSchema.safeParse(merged);
+  const source = read ? path.relative(cwd, file) || file : null;
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, envByKey, source)) };
+  }
+  const problems = await productionProblems(parsed.data);
+  if (problems.length > 0) return { ok: false, errors: problems };
+  return { ok: true, config: parsed.data, source };
+}

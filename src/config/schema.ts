@@ -1,0 +1,95 @@
+// The server's configuration: one zod schema with every default, so `npm start` with no file and
+// no environment runs everything embedded (demo shop, lowdb store under data/, port 3000).
+import { z } from 'zod';
+import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
+import { isPasswordHash } from './passwords.ts';
+
+/** Signing secret used when none is configured. Refused in production (see load.ts). */
+export const DEFAULT_SECRET = 'daehwa-development-secret-change-me';
+
+/** The demo agent's password is `daehwa-demo`; refused in production. */
+export const DEFAULT_AGENT = {
+  id: 'agent',
+  name: '상담원',
+  passwordHash: 'scrypt$16384$8$1$iMZn2G6U7lbhh+Op80hvvQ==$kFQAhCCifNXGBq/+TG3orx488iRZOc5Co8HQU13NznM=',
+  role: 'admin',
+} as const;
+export const DEFAULT_AGENT_PASSWORD = 'daehwa-demo';
+
+const agentSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore'),
+  name: z.string().min(1).max(100),
+  passwordHash: z.string().refine(isPasswordHash, 'expected an scrypt hash (make one with `npm start -- --hash-password`)'),
+  role: z.enum(['agent', 'admin']).default('agent'),
+});
+export type AgentAccount = z.infer<typeof agentSchema>;
+
+export const configSchema = z.strictObject({
+  env: z.enum(['development', 'production', 'test']).default('development'),
+  server: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).default(3000),
+      host: z.string().min(1).default('0.0.0.0'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+  /** Signs agent sign-in tokens. */
+  secret: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRET),
+  store: z
+    .discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('lowdb'),
+        dir: z.string().min(1).default('data/store'),
+        /** A killed process loses at most this much of what was written; the store's default when absent. */
+        flushIntervalMs: z.number().int().min(0).max(60_000).optional(),
+      }),
+      z.strictObject({ kind: z.literal('memory') }),
+    ])
+    .prefault({ kind: 'lowdb' }),
+  commerce: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('demo'), dataDir: z.string().min(1).default('data/shop') }),
+      z.strictObject({
+        kind: z.literal('http'),
+        baseUrl: z.url(),
+        timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+      }),
+    ])
+    .prefault({ kind: 'demo' }),
+  flowsDir: z.string().min(1).default('flows'),
+  modelsDir: z.string().min(1).default('models'),
+  dialog: z
+    .strictObject({
+      /** NLU confidence below which the dialog hands off; the engine's own default when absent. */
+      handoffThreshold: z.number().min(0).max(1).optional(),
+    })
+    .prefault({}),
+  sessions: z
+    .strictObject({
+      idleTimeoutMs: z.number().int().min(1000).default(30 * 60_000),
+      maxTextLength: z.number().int().min(1).max(2000).default(2000),
+      rateLimit: z
+        .strictObject({
+          framesPerSecond: z.number().positive().default(10),
+          burst: z.number().int().min(1).default(20),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  handoff: z
+    .strictObject({
+      /** How long a claimed conversation waits for its agent to reconnect before going back to the queue. */
+      agentGraceMs: z.number().int().min(0).default(60_000),
+      /** Mon-Fri 09:00-18:00 Asia/Seoul unless configured. */
+      businessHours: businessHoursSchema.default(DEFAULT_BUSINESS_HOURS),
+    })
+    .prefault({}),
+  agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),
+  agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
+  reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+});
+
+export type DaehwaConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

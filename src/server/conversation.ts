@@ -1,0 +1,148 @@
+// One shopper input, end to end: classify, run the dialog turn, store the transcript, answer.
+// While people own the conversation (queued or with an agent) the bot stays silent and the
+// shopper's words go to the transcript and to the agents instead.
+import { performance } from 'node:perf_hooks';
+import type { CommercePort } from '../commerce/types.ts';
+import type { DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
+import type { NluResult } from '../nlu/types.ts';
+import type { Store, TranscriptEntry } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import type { EngineSlot } from './engines.ts';
+import type { SerialLanes } from './lanes.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { LiveSession, SessionDirectory } from './sessions.ts';
+
+/** What the conversation needs from the hand-off desk. Every call runs inside the session's lane. */
+export interface HandoffPort {
+  /** The dialog asked for a person. */
+  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>): Promise<void>;
+  /** The shopper wrote while queued or talking to an agent. */
+  relay(live: LiveSession, entries: TranscriptEntry[]): void;
+  /** Reserved quick replies (`daehwa:...`) belong to the desk, not to the flows. */
+  handlesPayload(payload: string): boolean;
+  onPayload(live: LiveSession, payload: string): Promise<void>;
+  /** Outside business hours: the shopper's text is a message for the agents. */
+  leaveOfflineMessage(live: LiveSession, text: string): Promise<void>;
+}
+
+export interface ConversationOptions {
+  store: Store;
+  clock: Clock;
+  lanes: SerialLanes;
+  sessions: SessionDirectory;
+  engines: EngineSlot;
+  commerce: CommercePort;
+  metrics: ServerMetrics;
+  handoff: HandoffPort;
+}
+
+export class Conversations {
+  /** The quick replies last offered per session, so a pressed payload is stored with its label. */
+  readonly #offered = new WeakMap<LiveSession, QuickReply[]>();
+
+  constructor(private readonly options: ConversationOptions) {}
+
+  /** Queues the input on the session's lane; resolves when it has been answered. */
+  handle(live: LiveSession, input: DialogInput): Promise<void> {
+    return this.options.lanes.run(live.record.id, () => this.#handleInLane(live, input));
+  }
+
+  async #handleInLane(live: LiveSession, input: DialogInput): Promise<void> {
+    const { sessions, handoff } = this.options;
+    if (live.record.status === 'closed') return;
+    sessions.touch(live);
+    if (input.kind === 'quick_reply' && handoff.handlesPayload(input.payload)) {
+      await handoff.onPayload(live, input.payload);
+      return;
+    }
+    if (live.record.mode !== 'bot') {
+      await this.#recordForPeople(live, input);
+      return;
+    }
+    if (live.offlineMessageFor && input.kind === 'text') {
+      await handoff.leaveOfflineMessage(live, input.text);
+      return;
+    }
+    await this.#botTurn(live, input);
+  }
+
+  async #recordForPeople(live: LiveSession, input: DialogInput): Promise<void> {
+    if (input.kind === 'event') return;
+    const text = input.kind === 'text' ? input.text : this.#labelOf(live, input.payload);
+    const entries = await this.options.store.appendTranscript(live.record.id, [
+      { at: this.options.clock.now().toISOString(), from: 'shopper', text },
+    ]);
+    this.options.handoff.relay(live, entries);
+  }
+
+  async #botTurn(live: LiveSession, input: DialogInput): Promise<void> {
+    const { store, clock, engines, commerce, metrics, sessions } = this.options;
+    const started = performance.now();
+    const now = clock.now();
+    const at = now.toISOString();
+    const { classifier, dialog } = engines.current;
+    let nlu: NluResult | null = null;
+    let result: TurnResult;
+    try {
+      nlu = input.kind === 'text' ? await classifier.classify(input.text, { now }) : null;
+      result = await dialog.turn(live.record.dialog, input, nlu, {
+        now,
+        customerId: live.record.customerId,
+        commerce,
+      });
+    } catch (err) {
+      live.log.error({ err, input: input.kind }, 'turn failed');
+      // What the shopper said is kept even when the bot could not answer it.
+      if (input.kind !== 'event') {
+        const text = input.kind === 'text' ? input.text : this.#labelOf(live, input.payload);
+        await store.appendTranscript(live.record.id, [{ at, from: 'shopper', text }]);
+      }
+      sessions.send(live, {
+        type: 'error',
+        code: 'internal_error',
+        message: 'the message could not be answered; please try again',
+      });
+      return;
+    }
+
+    const entries: Omit<TranscriptEntry, 'seq'>[] = [];
+    if (input.kind === 'text') {
+      entries.push({ at, from: 'shopper', text: input.text, intent: nlu!.intent, score: nlu!.score });
+    } else if (input.kind === 'quick_reply') {
+      entries.push({ at, from: 'shopper', text: this.#labelOf(live, input.payload) });
+    }
+    for (const reply of result.replies) {
+      entries.push({ at, from: 'bot', text: reply.text, flow: reply.meta.flow, state: reply.meta.state });
+    }
+    live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at };
+    if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
+    await store.putSession(live.record);
+
+    for (const reply of result.replies) {
+      sessions.send(live, {
+        type: 'bot',
+        text: reply.text,
+        ...(reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {}),
+        meta: reply.meta,
+      });
+    }
+    const offers = result.replies.filter((reply) => reply.quickReplies?.length);
+    const lastOffer = offers[offers.length - 1]?.quickReplies;
+    if (lastOffer) this.#offered.set(live, lastOffer);
+
+    metrics.turns.inc({ kind: input.kind });
+    if (nlu) metrics.intents.inc({ intent: nlu.intent });
+    metrics.turnSeconds.observe((performance.now() - started) / 1000);
+    if (live.log.isLevelEnabled('debug')) {
+      live.log.debug({ intent: nlu?.intent, score: nlu?.score, events: result.events.map((e) => e.type) }, 'turn');
+    }
+    for (const event of result.events) {
+      if (event.type === 'fallback') metrics.fallbacks.inc();
+      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event);
+    }
+  }
+
+  #labelOf(live: LiveSession, payload: string): string {
+    return this.#offered.get(live)?.find((reply) => reply.payload === payload)?.label ?? payload;
+  }
+}

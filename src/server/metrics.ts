@@ -1,0 +1,68 @@
+// Prometheus metrics on a registry of their own, so several servers in one process (tests) do not clash.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ServerMetrics {
+  registry: Registry;
+  turns: Counter<'kind'>;
+  intents: Counter<'intent'>;
+  fallbacks: Counter;
+  handoffs: Counter<'reason'>;
+  queueLength: Gauge<'status'>;
+  turnSeconds: Histogram;
+  frameErrors: Counter<'code'>;
+  shopperConnections: Gauge;
+  reloads: Counter<'target' | 'outcome'>;
+}
+
+export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'daehwa_' });
+  const registers = [registry];
+  return {
+    registry,
+    turns: new Counter({
+      name: 'daehwa_turns_total',
+      help: 'Shopper inputs processed, by kind (text, quick_reply, event)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    intents: new Counter({
+      name: 'daehwa_intents_total',
+      help: 'Classified shopper texts, by intent (None when not understood)',
+      labelNames: ['intent'],
+      registers,
+    }),
+    fallbacks: new Counter({ name: 'daehwa_fallbacks_total', help: 'Turns where the bot did not understand', registers }),
+    handoffs: new Counter({
+      name: 'daehwa_handoffs_total',
+      help: 'Conversations sent to the agent queue, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    queueLength: new Gauge({
+      name: 'daehwa_queue_length',
+      help: 'Hand-off queue items, by status (waiting, assigned)',
+      labelNames: ['status'],
+      registers,
+    }),
+    turnSeconds: new Histogram({
+      name: 'daehwa_turn_duration_seconds',
+      help: 'Time from a shopper input to the bot replies being sent',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5],
+      registers,
+    }),
+    frameErrors: new Counter({
+      name: 'daehwa_frame_errors_total',
+      help: 'Shopper frames answered with an error frame, by code',
+      labelNames: ['code'],
+      registers,
+    }),
+    shopperConnections: new Gauge({ name: 'daehwa_shopper_connections', help: 'Open shopper websockets', registers }),
+    reloads: new Counter({
+      name: 'daehwa_reloads_total',
+      help: 'Model and flow reloads, by target and outcome',
+      labelNames: ['target', 'outcome'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,102 @@
+// The shopper websocket protocol (../shared/design.md): zod schemas for what shoppers send, the
+// frames the server sends back, and a parser that turns any bad frame into a named error.
+import { z } from 'zod';
+import type { QuickReply, ReplyMeta } from '../dialog/types.ts';
+import { LOCALES } from '../nlu/types.ts';
+
+export const MAX_TEXT_LENGTH = 2000;
+
+const helloFrame = z.object({
+  type: z.literal('hello'),
+  sessionToken: z.string().min(1).max(200).optional(),
+  locale: z.enum(LOCALES).optional(),
+  customerId: z.string().min(1).max(100).optional(),
+});
+const messageFrame = z.object({
+  type: z.literal('message'),
+  text: z.string().refine((text) => text.trim().length > 0, 'must not be empty'),
+});
+const quickReplyFrame = z.object({ type: z.literal('quick_reply'), payload: z.string().min(1).max(200) });
+const eventFrame = z.object({
+  type: z.literal('event'),
+  name: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'expected a lowercase event name such as page_view'),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+const FRAME_SCHEMAS = {
+  hello: helloFrame,
+  message: messageFrame,
+  quick_reply: quickReplyFrame,
+  event: eventFrame,
+} as const;
+
+export type HelloFrame = z.infer<typeof helloFrame>;
+export type ShopperFrame = z.infer<(typeof FRAME_SCHEMAS)[keyof typeof FRAME_SCHEMAS]>;
+
+export type HistoryEntry = { seq: number; at: string; from: 'shopper' | 'bot' | 'agent' | 'system'; text: string };
+
+export type ServerFrame =
+  | { type: 'session'; sessionId: string; sessionToken: string; resumed: boolean }
+  /** Sent after a resumed `session` frame: what was said before, oldest first. */
+  | { type: 'history'; entries: HistoryEntry[] }
+  | { type: 'bot'; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
+  | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number }
+  | { type: 'agent'; text: string }
+  | { type: 'error'; code: ErrorCode; message: string };
+
+export type ErrorCode =
+  | 'binary_not_supported'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'invalid_frame'
+  | 'unknown_type'
+  | 'text_too_long'
+  | 'rate_limited'
+  | 'hello_required'
+  | 'already_started'
+  | 'invalid_session_token'
+  | 'session_expired'
+  | 'session_closed'
+  | 'internal_error';
+
+export type ParseResult = { ok: true; frame: ShopperFrame } | { ok: false; code: ErrorCode; message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fail(code: ErrorCode, message: string): ParseResult {
+  return { ok: false, code, message };
+}
+
+export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength = MAX_TEXT_LENGTH): ParseResult {
+  if (isBinary) return fail('binary_not_supported', 'binary frames are not supported; send JSON text frames');
+  let text: string;
+  try {
+    text = utf8.decode(data);
+  } catch {
+    return fail('invalid_utf8', 'the frame is not valid UTF-8 text');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail('invalid_json', 'the frame is not valid JSON; send an object such as {"type":"message","text":"..."}');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('invalid_frame', 'a frame must be a JSON object with a "type"');
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return fail('invalid_frame', 'the frame has no "type" string');
+  if (!Object.hasOwn(FRAME_SCHEMAS, type)) {
+    return fail('unknown_type', `unknown frame type "${type.slice(0, 40)}"; expected ${Object.keys(FRAME_SCHEMAS).join(', ')}`);
+  }
+  const textField = (value as { text?: unknown }).text;
+  if (typeof textField === 'string' && textField.length > maxTextLength) {
+    return fail('text_too_long', `text is ${textField.length} characters; the limit is ${maxTextLength}`);
+  }
+  const parsed = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS].safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`);
+    return fail('invalid_frame', `invalid "${type}" frame: ${problems.join('; ')}`);
+  }
+  return { ok: true, frame: parsed.data };
+}

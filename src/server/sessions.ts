@@ -1,0 +1,200 @@
+// Shopper sessions in memory: the stored record, the sockets showing it, and its idle timer.
+// The store stays the source of truth; this cache spares a store read on every turn.
+import type { HandoffReason } from '../dialog/types.ts';
+import type { DialogEngine } from '../dialog/types.ts';
+import type { Locale } from '../nlu/types.ts';
+import type { SessionRecord, Store } from '../store/types.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { SerialLanes } from './lanes.ts';
+import type { Logger } from './logging.ts';
+import type { HistoryEntry, ServerFrame } from './protocol.ts';
+import { hashSessionToken, newId, newSessionToken } from './tokens.ts';
+
+/** One open shopper websocket, as the session sees it. */
+export interface ShopperLink {
+  send(frame: ServerFrame): void;
+  close(code: number, reason: string): void;
+}
+
+export interface LiveSession {
+  record: SessionRecord;
+  readonly log: Logger;
+  readonly links: Set<ShopperLink>;
+  lastActivityMs: number;
+  idleTimer: TimerHandle | null;
+  /** Outside business hours the shopper was offered to leave a message: their next text is it. */
+  offlineMessageFor: HandoffReason | null;
+}
+
+export type OpenResult =
+  | { ok: true; live: LiveSession; token: string; resumed: boolean }
+  | { ok: false; code: 'invalid_session_token' | 'session_expired'; message: string };
+
+export interface SessionDirectoryOptions {
+  store: Store;
+  clock: Clock;
+  lanes: SerialLanes;
+  log: Logger;
+  idleTimeoutMs: number;
+  dialog: () => DialogEngine;
+  /** Called (inside the session's lane) when the session is closed for inactivity. */
+  onClosed?: (live: LiveSession) => void;
+}
+
+/** Websocket close code sent to a shopper whose session ended for inactivity. */
+export const CLOSE_SESSION_IDLE = 4000;
+
+export class SessionDirectory {
+  readonly #byId = new Map<string, LiveSession>();
+  readonly #idByTokenHash = new Map<string, string>();
+  readonly #loading = new Map<string, Promise<LiveSession | null>>();
+
+  constructor(private readonly options: SessionDirectoryOptions) {}
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  async open(hello: { sessionToken?: string; locale?: Locale; customerId?: string }): Promise<OpenResult> {
+    if (hello.sessionToken === undefined) return this.#create(hello.locale ?? 'ko', hello.customerId ?? null);
+    const tokenHash = hashSessionToken(hello.sessionToken);
+    const cachedId = this.#idByTokenHash.get(tokenHash);
+    const live = cachedId ? this.#byId.get(cachedId) : await this.#adopt(await this.options.store.findSessionByTokenHash(tokenHash));
+    if (!live) {
+      return { ok: false, code: 'invalid_session_token', message: 'the session token is not valid; a new session was started' };
+    }
+    if (live.record.status === 'closed' || this.#isIdle(live)) {
+      if (live.record.status === 'open') await this.options.lanes.run(live.record.id, () => this.#closeIdle(live));
+      return { ok: false, code: 'session_expired', message: 'the session has ended; a new session was started' };
+    }
+    this.touch(live);
+    return { ok: true, live, token: hello.sessionToken, resumed: true };
+  }
+
+  /** The live session for an id, loaded from the store when it is not in memory. */
+  async get(sessionId: string): Promise<LiveSession | null> {
+    const cached = this.#byId.get(sessionId);
+    if (cached) return cached;
+    let loading = this.#loading.get(sessionId);
+    if (!loading) {
+      loading = this.options.store.getSession(sessionId).then((record) => this.#adopt(record));
+      this.#loading.set(sessionId, loading);
+      void loading.finally(() => this.#loading.delete(sessionId));
+    }
+    return loading;
+  }
+
+  /** Sessions currently in memory (connected, or used since the last restart and not yet closed). */
+  cached(): IterableIterator<LiveSession> {
+    return this.#byId.values();
+  }
+
+  send(live: LiveSession, frame: ServerFrame): void {
+    for (const link of live.links) link.send(frame);
+  }
+
+  /** Marks activity now and makes sure an idle check is pending. */
+  touch(live: LiveSession): void {
+    live.lastActivityMs = this.options.clock.nowMs();
+    if (!live.idleTimer) this.#scheduleIdleCheck(live, this.options.idleTimeoutMs);
+  }
+
+  async history(sessionId: string): Promise<HistoryEntry[]> {
+    const transcript = await this.options.store.getTranscript(sessionId);
+    return transcript
+      .filter((entry) => !entry.internal)
+      .map(({ seq, at, from, text }) => ({ seq, at, from, text }));
+  }
+
+  async #create(locale: Locale, customerId: string | null): Promise<OpenResult> {
+    const token = newSessionToken();
+    const now = this.options.clock.now().toISOString();
+    const record: SessionRecord = {
+      id: newId('s'),
+      tokenHash: hashSessionToken(token),
+      customerId,
+      locale,
+      status: 'open',
+      createdAt: now,
+      updatedAt: now,
+      mode: 'bot',
+      dialog: this.options.dialog().initialState(locale),
+    };
+    await this.options.store.putSession(record);
+    const live = this.#remember(record);
+    this.touch(live);
+    live.log.debug({ customerId: customerId !== null }, 'session started');
+    return { ok: true, live, token, resumed: false };
+  }
+
+  async #adopt(record: SessionRecord | null): Promise<LiveSession | null> {
+    if (!record) return null;
+    const cached = this.#byId.get(record.id);
+    if (cached) return cached;
+    const live = this.#remember(record);
+    if (record.status === 'open') this.#scheduleIdleCheck(live, Math.max(0, this.#idleRemainingMs(live)));
+    return live;
+  }
+
+  #remember(record: SessionRecord): LiveSession {
+    const live: LiveSession = {
+      record,
+      log: this.options.log.child({ sessionId: record.id }),
+      links: new Set(),
+      lastActivityMs: Date.parse(record.updatedAt),
+      idleTimer: null,
+      offlineMessageFor: null,
+    };
+    this.#byId.set(record.id, live);
+    this.#idByTokenHash.set(record.tokenHash, record.id);
+    return live;
+  }
+
+  #forget(live: LiveSession): void {
+    live.idleTimer?.cancel();
+    live.idleTimer = null;
+    this.#byId.delete(live.record.id);
+    this.#idByTokenHash.delete(live.record.tokenHash);
+  }
+
+  #idleRemainingMs(live: LiveSession): number {
+    return live.lastActivityMs + this.options.idleTimeoutMs - this.options.clock.nowMs();
+  }
+
+  #isIdle(live: LiveSession): boolean {
+    return live.record.mode === 'bot' && this.#idleRemainingMs(live) <= 0;
+  }
+
+  // One timer per session, re-armed lazily when it fires early, so a turn never pays for
+  // clearing and setting timers.
+  #scheduleIdleCheck(live: LiveSession, delayMs: number): void {
+    live.idleTimer = this.options.clock.setTimeout(() => {
+      live.idleTimer = null;
+      void this.options.lanes.run(live.record.id, async () => {
+        if (live.record.status === 'closed' || this.#byId.get(live.record.id) !== live) return;
+        const remaining = this.#idleRemainingMs(live);
+        // People own queued and assigned conversations: only the bot's sessions time out.
+        if (remaining > 0 || live.record.mode !== 'bot') {
+          this.#scheduleIdleCheck(live, remaining > 0 ? remaining : this.options.idleTimeoutMs);
+          return;
+        }
+        await this.#closeIdle(live);
+      }).catch((err: unknown) => live.log.error({ err }, 'idle close failed'));
+    }, delayMs);
+  }
+
+  async #closeIdle(live: LiveSession): Promise<void> {
+    if (live.record.status === 'closed') return;
+    const now = this.options.clock.now().toISOString();
+    const minutes = Math.round(this.options.idleTimeoutMs / 60_000);
+    await this.options.store.appendTranscript(live.record.id, [
+      { at: now, from: 'system', text: `session closed after ${minutes} min without activity` },
+    ]);
+    live.record = { ...live.record, status: 'closed', closedAt: now, updatedAt: now };
+    await this.options.store.putSession(live.record);
+    for (const link of live.links) link.close(CLOSE_SESSION_IDLE, 'session closed after inactivity');
+    this.#forget(live);
+    this.options.onClosed?.(live);
+    live.log.info('session closed (idle)');
+  }
+}
