@@ -1,0 +1,430 @@
+// A websocket load client for the shopper protocol, bounded in time AND in message count.
+// N simulated shoppers each open one session (hello with a demo customer id), then hold scripted
+// conversations, either
+// - closed loop: the next message goes as soon as the first bot frame of the last turn arrived
+//   (measures capacity: turns per second), or
+// - open loop: each shopper sends on its own schedule, every `meanIntervalMs` on average with
+//   exponential or uniform jitter, whether or not the last reply came (measures latency under a
+//   given arrival rate).
+// Latency is measured from a message's send to the first frame of its answer. A server may answer
+// one turn with several frames written together: frames that arrive in the same event-loop turn as
+// the answering frame belong to it; a frame nobody waits for is counted, not timed.
+
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { ConversationCursor, CONVERSATIONS, type ConversationScript, type ShopperProfile } from './conversations.ts';
+import { LatencyHistogram, type LatencySummary } from './histogram.ts';
+
+export type LoadMode = 'closed' | 'open';
+export type IntervalDistribution = 'exponential' | 'uniform';
+
+/** Milliseconds on a monotonic scale; injectable so the bounds can be tested without real time. */
+export interface Clock {
+  now(): number;
+}
+
+export interface LoadOptions {
+  /** ws://host:port/ws */
+  url: string;
+  shoppers: number;
+  mode: LoadMode;
+  /** No message is sent after this long (measured from the first message). */
+  durationMs: number;
+  /** No more than this many messages are sent in total. */
+  maxTurns: number;
+  profiles: readonly ShopperProfile[];
+  scripts?: readonly ConversationScript[];
+  /** Open loop: average time between one shopper's messages. */
+  meanIntervalMs?: number;
+  interval?: IntervalDistribution;
+  /** A turn not answered within this is counted as a timeout and forgotten. */
+  turnTimeoutMs?: number;
+  /** At most this many connections are being opened at once (staggers thousands of connects). */
+  connectConcurrency?: number;
+  connectTimeoutMs?: number;
+  clock?: Clock;
+  /** Uniform [0, 1): seeds the jitter and the shoppers' starting scripts. */
+  random?: () => number;
+  /** Runs once every shopper has said hello, before the first message: for idle-session figures. */
+  onAllConnected?: (connected: number) => Promise<void>;
+}
+
+export interface LoadResult {
+  mode: LoadMode;
+  shoppers: number;
+  connected: number;
+  connectFailures: number;
+  turnsSent: number;
+  turnsAnswered: number;
+  timeouts: number;
+  /** Answers of type `error`, and turns lost to a connection that closed. */
+  errors: number;
+  /** Frames beyond the first of a turn, and frames that answered nothing in flight. */
+  extraFrames: number;
+  unsolicitedFrames: number;
+  /** From the first message to the last answer. */
+  elapsedMs: number;
+  turnsPerSecond: number;
+  latency: LatencySummary;
+  /** Open loop only: how late the client itself sent against its schedule (client saturation). */
+  sendLag: LatencySummary | null;
+  /** The client's own event-loop delay during the load: high values mean the client, not the server, limits. */
+  clientLoopDelayP99Ms: number;
+  /** A few distinct error messages, for diagnosis. */
+  errorSamples: string[];
+}
+
+const LOOP_DELAY_RESOLUTION_MS = 5;
+const MONOTONIC: Clock = { now: () => performance.now() };
+
+/** Time to the next message: exponential (a Poisson process) or uniform on [0, 2·mean]. */
+export function nextInterval(distribution: IntervalDistribution, meanMs: number, random: () => number): number {
+  if (distribution === 'uniform') return random() * 2 * meanMs;
+  return -Math.log(1 - random()) * meanMs;
+}
+
+/** Shared counters and bounds of one run; the shoppers report into it. */
+class LoadRun {
+  readonly latency = new LatencyHistogram();
+  readonly sendLag = new LatencyHistogram();
+  readonly errorSamples = new Set<string>();
+  turnsSent = 0;
+  turnsAnswered = 0;
+  timeouts = 0;
+  errors = 0;
+  extraFrames = 0;
+  unsolicitedFrames = 0;
+  inFlight = 0;
+  startedAt = 0;
+  lastAnswerAt = 0;
+  deadline = Number.POSITIVE_INFINITY;
+  clientLoopDelayP99Ms = 0;
+  private onSettled: (() => void) | null = null;
+
+  constructor(
+    readonly options: Required<Omit<LoadOptions, 'onAllConnected'>> & Pick<LoadOptions, 'onAllConnected'>,
+  ) {}
+
+  /** Both bounds: time and message count. */
+  mayStartTurn(): boolean {
+    return this.turnsSent < this.options.maxTurns && this.options.clock.now() < this.deadline;
+  }
+
+  noteError(message: string): void {
+    if (this.errorSamples.size < 5) this.errorSamples.add(message);
+  }
+
+  /** Resolves once no turn may start any more and none is in flight. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.onSettled = resolve;
+      this.checkSettled();
+    });
+  }
+
+  checkSettled(): void {
+    if (this.onSettled && this.inFlight === 0 && !this.mayStartTurn()) {
+      const resolve = this.onSettled;
+      this.onSettled = null;
+      resolve();
+    }
+  }
+}
+
+interface ServerFrame {
+  type?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+function parseFrame(data: WebSocket.RawData): ServerFrame | null {
+  try {
+    const value: unknown = JSON.parse(data.toString());
+    return typeof value === 'object' && value !== null ? (value as ServerFrame) : null;
+  } catch {
+    return null;
+  }
+}
+
+class Shopper {
+  private socket: WebSocket | null = null;
+  /** Send times of turns still waiting for their first answering frame, oldest first. */
+  private readonly pending: number[] = [];
+  /** True from an answering frame to the end of its event-loop turn. */
+  private inAnswerBurst = false;
+  private timer: NodeJS.Timeout | null = null;
+  private closedByUs = false;
+
+  constructor(
+    private readonly run: LoadRun,
+    private readonly cursor: ConversationCursor,
+    private readonly customerId: string | null,
+  ) {}
+
+  /** Opens the socket and says hello; resolves on the server's first frame (the `session`). */
+  connect(): Promise<void> {
+    const { url, connectTimeoutMs } = this.run.options;
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: connectTimeoutMs });
+      this.socket = socket;
+      const timeout = setTimeout(() => fail(new Error(`no session frame within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timeout);
+        socket.removeAllListeners();
+        socket.on('error', () => {});
+        socket.terminate();
+        reject(error);
+      };
+      socket.once('error', fail);
+      socket.once('close', (code) => fail(new Error(`closed during hello (code ${code})`)));
+      socket.once('open', () => {
+        const hello: Record<string, string> = { type: 'hello', locale: this.cursor.locale };
+        if (this.customerId) hello.customerId = this.customerId;
+        socket.send(JSON.stringify(hello));
+      });
+      socket.once('message', (data) => {
+        const frame = parseFrame(data);
+        if (!frame || frame.type === 'error') {
+          fail(new Error(`hello refused: ${data.toString().slice(0, 200)}`));
+          return;
+        }
+        clearTimeout(timeout);
+        socket.removeAllListeners();
+        socket.on('message', (d) => this.onFrame(d));
+        socket.on('error', (e) => this.run.noteError(`socket error: ${e.message}`));
+        socket.on('close', () => this.onClose());
+        resolve();
+      });
+    });
+  }
+
+  start(): void {
+    if (this.run.options.mode === 'closed') this.sendTurn();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    const { interval, meanIntervalMs, random, clock } = this.run.options;
+    const delay = nextInterval(interval, meanIntervalMs, random);
+    const due = clock.now() + delay;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.run.mayStartTurn()) return;
+      this.run.sendLag.recordMillis(Math.max(0, clock.now() - due));
+      this.sendTurn();
+      this.schedule();
+    }, delay);
+  }
+
+  private sendTurn(): void {
+    const run = this.run;
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !run.mayStartTurn()) {
+      run.checkSettled();
+      return;
+    }
+    const text = this.cursor.next();
+    run.turnsSent += 1;
+    run.inFlight += 1;
+    this.pending.push(run.options.clock.now());
+    socket.send(JSON.stringify({ type: 'message', text }));
+  }
+
+  private onFrame(data: WebSocket.RawData): void {
+    const run = this.run;
+    const frame = parseFrame(data);
+    if (frame?.type === 'session') return;
+    if (this.inAnswerBurst) {
+      run.extraFrames += 1;
+      return;
+    }
+    const sentAt = this.pending.shift();
+    if (sentAt === undefined) {
+      run.unsolicitedFrames += 1;
+      return;
+    }
+    const now = run.options.clock.now();
+    run.inFlight -= 1;
+    if (frame === null) {
+      run.errors += 1;
+      run.noteError(`unparseable frame: ${data.toString().slice(0, 100)}`);
+    } else if (frame.type === 'error') {
+      run.errors += 1;
+      run.noteError(`error frame: ${String(frame.code)}: ${String(frame.message)}`);
+    } else {
+      run.turnsAnswered += 1;
+      run.lastAnswerAt = now;
+      run.latency.recordMillis(now - sentAt);
+    }
+    this.inAnswerBurst = true;
+    setImmediate(() => {
+      this.inAnswerBurst = false;
+      if (run.options.mode === 'closed') this.sendTurn();
+      else run.checkSettled();
+    });
+  }
+
+  /** Forgets turns older than the timeout; in a closed loop the shopper moves on. */
+  expireTurns(now: number): void {
+    const { turnTimeoutMs, mode } = this.run.options;
+    let expired = 0;
+    while (this.pending.length > 0 && now - this.pending[0]! > turnTimeoutMs) {
+      this.pending.shift();
+      expired += 1;
+    }
+    if (expired === 0) return;
+    this.run.timeouts += expired;
+    this.run.inFlight -= expired;
+    if (mode === 'closed') this.sendTurn();
+    else this.run.checkSettled();
+  }
+
+  private onClose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closedByUs) return;
+    const lost = this.pending.length;
+    this.pending.length = 0;
+    this.run.errors += lost;
+    this.run.inFlight -= lost;
+    this.run.noteError('connection closed by the server during the load');
+    this.run.checkSettled();
+  }
+
+  /** Closes gracefully; resolves when closed or after `graceMs`, terminating then. */
+  close(graceMs: number): Promise<void> {
+    this.closedByUs = true;
+    if (this.timer) clearTimeout(this.timer);
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const force = setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, graceMs);
+      socket.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      socket.close(1000, 'bench done');
+    });
+  }
+}
+
+/** Runs `tasks` with at most `limit` in flight; settles every one. */
+async function inPool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await tasks[i]!() };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+function validate(options: LoadOptions): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`load client: ${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('shoppers', options.shoppers);
+  positiveInt('maxTurns', options.maxTurns);
+  if (!(options.durationMs > 0)) throw new RangeError(`load client: durationMs must be positive, got ${options.durationMs}`);
+  if (options.profiles.length === 0) throw new RangeError('load client: at least one shopper profile is needed');
+  if (options.meanIntervalMs !== undefined && !(options.meanIntervalMs > 0)) {
+    throw new RangeError(`load client: meanIntervalMs must be positive, got ${options.meanIntervalMs}`);
+  }
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  validate(options);
+  const run = new LoadRun({
+    scripts: CONVERSATIONS,
+    meanIntervalMs: 2000,
+    interval: 'exponential',
+    turnTimeoutMs: 10_000,
+    connectConcurrency: 50,
+    connectTimeoutMs: 10_000,
+    clock: MONOTONIC,
+    random: Math.random,
+    ...options,
+  });
+  const { random, scripts, profiles } = run.options;
+  const shoppers = Array.from({ length: options.shoppers }, (_, i) => {
+    const locale = i % 2 === 0 ? 'ko' : 'en';
+    const profile = profiles[i % profiles.length]!;
+    return new Shopper(run, new ConversationCursor(scripts, locale, profile, Math.floor(random() * scripts.length)), profile.customerId);
+  });
+
+  const connects = await inPool(
+    shoppers.map((s) => () => s.connect()),
+    run.options.connectConcurrency,
+  );
+  const live: Shopper[] = [];
+  connects.forEach((result, i) => {
+    if (result.status === 'fulfilled') live.push(shoppers[i]!);
+    else run.noteError(`connect: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+  });
+  const connectFailures = shoppers.length - live.length;
+  try {
+    if (live.length > 0) {
+      await options.onAllConnected?.(live.length);
+      await drive(run, live);
+    }
+  } finally {
+    await Promise.all(shoppers.map((s) => s.close(2000)));
+  }
+  return summarise(run, options, live.length, connectFailures);
+}
+
+async function drive(run: LoadRun, live: Shopper[]): Promise<void> {
+  const { clock, durationMs, turnTimeoutMs } = run.options;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  loopDelay.enable();
+  run.startedAt = clock.now();
+  run.deadline = run.startedAt + durationMs;
+  // Re-checks the time bound when no frame arrives, and expires unanswered turns.
+  const sweep = setInterval(() => {
+    const now = clock.now();
+    for (const shopper of live) shopper.expireTurns(now);
+    run.checkSettled();
+  }, Math.min(250, turnTimeoutMs));
+  try {
+    const settled = run.settled();
+    for (const shopper of live) shopper.start();
+    await settled;
+  } finally {
+    clearInterval(sweep);
+    loopDelay.disable();
+  }
+  // The histogram counts the sampling interval itself: what is above it is the delay.
+  run.clientLoopDelayP99Ms = Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+}
+
+function summarise(run: LoadRun, options: LoadOptions, connected: number, connectFailures: number): LoadResult {
+  const elapsedMs = Math.max(0, run.lastAnswerAt - run.startedAt);
+  return {
+    mode: options.mode,
+    shoppers: options.shoppers,
+    connected,
+    connectFailures,
+    turnsSent: run.turnsSent,
+    turnsAnswered: run.turnsAnswered,
+    timeouts: run.timeouts,
+    errors: run.errors,
+    extraFrames: run.extraFrames,
+    unsolicitedFrames: run.unsolicitedFrames,
+    elapsedMs: Math.round(elapsedMs),
+    turnsPerSecond: elapsedMs > 0 ? Math.round((run.turnsAnswered / elapsedMs) * 1000) : 0,
+    latency: run.latency.summary(),
+    sendLag: options.mode === 'open' ? run.sendLag.summary() : null,
+    clientLoopDelayP99Ms: Math.round(run.clientLoopDelayP99Ms * 100) / 100,
+    errorSamples: [...run.errorSamples],
+  };
+}

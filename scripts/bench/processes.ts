@@ -1,0 +1,128 @@
+// Servers under test run as child processes, as in production: the load client's CPU and memory
+// stay out of their figures, and their memory is read from /proc. Their output goes to a log file
+// (not through this process) so relaying logs costs the bench nothing.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  readonly logFile: string;
+  /** When the process was spawned, on performance.now()'s scale. */
+  readonly spawnedAt: number;
+  /** Resolves with the exit code (or signal) once the process is gone. */
+  readonly exited: Promise<string>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<string>;
+}
+
+export interface SpawnOptions {
+  /** Arguments to `node`, e.g. ['--import', 'tsx', 'src/cli/main.ts', 'serve']. */
+  nodeArgs: string[];
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  port: number;
+  cwd?: string;
+}
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function spawnServer(options: SpawnOptions): ServerProcess {
+  const log = openSync(options.logFile, 'a');
+  const spawnedAt = performance.now();
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, options.nodeArgs, {
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...options.env, PORT: String(options.port) },
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
+  if (child.pid === undefined) throw new Error(`could not spawn node ${options.nodeArgs.join(' ')}`);
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ?? String(code)));
+    child.once('error', (error) => resolve(`spawn error: ${error.message}`));
+  });
+  return {
+    pid: child.pid,
+    port: options.port,
+    url: `ws://127.0.0.1:${options.port}/ws`,
+    logFile: options.logFile,
+    spawnedAt,
+    exited,
+    async stop(graceMs = 5000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const outcome = await Promise.race([exited, sleep(graceMs).then(() => null)]);
+      if (outcome !== null) return outcome;
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Resident memory of a process in bytes, from /proc/<pid>/status (VmRSS). */
+export function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);
+  return Number(match[1]) * 1024;
+}
+
+/** Tries a websocket upgrade on /ws until one succeeds: the server accepts shoppers. */
+export async function waitUntilAccepting(server: ServerProcess, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let lastError = 'not tried';
+  while (performance.now() < deadline) {
+    const outcome = await Promise.race([server.exited.then((code) => `exited (${code})`), tryUpgrade(server.url)]);
+    if (outcome === null) return;
+    if (outcome.startsWith('exited')) throw new ServerStartError(server, outcome);
+    lastError = outcome;
+    await sleep(25);
+  }
+  throw new ServerStartError(server, `no websocket upgrade within ${timeoutMs} ms (last: ${lastError})`);
+}
+
+/** null when the upgrade worked, else why not. */
+function tryUpgrade(url: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 2000 });
+    socket.once('open', () => {
+      socket.terminate();
+      resolve(null);
+    });
+    socket.once('error', (error) => resolve(error.message));
+  });
+}
+
+export class ServerStartError extends Error {
+  constructor(server: ServerProcess, why: string) {
+    let tail = '';
+    try {
+      tail = readFileSync(server.logFile, 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      tail = '(no log)';
+    }
+    super(`server on port ${server.port} did not start: ${why}\n--- last lines of ${server.logFile} ---\n${tail}`);
+    this.name = 'ServerStartError';
+  }
+}
