@@ -227,13 +227,7 @@ class EmbeddedShop implements DemoShop {
     );
   }
 
-  async createReturn(input: {
-    orderId: string;
-    customerId: string;
-    lineIds?: string[];
-    reason: string;
-    now: Date;
-  }): Promise<CommerceResult<ReturnRequest>> {
+  async createReturn(input: Parameters<CommercePort['createReturn']>[0]): Promise<CommerceResult<ReturnRequest>> {
     const closed = this.#closedResult<ReturnRequest>();
     if (closed) return closed;
     const order = this.#ownOrder(input.orderId, input.customerId);
@@ -264,14 +258,7 @@ class EmbeddedShop implements DemoShop {
     );
   }
 
-  async createExchange(input: {
-    orderId: string;
-    customerId: string;
-    lineId: string;
-    toSize?: string;
-    toColor?: string;
-    now: Date;
-  }): Promise<CommerceResult<ExchangeRequest>> {
+  async createExchange(input: Parameters<CommercePort['createExchange']>[0]): Promise<CommerceResult<ExchangeRequest>> {
     const closed = this.#closedResult<ExchangeRequest>();
     if (closed) return closed;
     const order = this.#ownOrder(input.orderId, input.customerId);
