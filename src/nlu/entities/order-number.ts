@@ -1,0 +1,27 @@
+import type { Entity } from '../types.ts';
+import { collect } from './match.ts';
+
+// After a cue ("주문번호", "order #", "order number"), any code with at least four digits.
+const CUED = /(?:주문\s*번호|주문|오더|order\s*(?:number|no\.?|num|id)?|#)\s*(?:는|은|가|이|:|is)?\s*#?\s*([A-Za-z]{0,4}[-]?\d[\dA-Za-z-]{3,24})(?![\p{L}\p{N}])/giu;
+// Without a cue: a long digit run (8+), optionally with a letter prefix or dashes, as shops print them.
+const BARE = /(?<![\p{L}\p{N}-])((?:[A-Za-z]{1,4}-?)?\d{4,}(?:-\d{2,})*)(?![\p{L}\p{N}-])/gu;
+// Korean mobile numbers look like long codes; they are not order numbers.
+const PHONE = /^01[016789]-?\d{3,4}-?\d{4}$/;
+
+function orderCode(raw: string | undefined, cued: boolean): string | undefined {
+  if (!raw) return undefined;
+  const digits = raw.replace(/\D/g, '').length;
+  if (digits < (cued ? 4 : 8) || PHONE.test(raw)) return undefined;
+  return raw.toUpperCase();
+}
+
+export function extractOrderNumbers(text: string): Entity[] {
+  const cued = collect(text, CUED, 'order_number', (m) => orderCode(m[1], true)).map((e) => {
+    // Keep only the code itself as the entity's span, not the cue.
+    const code = String(e.value);
+    const at = text.toUpperCase().indexOf(code, e.start);
+    return { ...e, text: text.slice(at, at + code.length), start: at, end: at + code.length };
+  });
+  const bare = collect(text, BARE, 'order_number', (m) => orderCode(m[1], false));
+  return [...cued, ...bare.filter((b) => !cued.some((c) => c.start === b.start))];
+}

@@ -1,0 +1,61 @@
+// The saved model: everything classify needs (features spec, labels, weights) plus the
+// metadata a trainer or an analyst asks about (corpus hash, counts, date, decision settings).
+import { z } from 'zod';
+import { featureSpecSchema } from '../analysis/features.ts';
+import { decisionSchema } from '../config.ts';
+import { SoftmaxModel } from './softmax.ts';
+
+export const MODEL_FORMAT = 'daehwa-nlu-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+const localeCounts = z.object({ ko: z.number().int(), en: z.number().int() });
+
+export const modelMetaSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  formatVersion: z.literal(MODEL_FORMAT_VERSION),
+  version: z.string().min(1),
+  trainedAt: z.string().min(1),
+  corpusHash: z.string(),
+  counts: z.object({ utterances: z.number().int(), intents: z.record(z.string(), localeCounts) }),
+  decision: decisionSchema,
+  features: featureSpecSchema,
+  training: z.object({ epochs: z.number(), learningRate: z.number(), l2: z.number(), seed: z.number(), seconds: z.number() }),
+});
+export type ModelMeta = z.infer<typeof modelMetaSchema>;
+
+export const modelFileSchema = modelMetaSchema.extend({
+  labels: z.array(z.string()).min(1),
+  vocabulary: z.array(z.string()),
+  /** Float32 little-endian, base64: a quarter of the size of a JSON number array, and fast to load. */
+  weights: z.string(),
+  bias: z.array(z.number()),
+});
+export type ModelFile = z.infer<typeof modelFileSchema>;
+
+export function encodeModel(meta: ModelMeta, model: SoftmaxModel): ModelFile {
+  const { labels, vocabulary, weights, bias } = model.parameters;
+  return {
+    ...meta,
+    labels,
+    vocabulary,
+    weights: Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64'),
+    bias: [...bias],
+  };
+}
+
+export function decodeModel(file: ModelFile): SoftmaxModel {
+  const bytes = Buffer.from(file.weights, 'base64');
+  const expected = file.vocabulary.length * file.labels.length;
+  if (bytes.byteLength !== expected * 4 || file.bias.length !== file.labels.length) {
+    throw new Error(`weights do not match the model's ${file.vocabulary.length} features x ${file.labels.length} labels`);
+  }
+  // Copy into an aligned buffer: Buffer slices may start at any byte offset.
+  const weights = new Float32Array(expected);
+  new Uint8Array(weights.buffer).set(bytes);
+  return new SoftmaxModel({ labels: file.labels, vocabulary: file.vocabulary, weights, bias: Float32Array.from(file.bias) });
+}
+
+export function metaOf(file: ModelFile): ModelMeta {
+  const { labels: _l, vocabulary: _v, weights: _w, bias: _b, ...meta } = file;
+  return meta;
+}
