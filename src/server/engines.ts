@@ -3,8 +3,11 @@
 import type { DialogEngine } from '../dialog/types.ts';
 import type { Classifier } from '../nlu/types.ts';
 
+/** A classifier may describe the model it runs (version, corpus hash), shown on /healthz. */
+export type DescribedClassifier = Classifier & { modelInfo?: unknown };
+
 export interface Engines {
-  classifier: Classifier;
+  classifier: DescribedClassifier;
   dialog: DialogEngine;
 }
 
@@ -19,7 +22,7 @@ export class EngineSlot {
     return this.#current;
   }
 
-  replaceClassifier(classifier: Classifier): void {
+  replaceClassifier(classifier: DescribedClassifier): void {
     this.#current = { ...this.#current, classifier };
   }
 

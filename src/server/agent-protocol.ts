@@ -1,0 +1,50 @@
+// The agent side's websocket frames and the request bodies shared with the REST endpoints.
+import { z } from 'zod';
+import type { QueueItem, TranscriptEntry } from '../store/types.ts';
+import { MAX_TEXT_LENGTH } from './protocol.ts';
+
+export interface AgentIdentity {
+  id: string;
+  name: string;
+  role: 'agent' | 'admin';
+}
+
+const ref = z.string().max(64).optional();
+const itemId = z.string().min(1).max(100);
+const agentText = z
+  .string()
+  .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
+  .refine((text) => text.trim().length > 0, 'must not be empty');
+
+export const loginBody = z.object({ agentId: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+export const textBody = z.object({ text: agentText });
+
+export const agentClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(2000), ref }),
+  z.object({ type: z.literal('claim'), itemId, ref }),
+  z.object({ type: z.literal('message'), itemId, text: agentText, ref }),
+  z.object({ type: z.literal('note'), itemId, text: agentText, ref }),
+  z.object({ type: z.literal('resolve'), itemId, ref }),
+  z.object({ type: z.literal('hand_back'), itemId, ref }),
+  z.object({ type: z.literal('release'), itemId, ref }),
+]);
+export type AgentClientFrame = z.infer<typeof agentClientFrame>;
+
+/** A queue item without its (large) context snapshot: what the queue list shows. */
+export type QueueSummary = Omit<QueueItem, 'context'> & {
+  /** 1-based place among waiting items. */
+  position: number | null;
+  customerName: string | null;
+  locale: string | null;
+  /** The last thing the shopper said before the hand-off. */
+  preview: string | null;
+};
+
+export type AgentServerFrame =
+  | { type: 'ready'; agent: AgentIdentity }
+  /** The open queue (waiting and assigned), sent on connect and after every change. */
+  | { type: 'queue'; items: QueueSummary[] }
+  /** New transcript entries of a conversation in the queue. */
+  | { type: 'entries'; sessionId: string; entries: TranscriptEntry[] }
+  | { type: 'ack'; ref?: string; item: QueueItem }
+  | { type: 'error'; code: string; message: string; ref?: string };

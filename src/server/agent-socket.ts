@@ -1,0 +1,139 @@
+// The agent websocket (`/agent/ws`): the first frame must be `{"type":"auth","token"}` (browsers
+// cannot set headers on websockets, and a token in the URL would end up in access logs). Then the
+// agent gets the queue and live transcript entries, and can act on items like the REST API.
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { AgentAuth } from './agent-auth.ts';
+import { type AgentClientFrame, agentClientFrame, type AgentServerFrame } from './agent-protocol.ts';
+import type { Clock } from './clock.ts';
+import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
+import { HttpError } from './http-errors.ts';
+import type { Logger } from './logging.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+/** Close code for an agent socket that did not authenticate. */
+export const CLOSE_UNAUTHENTICATED = 4401;
+const AUTH_TIMEOUT_MS = 10_000;
+const AGENT_FRAMES_PER_SECOND = 20;
+const AGENT_BURST = 40;
+
+export interface AgentSocketOptions {
+  auth: AgentAuth;
+  desk: HandoffDesk;
+  clock: Clock;
+  log: Logger;
+}
+
+export function registerAgentSocket(app: FastifyInstance, options: AgentSocketOptions): void {
+  app.get('/agent/ws', { websocket: true }, (socket) => {
+    new AgentConnection(socket, options);
+  });
+}
+
+class AgentConnection {
+  #link: AgentLink | null = null;
+  #chain: Promise<void> = Promise.resolve();
+  readonly #bucket: TokenBucket;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: AgentSocketOptions,
+  ) {
+    this.#bucket = new TokenBucket(AGENT_FRAMES_PER_SECOND, AGENT_BURST, options.clock);
+    const authTimer = options.clock.setTimeout(() => {
+      if (!this.#link) socket.close(CLOSE_UNAUTHENTICATED, 'authenticate within 10 seconds');
+    }, AUTH_TIMEOUT_MS);
+    socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    socket.on('close', () => {
+      authTimer.cancel();
+      if (this.#link) {
+        const link = this.#link;
+        void options.desk.detachAgent(link).catch((err: unknown) => options.log.error({ err }, 'agent detach failed'));
+      }
+    });
+    socket.on('error', (err) => options.log.debug({ err }, 'agent socket error'));
+  }
+
+  #send(frame: AgentServerFrame): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    if (!this.#bucket.take()) {
+      this.#send({ type: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
+      return;
+    }
+    let value: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      value = JSON.parse(data.toString());
+    } catch {
+      this.#send({ type: 'error', code: 'invalid_json', message: 'frames must be JSON text' });
+      return;
+    }
+    const parsed = agentClientFrame.safeParse(value);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`);
+      this.#send({ type: 'error', code: 'invalid_frame', message: problems.join('; ') });
+      return;
+    }
+    this.#chain = this.#chain.then(() => this.#dispatch(parsed.data));
+  }
+
+  async #dispatch(frame: AgentClientFrame): Promise<void> {
+    const ref = frame.ref !== undefined ? { ref: frame.ref } : {};
+    try {
+      if (frame.type === 'auth') {
+        await this.#authenticate(frame.token);
+        return;
+      }
+      const agent = this.#link?.agent;
+      if (!agent) {
+        this.#send({ type: 'error', code: 'missing_credentials', message: 'send {"type":"auth","token"} first', ...ref });
+        return;
+      }
+      const { desk } = this.options;
+      const item = await (() => {
+        switch (frame.type) {
+          case 'claim':
+            return desk.claim(agent, frame.itemId);
+          case 'message':
+            return desk.message(agent, frame.itemId, frame.text);
+          case 'note':
+            return desk.note(agent, frame.itemId, frame.text);
+          case 'resolve':
+            return desk.resolve(agent, frame.itemId);
+          case 'hand_back':
+            return desk.handBack(agent, frame.itemId);
+          case 'release':
+            return desk.release(agent, frame.itemId);
+        }
+      })();
+      this.#send({ type: 'ack', item, ...ref });
+    } catch (err) {
+      if (err instanceof HttpError) {
+        this.#send({ type: 'error', code: err.code, message: err.message, ...ref });
+        return;
+      }
+      this.options.log.error({ err, frame: frame.type }, 'agent frame failed');
+      this.#send({ type: 'error', code: 'internal_error', message: 'the action failed on the server', ...ref });
+    }
+  }
+
+  async #authenticate(token: string): Promise<void> {
+    const check = this.options.auth.verify(token);
+    if (!check.ok) {
+      this.#send({ type: 'error', code: check.code, message: check.message });
+      this.socket.close(CLOSE_UNAUTHENTICATED, check.code);
+      return;
+    }
+    if (this.#link) {
+      this.#send({ type: 'error', code: 'already_authenticated', message: 'this connection is already signed in' });
+      return;
+    }
+    this.#link = { agent: check.agent, send: (frame) => this.#send(frame) };
+    this.options.desk.attachAgent(this.#link);
+    this.#send({ type: 'ready', agent: check.agent });
+    this.#send({ type: 'queue', items: await this.options.desk.summaries() });
+  }
+}

@@ -1,0 +1,183 @@
+// buildServer(config, deps): the whole support desk as one fastify instance. Everything with state
+// or I/O comes in through `deps`, so tests start it in-process on port 0 with a memory store and
+// a manual clock, and `daehwa serve` wires the real model, flows, shop and lowdb store.
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CommercePort } from '../commerce/types.ts';
+import type { DaehwaConfig } from '../config/schema.ts';
+import type { DialogEngine } from '../dialog/types.ts';
+import { HandoffQueue } from '../handoff/queue.ts';
+import type { Classifier } from '../nlu/types.ts';
+import type { Store } from '../store/types.ts';
+import { AgentAuth } from './agent-auth.ts';
+import { authenticateAgent, registerAgentRoutes } from './agent-routes.ts';
+import { registerAgentSocket } from './agent-socket.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { Conversations } from './conversation.ts';
+import { EngineSlot } from './engines.ts';
+import { HandoffDesk } from './handoff-desk.ts';
+import { HttpError, installErrorHandler } from './http-errors.ts';
+import { SerialLanes } from './lanes.ts';
+import { createLogger, type Logger } from './logging.ts';
+import { createMetrics, type ServerMetrics } from './metrics.ts';
+import { MAX_TEXT_LENGTH } from './protocol.ts';
+import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
+import { registerSessionRoutes } from './session-routes.ts';
+import { SessionDirectory } from './sessions.ts';
+import { registerShopperSocket } from './shopper-socket.ts';
+
+export interface ServerDeps {
+  store: Store;
+  commerce: CommercePort;
+  classifier: Classifier & { modelInfo?: unknown };
+  dialog: DialogEngine;
+  logger?: Logger;
+  clock?: Clock;
+  reloaders?: Reloaders;
+  /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. Default true. */
+  processMetrics?: boolean;
+}
+
+export interface DaehwaServer {
+  app: FastifyInstance;
+  metrics: ServerMetrics;
+  reloader: Reloader;
+  sessions: SessionDirectory;
+  desk: HandoffDesk;
+  /** Starts listening on config.server.{host,port}; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, closes sockets and timers. The store is the caller's to close. */
+  close(): Promise<void>;
+}
+
+/** Frames larger than this are refused by the websocket layer before any parsing. */
+const MAX_FRAME_BYTES = 64 * 1024;
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+
+export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promise<DaehwaServer> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? createLogger({ level: config.log.level });
+  const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
+  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog });
+  const lanes = new SerialLanes();
+  const sessions = new SessionDirectory({
+    store: deps.store,
+    clock,
+    lanes,
+    log,
+    idleTimeoutMs: config.sessions.idleTimeoutMs,
+    dialog: () => engines.current.dialog,
+  });
+  const queue = new HandoffQueue({
+    store: deps.store,
+    now: () => clock.now(),
+    onListenerError: (err) => log.error({ err }, 'queue listener failed'),
+  });
+  const desk = new HandoffDesk({
+    queue,
+    store: deps.store,
+    sessions,
+    lanes,
+    clock,
+    commerce: deps.commerce,
+    hours: config.handoff.businessHours,
+    metrics,
+    log,
+    agentGraceMs: config.handoff.agentGraceMs,
+  });
+  const conversations = new Conversations({
+    store: deps.store,
+    clock,
+    lanes,
+    sessions,
+    engines,
+    commerce: deps.commerce,
+    metrics,
+    handoff: desk,
+  });
+  const auth = new AgentAuth(config.agents, config.secret, config.agentTokenTtlMs, clock);
+  const reloader = new Reloader(engines, deps.reloaders ?? {}, metrics, log);
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // One line per HTTP request would dominate the log under load; errors are still logged.
+    disableRequestLogging: true,
+    bodyLimit: MAX_FRAME_BYTES,
+  });
+  installErrorHandler(app);
+  await app.register(fastifyWebsocket, {
+    // UTF-8 is checked by the frame parser, so that bad bytes get an error frame, not a dropped connection.
+    options: { maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true },
+  });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, index: ['index.html'] });
+  app.get('/console', (_request, reply) => reply.sendFile('console.html'));
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    sessionsInMemory: sessions.size,
+    model: engines.current.classifier.modelInfo ?? null,
+  }));
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  registerShopperSocket(app, {
+    sessions,
+    conversations,
+    desk,
+    clock,
+    metrics,
+    log,
+    maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
+    rateLimit: config.sessions.rateLimit,
+  });
+  registerSessionRoutes(app, { store: deps.store, sessions });
+  registerAgentRoutes(app, { auth, desk });
+  registerAgentSocket(app, { auth, desk, clock, log });
+  registerAdminRoutes(app, auth, reloader);
+
+  const stopWatching: (() => void)[] = [];
+  if (config.reload.watch) {
+    if (deps.reloaders?.loadModel) {
+      stopWatching.push(watchDirectory(config.modelsDir, () => void reloader.reloadModel(), log));
+    }
+    if (deps.reloaders?.loadFlows) {
+      stopWatching.push(watchDirectory(config.flowsDir, () => void reloader.reloadFlows(), log));
+    }
+  }
+  await desk.start();
+
+  return {
+    app,
+    metrics,
+    reloader,
+    sessions,
+    desk,
+    async listen() {
+      return app.listen({ port: config.server.port, host: config.server.host });
+    },
+    async close() {
+      for (const stop of stopWatching) stop();
+      desk.stop();
+      await app.close();
+    },
+  };
+}
+
+function registerAdminRoutes(app: FastifyInstance, auth: AgentAuth, reloader: Reloader): void {
+  app.register(async (scoped) => {
+    scoped.addHook('onRequest', authenticateAgent(auth));
+    scoped.addHook('preHandler', async (request) => {
+      if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', 'reloading needs an admin agent');
+    });
+    const answer = (outcome: Awaited<ReturnType<Reloader['reloadModel']>>) => {
+      if (outcome.ok) return { ok: true, info: outcome.info ?? null };
+      throw new HttpError(outcome.code === 'not_configured' ? 501 : 422, `reload_${outcome.code}`, outcome.message);
+    };
+    scoped.post('/api/admin/reload/model', async () => answer(await reloader.reloadModel()));
+    scoped.post('/api/admin/reload/flows', async () => answer(await reloader.reloadFlows()));
+  });
+}

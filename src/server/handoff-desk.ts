@@ -1,0 +1,413 @@
+// The hand-off desk: connects the queue (src/handoff) with shoppers' sessions and agents' sockets.
+// It enqueues when the dialog asks for a person, tells shoppers their place, relays what shoppers
+// and agents write, and returns a conversation to the queue when its agent has been gone too long.
+import type { CommercePort, Customer, Order } from '../commerce/types.ts';
+import type { DialogEvent } from '../dialog/types.ts';
+import { buildHandoffContext } from '../handoff/context.ts';
+import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
+import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
+import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
+import type { AgentIdentity, AgentServerFrame, QueueSummary } from './agent-protocol.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { HandoffPort } from './conversation.ts';
+import type { SerialLanes } from './lanes.ts';
+import { HttpError } from './http-errors.ts';
+import type { Logger } from './logging.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { ServerFrame } from './protocol.ts';
+import type { LiveSession, SessionDirectory } from './sessions.ts';
+import { backToBot, DESK_PAYLOAD_PREFIX, offlineMessageTaken, offlineNotice, PAYLOAD_BACK_TO_BOT } from './texts.ts';
+
+export interface AgentLink {
+  agent: AgentIdentity;
+  send(frame: AgentServerFrame): void;
+}
+
+export interface HandoffDeskOptions {
+  queue: HandoffQueue;
+  store: Store;
+  sessions: SessionDirectory;
+  lanes: SerialLanes;
+  clock: Clock;
+  commerce: CommercePort;
+  hours: BusinessHours;
+  metrics: ServerMetrics;
+  log: Logger;
+  /** How long an assigned conversation waits for its disconnected agent. */
+  agentGraceMs: number;
+}
+
+const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
+  not_found: 404,
+  already_claimed: 409,
+  not_waiting: 409,
+  not_assigned: 409,
+  not_owner: 403,
+};
+
+const RECENT_ORDERS = 5;
+
+export class HandoffDesk implements HandoffPort {
+  readonly #agents = new Map<string, Set<AgentLink>>();
+  readonly #graceTimers = new Map<string, TimerHandle>();
+  /** The position each waiting shopper was last told, so unchanged places are not repeated. */
+  readonly #toldPosition = new Map<string, number>();
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly options: HandoffDeskOptions) {
+    this.#unsubscribe = options.queue.onChange((change) => this.#onQueueChange(change));
+  }
+
+  /** After a restart no agent is connected: conversations they owned get the grace period. */
+  async start(): Promise<void> {
+    const open = await this.options.queue.list(['waiting', 'assigned']);
+    for (const item of open) {
+      if (item.status === 'assigned' && item.agentId && !this.#agents.has(item.agentId)) this.#startGrace(item);
+    }
+    await this.#refreshQueueGauge();
+  }
+
+  stop(): void {
+    this.#unsubscribe();
+    for (const timer of this.#graceTimers.values()) timer.cancel();
+    this.#graceTimers.clear();
+  }
+
+  // ---- shopper side (called by Conversations inside the session's lane) ----
+
+  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>): Promise<void> {
+    const { clock, metrics, hours, sessions } = this.options;
+    metrics.handoffs.inc({ reason: event.reason });
+    const now = clock.now();
+    if (!isOpen(hours, now)) {
+      live.offlineMessageFor = event.reason;
+      const notice = offlineNotice(live.record.locale, formatNextOpening(hours, now, live.record.locale));
+      await this.#botSays(live, notice.text, 'offline_message', notice.quickReplies);
+      return;
+    }
+    live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
+    // Queued before the item exists, so the queue's position change reaches this shopper too.
+    await this.#setMode(live, 'queued');
+    const item = await this.#enqueue(live, event.reason, event.priority);
+    if (item.status === 'assigned') {
+      await this.#setMode(live, 'agent');
+      sessions.send(live, { type: 'handoff', status: 'assigned' });
+      return;
+    }
+    const position = await this.options.queue.position(item.id);
+    if (position !== null) this.#tellPosition(item.sessionId, position);
+  }
+
+  /** Where a resuming shopper stands with the people: queued (and where), with an agent, or null. */
+  async statusFrame(live: LiveSession): Promise<ServerFrame | null> {
+    if (live.record.mode === 'agent') return { type: 'handoff', status: 'assigned' };
+    if (live.record.mode !== 'queued') return null;
+    const item = await this.options.queue.findOpenBySession(live.record.id);
+    const position = item ? await this.options.queue.position(item.id) : null;
+    if (position !== null) this.#toldPosition.set(live.record.id, position);
+    return { type: 'handoff', status: 'queued', ...(position !== null ? { position } : {}) };
+  }
+
+  relay(live: LiveSession, entries: TranscriptEntry[]): void {
+    this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
+  }
+
+  handlesPayload(payload: string): boolean {
+    return payload.startsWith(DESK_PAYLOAD_PREFIX);
+  }
+
+  async onPayload(live: LiveSession, payload: string): Promise<void> {
+    if (payload === PAYLOAD_BACK_TO_BOT && live.offlineMessageFor) {
+      live.offlineMessageFor = null;
+      await this.#botSays(live, backToBot(live.record.locale), null);
+    }
+    // Any other reserved payload is stale (a button pressed twice): nothing to do.
+  }
+
+  async leaveOfflineMessage(live: LiveSession, text: string): Promise<void> {
+    const { store, clock, hours, metrics } = this.options;
+    const now = clock.now();
+    await store.appendTranscript(live.record.id, [{ at: now.toISOString(), from: 'shopper', text }]);
+    live.offlineMessageFor = null;
+    await this.#enqueue(live, 'offline_message', 'normal');
+    metrics.handoffs.inc({ reason: 'offline_message' });
+    await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)), null);
+  }
+
+  // ---- agent side ----
+
+  attachAgent(link: AgentLink): void {
+    let links = this.#agents.get(link.agent.id);
+    if (!links) this.#agents.set(link.agent.id, (links = new Set()));
+    links.add(link);
+    for (const [itemId, timer] of this.#graceTimers) {
+      if (itemId.startsWith(`${link.agent.id}\u0000`)) {
+        timer.cancel();
+        this.#graceTimers.delete(itemId);
+      }
+    }
+  }
+
+  async detachAgent(link: AgentLink): Promise<void> {
+    const links = this.#agents.get(link.agent.id);
+    links?.delete(link);
+    if (links && links.size > 0) return;
+    this.#agents.delete(link.agent.id);
+    const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === link.agent.id);
+    for (const item of owned) this.#startGrace(item);
+  }
+
+  async summaries(): Promise<QueueSummary[]> {
+    const { queue } = this.options;
+    const [open, waiting] = await Promise.all([queue.list(['waiting', 'assigned']), queue.waitingInOrder()]);
+    const positions = new Map(waiting.map((item, index) => [item.id, index + 1]));
+    return open.map((item) => summarise(item, positions.get(item.id) ?? null));
+  }
+
+  async detail(itemId: string): Promise<{ item: QueueItem; session: SessionRecord | null; transcript: TranscriptEntry[] }> {
+    const item = await this.#item(itemId);
+    const [session, transcript] = await Promise.all([
+      this.options.store.getSession(item.sessionId),
+      this.options.store.getTranscript(item.sessionId),
+    ]);
+    return { item, session, transcript };
+  }
+
+  claim(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
+    return this.#inSessionLane(itemId, async (item) => {
+      const claimed = await this.#queueOp(() => this.options.queue.claim(item.id, agent.id));
+      this.#cancelGrace(claimed);
+      this.#toldPosition.delete(claimed.sessionId);
+      const live = await this.options.sessions.get(claimed.sessionId);
+      if (live) {
+        await this.#setMode(live, 'agent');
+        await this.#system(live, `${agent.name} (${agent.id}) joined the conversation`);
+        this.options.sessions.send(live, { type: 'handoff', status: 'assigned' });
+      }
+      return claimed;
+    });
+  }
+
+  message(agent: AgentIdentity, itemId: string, text: string): Promise<QueueItem> {
+    return this.#inSessionLane(itemId, async (item) => {
+      this.#assertOwner(item, agent);
+      const live = await this.options.sessions.get(item.sessionId);
+      if (!live) throw new HttpError(404, 'session_not_found', `the conversation of queue item ${item.id} no longer exists`);
+      const entries = await this.options.store.appendTranscript(item.sessionId, [
+        { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
+      ]);
+      this.options.sessions.send(live, { type: 'agent', text });
+      this.#broadcast({ type: 'entries', sessionId: item.sessionId, entries });
+      return item;
+    });
+  }
+
+  note(agent: AgentIdentity, itemId: string, text: string): Promise<QueueItem> {
+    return this.#inSessionLane(itemId, (item) => this.#queueOp(() => this.options.queue.addNote(item.id, agent.id, text)));
+  }
+
+  resolve(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
+    return this.#finish(agent, itemId, 'resolve');
+  }
+
+  handBack(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
+    return this.#finish(agent, itemId, 'hand_back');
+  }
+
+  /** The agent puts the conversation back in the queue for someone else. */
+  release(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
+    return this.#inSessionLane(itemId, async (item) => {
+      this.#assertOwner(item, agent);
+      return this.#returnToQueue(item, `${agent.name} (${agent.id}) put the conversation back in the queue`);
+    });
+  }
+
+  // ---- internals ----
+
+  #finish(agent: AgentIdentity, itemId: string, how: 'resolve' | 'hand_back'): Promise<QueueItem> {
+    return this.#inSessionLane(itemId, async (item) => {
+      const { queue, sessions } = this.options;
+      const done = await this.#queueOp(() => (how === 'resolve' ? queue.resolve(item.id, agent.id) : queue.handBack(item.id, agent.id)));
+      this.#cancelGrace(done);
+      const live = await sessions.get(done.sessionId);
+      if (live) {
+        await this.#setMode(live, 'bot');
+        await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
+        sessions.send(live, { type: 'handoff', status: 'ended' });
+        if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale), null);
+      }
+      return done;
+    });
+  }
+
+  async #returnToQueue(item: QueueItem, why: string): Promise<QueueItem> {
+    const live = await this.options.sessions.get(item.sessionId);
+    if (live) await this.#setMode(live, 'queued');
+    const released = await this.#queueOp(() => this.options.queue.release(item.id));
+    if (live) {
+      await this.#system(live, why);
+      const position = await this.options.queue.position(released.id);
+      if (position !== null) this.#tellPosition(released.sessionId, position);
+    }
+    return released;
+  }
+
+  #startGrace(item: QueueItem): void {
+    const key = graceKey(item);
+    if (this.#graceTimers.has(key)) return;
+    this.#graceTimers.set(
+      key,
+      this.options.clock.setTimeout(() => {
+        this.#graceTimers.delete(key);
+        void this.#inSessionLane(item.id, async (current) => {
+          // The agent came back, or someone else resolved it meanwhile.
+          if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#agents.has(item.agentId ?? '')) {
+            return current;
+          }
+          this.options.log.info({ itemId: item.id, agentId: item.agentId }, 'agent gone past the grace period; back to the queue');
+          return this.#returnToQueue(current, `agent ${item.agentId} disconnected; back in the queue`);
+        }).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'returning to the queue failed'));
+      }, this.options.agentGraceMs),
+    );
+  }
+
+  #cancelGrace(item: QueueItem): void {
+    for (const [key, timer] of this.#graceTimers) {
+      if (key.endsWith(`\u0000${item.id}`)) {
+        timer.cancel();
+        this.#graceTimers.delete(key);
+      }
+    }
+  }
+
+  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high'): Promise<QueueItem> {
+    const context = await this.#snapshot(live);
+    const item = await this.options.queue.enqueue({ sessionId: live.record.id, reason, priority, context });
+    await this.#system(live, `handed off to the agent queue (${reason})`);
+    return item;
+  }
+
+  async #snapshot(live: LiveSession): Promise<Record<string, unknown>> {
+    const { store, commerce } = this.options;
+    const customerId = live.record.customerId;
+    const [transcript, customer, orders] = await Promise.all([
+      store.getTranscript(live.record.id),
+      customerId ? commerce.getCustomer(customerId) : Promise.resolve(null),
+      customerId ? commerce.listOrders(customerId, { limit: RECENT_ORDERS }) : Promise.resolve(null),
+    ]);
+    // A shop API that is down must not stop the hand-off: the agent gets what is known.
+    const known = <T>(result: { ok: true; value: T } | { ok: false } | null): T | null => (result?.ok ? result.value : null);
+    return buildHandoffContext({
+      transcript,
+      dialogState: live.record.dialog,
+      customer: known<Customer>(customer),
+      recentOrders: known<Order[]>(orders) ?? [],
+    });
+  }
+
+  async #setMode(live: LiveSession, mode: SessionRecord['mode']): Promise<void> {
+    live.record = { ...live.record, mode, updatedAt: this.options.clock.now().toISOString() };
+    await this.options.store.putSession(live.record);
+  }
+
+  async #system(live: LiveSession, text: string): Promise<void> {
+    const entries = await this.options.store.appendTranscript(live.record.id, [
+      { at: this.options.clock.now().toISOString(), from: 'system', text },
+    ]);
+    this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
+  }
+
+  async #botSays(live: LiveSession, text: string, state: string | null, quickReplies?: { label: string; payload: string }[]): Promise<void> {
+    await this.options.store.appendTranscript(live.record.id, [
+      { at: this.options.clock.now().toISOString(), from: 'bot', text, flow: 'handoff', state },
+    ]);
+    this.options.sessions.send(live, {
+      type: 'bot',
+      text,
+      ...(quickReplies ? { quickReplies } : {}),
+      meta: { intent: null, score: null, flow: 'handoff', state },
+    });
+  }
+
+  #tellPosition(sessionId: string, position: number): void {
+    if (this.#toldPosition.get(sessionId) === position) return;
+    this.#toldPosition.set(sessionId, position);
+    void this.options.sessions.get(sessionId).then((live) => {
+      if (live?.record.mode === 'queued') this.options.sessions.send(live, { type: 'handoff', status: 'queued', position });
+    });
+  }
+
+  #onQueueChange(change: QueueChange): void {
+    for (const moved of change.positions) this.#tellPosition(moved.sessionId, moved.position);
+    if (change.item.status !== 'waiting') this.#toldPosition.delete(change.item.sessionId);
+    void this.#afterChange().catch((err: unknown) => this.options.log.error({ err }, 'queue broadcast failed'));
+  }
+
+  async #afterChange(): Promise<void> {
+    const items = await this.summaries();
+    this.#broadcast({ type: 'queue', items });
+    this.#setQueueGauge(items);
+  }
+
+  async #refreshQueueGauge(): Promise<void> {
+    this.#setQueueGauge(await this.summaries());
+  }
+
+  #setQueueGauge(items: QueueSummary[]): void {
+    const waiting = items.filter((item) => item.status === 'waiting').length;
+    this.options.metrics.queueLength.set({ status: 'waiting' }, waiting);
+    this.options.metrics.queueLength.set({ status: 'assigned' }, items.length - waiting);
+  }
+
+  #broadcast(frame: AgentServerFrame): void {
+    for (const links of this.#agents.values()) for (const link of links) link.send(frame);
+  }
+
+  #assertOwner(item: QueueItem, agent: AgentIdentity): void {
+    if (item.status !== 'assigned') {
+      throw new HttpError(409, 'not_assigned', `queue item ${item.id} is ${item.status}; claim it first`);
+    }
+    if (item.agentId !== agent.id) {
+      throw new HttpError(403, 'not_owner', `queue item ${item.id} belongs to ${item.agentId}`);
+    }
+  }
+
+  async #item(itemId: string): Promise<QueueItem> {
+    const item = await this.options.queue.get(itemId);
+    if (!item) throw new HttpError(404, 'not_found', `there is no queue item ${itemId}`);
+    return item;
+  }
+
+  /** Runs an agent action in the conversation's lane, with the item as it is when its turn comes. */
+  async #inSessionLane<T>(itemId: string, action: (item: QueueItem) => Promise<T>): Promise<T> {
+    const { sessionId } = await this.#item(itemId);
+    return this.options.lanes.run(sessionId, async () => action(await this.#item(itemId)));
+  }
+
+  async #queueOp(op: () => Promise<QueueItem>): Promise<QueueItem> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof HandoffError) throw new HttpError(HANDOFF_ERROR_STATUS[err.code], err.code, err.message);
+      throw err;
+    }
+  }
+}
+
+function graceKey(item: QueueItem): string {
+  return `${item.agentId ?? ''}\u0000${item.id}`;
+}
+
+function summarise(item: QueueItem, position: number | null): QueueSummary {
+  const { context, ...rest } = item;
+  const customer = context['customer'] as { name?: unknown } | null | undefined;
+  const transcript = Array.isArray(context['transcript']) ? (context['transcript'] as TranscriptEntry[]) : [];
+  const lastShopper = transcript.filter((entry) => entry.from === 'shopper').at(-1);
+  return {
+    ...rest,
+    position,
+    customerName: typeof customer?.name === 'string' ? customer.name : null,
+    locale: typeof context['locale'] === 'string' ? context['locale'] : null,
+    preview: lastShopper?.text ?? null,
+  };
+}

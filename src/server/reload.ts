@@ -1,0 +1,99 @@
+// Picking up a retrained model or edited flows without a restart. A reload that fails leaves the
+// engines in use untouched; conversations in progress carry on with their stored dialog state.
+import { type FSWatcher, watch } from 'node:fs';
+import type { DialogEngine } from '../dialog/types.ts';
+import type { Classifier } from '../nlu/types.ts';
+import type { EngineSlot } from './engines.ts';
+import type { Logger } from './logging.ts';
+import type { ServerMetrics } from './metrics.ts';
+
+export type FlowsLoad = { ok: true; dialog: DialogEngine } | { ok: false; problems: string };
+
+export interface Reloaders {
+  /** Loads the newest model; throws when it cannot be loaded. */
+  loadModel?: () => Promise<Classifier & { modelInfo?: unknown }>;
+  /** Loads and validates the flow set; an invalid set comes back as problems, never as an engine. */
+  loadFlows?: () => Promise<FlowsLoad>;
+}
+
+export type ReloadOutcome = { ok: true; info?: unknown } | { ok: false; code: 'not_configured' | 'invalid'; message: string };
+
+export class Reloader {
+  /** One reload per target at a time; a second request waits for the first. */
+  #modelChain: Promise<unknown> = Promise.resolve();
+  #flowsChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly engines: EngineSlot,
+    private readonly reloaders: Reloaders,
+    private readonly metrics: ServerMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  reloadModel(): Promise<ReloadOutcome> {
+    const run = this.#modelChain.then(() => this.#reloadModel());
+    this.#modelChain = run.catch(() => undefined);
+    return run;
+  }
+
+  reloadFlows(): Promise<ReloadOutcome> {
+    const run = this.#flowsChain.then(() => this.#reloadFlows());
+    this.#flowsChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reloadModel(): Promise<ReloadOutcome> {
+    const { loadModel } = this.reloaders;
+    if (!loadModel) return { ok: false, code: 'not_configured', message: 'this server has no model loader' };
+    try {
+      const classifier = await loadModel();
+      this.engines.replaceClassifier(classifier);
+      this.metrics.reloads.inc({ target: 'model', outcome: 'ok' });
+      this.log.info({ model: classifier.modelInfo }, 'model reloaded');
+      return { ok: true, info: classifier.modelInfo };
+    } catch (err) {
+      this.metrics.reloads.inc({ target: 'model', outcome: 'refused' });
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error({ err }, 'model reload failed; the previous model keeps serving');
+      return { ok: false, code: 'invalid', message };
+    }
+  }
+
+  async #reloadFlows(): Promise<ReloadOutcome> {
+    const { loadFlows } = this.reloaders;
+    if (!loadFlows) return { ok: false, code: 'not_configured', message: 'this server has no flow loader' };
+    const loaded = await loadFlows();
+    if (!loaded.ok) {
+      this.metrics.reloads.inc({ target: 'flows', outcome: 'refused' });
+      this.log.error({ problems: loaded.problems }, 'flow reload refused; the last good flows keep serving');
+      return { ok: false, code: 'invalid', message: loaded.problems };
+    }
+    this.engines.replaceDialog(loaded.dialog);
+    this.metrics.reloads.inc({ target: 'flows', outcome: 'ok' });
+    this.log.info('flows reloaded');
+    return { ok: true };
+  }
+}
+
+/**
+ * Calls `onChange` once a burst of file events in `dir` has been quiet for `debounceMs`
+ * (editors and the trainer write several files per save). Returns a function that stops watching.
+ */
+export function watchDirectory(dir: string, onChange: () => void, log: Logger, debounceMs = 300): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher;
+  try {
+    watcher = watch(dir, { persistent: false }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(onChange, debounceMs);
+    });
+  } catch (err) {
+    log.warn({ err, dir }, 'cannot watch directory; use the admin reload endpoint instead');
+    return () => undefined;
+  }
+  watcher.on('error', (err) => log.warn({ err, dir }, 'directory watch failed'));
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
+}

@@ -1,0 +1,151 @@
+// The shopper websocket (`/ws`): parses and rate-limits frames, opens or resumes the session on
+// `hello`, and hands every other frame to the conversation in arrival order.
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { DialogInput } from '../dialog/types.ts';
+import type { Clock } from './clock.ts';
+import type { Conversations } from './conversation.ts';
+import type { HandoffDesk } from './handoff-desk.ts';
+import type { Logger } from './logging.ts';
+import type { ServerMetrics } from './metrics.ts';
+import { type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame } from './protocol.ts';
+import { TokenBucket } from './rate-limit.ts';
+import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
+
+export interface ShopperSocketOptions {
+  sessions: SessionDirectory;
+  conversations: Conversations;
+  desk: HandoffDesk;
+  clock: Clock;
+  metrics: ServerMetrics;
+  log: Logger;
+  maxTextLength: number;
+  rateLimit: { framesPerSecond: number; burst: number };
+}
+
+/** At most one "slow down" frame a second: a flood must not be answered with a flood. */
+const RATE_ERROR_INTERVAL_MS = 1000;
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function toInput(frame: Exclude<ShopperFrame, HelloFrame>): DialogInput {
+  switch (frame.type) {
+    case 'message':
+      return { kind: 'text', text: frame.text };
+    case 'quick_reply':
+      return { kind: 'quick_reply', payload: frame.payload };
+    case 'event':
+      return { kind: 'event', name: frame.name, ...(frame.data ? { data: frame.data } : {}) };
+  }
+}
+
+export function registerShopperSocket(app: FastifyInstance, options: ShopperSocketOptions): void {
+  app.get('/ws', { websocket: true }, (socket) => {
+    new ShopperConnection(socket, options);
+  });
+}
+
+class ShopperConnection {
+  #live: LiveSession | null = null;
+  /** Frames of one connection are handled one after another: `hello` finishes before the first message. */
+  #chain: Promise<void> = Promise.resolve();
+  readonly #bucket: TokenBucket;
+  #lastRateErrorMs = Number.NEGATIVE_INFINITY;
+  readonly #link: ShopperLink;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: ShopperSocketOptions,
+  ) {
+    this.#bucket = new TokenBucket(options.rateLimit.framesPerSecond, options.rateLimit.burst, options.clock);
+    this.#link = {
+      send: (frame) => this.#send(frame),
+      close: (code, reason) => socket.close(code, reason),
+    };
+    options.metrics.shopperConnections.inc();
+    socket.on('message', (data, isBinary) => this.#onFrame(toBuffer(data), isBinary));
+    socket.on('close', () => {
+      options.metrics.shopperConnections.dec();
+      this.#live?.links.delete(this.#link);
+    });
+    socket.on('error', (err) => options.log.debug({ err }, 'shopper socket error'));
+  }
+
+  #send(frame: ServerFrame): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  #error(code: ErrorCode, message: string): void {
+    this.options.metrics.frameErrors.inc({ code });
+    this.#send({ type: 'error', code, message });
+  }
+
+  #onFrame(data: Buffer, isBinary: boolean): void {
+    const { clock, rateLimit, maxTextLength } = this.options;
+    if (!this.#bucket.take()) {
+      const now = clock.nowMs();
+      if (now - this.#lastRateErrorMs >= RATE_ERROR_INTERVAL_MS) {
+        this.#lastRateErrorMs = now;
+        this.#error('rate_limited', `too many frames: at most ${rateLimit.framesPerSecond} a second; frames were dropped`);
+      } else {
+        this.options.metrics.frameErrors.inc({ code: 'rate_limited' });
+      }
+      return;
+    }
+    const parsed = parseShopperFrame(data, isBinary, maxTextLength);
+    if (!parsed.ok) {
+      this.#error(parsed.code, parsed.message);
+      return;
+    }
+    this.#chain = this.#chain
+      .then(() => this.#dispatch(parsed.frame))
+      .catch((err: unknown) => {
+        (this.#live?.log ?? this.options.log).error({ err, frame: parsed.frame.type }, 'frame failed');
+        this.#error('internal_error', 'the frame could not be handled; please try again');
+      });
+  }
+
+  async #dispatch(frame: ShopperFrame): Promise<void> {
+    if (frame.type === 'hello') {
+      await this.#hello(frame);
+      return;
+    }
+    const live = this.#live;
+    if (!live) {
+      this.#error('hello_required', 'send {"type":"hello"} first to start or resume a session');
+      return;
+    }
+    if (live.record.status === 'closed') {
+      this.#error('session_closed', 'the session has ended; reconnect and send hello to start a new one');
+      return;
+    }
+    await this.options.conversations.handle(live, toInput(frame));
+  }
+
+  async #hello(frame: HelloFrame): Promise<void> {
+    if (this.#live) {
+      this.#error('already_started', 'this connection already has a session; open a new connection to switch sessions');
+      return;
+    }
+    const { sessions, desk } = this.options;
+    let opened = await sessions.open(frame);
+    if (!opened.ok) {
+      this.#error(opened.code, opened.message);
+      const { sessionToken: _stale, ...fresh } = frame;
+      opened = await sessions.open(fresh);
+      if (!opened.ok) throw new Error('a new session could not be opened');
+    }
+    const { live, token, resumed } = opened;
+    this.#live = live;
+    live.links.add(this.#link);
+    this.#send({ type: 'session', sessionId: live.record.id, sessionToken: token, resumed });
+    if (!resumed) return;
+    this.#send({ type: 'history', entries: await sessions.history(live.record.id) });
+    const status = await desk.statusFrame(live);
+    if (status) this.#send(status);
+  }
+}
