@@ -13,6 +13,18 @@ export interface Decision {
   alternatives: IntentScore[];
 }
 
+export interface Scored {
+  intent: string;
+  score: number;
+}
+
+/** The answer for a ranking (best first): the top intent if confident and clear, else `None`. */
+export function acceptedIntent(ranked: readonly Scored[], settings: DecisionSettings): string {
+  const [top, second] = ranked;
+  if (!top || top.intent === NOT_UNDERSTOOD) return NOT_UNDERSTOOD;
+  return top.score >= settings.threshold && top.score - (second?.score ?? 0) >= settings.margin ? top.intent : NOT_UNDERSTOOD;
+}
+
 /**
  * `score` is always the model's real probability of the returned intent; when a candidate is
  * rejected, that is the probability of `None`, and the candidate leads `alternatives`.
@@ -22,10 +34,7 @@ export function decide(labels: readonly string[], probabilities: Float64Array, s
   const ranked: IntentScore[] = labels
     .map((label, i) => ({ intent: label as IntentId, score: probabilities[i] ?? 0 }))
     .sort((a, b) => b.score - a.score);
-  const top = ranked[0];
-  const second = ranked[1]?.score ?? 0;
-  const accepted = top !== undefined && top.intent !== NOT_UNDERSTOOD && top.score >= settings.threshold && top.score - second >= settings.margin;
-  const intent = accepted ? top.intent : NOT_UNDERSTOOD;
+  const intent = acceptedIntent(ranked, settings) as IntentId;
   const score = ranked.find((r) => r.intent === intent)?.score ?? 0;
   return { intent, score, alternatives: ranked.filter((r) => r.intent !== intent).slice(0, MAX_ALTERNATIVES) };
 }

@@ -5,11 +5,13 @@ import { resolveDecision, type DecisionSettings } from './config.ts';
 import type { Corpus } from './corpus.ts';
 import { encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFile } from './model/model-file.ts';
 import { DEFAULT_SOFTMAX_OPTIONS, SoftmaxModel, type SoftmaxOptions } from './model/softmax.ts';
-import { LOCALES } from './types.ts';
+import { LOCALES, type Locale } from './types.ts';
 
 export interface LabelledText {
   text: string;
   intent: string;
+  /** Only systems with one model per language (plain NLP.js) use it. */
+  locale?: Locale;
 }
 
 export interface TrainOptions {

@@ -1,0 +1,129 @@
+// `daehwa eval`: cross-validation on the corpus and a run on the held-out file, for this
+// project's NLU, its variants (Korean analysis, learner) and plain NLP.js, in the same run.
+import { DEFAULT_FEATURE_SPEC } from '../analysis/features.ts';
+import type { DecisionSettings } from '../config.ts';
+import type { Corpus } from '../corpus.ts';
+import { acceptedIntent } from '../decision.ts';
+import type { Locale } from '../types.ts';
+import { stratifiedFolds } from './folds.ts';
+import type { HeldOutLine } from './heldout.ts';
+import { metrics, sweep, type JudgedLine, type Metrics, type SweepRow } from './metrics.ts';
+import { daehwaSystem, nlpjsNeuralSystem, plainNlpjsSystem, type NluSystem, type TrainedSystem } from './systems.ts';
+
+export interface SystemResult {
+  name: string;
+  /** What the row shows, for the report. */
+  description: string;
+  /** Seconds to train on the whole corpus. */
+  trainSeconds: number;
+  /** Milliseconds per classification on the held-out lines. */
+  msPerLine: number;
+  crossValidation: Metrics;
+  heldOut: Metrics | null;
+  crossValidationSweep: SweepRow[];
+  heldOutSweep: SweepRow[] | null;
+}
+
+export interface EvalReport {
+  generatedAt: string;
+  corpus: { dir: string; hash: string; utterances: number; intents: number };
+  heldOut: { file: string; lines: number; alsoInCorpus: number } | null;
+  folds: number;
+  decision: DecisionSettings;
+  /** The first system is the one models are trained with; the last, plain NLP.js. */
+  systems: SystemResult[];
+}
+
+export interface EvalSystem {
+  system: NluSystem;
+  description: string;
+}
+
+/** The systems compared: the shipped pipeline first, plain NLP.js last. */
+export function defaultEvalSystems(): EvalSystem[] {
+  const words = { ...DEFAULT_FEATURE_SPEC, koreanCharNgrams: null, latinCharNgrams: null };
+  return [
+    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis, words + bigrams + char n-grams, softmax regression' },
+    { system: daehwaSystem('daehwa, garu-ko analysis', { ...DEFAULT_FEATURE_SPEC, koreanAnalyzer: 'garu' }), description: 'same, Korean words from garu-ko morphemes' },
+    { system: daehwaSystem('daehwa, NLP.js lang-ko analysis', { ...DEFAULT_FEATURE_SPEC, koreanAnalyzer: 'nlpjs' }), description: 'same, Korean words from NLP.js lang-ko stemmer' },
+    { system: daehwaSystem('words only, our analysis', words), description: 'no char n-grams: the Korean analysis alone' },
+    { system: daehwaSystem('words only, garu-ko', { ...words, koreanAnalyzer: 'garu' }), description: 'no char n-grams, garu-ko morphemes' },
+    { system: daehwaSystem('words only, NLP.js lang-ko', { ...words, koreanAnalyzer: 'nlpjs' }), description: 'no char n-grams, NLP.js lang-ko stems' },
+    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "our features into NLP.js's own NeuralNetwork instead of softmax" },
+    { system: plainNlpjsSystem(), description: 'baseline: NLP.js defaults (lang-ko, lang-en, its 0.5 threshold), same data' },
+  ];
+}
+
+export interface EvalOptions {
+  corpus: Corpus;
+  heldOut: { file: string; lines: HeldOutLine[] } | null;
+  folds: number;
+  decision: DecisionSettings;
+  systems?: EvalSystem[];
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+interface Line {
+  text: string;
+  gold: string;
+  locale: Locale;
+  mixed: boolean;
+}
+
+async function judge(trained: TrainedSystem, system: NluSystem, lines: Line[], decision: DecisionSettings): Promise<JudgedLine[]> {
+  const judged: JudgedLine[] = [];
+  for (const line of lines) {
+    const prediction = await trained.predict(line.text, line.locale);
+    const predicted = system.usesOurDecision ? acceptedIntent(prediction.ranked, decision) : (prediction.ownIntent ?? 'None');
+    judged.push({ ...line, ranked: prediction.ranked, predicted });
+  }
+  return judged;
+}
+
+export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
+  const { corpus, heldOut, folds, decision } = options;
+  const log = options.log ?? (() => {});
+  const systems = options.systems ?? defaultEvalSystems();
+  const examples = corpus.utterances.map((u) => ({ text: u.text, intent: u.intent, locale: u.locale }));
+  const lines: Line[] = corpus.utterances.map((u) => ({ text: u.text, gold: u.intent, locale: u.locale, mixed: false }));
+  const fold = stratifiedFolds(corpus.utterances, folds, (u) => `${u.intent}/${u.locale}`);
+  const heldOutLines: Line[] = (heldOut?.lines ?? []).map((l) => ({ text: l.text, gold: l.intent, locale: l.locale, mixed: l.mixed }));
+  const results: SystemResult[] = [];
+  for (const { system, description } of systems) {
+    const cv: JudgedLine[] = [];
+    for (let k = 0; k < folds; k++) {
+      log(`${system.name}: fold ${k + 1}/${folds}`);
+      const trained = await system.train(examples.filter((_, i) => fold[i] !== k), ['ko', 'en']);
+      cv.push(...(await judge(trained, system, lines.filter((_, i) => fold[i] === k), decision)));
+    }
+    log(`${system.name}: whole corpus, held-out`);
+    const started = performance.now();
+    const trained = await system.train(examples, ['ko', 'en']);
+    const trainSeconds = (performance.now() - started) / 1000;
+    const classifyStarted = performance.now();
+    const held = heldOut ? await judge(trained, system, heldOutLines, decision) : null;
+    const msPerLine = held && held.length > 0 ? (performance.now() - classifyStarted) / held.length : 0;
+    results.push({
+      name: system.name,
+      description,
+      trainSeconds,
+      msPerLine,
+      crossValidation: metrics(cv),
+      heldOut: held ? metrics(held) : null,
+      crossValidationSweep: sweep(cv),
+      heldOutSweep: held ? sweep(held) : null,
+    });
+  }
+  const corpusTexts = new Set(corpus.utterances.map((u) => u.text.trim().toLowerCase()));
+  return {
+    generatedAt: (options.now ?? (() => new Date()))().toISOString(),
+    corpus: { dir: corpus.dir, hash: corpus.hash, utterances: corpus.utterances.length, intents: corpus.intents.length },
+    heldOut: heldOut
+      ? { file: heldOut.file, lines: heldOut.lines.length, alsoInCorpus: heldOut.lines.filter((l) => corpusTexts.has(l.text.trim().toLowerCase())).length }
+      : null,
+    folds,
+    decision,
+    systems: results,
+  };
+}
