@@ -95,6 +95,7 @@ class LoadRun {
   extraFrames = 0;
   unsolicitedFrames = 0;
   inFlight = 0;
+  liveShoppers = 0;
   startedAt = 0;
   lastAnswerAt = 0;
   deadline = Number.POSITIVE_INFINITY;
@@ -110,6 +111,11 @@ class LoadRun {
     return this.turnsSent < this.options.maxTurns && this.options.clock.now() < this.deadline;
   }
 
+  /** Nothing left to wait for: no turn in flight, and none may start (or nobody is left to start one). */
+  private isOver(): boolean {
+    return this.inFlight === 0 && (this.liveShoppers === 0 || !this.mayStartTurn());
+  }
+
   noteError(message: string): void {
     if (this.errorSamples.size < 5) this.errorSamples.add(message);
   }
@@ -123,7 +129,7 @@ class LoadRun {
   }
 
   checkSettled(): void {
-    if (this.onSettled && this.inFlight === 0 && !this.mayStartTurn()) {
+    if (this.onSettled && this.isOver()) {
       const resolve = this.onSettled;
       this.onSettled = null;
       resolve();
@@ -148,8 +154,10 @@ function parseFrame(data: WebSocket.RawData): ServerFrame | null {
 
 class Shopper {
   private socket: WebSocket | null = null;
-  /** Send times of turns still waiting for their first answering frame, oldest first. */
-  private readonly pending: number[] = [];
+  /** When the turn awaiting its first answering frame started (null when none is). */
+  private pendingSince: number | null = null;
+  /** Open loop: intended send times of messages that fell due while a turn was unanswered. */
+  private readonly backlog: number[] = [];
   /** True from an answering frame to the end of its event-loop turn. */
   private inAnswerBurst = false;
   private timer: NodeJS.Timeout | null = null;
@@ -199,35 +207,46 @@ class Shopper {
   }
 
   start(): void {
-    if (this.run.options.mode === 'closed') this.sendTurn();
-    else this.schedule();
+    if (this.run.options.mode === 'closed') this.sendTurn(this.run.options.clock.now());
+    else this.schedule(this.run.options.clock.now());
   }
 
-  private schedule(): void {
+  /** Open loop: the schedule runs on regardless of answers (intended times, not send times). */
+  private schedule(previousDue: number): void {
     const { interval, meanIntervalMs, random, clock } = this.run.options;
-    const delay = nextInterval(interval, meanIntervalMs, random);
-    const due = clock.now() + delay;
+    const due = previousDue + nextInterval(interval, meanIntervalMs, random);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.run.mayStartTurn()) return;
-      this.run.sendLag.recordMillis(Math.max(0, clock.now() - due));
-      this.sendTurn();
-      this.schedule();
-    }, delay);
+      if (!this.run.mayStartTurn()) {
+        this.run.checkSettled();
+        return;
+      }
+      if (this.isIdle()) this.sendTurn(due);
+      else this.backlog.push(due);
+      this.schedule(due);
+    }, Math.max(0, due - clock.now()));
   }
 
-  private sendTurn(): void {
+  /**
+   * Sends the next message. `since` is when the turn began for the shopper: the send itself in a
+   * closed loop, the intended time in an open loop, so waiting behind an unanswered turn counts.
+   */
+  private sendTurn(since: number): void {
     const run = this.run;
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || !run.mayStartTurn()) {
+      this.backlog.length = 0;
       run.checkSettled();
       return;
     }
-    const text = this.cursor.next();
+    // Timers may fire a little before their due time: a turn never starts after its send.
+    const now = run.options.clock.now();
+    const start = Math.min(since, now);
+    if (run.options.mode === 'open') run.sendLag.recordMillis(now - start);
     run.turnsSent += 1;
     run.inFlight += 1;
-    this.pending.push(run.options.clock.now());
-    socket.send(JSON.stringify({ type: 'message', text }));
+    this.pendingSince = start;
+    socket.send(JSON.stringify({ type: 'message', text: this.cursor.next() }));
   }
 
   private onFrame(data: WebSocket.RawData): void {
@@ -238,12 +257,13 @@ class Shopper {
       run.extraFrames += 1;
       return;
     }
-    const sentAt = this.pending.shift();
-    if (sentAt === undefined) {
+    const since = this.pendingSince;
+    if (since === null) {
       run.unsolicitedFrames += 1;
       return;
     }
     const now = run.options.clock.now();
+    this.pendingSince = null;
     run.inFlight -= 1;
     if (frame === null) {
       run.errors += 1;
@@ -254,39 +274,48 @@ class Shopper {
     } else {
       run.turnsAnswered += 1;
       run.lastAnswerAt = now;
-      run.latency.recordMillis(now - sentAt);
+      run.latency.recordMillis(now - since);
     }
     this.inAnswerBurst = true;
     setImmediate(() => {
       this.inAnswerBurst = false;
-      if (run.options.mode === 'closed') this.sendTurn();
-      else run.checkSettled();
+      this.afterTurn();
     });
   }
 
-  /** Forgets turns older than the timeout; in a closed loop the shopper moves on. */
-  expireTurns(now: number): void {
-    const { turnTimeoutMs, mode } = this.run.options;
-    let expired = 0;
-    while (this.pending.length > 0 && now - this.pending[0]! > turnTimeoutMs) {
-      this.pending.shift();
-      expired += 1;
-    }
-    if (expired === 0) return;
-    this.run.timeouts += expired;
-    this.run.inFlight -= expired;
-    if (mode === 'closed') this.sendTurn();
+  /** One turn at a time: a message never goes while the last turn's answer may still be arriving. */
+  private isIdle(): boolean {
+    return this.pendingSince === null && !this.inAnswerBurst;
+  }
+
+  /** The turn is over (answered or timed out): the next one goes if one is due. */
+  private afterTurn(): void {
+    if (!this.isIdle()) return;
+    if (this.run.options.mode === 'closed') this.sendTurn(this.run.options.clock.now());
+    else if (this.backlog.length > 0) this.sendTurn(this.backlog.shift()!);
     else this.run.checkSettled();
+  }
+
+  /** Forgets a turn older than the timeout and moves on. */
+  expireTurn(now: number): void {
+    if (this.pendingSince === null || now - this.pendingSince <= this.run.options.turnTimeoutMs) return;
+    this.pendingSince = null;
+    this.run.timeouts += 1;
+    this.run.inFlight -= 1;
+    this.afterTurn();
   }
 
   private onClose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.closedByUs) return;
-    const lost = this.pending.length;
-    this.pending.length = 0;
-    this.run.errors += lost;
-    this.run.inFlight -= lost;
+    this.run.liveShoppers -= 1;
+    this.backlog.length = 0;
+    if (this.pendingSince !== null) {
+      this.pendingSince = null;
+      this.run.errors += 1;
+      this.run.inFlight -= 1;
+    }
     this.run.noteError('connection closed by the server during the load');
     this.run.checkSettled();
   }
@@ -387,12 +416,13 @@ async function drive(run: LoadRun, live: Shopper[]): Promise<void> {
   const { clock, durationMs, turnTimeoutMs } = run.options;
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
+  run.liveShoppers = live.length;
   run.startedAt = clock.now();
   run.deadline = run.startedAt + durationMs;
   // Re-checks the time bound when no frame arrives, and expires unanswered turns.
   const sweep = setInterval(() => {
     const now = clock.now();
-    for (const shopper of live) shopper.expireTurns(now);
+    for (const shopper of live) shopper.expireTurn(now);
     run.checkSettled();
   }, Math.min(250, turnTimeoutMs));
   try {

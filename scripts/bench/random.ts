@@ -1,0 +1,13 @@
+// A seeded generator (mulberry32): the bench draws the shoppers' scripts and jitter from a fixed
+// seed so two runs send the same conversations on the same schedule.
+
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
