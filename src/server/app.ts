@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { CommercePort } from '../commerce/types.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
 import type { DialogEngine } from '../dialog/types.ts';
@@ -103,7 +103,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     // One line per HTTP request would dominate the log under load; errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_FRAME_BYTES,
   });
   installErrorHandler(app);
