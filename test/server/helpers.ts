@@ -231,3 +231,38 @@ export async function shopper(
   const session = (await socket.nextOfType('session')) as unknown as { sessionId: string; sessionToken: string; resumed: boolean };
   return { socket, session };
 }
+
+export async function login(url: string, agentId = 'agent', password = 'daehwa-demo'): Promise<string> {
+  const response = await fetch(`${url}/api/agent/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ agentId, password }),
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** An agent websocket, signed in, with its first queue frame taken. */
+export async function agentSocket(wsUrl: string, token: string): Promise<{ socket: TestSocket; queue: Frame }> {
+  const socket = await TestSocket.open(`${wsUrl}/agent/ws`);
+  socket.send({ type: 'auth', token });
+  await socket.nextOfType('ready');
+  return { socket, queue: await socket.nextOfType('queue') };
+}
+
+export async function api(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  return { status: response.status, body: await response.json() };
+}
