@@ -4,7 +4,7 @@ import { loadKoreanAnalyzer } from './analysis/korean-analyzers.ts';
 import { resolveDecision, type DecisionSettings } from './config.ts';
 import type { Corpus } from './corpus.ts';
 import { encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFile } from './model/model-file.ts';
-import { DEFAULT_SOFTMAX_OPTIONS, SoftmaxModel, type SoftmaxOptions } from './model/softmax.ts';
+import { DEFAULT_SOFTMAX_OPTIONS, defaultEpochs, SoftmaxModel, type SoftmaxOptions } from './model/softmax.ts';
 import { LOCALES, type Locale } from './types.ts';
 
 export interface LabelledText {
@@ -58,7 +58,7 @@ export async function trainCorpus(corpus: Corpus, options: TrainOptions = {}): P
     const [ko, en] = LOCALES.map((l) => corpus.utterances.filter((u) => u.intent === intent && u.locale === l).length);
     counts[intent] = { ko: ko ?? 0, en: en ?? 0 };
   }
-  const { epochs, learningRate, l2, seed } = { ...DEFAULT_SOFTMAX_OPTIONS, ...options.softmax };
+  const { learningRate, l2, seed, epochs = defaultEpochs(corpus.utterances.length) } = { ...DEFAULT_SOFTMAX_OPTIONS, ...options.softmax };
   const file = encodeModel(
     {
       format: MODEL_FORMAT,

@@ -99,3 +99,17 @@ export function sweep(lines: readonly JudgedLine[], thresholds = SWEEP_THRESHOLD
   }
   return rows;
 }
+
+/** How much in-scope accuracy an operating point may give up for out-of-scope rejection. */
+export const OPERATING_TOLERANCE = 0.01;
+
+/**
+ * The operating point: among the thresholds and margins whose in-scope accuracy is within
+ * `tolerance` of the best, the one rejecting the most out-of-scope lines (then the lowest).
+ */
+export function chooseOperatingPoint(rows: readonly SweepRow[], tolerance = OPERATING_TOLERANCE): SweepRow | undefined {
+  const best = Math.max(...rows.map((r) => r.inScope ?? 0));
+  return rows
+    .filter((r) => (r.inScope ?? 0) >= best - tolerance)
+    .sort((a, b) => (b.outOfScopeRejected ?? 0) - (a.outOfScopeRejected ?? 0) || a.threshold - b.threshold || a.margin - b.margin)[0];
+}

@@ -55,6 +55,9 @@ export function renderMarkdown(report: EvalReport): string {
       ? `Held-out: \`${report.heldOut.file}\`, ${report.heldOut.lines} lines (${report.heldOut.alsoInCorpus} also appear verbatim in the corpus).`
       : 'Held-out: no file given.',
     `Cross-validation: stratified ${report.folds}-fold over (intent, locale). Decision: threshold ${report.decision.threshold}, margin ${report.decision.margin} (src/nlu/config.ts).`,
+    report.suggestedDecision
+      ? `The cross-validation sweep suggests threshold ${report.suggestedDecision.threshold}, margin ${report.suggestedDecision.margin}: the most out-of-scope rejection within ${report.suggestedDecision.tolerance * 100} point of the best in-scope accuracy.`
+      : '',
     '',
     'Accuracy columns count in-scope lines answered with the right intent (ko and en exclude the mixed-script lines);',
     '"out-of-scope rejected" counts `None` lines answered `None`. Plain NLP.js is decided by its own rule (0.5 threshold).',

@@ -7,7 +7,7 @@ import { acceptedIntent } from '../decision.ts';
 import type { Locale } from '../types.ts';
 import { stratifiedFolds } from './folds.ts';
 import type { HeldOutLine } from './heldout.ts';
-import { metrics, sweep, type JudgedLine, type Metrics, type SweepRow } from './metrics.ts';
+import { chooseOperatingPoint, metrics, OPERATING_TOLERANCE, sweep, type JudgedLine, type Metrics, type SweepRow } from './metrics.ts';
 import { daehwaSystem, nlpjsNeuralSystem, plainNlpjsSystem, type NluSystem, type TrainedSystem } from './systems.ts';
 
 export interface SystemResult {
@@ -30,6 +30,8 @@ export interface EvalReport {
   heldOut: { file: string; lines: number; alsoInCorpus: number } | null;
   folds: number;
   decision: DecisionSettings;
+  /** The operating point the shipped system's cross-validation sweep suggests (see chooseOperatingPoint). */
+  suggestedDecision: { threshold: number; margin: number; tolerance: number } | null;
   /** The first system is the one models are trained with; the last, plain NLP.js. */
   systems: SystemResult[];
 }
@@ -124,6 +126,12 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
       : null,
     folds,
     decision,
+    suggestedDecision: suggest(results[0]),
     systems: results,
   };
+}
+
+function suggest(shipped: SystemResult | undefined): EvalReport['suggestedDecision'] {
+  const point = shipped ? chooseOperatingPoint(shipped.crossValidationSweep) : undefined;
+  return point ? { threshold: point.threshold, margin: point.margin, tolerance: OPERATING_TOLERANCE } : null;
 }

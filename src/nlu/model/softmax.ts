@@ -6,7 +6,8 @@ import type { FeatureVector } from '../analysis/features.ts';
 import { seededRandom, shuffleInPlace, type IntentScorer, type TrainingExample } from './scorer.ts';
 
 export interface SoftmaxOptions {
-  epochs: number;
+  /** Passes over the data; by default enough for ~60,000 updates, between 10 and 30 passes. */
+  epochs?: number;
   learningRate: number;
   /** L2 penalty, applied to the weights an example touches. */
   l2: number;
@@ -14,7 +15,15 @@ export interface SoftmaxOptions {
   onEpoch?: (epoch: number, epochs: number) => void;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 12, learningRate: 0.5, l2: 1e-6, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { learningRate: 2, l2: 1e-6, seed: 7 };
+
+/**
+ * SGD needs a number of updates more than a number of passes: a small corpus (2,000 lines)
+ * needs 30 passes, CLINC150 (15,000) gets there in 10 and stays well under 30 s of training.
+ */
+export function defaultEpochs(examples: number): number {
+  return Math.min(30, Math.max(10, Math.ceil(60_000 / Math.max(1, examples))));
+}
 
 export interface SoftmaxParameters {
   labels: string[];
@@ -68,7 +77,8 @@ export class SoftmaxModel implements IntentScorer {
   }
 
   static train(examples: TrainingExample[], options: Partial<SoftmaxOptions> = {}): SoftmaxModel {
-    const { epochs, learningRate, l2, seed, onEpoch } = { ...DEFAULT_SOFTMAX_OPTIONS, ...options };
+    const { learningRate, l2, seed, onEpoch, ...rest } = { ...DEFAULT_SOFTMAX_OPTIONS, ...options };
+    const epochs = rest.epochs ?? defaultEpochs(examples.length);
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
     const vocabularyIndex = new Map<string, number>();
