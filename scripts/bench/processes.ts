@@ -20,10 +20,17 @@ export interface ServerProcess {
   readonly exited: Promise<string>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<string>;
+  /** A full GC in the child (needs server-hooks.ts and --expose-gc); false when it could not. */
+  collectGarbage(): Promise<boolean>;
+  /** Asks the child to exit normally (so --cpu-prof writes its profile); stops it otherwise. */
+  exitNormally(timeoutMs?: number): Promise<string>;
 }
 
+/** Node flags that load the bench's hooks into a server under test. */
+export const HOOK_ARGS = ['--expose-gc', '--import', 'tsx', '--import', './scripts/bench/server-hooks.ts'];
+
 export interface SpawnOptions {
-  /** Arguments to `node`, e.g. ['--import', 'tsx', 'src/cli/main.ts', 'serve']. */
+  /** Arguments to `node`, e.g. [...HOOK_ARGS, 'src/cli/main.ts', 'serve']. */
   nodeArgs: string[];
   env: NodeJS.ProcessEnv;
   logFile: string;
@@ -52,7 +59,7 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
     child = spawn(process.execPath, options.nodeArgs, {
       cwd: options.cwd ?? process.cwd(),
       env: { ...options.env, PORT: String(options.port) },
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', log, log, 'ipc'],
     });
   } finally {
     closeSync(log);
@@ -60,7 +67,7 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
   if (child.pid === undefined) throw new Error(`could not spawn node ${options.nodeArgs.join(' ')}`);
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? String(code)));
-    child.once('error', (error) => resolve(`spawn error: ${error.message}`));
+    child.on('error', (error) => resolve(`child process error: ${error.message}`));
   });
   return {
     pid: child.pid,
@@ -77,7 +84,32 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
       child.kill('SIGKILL');
       return exited;
     },
+    async collectGarbage() {
+      if (!child.connected) return false;
+      const reply = new Promise<boolean>((resolve) => {
+        const onMessage = (message: unknown) => {
+          if ((message as { type?: unknown }).type !== 'gc') return;
+          child.off('message', onMessage);
+          resolve((message as { done?: unknown }).done === true);
+        };
+        child.on('message', onMessage);
+      });
+      child.send({ type: 'gc' });
+      return (await Promise.race([reply, sleep(5000).then(() => false)])) as boolean;
+    },
+    async exitNormally(timeoutMs = 10_000) {
+      if (child.connected) child.send({ type: 'exit' });
+      const outcome = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
+      return outcome ?? this.stop();
+    },
   };
+}
+
+/** Resident memory after a full GC and a moment for the heap to shrink, in bytes. */
+export async function settledResidentBytes(server: ServerProcess, settleMs = 500): Promise<number> {
+  await server.collectGarbage();
+  await sleep(settleMs);
+  return residentBytes(server.pid);
 }
 
 /** Resident memory of a process in bytes, from /proc/<pid>/status (VmRSS). */
