@@ -1,7 +1,5 @@
 // The NLU systems the eval and the benchmark compare, behind one interface: train on labelled
 // texts, then rank intents for a text with real scores (so thresholds can be swept afterwards).
-import { containerBootstrap, LangEn, Nlp } from '@nlpjs/basic';
-import { LangKo } from '@nlpjs/lang-ko';
 import { NeuralNetwork, type FeatureBag } from '@nlpjs/neural';
 import { DEFAULT_FEATURE_SPEC, Featurizer, type FeatureSpec } from '../analysis/features.ts';
 import { loadKoreanAnalyzer } from '../analysis/korean-analyzers.ts';
@@ -77,6 +75,9 @@ export function plainNlpjsSystem(name = 'plain NLP.js'): NluSystem {
     name,
     usesOurDecision: false,
     async train(examples, locales = LOCALES) {
+      // Loaded on demand: @nlpjs/basic pulls in a logger that warns on stderr at import.
+      const { containerBootstrap, LangEn, Nlp } = await import('@nlpjs/basic');
+      const { LangKo } = await import('@nlpjs/lang-ko');
       const container = await containerBootstrap();
       container.use(LangEn);
       container.use(LangKo);
