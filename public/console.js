@@ -1,0 +1,238 @@
+// The agent console: sign in over REST, then live over /agent/ws (queue, transcript entries,
+// actions with acks). Everything shoppers wrote is rendered with textContent, never as HTML.
+
+const TOKEN_KEY = 'daehwa.agentToken';
+
+const REASONS = {
+  user_request: '고객 요청',
+  low_confidence: '인식 신뢰도 낮음',
+  repeated_misunderstanding: '연속 이해 실패',
+  flow_request: '불량·불만 접수',
+  slot_attempts_exhausted: '입력 재시도 초과',
+  commerce_unavailable: '쇼핑몰 연동 장애',
+  offline_message: '부재중 메시지',
+};
+const STATUS = { waiting: '대기', assigned: '상담 중', resolved: '종료', returned_to_bot: '챗봇 복귀' };
+const FROM = { shopper: '고객', bot: '챗봇', agent: '상담원', system: '시스템' };
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem(TOKEN_KEY);
+let me = null;
+let socket = null;
+let items = [];
+let selected = null; // { item, session, transcript }
+let refSeq = 0;
+
+function node(tag, className, text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function toast(message) {
+  const box = $('toast');
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (box.hidden = true), 4000);
+}
+
+async function request(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const data = await response.json();
+  if (!response.ok) throw Object.assign(new Error(data.error?.message ?? response.statusText), { code: data.error?.code });
+  return data;
+}
+
+function showSignin(message = '') {
+  token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  socket?.close();
+  socket = null;
+  $('desk').hidden = true;
+  $('signin').hidden = false;
+  $('signin-error').textContent = message;
+}
+
+$('signin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const result = await request('POST', '/api/agent/login', { agentId: $('agent-id').value.trim(), password: $('agent-password').value });
+    token = result.token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $('agent-password').value = '';
+    connect();
+  } catch (err) {
+    $('signin-error').textContent = err.code === 'invalid_credentials' ? '아이디 또는 비밀번호가 맞지 않아요.' : err.message;
+  }
+});
+$('signout').addEventListener('click', () => showSignin());
+
+function send(frame) {
+  const ref = `r${++refSeq}`;
+  if (socket?.readyState !== WebSocket.OPEN) {
+    toast('서버와 연결이 끊겨 있어요. 잠시 후 다시 시도하세요.');
+    return;
+  }
+  socket.send(JSON.stringify({ ...frame, ref }));
+}
+
+function connect() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/agent/ws`);
+  socket = ws;
+  $('connection').textContent = '연결 중…';
+  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+  ws.addEventListener('message', (event) => {
+    if (socket === ws) onFrame(JSON.parse(event.data));
+  });
+  ws.addEventListener('close', () => {
+    if (socket !== ws || !token) return;
+    socket = null;
+    $('connection').textContent = '연결 끊김 · 다시 연결 중…';
+    setTimeout(() => token && connect(), 1000);
+  });
+}
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'ready':
+      me = frame.agent;
+      $('me').textContent = `${me.name} (${me.id})`;
+      $('connection').textContent = '온라인';
+      $('signin').hidden = true;
+      $('desk').hidden = false;
+      break;
+    case 'queue': {
+      items = frame.items;
+      renderQueue();
+      // The selected conversation changed hands (claimed elsewhere, or back in the queue).
+      const current = selected && items.find((i) => i.id === selected.item.id);
+      if (current && (current.status !== selected.item.status || current.agentId !== selected.item.agentId)) void select(current.id);
+      break;
+    }
+    case 'entries':
+      if (selected && selected.item.sessionId === frame.sessionId) {
+        for (const entry of frame.entries) $('transcript').append(renderEntry(entry));
+        scrollTranscript();
+      }
+      break;
+    case 'ack':
+      if (selected && selected.item.id === frame.item.id) void select(frame.item.id);
+      break;
+    case 'error':
+      if (frame.code === 'invalid_token' || frame.code === 'token_expired') showSignin('다시 로그인해 주세요.');
+      else toast(frame.message);
+      break;
+  }
+}
+
+function renderQueue() {
+  $('queue-count').textContent = `(${items.filter((i) => i.status === 'waiting').length}명 대기)`;
+  $('queue-list').replaceChildren(
+    ...items.map((item) => {
+      const li = node('li', selected?.item.id === item.id ? 'selected' : '');
+      li.dataset.itemId = item.id;
+      const title = node('strong', '', item.customerName ?? '비회원');
+      const status = node('span', `badge ${item.status}`, item.status === 'waiting' && item.position ? `${item.position}번째 대기` : STATUS[item.status]);
+      li.append(title, status);
+      if (item.priority === 'high') li.append(node('span', 'badge high', '긴급'));
+      if (item.agentId) li.append(node('span', 'badge', item.agentId));
+      li.append(node('div', 'reason', REASONS[item.reason] ?? item.reason), node('p', 'preview', item.preview ?? ''));
+      li.addEventListener('click', () => void select(item.id));
+      return li;
+    }),
+  );
+}
+
+function renderEntry(entry) {
+  const li = node('li', entry.from);
+  let tag = FROM[entry.from];
+  if (entry.from === 'shopper' && entry.intent) tag += ` · ${entry.intent} (${entry.score.toFixed(2)})`;
+  if (entry.from === 'bot' && entry.flow) tag += ` · ${entry.flow}${entry.state ? `/${entry.state}` : ''}`;
+  if (entry.from === 'agent' && entry.agentId) tag += ` · ${entry.agentId}`;
+  if (entry.from !== 'system') li.append(node('span', 'tag', tag));
+  li.append(document.createTextNode(entry.text));
+  return li;
+}
+
+function scrollTranscript() {
+  $('transcript').scrollTop = $('transcript').scrollHeight;
+}
+
+function definitions(target, pairs) {
+  target.replaceChildren(...pairs.flatMap(([key, value]) => [node('dt', '', key), node('dd', '', value)]));
+}
+
+async function select(itemId) {
+  try {
+    selected = await request('GET', `/api/agent/queue/${encodeURIComponent(itemId)}`);
+  } catch (err) {
+    toast(err.message);
+    return;
+  }
+  const { item, session, transcript } = selected;
+  const context = item.context ?? {};
+  const mine = item.status === 'assigned' && item.agentId === me?.id;
+  $('placeholder').hidden = true;
+  $('detail').hidden = false;
+  $('detail-title').textContent = `${context.customer?.name ?? '비회원'} · ${REASONS[item.reason] ?? item.reason}`;
+  $('detail-meta').textContent = `${STATUS[item.status]}${item.agentId ? ` (${item.agentId})` : ''} · 언어 ${session?.locale ?? '-'} · 접수 ${new Date(item.createdAt).toLocaleString('ko-KR')}`;
+  $('claim').disabled = item.status !== 'waiting';
+  for (const id of ['hand-back', 'release', 'resolve', 'reply-send']) $(id).disabled = !mine;
+  $('reply-input').disabled = !mine;
+  $('export').href = '#';
+  $('transcript').replaceChildren(...transcript.map(renderEntry));
+  scrollTranscript();
+
+  const customer = context.customer;
+  definitions($('customer'), customer ? [['이름', customer.name], ['이메일', customer.email], ['전화', customer.phone], ['ID', customer.id]] : [['', '비회원']]);
+  $('orders').replaceChildren(
+    ...(context.recentOrders ?? []).map((order) => node('li', '', `${order.id} · ${order.status} · ${order.total.toLocaleString('ko-KR')}원`)),
+  );
+  definitions($('slots'), Object.entries(context.slots ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+  $('intents').replaceChildren(...(context.intents ?? []).map((r) => node('li', '', `${r.intent} ${r.score.toFixed(2)} · “${r.text}”`)));
+  $('notes').replaceChildren(...item.notes.map((n) => node('li', '', `${n.agentId}: ${n.text}`)));
+  renderQueue();
+}
+
+$('claim').addEventListener('click', () => selected && send({ type: 'claim', itemId: selected.item.id }));
+$('resolve').addEventListener('click', () => selected && send({ type: 'resolve', itemId: selected.item.id }));
+$('hand-back').addEventListener('click', () => selected && send({ type: 'hand_back', itemId: selected.item.id }));
+$('release').addEventListener('click', () => selected && send({ type: 'release', itemId: selected.item.id }));
+$('export').addEventListener('click', async (event) => {
+  event.preventDefault();
+  if (!selected) return;
+  const data = await request('GET', `/api/agent/queue/${encodeURIComponent(selected.item.id)}/export`);
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  Object.assign(document.createElement('a'), { href: url, download: `transcript-${selected.item.sessionId}.json` }).click();
+  URL.revokeObjectURL(url);
+});
+$('reply-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('reply-input').value.trim();
+  if (!text || !selected) return;
+  send({ type: 'message', itemId: selected.item.id, text });
+  $('reply-input').value = '';
+});
+$('reply-input').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $('reply-form').requestSubmit();
+  }
+});
+$('note-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('note-input').value.trim();
+  if (!text || !selected) return;
+  send({ type: 'note', itemId: selected.item.id, text });
+  $('note-input').value = '';
+});
+
+if (token) connect();
+else showSignin();

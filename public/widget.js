@@ -1,0 +1,252 @@
+// The chat widget: speaks the shopper protocol over /ws, keeps the session token in localStorage
+// so a reload or a reconnect resumes the conversation, and renders bot, agent and hand-off frames.
+import { CUSTOMER_KEY, LOCALE_KEY } from './shop.js';
+
+const TOKEN_KEY = 'daehwa.sessionToken';
+const CLOSE_SESSION_IDLE = 4000;
+
+const TEXT = {
+  ko: {
+    'chat.title': '무드앤핏 고객센터',
+    'chat.placeholder': '메시지를 입력하세요',
+    'chat.send': '보내기',
+    'chat.open': '채팅 상담',
+    welcome: '안녕하세요, 무드앤핏이에요. 주문·배송, 교환·반품, 사이즈 등 무엇이든 물어보세요.',
+    connecting: '연결 중…',
+    online: '온라인',
+    offline: '연결이 끊겼어요. 다시 연결하고 있어요…',
+    ended: '대화가 오래 없어 종료됐어요. 메시지를 보내면 새로 시작해요.',
+    queued: (position) => (position ? `상담원 연결 대기 중 · ${position}번째` : '상담원 연결 대기 중'),
+    assigned: '상담원이 연결됐어요',
+    handoffEnded: '상담원과의 상담이 끝났어요. 이어서 챗봇이 도와드릴게요.',
+    agent: '상담원',
+    errors: {
+      rate_limited: '메시지를 너무 빨리 보내고 있어요. 잠시 후 다시 보내 주세요.',
+      text_too_long: '메시지가 너무 길어요. 2,000자 이내로 나눠서 보내 주세요.',
+      internal_error: '죄송해요, 답변 중 문제가 생겼어요. 다시 한번 보내 주세요.',
+    },
+  },
+  en: {
+    'chat.title': 'MOOD&FIT Support',
+    'chat.placeholder': 'Type a message',
+    'chat.send': 'Send',
+    'chat.open': 'Chat with us',
+    welcome: 'Hi, this is MOOD&FIT. Ask me about orders, delivery, returns, exchanges or sizes.',
+    connecting: 'Connecting…',
+    online: 'Online',
+    offline: 'Connection lost. Reconnecting…',
+    ended: 'This chat ended after a while without messages. Send a message to start a new one.',
+    queued: (position) => (position ? `Waiting for an agent · you are number ${position}` : 'Waiting for an agent'),
+    assigned: 'An agent has joined',
+    handoffEnded: 'The agent has left the chat. The bot will keep helping you.',
+    agent: 'Agent',
+    errors: {
+      rate_limited: 'You are sending messages too fast. Please wait a moment.',
+      text_too_long: 'That message is too long. Please keep it under 2,000 characters.',
+      internal_error: 'Sorry, something went wrong. Please send that again.',
+    },
+  },
+};
+
+const el = {
+  chat: document.getElementById('chat'),
+  open: document.getElementById('chat-open'),
+  close: document.getElementById('chat-close'),
+  log: document.getElementById('chat-log'),
+  quick: document.getElementById('chat-quick'),
+  form: document.getElementById('chat-form'),
+  input: document.getElementById('chat-input'),
+  status: document.getElementById('chat-status'),
+};
+
+let locale = localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'ko';
+let socket = null;
+let ready = false;
+let outbox = [];
+let retryMs = 500;
+
+const t = () => TEXT[locale];
+
+function applyLocale() {
+  for (const node of el.chat.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n] ?? node.textContent;
+  el.open.textContent = t()['chat.open'];
+  el.input.placeholder = t()['chat.placeholder'];
+}
+
+function setStatus(text) {
+  el.status.textContent = text;
+}
+
+function addMessage(from, text, label) {
+  const item = document.createElement('li');
+  item.className = `msg ${from}`;
+  if (label) {
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = label;
+    item.append(who);
+  }
+  const body = document.createElement('p');
+  body.textContent = text;
+  item.append(body);
+  el.log.append(item);
+  el.log.scrollTop = el.log.scrollHeight;
+}
+
+function addNotice(text) {
+  const item = document.createElement('li');
+  item.className = 'msg notice';
+  item.textContent = text;
+  el.log.append(item);
+  el.log.scrollTop = el.log.scrollHeight;
+}
+
+function showQuickReplies(replies) {
+  el.quick.replaceChildren(
+    ...(replies ?? []).map((reply) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = reply.label;
+      button.addEventListener('click', () => {
+        addMessage('shopper', reply.label);
+        showQuickReplies([]);
+        send({ type: 'quick_reply', payload: reply.payload });
+      });
+      return button;
+    }),
+  );
+}
+
+function send(frame) {
+  if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  else {
+    outbox.push(frame);
+    if (!socket) connect();
+  }
+}
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'session':
+      localStorage.setItem(TOKEN_KEY, frame.sessionToken);
+      ready = true;
+      retryMs = 500;
+      setStatus(t().online);
+      if (!frame.resumed && el.log.children.length === 0) addMessage('bot', t().welcome);
+      for (const queued of outbox.splice(0)) socket.send(JSON.stringify(queued));
+      break;
+    case 'history':
+      el.log.replaceChildren();
+      addMessage('bot', t().welcome);
+      for (const entry of frame.entries) {
+        if (entry.from === 'system') continue;
+        addMessage(entry.from, entry.text, entry.from === 'agent' ? t().agent : undefined);
+      }
+      break;
+    case 'bot':
+      addMessage('bot', frame.text);
+      showQuickReplies(frame.quickReplies);
+      break;
+    case 'agent':
+      addMessage('agent', frame.text, t().agent);
+      break;
+    case 'handoff':
+      if (frame.status === 'queued') setStatus(t().queued(frame.position));
+      if (frame.status === 'assigned') {
+        setStatus(t().assigned);
+        addNotice(t().assigned);
+      }
+      if (frame.status === 'ended') {
+        setStatus(t().online);
+        addNotice(t().handoffEnded);
+      }
+      break;
+    case 'error':
+      // A stale or expired token is normal after a long break: the server starts a new session.
+      if (frame.code === 'invalid_session_token' || frame.code === 'session_expired') localStorage.removeItem(TOKEN_KEY);
+      else addNotice(t().errors[frame.code] ?? frame.message);
+      break;
+  }
+}
+
+function connect() {
+  const customerId = localStorage.getItem(CUSTOMER_KEY) || undefined;
+  const sessionToken = localStorage.getItem(TOKEN_KEY) || undefined;
+  ready = false;
+  setStatus(t().connecting);
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  socket = ws;
+  // Events of a socket replaced by restart() are ignored.
+  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', sessionToken, locale, customerId })));
+  ws.addEventListener('message', (event) => {
+    if (socket === ws) onFrame(JSON.parse(event.data));
+  });
+  ws.addEventListener('close', (event) => {
+    if (socket !== ws) return;
+    socket = null;
+    ready = false;
+    if (event.code === CLOSE_SESSION_IDLE) {
+      // The next message reconnects; the server then starts a new session.
+      setStatus('');
+      addNotice(t().ended);
+      return;
+    }
+    setStatus(t().offline);
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  });
+}
+
+function restart() {
+  localStorage.removeItem(TOKEN_KEY);
+  outbox = [];
+  if (socket) {
+    const old = socket;
+    socket = null;
+    old.close();
+  }
+  el.log.replaceChildren();
+  showQuickReplies([]);
+  if (!el.chat.hidden) connect();
+}
+
+el.open.addEventListener('click', () => {
+  el.chat.hidden = false;
+  el.open.hidden = true;
+  if (!socket) connect();
+  el.input.focus();
+});
+el.close.addEventListener('click', () => {
+  el.chat.hidden = true;
+  el.open.hidden = false;
+});
+el.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = el.input.value.trim();
+  if (!text) return;
+  el.input.value = '';
+  addMessage('shopper', text);
+  showQuickReplies([]);
+  send({ type: 'message', text });
+});
+el.input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    el.form.requestSubmit();
+  }
+});
+
+document.addEventListener('daehwa:locale', (event) => {
+  locale = event.detail;
+  applyLocale();
+});
+// Another customer is another conversation.
+document.addEventListener('daehwa:customer', restart);
+document.addEventListener('daehwa:ask', (event) => {
+  el.open.click();
+  el.input.value = `${event.detail.name} `;
+  el.input.focus();
+});
+
+applyLocale();

@@ -1,0 +1,61 @@
+// Real browser, real pages: a shopper asks for a person in the demo shop's chat widget, an agent
+// signs in to the console, claims the conversation and answers; the shopper sees the answer.
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../server/helpers.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('demo shop and agent console in a browser', () => {
+  it('hands a shopper over to an agent who answers in the console', async () => {
+    const shopperPage = await (await browser.newContext()).newPage();
+    await shopperPage.goto(`${server.url}/`);
+    await expect.poll(() => shopperPage.locator('.product').count()).toBe(8);
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '상담원 연결해 주세요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중 · 1번째' }).waitFor();
+
+    const agentPage = await (await browser.newContext()).newPage();
+    await agentPage.goto(`${server.url}/console`);
+    await agentPage.fill('#agent-id', 'agent');
+    await agentPage.fill('#agent-password', 'daehwa-demo');
+    await agentPage.click('#signin-submit');
+    const entry = agentPage.locator('#queue-list li', { hasText: '고객 요청' });
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('1번째 대기');
+    await entry.click();
+    await agentPage.locator('#transcript li.shopper', { hasText: '상담원 연결해 주세요' }).waitFor();
+    expect(await agentPage.locator('#transcript li.shopper .tag').first().textContent()).toContain('agent.request (0.90)');
+
+    await agentPage.click('#claim');
+    await shopperPage.locator('#chat-status', { hasText: '상담원이 연결됐어요' }).waitFor();
+    await expect.poll(() => agentPage.locator('#reply-input').isEnabled()).toBe(true);
+    await agentPage.fill('#reply-input', '안녕하세요, 상담원입니다. 어떤 점이 불편하셨나요?');
+    await agentPage.click('#reply-send');
+
+    const answer = shopperPage.locator('.msg.agent', { hasText: '안녕하세요, 상담원입니다. 어떤 점이 불편하셨나요?' });
+    await answer.waitFor();
+    expect(await answer.locator('.who').textContent()).toBe('상담원');
+
+    // And the shopper's reply reaches the console live.
+    await shopperPage.fill('#chat-input', '주문한 니트가 늘어나 있어요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await agentPage.locator('#transcript li.shopper', { hasText: '주문한 니트가 늘어나 있어요' }).waitFor();
+  });
+});
