@@ -9,6 +9,7 @@ import {
   login,
   shopper,
   startTestServer,
+  waitFor,
   type Frame,
   type TestServer,
 } from './helpers.ts';
@@ -230,12 +231,3 @@ describe('outside business hours', () => {
     socket.close();
   });
 });
-
-/** Polls a store condition that an asynchronous socket event makes true (no clock involved). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition never became true');
-}

@@ -266,3 +266,12 @@ export async function api(
   });
   return { status: response.status, body: await response.json() };
 }
+
+/** Waits for a condition that an asynchronous socket event makes true (no clock involved). */
+export async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never became true');
+}

@@ -1,0 +1,94 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { hashPassword, verifyPassword } from '../../src/config/passwords.ts';
+
+async function dirWith(config?: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'daehwa-config-'));
+  if (config !== undefined) await writeFile(path.join(dir, 'daehwa.config.json'), config);
+  return dir;
+}
+
+describe('configuration', () => {
+  it('runs everything embedded with no file and no environment', async () => {
+    const result = await loadConfig({ cwd: await dirWith(), env: {} });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.source).toBeNull();
+    expect(result.config).toMatchObject({
+      server: { port: 3000 },
+      store: { kind: 'lowdb', dir: 'data/store' },
+      commerce: { kind: 'demo', dataDir: 'data/shop' },
+      handoff: { businessHours: { timeZone: 'Asia/Seoul', weekly: { mon: [['09:00', '18:00']], fri: [['09:00', '18:00']] } } },
+    });
+    expect(result.config.handoff.businessHours.weekly.sat).toBeUndefined();
+  });
+
+  it('lets the environment override the file', async () => {
+    const cwd = await dirWith(JSON.stringify({ server: { port: 8080 }, sessions: { idleTimeoutMs: 600000 } }));
+    const result = await loadConfig({ cwd, env: { PORT: '9090', DAEHWA_SHOP_API_URL: 'https://shop.example.com/api' } });
+    expect(result.ok && result.config.server.port).toBe(9090);
+    expect(result.ok && result.config.sessions.idleTimeoutMs).toBe(600000);
+    expect(result.ok && result.config.commerce).toEqual({ kind: 'http', baseUrl: 'https://shop.example.com/api', timeoutMs: 3000 });
+  });
+
+  it('names the bad key and where it came from', async () => {
+    const cwd = await dirWith(JSON.stringify({ sesions: {}, handoff: { agentGraceMs: -5 } }));
+    const result = await loadConfig({ cwd, env: { PORT: 'eighty' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^config server\.port \(from env PORT\): .*expected number/),
+        expect.stringMatching(/^config sesions \(in daehwa\.config\.json\): .*[Uu]nrecognized/),
+        expect.stringMatching(/^config handoff\.agentGraceMs \(in daehwa\.config\.json\): .*>=0/),
+      ]),
+    );
+  });
+
+  it('points at the line and column of broken JSON', async () => {
+    const cwd = await dirWith('{\n  "server": {\n    "port": 3000,\n  }\n}\n');
+    const result = await loadConfig({ cwd, env: {} });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatch(/daehwa\.config\.json:4:3: invalid JSON/);
+  });
+
+  it('reports a config file named in DAEHWA_CONFIG that does not exist', async () => {
+    const result = await loadConfig({ cwd: await dirWith(), env: { DAEHWA_CONFIG: 'missing.json' } });
+    expect(!result.ok && result.errors[0]).toMatch(/missing\.json: cannot read/);
+  });
+
+  it('refuses to start in production with the default secret or the demo password', async () => {
+    const cwd = await dirWith();
+    const result = await loadConfig({ cwd, env: { NODE_ENV: 'production' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^config secret: the default secret is refused when NODE_ENV=production/),
+      expect.stringMatching(/^config agents\.0\.passwordHash: agent 'agent' uses the demo password/),
+    ]);
+
+    const agents = [{ id: 'minji', name: '김민지', passwordHash: await hashPassword('a-much-better-password') }];
+    await writeFile(path.join(cwd, 'daehwa.config.json'), JSON.stringify({ agents }));
+    const fixed = await loadConfig({ cwd, env: { NODE_ENV: 'production', DAEHWA_SECRET: 'k4v9-f2mx-19ad-ee01-7d2c' } });
+    expect(fixed.ok).toBe(true);
+  });
+
+  it('rejects agent passwords that are not scrypt hashes', async () => {
+    const cwd = await dirWith(JSON.stringify({ agents: [{ id: 'minji', name: '김민지', passwordHash: 'plaintext' }] }));
+    const result = await loadConfig({ cwd, env: {} });
+    expect(!result.ok && result.errors[0]).toMatch(/^config agents\.0\.passwordHash .*scrypt hash/);
+  });
+});
+
+describe('password hashes', () => {
+  it('verifies the right password only', async () => {
+    const hash = await hashPassword('상담원-비밀번호-2025');
+    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(await verifyPassword('상담원-비밀번호-2025', hash)).toBe(true);
+    expect(await verifyPassword('상담원-비밀번호-2024', hash)).toBe(false);
+    expect(await verifyPassword('anything', 'not-a-hash')).toBe(false);
+  });
+});
