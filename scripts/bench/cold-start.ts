@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ServerProcess } from './processes.ts';
+import { ServerStartError, type ServerProcess } from './processes.ts';
 
 export interface ColdStart {
   /** Spawn to the websocket upgrade being accepted. */
@@ -20,9 +20,9 @@ export async function measureColdStart(server: ServerProcess, hello: Record<stri
   const deadline = server.spawnedAt + timeoutMs;
   let lastError = 'not tried';
   while (performance.now() < deadline) {
-    const attempt = await Promise.race([server.exited.then((code) => new Error(`server exited (${code})`)), converse(server.url, hello, text)]);
+    const attempt = await Promise.race([server.exited.then((code) => new ServerStartError(server, `exited (${code})`)), converse(server.url, hello, text)]);
+    if (attempt instanceof ServerStartError) throw attempt;
     if (attempt instanceof Error) {
-      if (attempt.message.startsWith('server exited')) throw attempt;
       lastError = attempt.message;
       await sleep(RETRY_MS);
       continue;

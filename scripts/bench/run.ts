@@ -1,0 +1,277 @@
+// `npm run bench`: every figure of issue 5 next to a baseline measured in the same run, one table
+// on stdout, the details in reports/bench.json. Progress goes to stderr.
+//
+//   npm run bench                      full run (about 8 minutes on 2 cores)
+//   npm run bench -- --quick           shorter runs, a smoke test; written to the temp directory
+//   npm run bench -- --only capacity,cold --no-profile
+// A CPU profile of the server under load is taken when a server target is missed (or --profile).
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadShopperProfiles } from './conversations.ts';
+import { BenchWorkspace } from './daehwa-server.ts';
+import type { LoadResult } from './load-client.ts';
+import { describeMachine, formatTable, judge, round, type Figure, type Row } from './report.ts';
+import { capacity, coldStarts, median, openLoop, profileUnderLoad, type ScenarioContext } from './scenarios.ts';
+import { benchStore, type StoreBenchResult } from './store.ts';
+
+const SECTIONS = ['capacity', 'open', 'store', 'cold'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Plan {
+  capacityShoppers: number[];
+  capacityMs: number;
+  openShoppers: number[];
+  openMs: { daehwa: number; echo: number };
+  warmupMs: number;
+  coldRuns: number;
+  profileShoppers: number;
+  profileMs: number;
+  storeSizes: number[];
+  storeTurns: number;
+}
+
+const FULL: Plan = {
+  capacityShoppers: [100, 1000],
+  capacityMs: 15_000,
+  openShoppers: [1000, 5000],
+  // The echo answers in well under a millisecond whatever the load: 20 s shows its latency.
+  openMs: { daehwa: 60_000, echo: 20_000 },
+  warmupMs: 3000,
+  coldRuns: 3,
+  profileShoppers: 100,
+  profileMs: 10_000,
+  storeSizes: [10, 10_000, 100_000],
+  storeTurns: 2000,
+};
+
+const QUICK: Plan = {
+  ...FULL,
+  capacityMs: 4000,
+  openMs: { daehwa: 10_000, echo: 5000 },
+  warmupMs: 1000,
+  coldRuns: 1,
+  profileMs: 4000,
+  storeSizes: [10, 10_000],
+  storeTurns: 500,
+};
+
+/** Turns that failed beyond this share make a latency or capacity figure invalid. */
+const MAX_FAILED_SHARE = 0.01;
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function failedShare(result: LoadResult): string | undefined {
+  const failed = result.errors + result.timeouts;
+  const attempted = result.turnsSent + result.connectFailures;
+  if (attempted === 0) return 'no turn was sent';
+  const share = (failed + result.connectFailures) / attempted;
+  return share > MAX_FAILED_SHARE ? `${round(share * 100, 1)}% of turns or connections failed` : undefined;
+}
+
+function loadNote(result: LoadResult): string {
+  return (
+    `${result.turnsAnswered} turns in ${round(result.elapsedMs / 1000, 1)} s, p50 ${result.latency.p50Ms} ms, ` +
+    `errors ${result.errors}, timeouts ${result.timeouts}, client loop delay p99 ${result.clientLoopDelayP99Ms} ms` +
+    (result.errorSamples.length > 0 ? `; first errors: ${result.errorSamples.join(' | ')}` : '')
+  );
+}
+
+function storeFigures(store: StoreBenchResult): Figure[] {
+  const first = store.rows[0]!;
+  const last = store.rows.at(-1)!;
+  const at = (n: number) => n.toLocaleString('en-US');
+  const growth = (id: string, label: string, pick: (row: StoreBenchResult['rows'][number]) => number, target: boolean): Figure => ({
+    id,
+    label: `${label} at ${at(last.storedConversations)} stored`,
+    unit: 'ms',
+    value: pick(last),
+    baseline: pick(first),
+    baselineLabel: `at ${at(first.storedConversations)}`,
+    target: target ? { on: 'ratio', kind: 'atMost', limit: store.targetRatio } : null,
+  });
+  return [
+    growth('store.turn.p50', 'Store turn p50', (r) => r.turn.p50Ms, true),
+    growth('store.turn.p99', 'Store turn p99', (r) => r.turn.p99Ms, true),
+    growth('store.durable.p50', 'Store turn + flush p50', (r) => r.durableTurn.p50Ms, true),
+    growth('store.durable.p99', 'Store turn + flush p99', (r) => r.durableTurn.p99Ms, true),
+    growth('store.naive.p50', 'Naive one-document lowdb turn p50', (r) => r.naive.turn.p50Ms, false),
+  ];
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'no-profile': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const plan = values.quick ? QUICK : FULL;
+  const sections = new Set<Section>(values.only ? (values.only.split(',') as Section[]) : SECTIONS);
+  const unknown = [...sections].filter((s) => !SECTIONS.includes(s));
+  if (unknown.length > 0) {
+    log(`bench: unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+    return 2;
+  }
+  const out = values.out ?? (values.quick ? path.join(tmpdir(), 'daehwa-bench-quick.json') : path.join('reports', 'bench.json'));
+  const startedAt = new Date();
+  const machine = describeMachine();
+  log(`bench: ${values.quick ? 'quick' : 'full'} run on ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}`);
+
+  const workspace = await BenchWorkspace.create(process.cwd());
+  const ctx: ScenarioContext = { workspace, profiles: await loadShopperProfiles(), log };
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    if (sections.has('capacity') || sections.has('open') || sections.has('cold')) workspace.ensureModel(log);
+
+    if (sections.has('capacity')) {
+      const runs = await capacity(ctx, plan.capacityShoppers, plan.capacityMs, plan.warmupMs);
+      details.capacity = runs;
+      for (const run of runs) {
+        figures.push({
+          id: `capacity.${run.shoppers}`,
+          label: `Capacity, ${run.shoppers.toLocaleString('en-US')} shoppers, closed loop`,
+          unit: 'turns/s',
+          value: run.daehwa.turnsPerSecond,
+          baseline: run.echo.turnsPerSecond,
+          baselineLabel: 'echo',
+          target: { on: 'ratio', kind: 'atLeast', limit: 0.5 },
+          note: loadNote(run.daehwa),
+          invalid: failedShare(run.daehwa),
+        });
+      }
+    }
+
+    if (sections.has('open')) {
+      const runs = [];
+      for (const shoppers of plan.openShoppers) runs.push(await openLoop(ctx, shoppers, plan.openMs, plan.warmupMs));
+      details.openLoop = runs;
+      const p99Limits: Record<number, number> = { 1000: 50, 5000: 200 };
+      for (const run of runs) {
+        const n = run.shoppers.toLocaleString('en-US');
+        const limit = p99Limits[run.shoppers];
+        const rate = `${run.daehwa.load.turnsPerSecond} turns/s`;
+        figures.push(
+          {
+            id: `open.${run.shoppers}.p50`,
+            label: `Turn latency p50, ${n} shoppers, open loop (${rate})`,
+            unit: 'ms',
+            value: run.daehwa.load.latency.p50Ms,
+            baseline: run.echo.load.latency.p50Ms,
+            baselineLabel: 'echo',
+            target: null,
+          },
+          {
+            id: `open.${run.shoppers}.p99`,
+            label: `Turn latency p99, ${n} shoppers, open loop (${rate})`,
+            unit: 'ms',
+            value: run.daehwa.load.latency.p99Ms,
+            baseline: run.echo.load.latency.p99Ms,
+            baselineLabel: 'echo',
+            target: limit === undefined ? null : { on: 'value', kind: 'below', limit },
+            note: loadNote(run.daehwa.load),
+            invalid: failedShare(run.daehwa.load),
+          },
+          {
+            id: `open.${run.shoppers}.rss`,
+            label: `Server memory (peak RSS), ${n} shoppers`,
+            unit: 'MB',
+            value: round(run.daehwa.rssPeakBytes / 2 ** 20, 1),
+            baseline: round(run.echo.rssPeakBytes / 2 ** 20, 1),
+            baselineLabel: 'echo',
+            target: null,
+          },
+        );
+      }
+      // The largest run has the most sessions over the same noise: its per-session figure is the one judged.
+      const largest = runs.at(-1);
+      if (largest) {
+        figures.push({
+          id: 'memory.idle_session',
+          label: `Memory per idle session (${largest.daehwa.load.connected.toLocaleString('en-US')} sessions)`,
+          unit: 'KB',
+          value: round(largest.daehwa.idleBytesPerSession / 1024, 2),
+          baseline: round(largest.echo.idleBytesPerSession / 1024, 2),
+          baselineLabel: 'echo connection',
+          target: { on: 'value', kind: 'below', limit: 20 },
+        });
+      }
+    }
+
+    if (sections.has('store')) {
+      log(`store growth: ${plan.storeSizes.join(' / ')} stored conversations (scripts/bench/store.ts)`);
+      const store = await benchStore({ sizes: plan.storeSizes, turns: plan.storeTurns, log });
+      details.store = store;
+      figures.push(...storeFigures(store));
+    }
+
+    if (sections.has('cold')) {
+      const runs = await coldStarts(ctx, plan.coldRuns);
+      details.coldStart = runs;
+      figures.push({
+        id: 'cold_start',
+        label: `Cold start to first reply, trained model (median of ${plan.coldRuns})`,
+        unit: 'ms',
+        value: median(runs.daehwa.map((r) => r.firstReplyMs)),
+        baseline: median(runs.echo.map((r) => r.firstReplyMs)),
+        baselineLabel: 'echo',
+        target: { on: 'value', kind: 'below', limit: 3000 },
+        note: `all runs: ${runs.daehwa.map((r) => r.firstReplyMs).join(', ')} ms; accepting after ${runs.daehwa.map((r) => r.acceptingMs).join(', ')} ms`,
+      });
+    }
+
+    const rows: Row[] = figures.map(judge);
+    const serverMissed = rows.some((r) => r.status === 'MISS' && (r.id.startsWith('capacity') || r.id.startsWith('open')));
+    if (values.profile || (serverMissed && !values['no-profile'])) {
+      const profiled = await profileUnderLoad(ctx, plan.profileShoppers, plan.profileMs, plan.warmupMs);
+      details.profile = profiled;
+      log(`profile: ${profiled.load.turnsPerSecond} turns/s under the profiler; idle ${profiled.profile.idlePercent}%`);
+    }
+
+    const table = formatTable(rows);
+    const report = {
+      generatedAt: startedAt.toISOString(),
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      quick: values.quick,
+      machine,
+      durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      rows,
+      details,
+    };
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+
+    process.stdout.write(`\n${table}\n\n`);
+    for (const row of rows.filter((r) => r.note)) process.stdout.write(`- ${row.label}: ${row.note}\n`);
+    const profile = details.profile as Awaited<ReturnType<typeof profileUnderLoad>> | undefined;
+    if (profile) {
+      process.stdout.write('\nWhere the server spends its CPU under load (self time, share of busy samples):\n');
+      for (const area of profile.profile.topAreas) process.stdout.write(`  ${String(area.selfPercent).padStart(5)}%  ${area.name}\n`);
+      process.stdout.write('Top functions:\n');
+      for (const fn of profile.profile.topFunctions) process.stdout.write(`  ${String(fn.selfPercent).padStart(5)}%  ${fn.name}\n`);
+    }
+    process.stdout.write(
+      `\n${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ${startedAt.toISOString()}, ${report.durationS} s; written to ${out}\n`,
+    );
+    // A missed target is a finding, not a failed run: the table and the JSON say it.
+    return 0;
+  } finally {
+    await workspace.remove();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  },
+);

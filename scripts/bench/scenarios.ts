@@ -1,0 +1,205 @@
+// The end-to-end measurements, each run against daehwa and against the echo baseline in turn
+// (never at once: they share the machine's cores with the load client).
+
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { measureColdStart, type ColdStart } from './cold-start.ts';
+import type { ShopperProfile } from './conversations.ts';
+import type { BenchWorkspace } from './daehwa-server.ts';
+import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
+import { residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
+import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
+import { seededRandom } from './random.ts';
+
+export type ServerKind = 'daehwa' | 'echo';
+export const SERVER_KINDS: readonly ServerKind[] = ['echo', 'daehwa'];
+
+export interface ScenarioContext {
+  workspace: BenchWorkspace;
+  profiles: readonly ShopperProfile[];
+  log: (line: string) => void;
+}
+
+const START_TIMEOUT_MS = 60_000;
+/** A safety bound on messages per load run, far above what the time bound lets through. */
+const MAX_TURNS_PER_RUN = 10_000_000;
+const WARMUP_SHOPPERS = 50;
+/** Idle sessions sit this long before their memory is read: the server has settled. */
+const IDLE_SETTLE_MS = 2000;
+
+async function startServer(ctx: ScenarioContext, kind: ServerKind, name: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const server = kind === 'echo' ? await ctx.workspace.spawnEcho(name, nodeArgs) : await ctx.workspace.spawnDaehwa(name, nodeArgs);
+  await waitUntilAccepting(server, START_TIMEOUT_MS);
+  return server;
+}
+
+function load(ctx: ScenarioContext, server: ServerProcess, options: Omit<LoadOptions, 'url' | 'profiles' | 'maxTurns' | 'random'>): Promise<LoadResult> {
+  // The same seed for every run: daehwa and the echo see the same conversations and schedule.
+  return runLoad({ url: server.url, profiles: ctx.profiles, maxTurns: MAX_TURNS_PER_RUN, random: seededRandom(5), ...options });
+}
+
+/** A short closed loop so that JIT compilation and caches are warm before anything is timed. */
+async function warmUp(ctx: ScenarioContext, server: ServerProcess, durationMs: number): Promise<void> {
+  const result = await load(ctx, server, { shoppers: WARMUP_SHOPPERS, mode: 'closed', durationMs });
+  if (result.turnsAnswered === 0) throw new Error(`warm-up got no answer from ${server.url}: ${result.errorSamples.join('; ')}`);
+}
+
+export interface CapacityRun {
+  shoppers: number;
+  daehwa: LoadResult;
+  echo: LoadResult;
+}
+
+/** Closed loop: turns per second with each shopper sending as soon as it is answered. */
+export async function capacity(ctx: ScenarioContext, shopperCounts: readonly number[], durationMs: number, warmupMs: number): Promise<CapacityRun[]> {
+  const results = new Map<number, Partial<CapacityRun>>(shopperCounts.map((n) => [n, { shoppers: n }]));
+  for (const kind of SERVER_KINDS) {
+    const server = await startServer(ctx, kind, `capacity-${kind}`);
+    try {
+      await warmUp(ctx, server, warmupMs);
+      for (const shoppers of shopperCounts) {
+        ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
+        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs });
+        ctx.log(`  ${result.turnsPerSecond} turns/s, p99 ${result.latency.p99Ms} ms, errors ${result.errors}, timeouts ${result.timeouts}`);
+        results.get(shoppers)![kind] = result;
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return [...results.values()] as CapacityRun[];
+}
+
+export interface OpenLoopServerRun {
+  load: LoadResult;
+  durationMs: number;
+  /** RSS after warm-up, with no session open (after a full GC). */
+  rssBeforeBytes: number;
+  /** RSS with every shopper connected, said hello and idle (after a full GC). */
+  rssIdleBytes: number;
+  /** Highest RSS sampled each second during the load. */
+  rssPeakBytes: number;
+  /** (rssIdle - rssBefore) / connected sessions. */
+  idleBytesPerSession: number;
+}
+
+export interface OpenLoopRun {
+  shoppers: number;
+  meanIntervalMs: number;
+  daehwa: OpenLoopServerRun;
+  echo: OpenLoopServerRun;
+}
+
+/**
+ * Open loop: every shopper sends every `meanIntervalMs` on average (exponential gaps). Before the
+ * first message, all shoppers are connected and idle: that is where memory per idle session is read.
+ */
+export async function openLoop(
+  ctx: ScenarioContext,
+  shoppers: number,
+  durations: Record<ServerKind, number>,
+  warmupMs: number,
+  meanIntervalMs = 2000,
+): Promise<OpenLoopRun> {
+  const run: Partial<OpenLoopRun> = { shoppers, meanIntervalMs };
+  for (const kind of SERVER_KINDS) {
+    const durationMs = durations[kind];
+    const server = await startServer(ctx, kind, `open-${shoppers}-${kind}`);
+    let sampler: NodeJS.Timeout | undefined;
+    try {
+      await warmUp(ctx, server, warmupMs);
+      const rssBeforeBytes = await settledResidentBytes(server);
+      let rssIdleBytes = 0;
+      let rssPeakBytes = 0;
+      ctx.log(`open loop: ${kind}, ${shoppers} shoppers, one message per ${meanIntervalMs / 1000} s each, ${durationMs / 1000} s`);
+      const result = await load(ctx, server, {
+        shoppers,
+        mode: 'open',
+        meanIntervalMs,
+        interval: 'exponential',
+        durationMs,
+        onAllConnected: async () => {
+          await sleep(IDLE_SETTLE_MS);
+          rssIdleBytes = await settledResidentBytes(server);
+          rssPeakBytes = rssIdleBytes;
+          sampler = setInterval(() => {
+            rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
+          }, 1000);
+        },
+      });
+      clearInterval(sampler);
+      rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
+      const idleBytesPerSession = result.connected > 0 ? (rssIdleBytes - rssBeforeBytes) / result.connected : Number.NaN;
+      ctx.log(
+        `  ${result.turnsPerSecond} turns/s, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
+          `idle ${Math.round(idleBytesPerSession / 102.4) / 10} KB/session, peak RSS ${Math.round(rssPeakBytes / 2 ** 20)} MB, ` +
+          `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}`,
+      );
+      run[kind] = { load: result, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
+    } finally {
+      clearInterval(sampler);
+      await server.stop();
+    }
+  }
+  return run as OpenLoopRun;
+}
+
+export interface ColdStartRuns {
+  daehwa: ColdStart[];
+  echo: ColdStart[];
+}
+
+/** Spawn to first answer, `runs` times each; the model is trained beforehand (not timed). */
+export async function coldStarts(ctx: ScenarioContext, runs: number): Promise<ColdStartRuns> {
+  const profile = ctx.profiles[0]!;
+  const hello = { locale: 'ko', ...(profile.customerId ? { customerId: profile.customerId } : {}) };
+  const text = `주문번호 ${profile.orderNumber} 배송 어디쯤 왔나요?`;
+  const result: ColdStartRuns = { daehwa: [], echo: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const kind of SERVER_KINDS) {
+      const server = kind === 'echo' ? await ctx.workspace.spawnEcho('cold-echo') : await ctx.workspace.spawnDaehwa('cold-daehwa');
+      try {
+        const cold = await measureColdStart(server, hello, text, START_TIMEOUT_MS);
+        ctx.log(`cold start ${i + 1}/${runs}: ${kind} accepting after ${cold.acceptingMs} ms, first reply after ${cold.firstReplyMs} ms`);
+        result[kind].push(cold);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return result;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface ProfileRun {
+  load: LoadResult;
+  profile: ProfileSummary;
+}
+
+/** daehwa under `node --cpu-prof` with a closed loop of `shoppers`; self time over the load only. */
+export async function profileUnderLoad(ctx: ScenarioContext, shoppers: number, durationMs: number, warmupMs: number): Promise<ProfileRun> {
+  const dir = path.join(ctx.workspace.dir, 'cpu-profile');
+  const server = await startServer(ctx, 'daehwa', 'profile', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  let result: LoadResult;
+  let window: [number, number];
+  try {
+    await warmUp(ctx, server, warmupMs);
+    ctx.log(`profile: daehwa under node --cpu-prof, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
+    const start = profileClockMicros();
+    result = await load(ctx, server, { shoppers, mode: 'closed', durationMs });
+    window = [start, profileClockMicros()];
+  } finally {
+    await server.exitNormally();
+  }
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir}: the server did not exit normally`);
+  const profile = await readProfile(path.join(dir, files[0]!), window);
+  return { load: result, profile };
+}
