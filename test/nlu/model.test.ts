@@ -1,0 +1,132 @@
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/nlu/corpus.ts';
+import { classifierFromModel, loadClassifier, ModelUnavailableError, trainAndSave, type LoadedClassifier } from '../../src/nlu/index.ts';
+import { readModelFile, saveModelFile } from '../../src/nlu/model/model-store.ts';
+import { trainCorpus } from '../../src/nlu/train.ts';
+import { FIXTURE_CORPUS, FIXTURE_RULES, withTempDir } from './helpers.ts';
+
+describe('training and classification on the fixture corpus', () => {
+  let classifier: LoadedClassifier;
+
+  beforeAll(async () => {
+    const { file } = await trainCorpus(await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES), { now: () => new Date('2025-03-10T03:00:00Z') });
+    classifier = await classifierFromModel(file);
+  });
+
+  it('understands training-like lines in both languages, with entities', async () => {
+    const ko = await classifier.classify('택배 아직도 안 왔어요', { now: new Date(2025, 2, 10) });
+    expect(ko).toMatchObject({ locale: 'ko', intent: 'order.status' });
+    const sizing = await classifier.classify('키 170에 65키로인데 뭐 입어요');
+    expect(sizing.intent).toBe('size.help');
+    expect(sizing.entities.map((e) => [e.type, e.value])).toEqual([
+      ['height', 170],
+      ['weight', 65],
+    ]);
+    expect((await classifier.classify('when will my refund arrive')).intent).toBe('refund.status');
+  });
+
+  it('picks the locale from the script for mixed lines', async () => {
+    const result = await classifier.classify('refund 언제 들어와요?');
+    expect(result).toMatchObject({ locale: 'ko', intent: 'refund.status' });
+  });
+
+  it('reports real probabilities: the score and alternatives add up to at most 1', async () => {
+    const result = await classifier.classify('환불 언제 돼요');
+    const total = result.score + result.alternatives.reduce((s, a) => s + a.score, 0);
+    expect(result.score).toBeLessThan(1);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+    expect(result.alternatives.map((a) => a.intent)).not.toContain(result.intent);
+  });
+
+  it('answers None for out-of-scope lines and for input with nothing to read', async () => {
+    expect((await classifier.classify('오늘 날씨 어때요')).intent).toBe('None');
+    for (const text of ['', '   ', '😀🎉']) {
+      expect(await classifier.classify(text)).toMatchObject({ intent: 'None', score: 0, alternatives: [] });
+    }
+  });
+
+  it('classifies a 10,000-character text', async () => {
+    const long = '환불 언제 들어와요 '.repeat(1000).slice(0, 10_000);
+    const result = await classifier.classify(long);
+    expect(result.text).toHaveLength(10_000);
+    expect(result.intent).toBe('refund.status');
+  });
+
+  it('rejects a confident-looking answer when the threshold is raised', async () => {
+    const strict = await classifierFromModel((await trainCorpus(await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES))).file, { threshold: 0.999 });
+    expect(strict.modelInfo.decision.threshold).toBe(0.999);
+    expect((await strict.classify('환불 언제 돼요')).intent).toBe('None');
+  });
+
+  it('describes the model it runs', () => {
+    expect(classifier.modelInfo.version).toMatch(/^20250310T030000000Z-[0-9a-f]{8}$/);
+    expect(classifier.modelInfo.corpusHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(classifier.modelInfo.trainedAt).toBe('2025-03-10T03:00:00.000Z');
+  });
+});
+
+describe('model files', () => {
+  it('round-trips a model through disk with the same answers', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'current.json');
+      const { file } = await trainAndSave({ corpusDir: FIXTURE_CORPUS, modelPath: path, corpusRules: FIXTURE_RULES });
+      const loaded = await loadClassifier({ modelPath: path });
+      const fresh = await classifierFromModel(file);
+      expect(loaded.modelInfo.version).toBe(file.version);
+      for (const text of ['배송 조회 해주세요', 'tell me a joke', 'what size should I get']) {
+        expect((await loaded.classify(text)).score).toBeCloseTo((await fresh.classify(text)).score, 6);
+      }
+    });
+  });
+
+  it('tells to run npm run train when the model is missing or corrupt', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'current.json');
+      await expect(loadClassifier({ modelPath: path })).rejects.toThrow(/no NLU model at .*current\.json .*run `npm run train`/);
+      await writeFile(path, '{"model": "broken.json"}');
+      await writeFile(join(dir, 'broken.json'), '{ not json');
+      await expect(loadClassifier({ modelPath: path })).rejects.toThrow(/unreadable .*invalid JSON.*npm run train/);
+      await writeFile(join(dir, 'broken.json'), '{"format": "something else"}');
+      await expect(loadClassifier({ modelPath: path })).rejects.toBeInstanceOf(ModelUnavailableError);
+    });
+  });
+
+  it('trains when the model is missing and trainIfMissing is set, and says so', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'models', 'current.json');
+      const log: string[] = [];
+      const classifier = await loadClassifier({ modelPath: path, corpusDir: FIXTURE_CORPUS, corpusRules: FIXTURE_RULES, trainIfMissing: true, log: (l) => log.push(l) });
+      expect(log[0]).toMatch(/no NLU model at .*: training one from .*corpus\/ first/);
+      expect((await classifier.classify('배송 조회 해주세요')).intent).toBe('order.status');
+      expect((await readModelFile(path)).file.version).toBe(classifier.modelInfo.version);
+    });
+  });
+
+  it('keeps the working model when a training fails', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'current.json');
+      const { file: working } = await trainAndSave({ corpusDir: FIXTURE_CORPUS, modelPath: path, corpusRules: FIXTURE_RULES });
+      const broken = join(dir, 'corpus');
+      await cp(FIXTURE_CORPUS, broken, { recursive: true });
+      await writeFile(join(broken, 'greeting.yaml'), 'intent: greeting\nutterances: [\n');
+      await expect(trainAndSave({ corpusDir: broken, modelPath: path, corpusRules: FIXTURE_RULES })).rejects.toThrow(/greeting\.yaml/);
+      expect((await readModelFile(path)).file.version).toBe(working.version);
+      expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+
+  it('never moves the pointer when the model file cannot be written', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'current.json');
+      const { file } = await trainAndSave({ corpusDir: FIXTURE_CORPUS, modelPath: path, corpusRules: FIXTURE_RULES });
+      const pointer = await readFile(path, 'utf8');
+      // A model whose weights cannot be serialised: the write fails before any rename.
+      const unserialisable = { ...file, version: 'later', bias: [1n] as unknown as number[] };
+      await expect(saveModelFile(path, unserialisable)).rejects.toThrow();
+      expect(await readFile(path, 'utf8')).toBe(pointer);
+      expect(await readdir(dir)).toEqual(expect.not.arrayContaining(['later.json']));
+    });
+  });
+});
