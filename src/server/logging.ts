@@ -21,7 +21,9 @@ export function createLogger(options: { level: string; destination?: Destination
           method.apply(this, masked);
         },
       },
-      serializers: { err: pino.stdSerializers.err },
+      // Error messages and stacks can quote input ("no order 010-...") and are not plain objects,
+      // so the formatter above would pass them by.
+      serializers: { err: (err: Error) => maskDeep({ ...pino.stdSerializers.err(err) }) },
     },
     options.destination,
   );
