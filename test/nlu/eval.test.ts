@@ -1,0 +1,112 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/nlu/corpus.ts';
+import { readDataset } from '../../src/nlu/eval/bench.ts';
+import { stratifiedFolds } from '../../src/nlu/eval/folds.ts';
+import { chooseOperatingPoint, metrics, sweep, type JudgedLine } from '../../src/nlu/eval/metrics.ts';
+import { renderMarkdown } from '../../src/nlu/eval/report.ts';
+import { runEvaluation } from '../../src/nlu/eval/run.ts';
+import { daehwaSystem, plainNlpjsSystem } from '../../src/nlu/eval/systems.ts';
+import { FIXTURE_CORPUS, FIXTURE_RULES, withTempDir } from './helpers.ts';
+
+function line(gold: string, ranked: [string, number][], locale: 'ko' | 'en' = 'ko', mixed = false): JudgedLine {
+  const r = ranked.map(([intent, score]) => ({ intent, score }));
+  return { text: gold, gold, locale, mixed, ranked: r, predicted: r[0]?.intent ?? 'None' };
+}
+
+describe('metrics', () => {
+  const lines = [
+    line('order.status', [['order.status', 0.9], ['None', 0.1]]),
+    line('order.status', [['refund.status', 0.6], ['order.status', 0.4]]),
+    line('refund.status', [['refund.status', 0.35], ['order.status', 0.3]], 'en'),
+    line('None', [['order.status', 0.4], ['None', 0.3]], 'en'),
+    line('None', [['None', 0.8]], 'ko'),
+    line('order.status', [['order.status', 0.7]], 'ko', true),
+  ];
+
+  it('computes accuracy per locale, mixed lines apart, and out-of-scope rejection', () => {
+    const m = metrics(lines);
+    expect(m.ko).toBeCloseTo(0.5);
+    expect(m.en).toBe(1);
+    expect(m.mixed).toBe(1);
+    expect(m.outOfScopeRejected).toBe(0.5);
+    expect(m.counts).toEqual({ ko: 2, en: 1, mixed: 1, outOfScope: 2 });
+  });
+
+  it('computes precision, recall and F1 per intent, and the confused pairs', () => {
+    const m = metrics(lines);
+    expect(m.perIntent['order.status']).toEqual({ precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, support: 3 });
+    expect(m.perIntent['refund.status']).toMatchObject({ precision: 0.5, recall: 1 });
+    expect(m.confusedPairs).toEqual([
+      { gold: 'order.status', predicted: 'refund.status', count: 1 },
+      { gold: 'None', predicted: 'order.status', count: 1 },
+    ]);
+  });
+
+  it('re-decides from the real scores in the sweep and picks an operating point', () => {
+    const rows = sweep(lines, [0, 0.5], [0]);
+    expect(rows.map((r) => r.outOfScopeRejected)).toEqual([0.5, 1]);
+    expect(rows[1]?.en).toBe(0);
+    // Best in-scope accuracy is at 0; 0.5 gives up far more than a point, so 0 is chosen.
+    expect(chooseOperatingPoint(rows)?.threshold).toBe(0);
+    expect(chooseOperatingPoint(rows, 1)?.threshold).toBe(0.5);
+  });
+});
+
+describe('stratifiedFolds', () => {
+  it('deals every stratum evenly over the folds', () => {
+    const items = [...Array(30).keys()].map((i) => ({ stratum: i % 3 === 0 ? 'a' : 'b' }));
+    const folds = stratifiedFolds(items, 5, (x) => x.stratum);
+    for (let k = 0; k < 5; k++) {
+      const inFold = items.filter((_, i) => folds[i] === k);
+      expect(inFold.filter((x) => x.stratum === 'a')).toHaveLength(2);
+      expect(inFold.filter((x) => x.stratum === 'b')).toHaveLength(4);
+    }
+  });
+});
+
+describe('plain NLP.js baseline', () => {
+  it('reads real scores from classifications, not the 1 NLP.js substitutes below its threshold', async () => {
+    // "red" is equally likely for three intents: about 1/3 each, under NLP.js's 0.5 threshold.
+    const pairs = [['red shoe', 'a'], ['red hat', 'b'], ['red bag', 'c'], ['blue shoe', 'a'], ['blue hat', 'b'], ['blue bag', 'c']] as const;
+    const trained = await plainNlpjsSystem().train(pairs.map(([text, intent]) => ({ text, intent, locale: 'en' as const })), ['en']);
+    const prediction = await trained.predict('red', 'en');
+    expect(prediction.ownIntent).toBe('None');
+    expect(prediction.ranked.map((r) => r.intent).sort()).toEqual(['a', 'b', 'c']);
+    for (const r of prediction.ranked) expect(r.score).toBeCloseTo(1 / 3, 2);
+  });
+});
+
+describe('runEvaluation', () => {
+  it('cross-validates and scores the held-out lines for each system, and renders the report', async () => {
+    const corpus = await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES);
+    const report = await runEvaluation({
+      corpus,
+      heldOut: { file: 'held.yaml', lines: [{ text: '택배 언제 오나요', intent: 'order.status', locale: 'ko', mixed: false }] },
+      folds: 3,
+      decision: { threshold: 0.3, margin: 0 },
+      systems: [{ system: daehwaSystem('daehwa'), description: 'shipped' }],
+      now: () => new Date('2025-03-10T00:00:00Z'),
+    });
+    const [system] = report.systems;
+    expect(system?.crossValidation.counts.ko).toBe(corpus.utterances.filter((u) => u.locale === 'ko' && u.intent !== 'None').length);
+    expect(system?.heldOut?.counts.ko).toBe(1);
+    expect(report.suggestedDecision).not.toBeNull();
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('| daehwa |');
+    expect(markdown).toContain('## Threshold sweep: daehwa, cross-validation');
+  });
+});
+
+describe('bench datasets', () => {
+  it('names the line of a malformed row', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'data.jsonl');
+      await writeFile(file, '{"text":"hi","intent":"greet","split":"train"}\n{"text":"oops"\n');
+      await expect(readDataset(file)).rejects.toThrow(`${file}:2: invalid JSON`);
+      await writeFile(file, '{"text":"hi","intent":"greet"}\n');
+      await expect(readDataset(file)).rejects.toThrow(`${file}:1: expected {"text","intent","split"}`);
+    });
+  });
+});
