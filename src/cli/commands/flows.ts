@@ -1,5 +1,34 @@
-// Placeholder until this command is built; replaced by its owner.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('daehwa flows: not built yet\n');
-  return 1;
+// `daehwa flows check [--dir flows]`: validates every flow file, prints each problem as
+// file:line:column, exits non-zero when there is any.
+
+import { parseArgs } from 'node:util';
+import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
+
+const USAGE = 'usage: daehwa flows check [--dir <flow directory>]   (default: flows)\n';
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'check') {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let dir: string;
+  try {
+    dir = parseArgs({ args: rest, options: { dir: { type: 'string', default: 'flows' } } }).values.dir ?? 'flows';
+  } catch (err) {
+    process.stderr.write(`daehwa flows check: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  const result = await loadFlowSet(dir);
+  if (!result.ok) {
+    const count = result.problems.length;
+    process.stderr.write(`${formatProblems(result.problems)}\n\n${count} problem${count === 1 ? '' : 's'} in ${dir}/: the flow set was not loaded.\n`);
+    return 1;
+  }
+  const { flowSet } = result;
+  process.stdout.write(`${dir}/: ${flowSet.flows.size} flows, all valid.\n`);
+  if (flowSet.intentsWithoutFlow.length > 0) {
+    process.stdout.write(`note: no flow starts on ${flowSet.intentsWithoutFlow.join(', ')}: those intents get the fallback.\n`);
+  }
+  return 0;
 }

@@ -1,0 +1,134 @@
+// Loads a directory of flow YAML files into a FlowSet, or explains why it cannot:
+// every problem with file:line:column. A set with any problem is refused as a whole.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { INTENTS, type IntentId } from '../nlu/types.ts';
+import { compileFlow, type CompiledFlow, type FlowSet } from './flowset.ts';
+import { SourceFile, type FlowProblem } from './problems.ts';
+import { FlowSchema, MessagesSchema, SlotLibrarySchema, type FlowFileSpec, type FlowSpec, type MessagesSpec, type SlotSpec } from './schema.ts';
+import { suggest } from './validate.ts';
+import { validateFlows, type ParsedFlow } from './validate.ts';
+
+/** The file with the engine's own sentences and command phrases. */
+export const MESSAGES_FILE = 'messages.yaml';
+/** Optional: slots several flows share (`use: order_number`). Every other YAML file is a flow. */
+export const SLOTS_FILE = 'slots.yaml';
+
+export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: FlowProblem[] };
+
+export interface FlowSource {
+  /** Shown in problems, e.g. "flows/order_status.yaml". */
+  file: string;
+  text: string;
+}
+
+export async function loadFlowSet(dir: string): Promise<LoadResult> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (err) {
+    return { ok: false, problems: [{ file: dir, line: 1, column: 1, message: `cannot read the flow directory: ${errorText(err)}` }] };
+  }
+  const sources = await Promise.all(names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })));
+  if (!names.includes(MESSAGES_FILE)) {
+    return { ok: false, problems: [{ file: join(dir, MESSAGES_FILE), line: 1, column: 1, message: `missing ${MESSAGES_FILE}: the engine's own sentences and command phrases live there` }] };
+  }
+  return loadFlowSetFromSources(sources);
+}
+
+export function loadFlowSetFromSources(sources: readonly FlowSource[]): LoadResult {
+  const problems: FlowProblem[] = [];
+  const flowFiles: { spec: FlowFileSpec; source: SourceFile }[] = [];
+  let messages: { spec: MessagesSpec; source: SourceFile } | null = null;
+  let library: Record<string, SlotSpec> = {};
+
+  for (const { file, text } of sources) {
+    const parsed = SourceFile.parse(file, text);
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const data = parsed.source.data();
+    const kind = baseName(file);
+    if (kind === MESSAGES_FILE) {
+      const result = MessagesSchema.safeParse(data);
+      if (result.success) messages = { spec: result.data, source: parsed.source };
+      else problems.push(...schemaProblems(parsed.source, result.error));
+    } else if (kind === SLOTS_FILE) {
+      const result = SlotLibrarySchema.safeParse(data);
+      if (result.success) library = result.data.slots;
+      else problems.push(...schemaProblems(parsed.source, result.error));
+    } else {
+      const result = FlowSchema.safeParse(data);
+      if (result.success) flowFiles.push({ spec: result.data, source: parsed.source });
+      else problems.push(...schemaProblems(parsed.source, result.error));
+    }
+  }
+  const flows: ParsedFlow[] = flowFiles.map(({ spec, source }) => ({ spec: resolveSlots(spec, source, library, problems), source }));
+  if (!messages && !problems.some((p) => baseName(p.file) === MESSAGES_FILE)) {
+    problems.push({ file: MESSAGES_FILE, line: 1, column: 1, message: `missing ${MESSAGES_FILE}: the engine's own sentences and command phrases live there` });
+  }
+  problems.push(...validateFlows(flows, messages));
+  if (problems.length > 0 || !messages) return { ok: false, problems };
+  return { ok: true, flowSet: buildFlowSet(flows.map((f) => compileFlow(f.spec)), messages.spec) };
+}
+
+function buildFlowSet(flows: CompiledFlow[], messages: MessagesSpec): FlowSet {
+  const byIntent = new Map<IntentId, CompiledFlow>();
+  const byEvent = new Map<string, CompiledFlow>();
+  for (const flow of flows) {
+    for (const intent of flow.spec.intents) byIntent.set(intent as IntentId, flow);
+    for (const event of flow.spec.events ?? []) byEvent.set(event, flow);
+  }
+  return {
+    flows: new Map(flows.map((f) => [f.spec.flow, f])),
+    byIntent,
+    byEvent,
+    messages,
+    intentsWithoutFlow: INTENTS.filter((i) => i !== 'None' && !byIntent.has(i)),
+  };
+}
+
+/** Replaces each `use: <name>` slot by the library slot with the flow's overrides on top. */
+function resolveSlots(spec: FlowFileSpec, source: SourceFile, library: Record<string, SlotSpec>, problems: FlowProblem[]): FlowSpec {
+  const slots: Record<string, SlotSpec> = {};
+  for (const [name, slot] of Object.entries(spec.slots)) {
+    const { use, ...own } = slot;
+    const overrides = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+    if (use === undefined) {
+      slots[name] = overrides as SlotSpec; // the schema guarantees type and prompt without `use`
+      continue;
+    }
+    const base = library[use];
+    if (!base) {
+      problems.push(source.problem(['slots', name, 'use'], `unknown shared slot '${use}'${suggest(use, Object.keys(library))} (shared slots live in ${SLOTS_FILE})`));
+      continue;
+    }
+    slots[name] = { ...base, ...overrides };
+  }
+  return { ...spec, slots };
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+function schemaProblems(source: SourceFile, error: z.ZodError): FlowProblem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      return source.problem([...path, issue.keys[0] ?? ''], `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}${where(path)}`);
+    }
+    return source.problem(path, `${issue.message}${where(path)}`);
+  });
+}
+
+function where(path: readonly (string | number)[]): string {
+  return path.length > 0 ? ` (at ${path.join('.')})` : '';
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

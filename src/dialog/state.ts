@@ -1,0 +1,71 @@
+// The conversation state the runtime keeps between turns. The server stores it as JSON; it is
+// parsed back on every turn, so a state written by an older build or flow set never crashes a turn.
+
+import { z } from 'zod';
+import { ENTITY_TYPES, LOCALES, type Locale } from '../nlu/types.ts';
+import { HANDOFF_REASONS, type DialogState } from './types.ts';
+import type { Json } from './template.ts';
+
+const JsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
+);
+
+const ChoiceSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional() });
+export type Choice = z.infer<typeof ChoiceSchema>;
+
+const ActiveFlowSchema = z.object({
+  id: z.string(),
+  step: z.string(),
+  /** True while the flow waits at `step` (an ask) for the shopper's answer. */
+  waiting: z.boolean(),
+  slots: z.record(z.string(), JsonSchema),
+  /** Slots whose value passed validation. */
+  confirmed: z.array(z.string()),
+  /** Slots taken from the conversation memory: if they fail validation the shopper is simply asked. */
+  carried: z.array(z.string()),
+  vars: z.record(z.string(), JsonSchema),
+  attempts: z.number().int().min(0),
+  /** The choices offered with the pending question, to match a typed answer to one. */
+  choices: z.array(ChoiceSchema),
+});
+export type ActiveFlow = z.infer<typeof ActiveFlowSchema>;
+
+const EntitySchema = z.object({
+  type: z.enum(ENTITY_TYPES),
+  value: z.union([z.string(), z.number()]),
+  text: z.string(),
+  start: z.number(),
+  end: z.number(),
+});
+
+const PendingSchema = z.discriminatedUnion('kind', [
+  /** "Shall we switch to X?" with what the shopper said, to start X with it. */
+  z.object({ kind: z.literal('switch'), flow: z.string(), text: z.string(), entities: z.array(EntitySchema) }),
+  /** "Shall I connect you with a person?" */
+  z.object({ kind: z.literal('offer_handoff'), reason: z.enum(HANDOFF_REASONS) }),
+]);
+export type Pending = z.infer<typeof PendingSchema>;
+
+const EngineStateSchema = z.object({
+  version: z.literal(1),
+  locale: z.enum(LOCALES),
+  flow: ActiveFlowSchema.nullable(),
+  pending: PendingSchema.nullable(),
+  /** Values that carry over between flows (the order just looked up), by slot name. */
+  memory: z.record(z.string(), JsonSchema),
+  /** Consecutive turns the engine did not understand. */
+  misses: z.number().int().min(0),
+});
+export type EngineState = z.infer<typeof EngineStateSchema> & DialogState;
+
+export function freshState(locale: Locale): EngineState {
+  return { version: 1, locale, flow: null, pending: null, memory: {}, misses: 0 };
+}
+
+/** A state that does not parse (corrupt, or from an incompatible build) starts over, keeping the language. */
+export function readState(state: DialogState): EngineState {
+  const parsed = EngineStateSchema.safeParse(state);
+  if (parsed.success) return structuredClone(parsed.data);
+  const locale = (LOCALES as readonly unknown[]).includes(state.locale) ? state.locale : 'ko';
+  return freshState(locale);
+}

@@ -1,0 +1,113 @@
+// `{{path | filter}}` templates over the flow's variables. Values that are {ko, en} objects
+// (product names) render in the conversation's language.
+
+import type { Locale } from '../nlu/types.ts';
+import type { MessagesSpec } from './schema.ts';
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Scope = Record<string, Json | undefined>;
+
+export const FILTERS = ['date', 'money', 'status', 'list', 'names', 'count'] as const;
+type Filter = (typeof FILTERS)[number];
+
+const PLACEHOLDER = /\{\{\s*([^{}|]+?)\s*(?:\|\s*([^{}]+?)\s*)?\}\}/g;
+
+export interface TemplateRef {
+  path: string[];
+  filter: string | null;
+}
+
+/** The variable references in a template, for the validator. */
+export function templateRefs(template: string): TemplateRef[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => ({ path: splitPath(m[1] ?? ''), filter: m[2] ?? null }));
+}
+
+export function splitPath(path: string): string[] {
+  return path.split('.').map((p) => p.trim());
+}
+
+export function lookupPath(scope: Scope, path: readonly string[]): Json | undefined {
+  let value: Json | undefined = scope[path[0] ?? ''];
+  for (const key of path.slice(1)) {
+    if (value === null || value === undefined || typeof value !== 'object') return undefined;
+    value = Array.isArray(value) ? (key === 'length' ? value.length : value[Number(key)]) : value[key];
+  }
+  return value;
+}
+
+export interface RenderContext {
+  locale: Locale;
+  scope: Scope;
+  messages: MessagesSpec;
+}
+
+export function render(template: string, ctx: RenderContext): string {
+  return template.replace(PLACEHOLDER, (_all, path: string, filter: string | undefined) =>
+    format(lookupPath(ctx.scope, splitPath(path)), (filter as Filter | undefined) ?? null, ctx),
+  );
+}
+
+/** A template that is exactly one placeholder without a filter keeps its value's type (for action args). */
+export function renderValue(template: string | number | boolean | null, ctx: RenderContext): Json | undefined {
+  if (typeof template !== 'string') return template;
+  const whole = /^\{\{\s*([^{}|]+?)\s*\}\}$/.exec(template);
+  if (whole) return lookupPath(ctx.scope, splitPath(whole[1] ?? ''));
+  return render(template, ctx);
+}
+
+export function isLocalized(value: unknown): value is { ko: string; en: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).ko === 'string' &&
+    typeof (value as Record<string, unknown>).en === 'string'
+  );
+}
+
+function format(value: Json | undefined, filter: Filter | null, ctx: RenderContext): string {
+  if (value === undefined || value === null) return '';
+  switch (filter) {
+    case 'date':
+      return typeof value === 'string' ? formatDate(value, ctx.locale) : plain(value, ctx.locale);
+    case 'money':
+      return typeof value === 'number' ? formatMoney(value, ctx.locale) : plain(value, ctx.locale);
+    case 'status': {
+      const label = typeof value === 'string' ? ctx.messages.order_status[value as keyof MessagesSpec['order_status']] : undefined;
+      return label ? label[ctx.locale] : plain(value, ctx.locale);
+    }
+    case 'list':
+      return Array.isArray(value) ? value.map((v) => plain(v, ctx.locale)).join(', ') : plain(value, ctx.locale);
+    case 'names':
+      return Array.isArray(value)
+        ? value.map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? plain(v.name ?? null, ctx.locale) : plain(v, ctx.locale))).join(', ')
+        : plain(value, ctx.locale);
+    case 'count':
+      return Array.isArray(value) ? String(value.length) : '0';
+    default:
+      return plain(value, ctx.locale);
+  }
+}
+
+function plain(value: Json, locale: Locale): string {
+  if (value === null) return '';
+  if (isLocalized(value)) return value[locale];
+  if (Array.isArray(value)) return value.map((v) => plain(v, locale)).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+const WEEKDAYS_KO = ['일', '월', '화', '수', '목', '금', '토'];
+
+/** "11월 5일(목)" / "Thu, Nov 5". Calendar dates are read as written, without a time zone shift. */
+export function formatDate(iso: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (locale === 'ko') return `${date.getUTCMonth() + 1}월 ${date.getUTCDate()}일(${WEEKDAYS_KO[date.getUTCDay()]})`;
+  return date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+export function formatMoney(won: number, locale: Locale): string {
+  const digits = Math.round(won).toLocaleString('en-US');
+  return locale === 'ko' ? `${digits}원` : `₩${digits}`;
+}

@@ -1,0 +1,49 @@
+// Reading a reply in the context of the question just asked: commands, yes/no, bare numbers.
+// The NLU classifies sentences; these helpers cover the short answers it has no context for.
+
+import type { Locale } from '../nlu/types.ts';
+import type { Phrases } from './schema.ts';
+
+/** Lowercase, without spaces or punctuation: "그만 할게요!" and "그만할게요" compare equal. */
+export function normalize(text: string): string {
+  return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+/** The whole utterance is one of the phrases (in either language: shoppers mix them). */
+export function isPhrase(text: string, phrases: Phrases): boolean {
+  const n = normalize(text);
+  return n.length > 0 && [...phrases.ko, ...phrases.en].some((p) => normalize(p) === n);
+}
+
+/** The utterance is, or starts with, one of the phrases followed by a word break ("네, 취소해 주세요"). */
+export function startsWithPhrase(text: string, phrases: Phrases): boolean {
+  const t = text.trim().toLowerCase();
+  return [...phrases.ko, ...phrases.en].some((p) => {
+    const phrase = p.toLowerCase();
+    if (normalize(t) === normalize(phrase)) return true;
+    return t.startsWith(phrase) && /^[\s\p{P}]/u.test(t.slice(phrase.length));
+  });
+}
+
+export function parseYesNo(text: string, yes: Phrases, no: Phrases): boolean | null {
+  // "no" first: "아니요 괜찮아요" must not be read as a yes because of "괜찮아요".
+  if (startsWithPhrase(text, no)) return false;
+  if (startsWithPhrase(text, yes)) return true;
+  return null;
+}
+
+/** Numbers written in the reply, in order ("170에 65요" -> [170, 65]). */
+export function bareNumbers(text: string): number[] {
+  return [...text.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+}
+
+/**
+ * The language the shopper is writing in, when the text says so: Hangul means Korean; a Latin
+ * word of three or more letters without Hangul means English. Digits and sizes ("M", "XL") keep
+ * the current language.
+ */
+export function writtenLocale(text: string): Locale | null {
+  if (/[\uac00-\ud7a3\u3131-\u318e]/.test(text)) return 'ko';
+  const words = text.match(/[a-z]{3,}/gi) ?? [];
+  return words.some((w) => !/^x*[sl]$/i.test(w) && w.toLowerCase() !== 'free') ? 'en' : null;
+}
