@@ -129,6 +129,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   }
   // A shop API URL in the environment switches the commerce adapter to HTTP.
   if (env.DAEHWA_SHOP_API_URL) setPath(merged, ['commerce', 'kind'], 'http');
+  // `"store": { "dir": "x" }` (or DAEHWA_STORE_DIR alone) means the default kind with that dir.
+  for (const [section, kind] of [['store', 'lowdb'], ['commerce', 'demo']] as const) {
+    const value = merged[section];
+    if (isObject(value) && value.kind === undefined) value.kind = kind;
+  }
   const parsed = configSchema.safeParse(merged);
   const source = read ? path.relative(cwd, file) || file : null;
   if (!parsed.success) {

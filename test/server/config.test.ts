@@ -28,7 +28,11 @@ describe('configuration', () => {
 
   it('lets the environment override the file', async () => {
     const cwd = await dirWith(JSON.stringify({ server: { port: 8080 }, sessions: { idleTimeoutMs: 600000 } }));
-    const result = await loadConfig({ cwd, env: { PORT: '9090', DAEHWA_SHOP_API_URL: 'https://shop.example.com/api' } });
+    const result = await loadConfig({
+      cwd,
+      env: { PORT: '9090', DAEHWA_SHOP_API_URL: 'https://shop.example.com/api', DAEHWA_STORE_DIR: '/var/lib/daehwa' },
+    });
+    expect(result.ok && result.config.store).toEqual({ kind: 'lowdb', dir: '/var/lib/daehwa' });
     expect(result.ok && result.config.server.port).toBe(9090);
     expect(result.ok && result.config.sessions.idleTimeoutMs).toBe(600000);
     expect(result.ok && result.config.commerce).toEqual({ kind: 'http', baseUrl: 'https://shop.example.com/api', timeoutMs: 3000 });
