@@ -35,10 +35,10 @@ export const daehwaKoreanAnalyzer: KoreanWordAnalyzer = analyzeKoreanRun;
 /** A text's features; each group is scaled to unit length so long texts do not dominate. */
 export type FeatureVector = Map<string, number>;
 
+// Indexes by UTF-16 unit: normalised text keeps only letters and digits, all in the BMP in practice.
 function charNgrams(text: string, [min, max]: [number, number], prefix: string, out: string[]): void {
-  const chars = [...text];
   for (let n = min; n <= max; n++) {
-    for (let i = 0; i + n <= chars.length; i++) out.push(prefix + chars.slice(i, i + n).join(''));
+    for (let i = 0; i + n <= text.length; i++) out.push(prefix + text.slice(i, i + n));
   }
 }
 
