@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { maskDeep } from '../privacy/mask.ts';
 import { bearerToken, type AgentAuth } from './agent-auth.ts';
 import { type AgentIdentity, loginBody, textBody } from './agent-protocol.ts';
+import type { Clock } from './clock.ts';
 import type { HandoffDesk } from './handoff-desk.ts';
 import { HttpError, parseBody } from './http-errors.ts';
+import { KeyedRateLimiter } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,6 +17,10 @@ declare module 'fastify' {
 }
 
 const itemParams = z.object({ itemId: z.string().min(1).max(100) });
+
+/** Sign-in attempts per client address: 10 at once, then one every 6 seconds. */
+const LOGIN_BURST = 10;
+const LOGIN_PER_SECOND = 1 / 6;
 
 export function authenticateAgent(auth: AgentAuth) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -35,10 +41,17 @@ function itemIdOf(request: FastifyRequest): string {
   return parsed.data.itemId;
 }
 
-export function registerAgentRoutes(app: FastifyInstance, options: { auth: AgentAuth; desk: HandoffDesk }): void {
+export function registerAgentRoutes(
+  app: FastifyInstance,
+  options: { auth: AgentAuth; desk: HandoffDesk; clock: Clock },
+): void {
   const { auth, desk } = options;
+  const attempts = new KeyedRateLimiter(LOGIN_PER_SECOND, LOGIN_BURST, options.clock);
 
   app.post('/api/agent/login', async (request, reply) => {
+    if (!attempts.take(request.ip)) {
+      throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts; wait a minute and try again');
+    }
     const body = parseBody(loginBody, request.body);
     const result = await auth.login(body.agentId, body.password);
     if ('code' in result) throw new HttpError(401, result.code, result.message);

@@ -135,7 +135,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     rateLimit: config.sessions.rateLimit,
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
-  registerAgentRoutes(app, { auth, desk });
+  registerAgentRoutes(app, { auth, desk, clock });
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);
 

@@ -24,3 +24,25 @@ export class TokenBucket {
     return true;
   }
 }
+
+/** One bucket per key (an IP address), forgotten wholesale when too many keys pile up. */
+export class KeyedRateLimiter {
+  readonly #buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly clock: Clock,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  take(key: string): boolean {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= this.maxKeys) this.#buckets.clear();
+      bucket = new TokenBucket(this.perSecond, this.burst, this.clock);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket.take();
+  }
+}

@@ -1,7 +1,6 @@
 // Shopper sessions in memory: the stored record, the sockets showing it, and its idle timer.
 // The store stays the source of truth; this cache spares a store read on every turn.
-import type { HandoffReason } from '../dialog/types.ts';
-import type { DialogEngine } from '../dialog/types.ts';
+import type { DialogEngine, HandoffReason } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -123,7 +122,7 @@ export class SessionDirectory {
     await this.options.store.putSession(record);
     const live = this.#remember(record);
     this.touch(live);
-    live.log.debug({ customerId: customerId !== null }, 'session started');
+    if (this.options.log.isLevelEnabled('debug')) live.log.debug({ customerId: customerId !== null }, 'session started');
     return { ok: true, live, token, resumed: false };
   }
 
@@ -137,9 +136,15 @@ export class SessionDirectory {
   }
 
   #remember(record: SessionRecord): LiveSession {
+    const parentLog = this.options.log;
+    let log: Logger | undefined;
     const live: LiveSession = {
       record,
-      log: this.options.log.child({ sessionId: record.id }),
+      // Made on first use: most sessions never log at info level, and thousands of idle
+      // sessions should not each hold a logger.
+      get log() {
+        return (log ??= parentLog.child({ sessionId: record.id }));
+      },
       links: new Set(),
       lastActivityMs: Date.parse(record.updatedAt),
       idleTimer: null,

@@ -44,6 +44,15 @@ describe('agent authentication', () => {
     });
   });
 
+  it('slows down password guessing from one address', async () => {
+    server = await startTestServer();
+    const guess = () => api(server.url, 'POST', '/api/agent/login', { body: { agentId: 'agent', password: 'wrong' } });
+    for (let i = 0; i < 10; i++) expect((await guess()).status).toBe(401);
+    expect(await guess()).toMatchObject({ status: 429, body: { error: { code: 'too_many_attempts' } } });
+    server.clock.advance(6_000);
+    expect((await guess()).status).toBe(401);
+  });
+
   it('refuses forged and expired tokens', async () => {
     server = await startTestServer({ config: { agentTokenTtlMs: 60_000 } });
     const token = await login(server.url);
