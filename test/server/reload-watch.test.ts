@@ -1,0 +1,81 @@
+// Edited flows and a retrained model are picked up from the file system without a restart.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DialogEngine } from '../../src/dialog/types.ts';
+import type { FlowsLoad } from '../../src/server/reload.ts';
+import { scriptedClassifier, scriptedDialog, shopper, startTestServer, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+let dir: string;
+afterEach(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function prefixed(prefix: string): DialogEngine {
+  const base = scriptedDialog();
+  return {
+    initialState: base.initialState,
+    turn: async (...args) => {
+      const result = await base.turn(...args);
+      return { ...result, replies: result.replies.map((r) => ({ ...r, text: `${prefix}${r.text}` })) };
+    },
+  };
+}
+
+describe('file watch reload', () => {
+  it('reloads flows when a file in the flows directory changes; an invalid set is refused', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'daehwa-watch-'));
+    // The first save is broken, every later one is valid.
+    const outcomes: FlowsLoad[] = [{ ok: false, problems: 'flows/a.yaml:3:1: missing `en` text' }];
+    server = await startTestServer({
+      config: { reload: { watch: true }, flowsDir: dir, modelsDir: path.join(dir, 'no-models') },
+      deps: { reloaders: { loadFlows: async () => outcomes.shift() ?? { ok: true, dialog: prefixed('new ') } } },
+    });
+    const { socket } = await shopper(server.wsUrl);
+    await writeFile(path.join(dir, 'a.yaml'), 'id: broken\n');
+    await waitForMetric(server, 'daehwa_reloads_total{target="flows",outcome="refused"} 1');
+    socket.send({ type: 'message', text: 'before' });
+    expect((await socket.nextOfType('bot')).text).toBe('#1 before');
+    await writeFile(path.join(dir, 'a.yaml'), 'id: fixed\n');
+    await waitForMetric(server, 'daehwa_reloads_total{target="flows",outcome="ok"} 1');
+    socket.send({ type: 'message', text: 'after' });
+    expect((await socket.nextOfType('bot')).text).toBe('new #2 after');
+    socket.close();
+  });
+
+  it('reloads the model when models/ changes', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'daehwa-watch-'));
+    const confident = scriptedClassifier();
+    server = await startTestServer({
+      config: { reload: { watch: true }, modelsDir: dir, flowsDir: path.join(dir, 'no-flows') },
+      deps: {
+        reloaders: {
+          loadModel: async () => ({
+            classify: async (text, options) => ({ ...(await confident.classify(text, options)), intent: 'thanks' as const }),
+            modelInfo: { version: 'v2' },
+          }),
+        },
+      },
+    });
+    await writeFile(path.join(dir, 'current.json'), '{}');
+    await waitForMetric(server, 'daehwa_reloads_total{target="model",outcome="ok"} 1');
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { model: unknown };
+    expect(health.model).toEqual({ version: 'v2' });
+    const { socket } = await shopper(server.wsUrl);
+    socket.send({ type: 'message', text: '안녕하세요' });
+    expect((await socket.nextOfType('bot')).meta).toMatchObject({ intent: 'thanks' });
+    socket.close();
+  });
+});
+
+/** Waits until /metrics shows `line`: the watcher's debounce runs on real time, outside the test's clock. */
+async function waitForMetric(s: TestServer, line: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await (await fetch(`${s.url}/metrics`)).text()).includes(line)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`metrics never showed ${line}`);
+}
