@@ -121,7 +121,7 @@ class Turn {
   async handle(input: DialogInput, nlu: NluResult | null): Promise<void> {
     this.leaveVanishedFlow();
     if (input.kind === 'event') return this.onEvent(input.name, input.data ?? {});
-    const utterance = this.utterance(input, nlu);
+    const utterance = withContextEntities(this.utterance(input, nlu));
     this.intent = utterance.nlu.intent;
     this.score = input.kind === 'text' ? utterance.nlu.score : null;
     if (input.kind === 'text') this.state.locale = writtenLocale(input.text) ?? this.state.locale;
@@ -780,6 +780,22 @@ class Turn {
 /** A lookup without `args` passes the slot's value as the action's first required argument. */
 function primaryArg(action: ActionName): string {
   return Object.entries(actionDef(action).args).find(([, required]) => required)?.[0] ?? '';
+}
+
+/**
+ * Order numbers as shoppers type them in a reply, particles glued on ("20261107이요"), when the
+ * NLU found none: a run of 8 or more digits. Added only as a fallback so the NLU's reading wins.
+ */
+function withContextEntities(u: Utterance): Utterance {
+  if (!u.text || u.nlu.entities.some((e) => e.type === 'order_number')) return u;
+  const found: Entity[] = [...u.text.matchAll(/(?<!\d)\d{8,}(?!\d)/g)].map((m) => ({
+    type: 'order_number',
+    value: m[0],
+    text: m[0],
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
+  return found.length === 0 ? u : { ...u, nlu: { ...u.nlu, entities: [...u.nlu.entities, ...found] } };
 }
 
 /**

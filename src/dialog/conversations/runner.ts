@@ -1,0 +1,209 @@
+// Runs YAML conversation tests against the real engine: the flows, an NLU classifier and a
+// fresh copy of the demo shop per conversation, so one conversation's writes never leak into
+// the next.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommercePort, CommerceResult } from '../../commerce/types.ts';
+import type { Classifier, Locale } from '../../nlu/types.ts';
+import { createDialogEngine, describeState } from '../engine.ts';
+import type { FlowSet } from '../flowset.ts';
+import { SourceFile, type FlowProblem } from '../problems.ts';
+import type { BotReply, DialogEvent, DialogInput, DialogState, TurnResult } from '../types.ts';
+import { ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
+
+/** The demo shop's reference day (data/shop/README.md): the default clock. */
+export const DEFAULT_CLOCK = '2026-11-20T10:00:00+09:00';
+
+export interface ShopHandle {
+  port: CommercePort;
+  close(): Promise<void>;
+}
+
+export interface RunnerDeps {
+  classifier: Classifier;
+  flowSet: FlowSet;
+  /** A fresh shop for one conversation. */
+  openShop(options: { seedDir?: string; clock: Date }): Promise<ShopHandle>;
+}
+
+export interface Mismatch {
+  what: string;
+  expected: string;
+  actual: string;
+}
+
+export interface TranscriptLine {
+  from: 'shopper' | 'bot';
+  text: string;
+}
+
+export interface ConversationResult {
+  file: string;
+  name: string;
+  locale: Locale;
+  turns: number;
+  /** The first turn that did not meet its expectations (1-based), with what differed. */
+  failure: { turn: number; mismatches: Mismatch[] } | null;
+  transcript: TranscriptLine[];
+}
+
+export interface LoadedConversation {
+  file: string;
+  spec: ConversationSpec;
+}
+
+/** Reads every *.yaml under dir; YAML and format problems come back with file:line:column. */
+export async function loadConversations(dir: string): Promise<{ conversations: LoadedConversation[]; problems: FlowProblem[] }> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const conversations: LoadedConversation[] = [];
+  const problems: FlowProblem[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const parsed = SourceFile.parse(file, await readFile(file, 'utf8'));
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const result = ConversationFileSchema.safeParse(parsed.source.data());
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        problems.push(parsed.source.problem(path, `${issue.message} (at ${path.join('.') || 'top level'})`));
+      }
+      continue;
+    }
+    const { defaults = {}, conversations: list } = result.data;
+    for (const spec of list) conversations.push({ file, spec: { ...defaults, ...spec } });
+  }
+  return { conversations, problems };
+}
+
+export async function runConversation(conversation: LoadedConversation, deps: RunnerDeps): Promise<ConversationResult> {
+  const { spec, file } = conversation;
+  const locale = spec.locale ?? 'ko';
+  const now = new Date(spec.clock ?? DEFAULT_CLOCK);
+  const shop = await deps.openShop({ ...(spec.shop?.seed ? { seedDir: spec.shop.seed } : {}), clock: now });
+  const commerce = spec.shop?.unavailable ? withOutage(shop.port, spec.shop.unavailable) : shop.port;
+  const engine = createDialogEngine(deps.flowSet, spec.handoff_threshold === undefined ? {} : { handoffThreshold: spec.handoff_threshold });
+  const transcript: TranscriptLine[] = [];
+  let state: DialogState = engine.initialState(locale);
+  try {
+    for (const [i, turn] of spec.turns.entries()) {
+      const input = toInput(turn);
+      transcript.push({ from: 'shopper', text: describeInput(turn) });
+      const nlu = input.kind === 'text' ? await deps.classifier.classify(input.text, { now }) : null;
+      const result = await engine.turn(state, input, nlu, { now, customerId: spec.customer ?? null, commerce });
+      // The server stores the state as JSON between turns: so do the tests.
+      state = JSON.parse(JSON.stringify(result.state)) as DialogState;
+      for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
+      const mismatches = turn.expect ? check(turn.expect, result, nlu?.intent ?? null, state) : [];
+      if (mismatches.length > 0) {
+        return { file, name: spec.name, locale, turns: spec.turns.length, failure: { turn: i + 1, mismatches }, transcript };
+      }
+    }
+  } finally {
+    await shop.close();
+  }
+  return { file, name: spec.name, locale, turns: spec.turns.length, failure: null, transcript };
+}
+
+function toInput(turn: TurnSpec): DialogInput {
+  if (turn.user !== undefined) return { kind: 'text', text: turn.user };
+  if (turn.quick_reply !== undefined) return { kind: 'quick_reply', payload: turn.quick_reply };
+  return { kind: 'event', name: turn.event ?? '', ...(turn.data ? { data: turn.data } : {}) };
+}
+
+function describeInput(turn: TurnSpec): string {
+  if (turn.user !== undefined) return turn.user;
+  if (turn.quick_reply !== undefined) return `[quick reply: ${turn.quick_reply}]`;
+  return `[event: ${turn.event}${turn.data ? ` ${JSON.stringify(turn.data)}` : ''}]`;
+}
+
+function describeReply(reply: BotReply): string {
+  const options = reply.quickReplies?.map((q) => `[${q.label}]`).join(' ');
+  return options ? `${reply.text}\n${options}` : reply.text;
+}
+
+function check(expect: Expectation, result: TurnResult, nluIntent: string | null, state: DialogState): Mismatch[] {
+  const out: Mismatch[] = [];
+  const seen = describeState(state);
+  const last = result.replies[result.replies.length - 1];
+  const said = result.replies.map((r) => r.text).join('\n');
+  const compare = (what: string, expected: unknown, actual: unknown) => {
+    if (show(expected) !== show(actual)) out.push({ what, expected: show(expected), actual: show(actual) });
+  };
+  if (expect.intent !== undefined) compare('intent', expect.intent, nluIntent ?? last?.meta.intent ?? null);
+  if (expect.flow !== undefined) compare('flow', expect.flow, last?.meta.flow ?? null);
+  if (expect.step !== undefined) compare('step', expect.step, seen.step);
+  if (expect.locale !== undefined) compare('locale', expect.locale, state.locale);
+  if (expect.slots) {
+    const filled = Object.fromEntries(
+      result.events.flatMap((e) => (e.type === 'slot_filled' ? [[e.slot, e.value] as const] : [])),
+    );
+    const slots: Record<string, unknown> = { ...filled, ...seen.slots };
+    for (const [name, value] of Object.entries(expect.slots)) compare(`slot ${name}`, value, slots[name] ?? null);
+  }
+  for (const pattern of list(expect.bot)) {
+    if (!new RegExp(pattern, 'u').test(said)) out.push({ what: 'bot', expected: `/${pattern}/`, actual: quote(said) });
+  }
+  for (const pattern of list(expect.not_bot)) {
+    if (new RegExp(pattern, 'u').test(said)) out.push({ what: 'bot (must not match)', expected: `not /${pattern}/`, actual: quote(said) });
+  }
+  if (expect.quick_replies) {
+    const offered = result.replies.flatMap((r) => r.quickReplies ?? []);
+    const labels = offered.map((q) => q.label);
+    if (expect.quick_replies.length === 0 && offered.length > 0) out.push({ what: 'quick replies', expected: 'none', actual: labels.join(' | ') });
+    for (const want of expect.quick_replies) {
+      if (!offered.some((q) => q.label === want || q.payload === want)) {
+        out.push({ what: 'quick reply', expected: want, actual: labels.join(' | ') || 'none' });
+      }
+    }
+  }
+  if (expect.handoff !== undefined) checkHandoff(expect.handoff, result.events, out);
+  for (const type of expect.events ?? []) {
+    if (!result.events.some((e) => e.type === type)) out.push({ what: 'event', expected: type, actual: result.events.map((e) => e.type).join(', ') || 'none' });
+  }
+  return out;
+}
+
+function checkHandoff(expected: NonNullable<Expectation['handoff']>, events: DialogEvent[], out: Mismatch[]): void {
+  const handoff = events.find((e) => e.type === 'handoff_requested');
+  const actual = handoff ? `${handoff.reason} (${handoff.priority})` : 'none';
+  const ok =
+    expected === false
+      ? !handoff
+      : expected === true
+        ? Boolean(handoff)
+        : typeof expected === 'string'
+          ? handoff?.reason === expected
+          : handoff?.reason === expected.reason && (expected.priority === undefined || handoff.priority === expected.priority);
+  if (!ok) {
+    const want = typeof expected === 'object' ? `${expected.reason}${expected.priority ? ` (${expected.priority})` : ''}` : String(expected);
+    out.push({ what: 'handoff', expected: want, actual });
+  }
+}
+
+/** A port whose listed methods fail as an outage would. */
+export function withOutage(port: CommercePort, methods: true | PortMethod[]): CommercePort {
+  const down = (name: string) => methods === true || (methods as string[]).includes(name);
+  const outage = async (): Promise<CommerceResult<never>> => ({ ok: false, error: 'unavailable', message: 'simulated outage' });
+  return new Proxy(port, {
+    get(target, prop, receiver) {
+      return typeof prop === 'string' && down(prop) ? outage : Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+function list(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function quote(text: string): string {
+  return text === '' ? '(nothing)' : text;
+}
