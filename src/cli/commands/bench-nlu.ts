@@ -1,8 +1,8 @@
 // `daehwa bench-nlu --dataset FILE`: accuracy, out-of-scope recall, training time and latency on
 // a JSON-lines dataset, against plain NLP.js in the same run. The dataset is read in place.
-import { parseArgs } from 'node:util';
 import { benchDataset, renderBenchTable } from '../../nlu/eval/bench.ts';
 import { LOCALES, type Locale } from '../../nlu/types.ts';
+import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa bench-nlu --dataset FILE [--locale en|ko] [--no-baseline] [--json]
 
@@ -13,26 +13,14 @@ const USAGE = `usage: daehwa bench-nlu --dataset FILE [--locale en|ko] [--no-bas
 `;
 
 export async function run(args: string[]): Promise<number> {
-  let values: { dataset?: string; locale?: string; 'no-baseline'?: boolean; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        dataset: { type: 'string' },
-        locale: { type: 'string' },
-        'no-baseline': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`daehwa bench-nlu: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readOptions('bench-nlu', USAGE, args, {
+    dataset: { type: 'string' },
+    locale: { type: 'string' },
+    'no-baseline': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (!parsed.values) return parsed.exitCode;
+  const { values } = parsed;
   if (!values.dataset) {
     process.stderr.write(`daehwa bench-nlu: --dataset FILE is required\n\n${USAGE}`);
     return 2;

@@ -1,10 +1,10 @@
 // `daehwa classify`: JSON lines {"text","locale"?} or plain text lines on stdin, one JSON line
 // out per line in. Stdout carries only JSON lines; everything else goes to stderr.
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadClassifier } from '../../nlu/index.ts';
 import { LOCALES, type NluResult } from '../../nlu/types.ts';
+import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa classify [--model FILE] [--corpus DIR] < lines
 
@@ -44,17 +44,9 @@ export function parseRequest(line: string): Request | { error: string } {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { model?: string; corpus?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args, options: { model: { type: 'string' }, corpus: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (err) {
-    process.stderr.write(`daehwa classify: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readOptions('classify', USAGE, args, { model: { type: 'string' }, corpus: { type: 'string' } });
+  if (!parsed.values) return parsed.exitCode;
+  const { values } = parsed;
   const classifier = await loadClassifier({
     modelPath: values.model,
     corpusDir: values.corpus,

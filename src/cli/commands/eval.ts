@@ -3,12 +3,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CORPUS_DIR, resolveDecision } from '../../nlu/config.ts';
 import { loadCorpus } from '../../nlu/corpus.ts';
 import { DEFAULT_HELDOUT_FILE, loadHeldOut } from '../../nlu/eval/heldout.ts';
 import { renderMarkdown } from '../../nlu/eval/report.ts';
 import { defaultEvalSystems, runEvaluation } from '../../nlu/eval/run.ts';
+import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa eval [--corpus DIR] [--heldout FILE] [--folds N] [--out PATH] [--only-shipped]
 
@@ -27,27 +27,15 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { corpus?: string; heldout?: string; folds?: string; out?: string; 'only-shipped'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        corpus: { type: 'string' },
-        heldout: { type: 'string' },
-        folds: { type: 'string' },
-        out: { type: 'string' },
-        'only-shipped': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`daehwa eval: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readOptions('eval', USAGE, args, {
+    corpus: { type: 'string' },
+    heldout: { type: 'string' },
+    folds: { type: 'string' },
+    out: { type: 'string' },
+    'only-shipped': { type: 'boolean' },
+  });
+  if (!parsed.values) return parsed.exitCode;
+  const { values } = parsed;
   const folds = Number(values.folds ?? 5);
   if (!Number.isInteger(folds) || folds < 2) {
     process.stderr.write(`daehwa eval: --folds must be an integer of at least 2, got '${values.folds}'\n`);

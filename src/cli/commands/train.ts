@@ -1,11 +1,11 @@
 // `daehwa train`: validate the corpus, train, and save a versioned model atomically.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CURRENT_MODEL_FILE, DEFAULT_CORPUS_DIR, DEFAULT_MODELS_DIR } from '../../nlu/config.ts';
 import { readCorpus } from '../../nlu/corpus.ts';
 import { saveModelFile } from '../../nlu/model/model-store.ts';
 import { trainCorpus } from '../../nlu/train.ts';
 import { formatIssue } from '../../nlu/yaml-source.ts';
+import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa train [--corpus DIR] [--model FILE]
 
@@ -14,17 +14,9 @@ const USAGE = `usage: daehwa train [--corpus DIR] [--model FILE]
 `;
 
 export async function run(args: string[]): Promise<number> {
-  let values: { corpus?: string; model?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args, options: { corpus: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (err) {
-    process.stderr.write(`daehwa train: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readOptions('train', USAGE, args, { corpus: { type: 'string' }, model: { type: 'string' } });
+  if (!parsed.values) return parsed.exitCode;
+  const { values } = parsed;
   const corpusDir = values.corpus ?? DEFAULT_CORPUS_DIR;
   const modelPath = values.model ?? join(DEFAULT_MODELS_DIR, CURRENT_MODEL_FILE);
   const say = (line: string) => process.stderr.write(`${line}\n`);
