@@ -1,12 +1,16 @@
 // Shared test fixtures for the server: a manual clock, a scripted classifier and dialog engine
 // (so server behaviour is tested without training a model), a websocket client that awaits
 // frames, and an in-process server on port 0.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { configSchema, type ConfigInput, type DaehwaConfig } from '../../src/config/schema.ts';
 import type { CommercePort } from '../../src/commerce/types.ts';
 import type { DialogEngine, DialogEvent, DialogState, BotReply } from '../../src/dialog/types.ts';
 import type { Classifier, IntentId, NluResult } from '../../src/nlu/types.ts';
 import { buildServer, type DaehwaServer, type ServerDeps } from '../../src/server/app.ts';
+import { assembleDaehwa } from '../../src/server/assemble.ts';
 import type { Clock, TimerHandle } from '../../src/server/clock.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
@@ -274,4 +278,35 @@ export async function waitFor(condition: () => Promise<boolean>): Promise<void> 
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error('condition never became true');
+}
+
+/** Friday 2026-11-20 10:00 KST: the demo shop's "today", inside business hours. */
+export const SHOP_TODAY = '2026-11-20T01:00:00.000Z';
+
+/**
+ * The product as `daehwa serve` assembles it (trained model, the project's flows, demo shop,
+ * lowdb store), in a temporary directory so nothing of the working tree is read or written
+ * besides the flows and the corpus. The model is trained there (about a second).
+ */
+export async function startAssembled(clock = new ManualClock(SHOP_TODAY)): Promise<TestServer & { dir: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'daehwa-e2e-'));
+  const config = testConfig({
+    store: { kind: 'lowdb', dir: path.join(dir, 'store') },
+    commerce: { kind: 'demo', dataDir: path.join(dir, 'shop') },
+    modelsDir: path.join(dir, 'models'),
+  });
+  const daehwa = await assembleDaehwa(config, { logger: createLogger({ level: 'silent' }), clock });
+  const url = await daehwa.server.listen();
+  return {
+    server: daehwa.server,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    clock,
+    store: daehwa.store,
+    dir,
+    async close() {
+      await daehwa.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,0 +1,88 @@
+// The real dependencies behind buildServer, chosen by config: the lowdb (or memory) store, the
+// demo shop or the shop's HTTP API, the trained model (trained first when missing) and the flows.
+// `daehwa serve` and the end-to-end tests start the product through this one function.
+import { join } from 'node:path';
+import { createCommerceFromConfig } from '../commerce/index.ts';
+import type { DaehwaConfig } from '../config/schema.ts';
+import { createDialogEngine, formatProblems, loadFlowSet } from '../dialog/index.ts';
+import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
+import { loadClassifier } from '../nlu/index.ts';
+import { createLowdbStore } from '../store/lowdb.ts';
+import { createMemoryStore } from '../store/memory.ts';
+import type { Store } from '../store/types.ts';
+import { buildServer, type DaehwaServer } from './app.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './logging.ts';
+import type { FlowsLoad } from './reload.ts';
+
+export interface AssembledDaehwa {
+  server: DaehwaServer;
+  store: Store;
+  /** Closes the server, then makes every accepted write durable and releases the shop. */
+  close(): Promise<void>;
+}
+
+/** The flows in config.flowsDir could not be loaded; `problems` has file:line:column for each. */
+export class InvalidFlowsError extends Error {
+  constructor(
+    readonly flowsDir: string,
+    readonly problems: string,
+  ) {
+    super(`the flows in ${flowsDir}/ are invalid\n${problems}`);
+    this.name = 'InvalidFlowsError';
+  }
+}
+
+function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
+  if (config.store.kind === 'memory') return createMemoryStore();
+  return createLowdbStore({
+    dir: config.store.dir,
+    ...(config.store.flushIntervalMs !== undefined ? { flushIntervalMs: config.store.flushIntervalMs } : {}),
+    onFlushError: (err) => log.error({ err }, 'store flush failed; retrying'),
+  });
+}
+
+async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
+  const loaded = await loadFlowSet(config.flowsDir);
+  if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
+  const { handoffThreshold } = config.dialog;
+  return { ok: true, dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold } : {}) };
+}
+
+export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Logger; clock?: Clock }): Promise<AssembledDaehwa> {
+  const log = options.logger;
+  const modelPath = join(config.modelsDir, CURRENT_MODEL_FILE);
+  const nluLog = (line: string): void => log.info({ component: 'nlu' }, line);
+
+  // Loaded side by side: the model and the flows dominate cold start.
+  const [store, commerce, classifier, flows] = await Promise.all([
+    openStore(config, log),
+    createCommerceFromConfig(config.commerce),
+    loadClassifier({ modelPath, trainIfMissing: true, log: nluLog }),
+    loadFlows(config),
+  ]);
+  if (!flows.ok) {
+    await Promise.all([store.close(), commerce.close()]);
+    throw new InvalidFlowsError(config.flowsDir, flows.problems);
+  }
+  const server = await buildServer(config, {
+    store,
+    commerce,
+    classifier,
+    dialog: flows.dialog,
+    logger: log,
+    ...(options.clock ? { clock: options.clock } : {}),
+    reloaders: {
+      loadModel: () => loadClassifier({ modelPath, log: nluLog }),
+      loadFlows: () => loadFlows(config),
+    },
+  });
+  return {
+    server,
+    store,
+    async close() {
+      await server.close();
+      await Promise.all([store.close(), commerce.close()]);
+    },
+  };
+}

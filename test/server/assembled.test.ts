@@ -1,0 +1,45 @@
+// End to end with the real engine: the trained model, the project's flows and the demo shop,
+// wired exactly as `daehwa serve` wires them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login, shopper, startAssembled, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startAssembled();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('the assembled product', () => {
+  it('greets with quick replies and hands a signed-in shopper to the queue with their orders', async () => {
+    const { socket, session } = await shopper(server.wsUrl, { locale: 'ko', customerId: 'c1001' });
+    socket.send({ type: 'message', text: '안녕하세요' });
+    const greeting = await socket.nextOfType('bot');
+    expect(greeting.meta).toMatchObject({ intent: 'greeting' });
+    expect((greeting.quickReplies as unknown[]).length).toBeGreaterThan(0);
+
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    expect((await socket.nextOfType('bot')).meta).toMatchObject({ intent: 'agent.request' });
+    expect(await socket.nextOfType('handoff')).toEqual({ type: 'handoff', status: 'queued', position: 1 });
+
+    const token = await login(server.url);
+    const { body } = await api(server.url, 'GET', '/api/agent/queue', { token });
+    expect(body.items).toMatchObject([{ sessionId: session.sessionId, reason: 'user_request', customerName: '김민지' }]);
+    const detail = await api(server.url, 'GET', `/api/agent/queue/${body.items[0].id}`, { token });
+    expect(detail.body.item.context.customer).toMatchObject({ id: 'c1001', name: '김민지' });
+    expect(detail.body.item.context.recentOrders.length).toBeGreaterThan(0);
+    expect(detail.body.item.context.intents.map((r: { intent: string }) => r.intent)).toEqual(['greeting', 'agent.request']);
+    socket.close();
+  });
+
+  it('answers in English when the shopper writes English', async () => {
+    const { socket } = await shopper(server.wsUrl, { locale: 'en' });
+    socket.send({ type: 'message', text: 'how much is shipping?' });
+    const reply = await socket.nextOfType('bot');
+    expect(reply.meta).toMatchObject({ intent: 'shipping.fee' });
+    expect(reply.text).toMatch(/[A-Za-z]/);
+    expect(reply.text).not.toMatch(/[가-힣]/);
+    socket.close();
+  });
+});
