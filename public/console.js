@@ -201,10 +201,9 @@ async function select(itemId) {
   renderQueue();
 }
 
-$('claim').addEventListener('click', () => selected && send({ type: 'claim', itemId: selected.item.id }));
-$('resolve').addEventListener('click', () => selected && send({ type: 'resolve', itemId: selected.item.id }));
-$('hand-back').addEventListener('click', () => selected && send({ type: 'hand_back', itemId: selected.item.id }));
-$('release').addEventListener('click', () => selected && send({ type: 'release', itemId: selected.item.id }));
+for (const [button, type] of [['claim', 'claim'], ['resolve', 'resolve'], ['hand-back', 'hand_back'], ['release', 'release']]) {
+  $(button).addEventListener('click', () => selected && send({ type, itemId: selected.item.id }));
+}
 $('export').addEventListener('click', async (event) => {
   event.preventDefault();
   if (!selected) return;
@@ -213,25 +212,24 @@ $('export').addEventListener('click', async (event) => {
   Object.assign(document.createElement('a'), { href: url, download: `transcript-${selected.item.sessionId}.json` }).click();
   URL.revokeObjectURL(url);
 });
-$('reply-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const text = $('reply-input').value.trim();
-  if (!text || !selected) return;
-  send({ type: 'message', itemId: selected.item.id, text });
-  $('reply-input').value = '';
-});
+
+/** A form whose text goes to the selected conversation as a `message` or a `note` frame. */
+function sendsText(formId, inputId, type) {
+  $(formId).addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $(inputId).value.trim();
+    if (!text || !selected) return;
+    send({ type, itemId: selected.item.id, text });
+    $(inputId).value = '';
+  });
+}
+sendsText('reply-form', 'reply-input', 'message');
+sendsText('note-form', 'note-input', 'note');
 $('reply-input').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     $('reply-form').requestSubmit();
   }
-});
-$('note-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const text = $('note-input').value.trim();
-  if (!text || !selected) return;
-  send({ type: 'note', itemId: selected.item.id, text });
-  $('note-input').value = '';
 });
 
 if (token) connect();
