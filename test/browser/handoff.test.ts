@@ -58,5 +58,32 @@ describe('demo shop and agent console in a browser', () => {
     await shopperPage.fill('#chat-input', '주문한 니트가 늘어나 있어요');
     await shopperPage.press('#chat-input', 'Enter');
     await agentPage.locator('#transcript li.shopper', { hasText: '주문한 니트가 늘어나 있어요' }).waitFor();
+
+    // Handing back: the shopper is told, and the bot answers again.
+    await agentPage.click('#hand-back');
+    await shopperPage.locator('.msg.notice', { hasText: '이어서 챗봇이 도와드릴게요' }).waitFor();
+    const botsBefore = await shopperPage.locator('.msg.bot').count();
+    await shopperPage.fill('#chat-input', '배송비 얼마예요?');
+    await shopperPage.press('#chat-input', 'Enter');
+    await expect.poll(() => shopperPage.locator('.msg.bot').count()).toBeGreaterThan(botsBefore);
+  });
+
+  it('chats in English with quick replies', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/`);
+    await page.click('[data-locale="en"]');
+    await page.click('#chat-open');
+    await page.locator('.msg.bot', { hasText: 'Hi, this is MOOD&FIT' }).waitFor();
+    await page.fill('#chat-input', 'hello');
+    await page.press('#chat-input', 'Enter');
+    const firstChoice = page.locator('#chat-quick button').first();
+    await firstChoice.waitFor();
+    const label = await firstChoice.textContent();
+    const botsBefore = await page.locator('.msg.bot').count();
+    await firstChoice.click();
+    // The pressed reply shows as the shopper's line and the bot answers it; the buttons go away.
+    await page.locator('.msg.shopper', { hasText: label ?? '' }).waitFor();
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(botsBefore);
+    expect(await page.locator('.msg.bot').last().textContent()).not.toMatch(/[가-힣]/);
   });
 });
