@@ -13,14 +13,16 @@ import { parseArgs } from 'node:util';
 import { loadShopperProfiles } from './conversations.ts';
 import { BenchWorkspace } from './daehwa-server.ts';
 import type { LoadResult } from './load-client.ts';
+import { benchNlu, nluFigures } from './nlu.ts';
 import { describeMachine, formatTable, judge, round, type Figure, type Row } from './report.ts';
 import { capacity, coldStarts, median, openLoop, profileUnderLoad, type ScenarioContext } from './scenarios.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 
-const SECTIONS = ['capacity', 'open', 'store', 'cold'] as const;
+const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Plan {
+  nluRounds: number;
   capacityShoppers: number[];
   capacityMs: number;
   openShoppers: number[];
@@ -34,6 +36,7 @@ interface Plan {
 }
 
 const FULL: Plan = {
+  nluRounds: 5,
   capacityShoppers: [100, 1000],
   capacityMs: 15_000,
   openShoppers: [1000, 5000],
@@ -49,6 +52,7 @@ const FULL: Plan = {
 
 const QUICK: Plan = {
   ...FULL,
+  nluRounds: 1,
   capacityMs: 4000,
   openMs: { daehwa: 10_000, echo: 5000 },
   warmupMs: 1000,
@@ -129,6 +133,13 @@ async function main(): Promise<number> {
   const details: Record<string, unknown> = {};
   try {
     if (sections.has('capacity') || sections.has('open') || sections.has('cold')) workspace.ensureModel(log);
+
+    if (sections.has('nlu')) {
+      log('NLU: latency and training, daehwa vs plain NLP.js on the same corpus (scripts/bench/nlu.ts)');
+      const nlu = await benchNlu({ rounds: plan.nluRounds, log });
+      details.nlu = nlu;
+      figures.push(...nluFigures(nlu));
+    }
 
     if (sections.has('capacity')) {
       const runs = await capacity(ctx, plan.capacityShoppers, plan.capacityMs, plan.warmupMs);
