@@ -68,7 +68,7 @@ export function describeState(state: DialogState): {
     flow: s.flow?.id ?? null,
     step: s.flow?.waiting ? s.flow.step : null,
     slots: s.flow?.slots ?? {},
-    memory: s.memory,
+    memory: Object.fromEntries(Object.entries(s.memory).map(([k, m]) => [k, m.value])),
     pending: s.pending?.kind ?? null,
   };
 }
@@ -255,7 +255,7 @@ class Turn {
 
   private async onEvent(name: string, data: Record<string, unknown>): Promise<void> {
     // The page the shopper looks at is the default product for size and stock questions.
-    if (name === 'page_view' && typeof data.productId === 'string') this.state.memory.product_id = data.productId;
+    if (name === 'page_view' && typeof data.productId === 'string') this.state.memory.product_id = { value: data.productId, flow: null };
     const flow = this.flowSet.byEvent.get(name);
     if (flow && !this.state.flow && !this.state.pending) await this.startFlow(flow, { text: '', entities: [] });
   }
@@ -293,7 +293,8 @@ class Turn {
     if (understood?.spec.digression) return this.digress(understood, u);
     if (understood && understood !== flow && slot.type !== 'text') return this.proposeSwitch(flow, understood, u);
     if (understood === flow) return this.reask();
-    const onFail = this.rejectAnswer(flow, active, slotName, slot, 'no_value', null);
+    const ambiguous = slot.type === 'product' && active.choices.length > 0;
+    const onFail = this.rejectAnswer(flow, active, slotName, slot, ambiguous ? 'ambiguous' : 'no_value', null);
     if (onFail) {
       active.step = onFail;
       await this.runSteps(false);
@@ -351,7 +352,7 @@ class Turn {
       case 'text':
         return slot.pattern ? (new RegExp(slot.pattern, 'u').exec(text)?.[0] ?? undefined) : text;
       case 'product':
-        return (await resolveProduct(this.ctx.commerce, text)) ?? undefined;
+        return this.readProduct(active, text);
     }
     const entity = u.nlu.entities.find((e) => e.type === slot.type);
     if (entity) return entity.value;
@@ -362,6 +363,14 @@ class Turn {
     if (NUMERIC_TYPES.has(slot.type)) return this.readNumbers(flow, active, name, text);
     const allowed = this.allowedValues(slot, active);
     return allowed?.find((v) => normalize(String(v)) === normalize(text));
+  }
+
+  /** A product named in the reply; several equally likely ones become the choices of the re-prompt. */
+  private async readProduct(active: ActiveFlow, text: string): Promise<string | undefined> {
+    const match = await resolveProduct(this.ctx.commerce, text);
+    if (match && 'id' in match) return match.id;
+    active.choices = match ? match.candidates.map((c) => ({ label: c.name[this.state.locale], value: c.id })) : [];
+    return undefined;
   }
 
   /** "170에 65요" to a height question: the first number answers it, the next fill the following number questions. */
@@ -478,11 +487,12 @@ class Turn {
         used.add(entity);
         active.slots[name] = entity.value;
       } else if (slot.type === 'product' && from.text) {
-        const product = await resolveProduct(this.ctx.commerce, from.text);
+        const product = await this.readProduct(active, from.text);
         if (product) active.slots[name] = product;
       }
-      if (active.slots[name] === undefined && slot.carry_over && this.state.memory[name] !== undefined) {
-        active.slots[name] = this.state.memory[name];
+      const remembered = this.state.memory[name];
+      if (active.slots[name] === undefined && slot.carry_over && remembered && remembered.flow !== flow.spec.flow) {
+        active.slots[name] = remembered.value;
         active.carried.push(name);
       }
     }
@@ -584,7 +594,8 @@ class Turn {
 
   /** Says the question with its choices; true when the only data choice filled the slot instead. */
   private async prompt(slot: SlotSpec, active: ActiveFlow, name: string): Promise<boolean> {
-    const choices = await this.buildChoices(slot, active);
+    // Without choices of its own, the question offers what the last reply could have meant.
+    const choices = slot.choices ? await this.buildChoices(slot, active) : active.choices;
     const only = choices.length === 1 && slot.choices && !Array.isArray(slot.choices) && slot.choices.auto_single ? choices[0] : undefined;
     if (only) {
       active.slots[name] = only.value;
@@ -627,7 +638,7 @@ class Turn {
     active.attempts = 0;
     active.choices = [];
     this.state.misses = 0;
-    if (slot.carry_over || slot.remember) this.state.memory[name] = value;
+    if (slot.carry_over || slot.remember) this.state.memory[name] = { value, flow: active.id };
     this.events.push({ type: 'slot_filled', flow: active.id, slot: name, value });
     return 'ok';
   }

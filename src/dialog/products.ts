@@ -1,34 +1,45 @@
-// Which product a shopper means ("린넨 셔츠 사이즈 추천해 주세요"): catalogue searches over the
-// words of the sentence, the product most words point to wins. No product or a tie means: ask.
+// Which product a shopper means ("와이드 데님 팬츠 사이즈 추천해 주세요"). The catalogue search
+// finds candidates; the one whose name or keywords cover most words of the sentence wins. A tie
+// ("패딩" fits two parkas) is not guessed: the candidates are offered as choices.
 
-import type { CommercePort } from '../commerce/types.ts';
+import type { CommercePort, Product } from '../commerce/types.ts';
+import { normalize } from './understanding.ts';
 
-const MAX_WORDS = 8;
-// Particles and endings that glue onto Korean nouns in a question ("셔츠는", "청바지요").
+const MAX_CANDIDATES = 4;
+// Particles and endings glued onto Korean nouns in a question ("셔츠는", "원피스요").
 const KOREAN_ENDINGS = /(?:이에요|에서|으로|이요|은|는|이|가|을|를|로|의|에|도|만|요)$/u;
 
-export async function resolveProduct(commerce: CommercePort, text: string): Promise<string | null> {
+export type ProductMatch = { id: string } | { candidates: { id: string; name: { ko: string; en: string } }[] } | null;
+
+export async function resolveProduct(commerce: CommercePort, text: string): Promise<ProductMatch> {
+  let found: Product[];
   try {
-    const whole = await commerce.findProducts(text.trim());
-    if (whole.ok && whole.value.length === 1) return whole.value[0]?.id ?? null;
-    const votes = new Map<string, number>();
-    for (const word of searchWords(text)) {
-      const found = await commerce.findProducts(word);
-      if (!found.ok) continue;
-      for (const p of found.value) votes.set(p.id, (votes.get(p.id) ?? 0) + word.length);
-    }
-    const ranked = [...votes].sort((a, b) => b[1] - a[1]);
-    const [best, second] = ranked;
-    return best && (!second || best[1] > second[1]) ? best[0] : null;
+    const result = await commerce.findProducts(text.trim());
+    if (!result.ok) return null;
+    found = result.value;
   } catch {
     return null; // the question is asked again; an outage shows up at the lookup that follows
   }
+  const words = searchWords(text);
+  const scored = found.map((product) => ({ product, score: coverage(product, words) }));
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  const top = scored.filter((s) => s.score === best && best > 0).map((s) => s.product);
+  const [only] = top;
+  if (only && top.length === 1) return { id: only.id };
+  if (top.length === 0) return null;
+  return { candidates: top.slice(0, MAX_CANDIDATES).map((p) => ({ id: p.id, name: p.name })) };
+}
+
+/** How many of the sentence's words the product's names and keywords contain. */
+function coverage(product: Product, words: readonly string[]): number {
+  const terms = [product.name.ko, product.name.en, ...(product.keywords ?? [])].map(normalize);
+  return words.filter((w) => terms.some((t) => t.includes(w) || (w.length >= 3 && w.includes(t) && t.length >= 2))).length;
 }
 
 export function searchWords(text: string): string[] {
   const words = text
     .split(/[\s\p{P}\p{S}]+/u)
-    .map((w) => w.replace(KOREAN_ENDINGS, ''))
-    .filter((w) => w.length >= 2 && !/^\d+$/.test(w));
-  return [...new Set(words)].slice(0, MAX_WORDS);
+    .map((w) => normalize(w.replace(KOREAN_ENDINGS, '')))
+    .filter((w) => (/[a-z]/.test(w) ? w.length >= 3 : w.length >= 2) && !/\d/.test(w));
+  return [...new Set(words)];
 }

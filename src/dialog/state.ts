@@ -51,8 +51,11 @@ const EngineStateSchema = z.object({
   locale: z.enum(LOCALES),
   flow: ActiveFlowSchema.nullable(),
   pending: PendingSchema.nullable(),
-  /** Values that carry over between flows (the order just looked up), by slot name. */
-  memory: z.record(z.string(), JsonSchema),
+  /**
+   * Values that carry over between flows (the order just looked up), by slot name, with the flow
+   * that learnt them (null: a page event): a flow does not start from its own last answer.
+   */
+  memory: z.record(z.string(), z.object({ value: JsonSchema, flow: z.string().nullable() })),
   /** Consecutive turns the engine did not understand. */
   misses: z.number().int().min(0),
 });
