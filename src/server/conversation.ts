@@ -59,7 +59,7 @@ export class Conversations {
       await this.#recordForPeople(live, input);
       return;
     }
-    if (live.offlineMessageFor && input.kind === 'text') {
+    if (live.awaitingOfflineMessage && input.kind === 'text') {
       await handoff.leaveOfflineMessage(live, input.text);
       return;
     }
@@ -107,7 +107,7 @@ export class Conversations {
 
     const entries: Omit<TranscriptEntry, 'seq'>[] = [];
     if (input.kind === 'text') {
-      entries.push({ at, from: 'shopper', text: input.text, intent: nlu!.intent, score: nlu!.score });
+      entries.push({ at, from: 'shopper', text: input.text, ...(nlu ? { intent: nlu.intent, score: nlu.score } : {}) });
     } else if (input.kind === 'quick_reply') {
       entries.push({ at, from: 'shopper', text: this.#labelOf(live, input.payload) });
     }

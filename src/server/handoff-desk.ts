@@ -80,7 +80,7 @@ export class HandoffDesk implements HandoffPort {
     metrics.handoffs.inc({ reason: event.reason });
     const now = clock.now();
     if (!isOpen(hours, now)) {
-      live.offlineMessageFor = event.reason;
+      live.awaitingOfflineMessage = true;
       const notice = offlineNotice(live.record.locale, formatNextOpening(hours, now, live.record.locale));
       await this.#botSays(live, notice.text, 'offline_message', notice.quickReplies);
       return;
@@ -117,8 +117,8 @@ export class HandoffDesk implements HandoffPort {
   }
 
   async onPayload(live: LiveSession, payload: string): Promise<void> {
-    if (payload === PAYLOAD_BACK_TO_BOT && live.offlineMessageFor) {
-      live.offlineMessageFor = null;
+    if (payload === PAYLOAD_BACK_TO_BOT && live.awaitingOfflineMessage) {
+      live.awaitingOfflineMessage = false;
       await this.#botSays(live, backToBot(live.record.locale), null);
     }
     // Any other reserved payload is stale (a button pressed twice): nothing to do.
@@ -128,7 +128,7 @@ export class HandoffDesk implements HandoffPort {
     const { store, clock, hours, metrics } = this.options;
     const now = clock.now();
     await store.appendTranscript(live.record.id, [{ at: now.toISOString(), from: 'shopper', text }]);
-    live.offlineMessageFor = null;
+    live.awaitingOfflineMessage = false;
     await this.#enqueue(live, 'offline_message', 'normal');
     metrics.handoffs.inc({ reason: 'offline_message' });
     await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)), null);

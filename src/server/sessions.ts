@@ -1,6 +1,6 @@
 // Shopper sessions in memory: the stored record, the sockets showing it, and its idle timer.
 // The store stays the source of truth; this cache spares a store read on every turn.
-import type { DialogEngine, HandoffReason } from '../dialog/types.ts';
+import type { DialogEngine } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -22,7 +22,7 @@ export interface LiveSession {
   lastActivityMs: number;
   idleTimer: TimerHandle | null;
   /** Outside business hours the shopper was offered to leave a message: their next text is it. */
-  offlineMessageFor: HandoffReason | null;
+  awaitingOfflineMessage: boolean;
 }
 
 export type OpenResult =
@@ -148,7 +148,7 @@ export class SessionDirectory {
       links: new Set(),
       lastActivityMs: Date.parse(record.updatedAt),
       idleTimer: null,
-      offlineMessageFor: null,
+      awaitingOfflineMessage: false,
     };
     this.#byId.set(record.id, live);
     this.#idByTokenHash.set(record.tokenHash, record.id);
