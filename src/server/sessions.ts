@@ -130,15 +130,24 @@ export class SessionDirectory {
     if (!record) return null;
     const cached = this.#byId.get(record.id);
     if (cached) return cached;
+    // A closed session is only read (an agent answering an old ticket): it is not kept in memory.
+    if (record.status === 'closed') return this.#live(record);
     const live = this.#remember(record);
-    if (record.status === 'open') this.#scheduleIdleCheck(live, Math.max(0, this.#idleRemainingMs(live)));
+    this.#scheduleIdleCheck(live, Math.max(0, this.#idleRemainingMs(live)));
     return live;
   }
 
   #remember(record: SessionRecord): LiveSession {
+    const live = this.#live(record);
+    this.#byId.set(record.id, live);
+    this.#idByTokenHash.set(record.tokenHash, record.id);
+    return live;
+  }
+
+  #live(record: SessionRecord): LiveSession {
     const parentLog = this.options.log;
     let log: Logger | undefined;
-    const live: LiveSession = {
+    return {
       record,
       // Made on first use: most sessions never log at info level, and thousands of idle
       // sessions should not each hold a logger.
@@ -150,9 +159,6 @@ export class SessionDirectory {
       idleTimer: null,
       awaitingOfflineMessage: false,
     };
-    this.#byId.set(record.id, live);
-    this.#idByTokenHash.set(record.tokenHash, record.id);
-    return live;
   }
 
   #forget(live: LiveSession): void {
