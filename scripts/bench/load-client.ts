@@ -6,9 +6,11 @@
 // - open loop: each shopper sends on its own schedule, every `meanIntervalMs` on average with
 //   exponential or uniform jitter, whether or not the last reply came (measures latency under a
 //   given arrival rate).
-// Latency is measured from a message's send to the first frame of its answer. A server may answer
-// one turn with several frames written together: frames that arrive in the same event-loop turn as
-// the answering frame belong to it; a frame nobody waits for is counted, not timed.
+// Latency is measured from a message's send to the first frame that answers it (a `bot` frame, an
+// `error`, or the echo). A turn may be answered by several frames, and they may reach the client in
+// separate reads: a frame belongs to the turn already answered when it arrives in the same
+// event-loop turn as that answer, or when it carries the same NLU meta (intent and score) shortly
+// after it. Status frames (`handoff`, `agent`, `history`) are counted, never timed.
 
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -62,6 +64,8 @@ export interface LoadResult {
   /** Frames beyond the first of a turn, and frames that answered nothing in flight. */
   extraFrames: number;
   unsolicitedFrames: number;
+  /** `handoff` frames: conversations the bot passed to people (a silent bot times turns out). */
+  handoffFrames: number;
   /** From the first message to the last answer. */
   elapsedMs: number;
   turnsPerSecond: number;
@@ -94,6 +98,7 @@ class LoadRun {
   errors = 0;
   extraFrames = 0;
   unsolicitedFrames = 0;
+  handoffFrames = 0;
   inFlight = 0;
   liveShoppers = 0;
   startedAt = 0;
@@ -141,7 +146,14 @@ interface ServerFrame {
   type?: unknown;
   code?: unknown;
   message?: unknown;
+  meta?: { intent?: unknown; score?: unknown };
 }
+
+/** Frames that report on the conversation rather than answer a message. */
+const STATUS_FRAMES = new Set(['session', 'history', 'handoff', 'agent']);
+
+/** How long after an answer a frame with the same NLU meta still counts as part of that answer. */
+const SAME_TURN_WINDOW_MS = 100;
 
 function parseFrame(data: WebSocket.RawData): ServerFrame | null {
   try {
@@ -152,6 +164,13 @@ function parseFrame(data: WebSocket.RawData): ServerFrame | null {
   }
 }
 
+/** What the frames of one turn share: the NLU's reading of the message (null when none). */
+function turnKey(frame: ServerFrame | null): string | null {
+  const meta = frame?.meta;
+  if (!meta || typeof meta.score !== 'number') return null;
+  return `${String(meta.intent)}|${meta.score}`;
+}
+
 class Shopper {
   private socket: WebSocket | null = null;
   /** When the turn awaiting its first answering frame started (null when none is). */
@@ -160,6 +179,9 @@ class Shopper {
   private readonly backlog: number[] = [];
   /** True from an answering frame to the end of its event-loop turn. */
   private inAnswerBurst = false;
+  /** The NLU meta and arrival time of the last answering frame. */
+  private lastAnswerKey: string | null = null;
+  private lastAnswerAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
   private closedByUs = false;
 
@@ -252,8 +274,14 @@ class Shopper {
   private onFrame(data: WebSocket.RawData): void {
     const run = this.run;
     const frame = parseFrame(data);
-    if (frame?.type === 'session') return;
-    if (this.inAnswerBurst) {
+    if (typeof frame?.type === 'string' && STATUS_FRAMES.has(frame.type)) {
+      if (frame.type === 'handoff') run.handoffFrames += 1;
+      return;
+    }
+    const now = run.options.clock.now();
+    const key = turnKey(frame);
+    const lateFrameOfLastAnswer = key !== null && key === this.lastAnswerKey && now - this.lastAnswerAt <= SAME_TURN_WINDOW_MS;
+    if (this.inAnswerBurst || lateFrameOfLastAnswer) {
       run.extraFrames += 1;
       return;
     }
@@ -262,8 +290,9 @@ class Shopper {
       run.unsolicitedFrames += 1;
       return;
     }
-    const now = run.options.clock.now();
     this.pendingSince = null;
+    this.lastAnswerKey = key;
+    this.lastAnswerAt = now;
     run.inFlight -= 1;
     if (frame === null) {
       run.errors += 1;
@@ -450,6 +479,7 @@ function summarise(run: LoadRun, options: LoadOptions, connected: number, connec
     errors: run.errors,
     extraFrames: run.extraFrames,
     unsolicitedFrames: run.unsolicitedFrames,
+    handoffFrames: run.handoffFrames,
     elapsedMs: Math.round(elapsedMs),
     turnsPerSecond: elapsedMs > 0 ? Math.round((run.turnsAnswered / elapsedMs) * 1000) : 0,
     latency: run.latency.summary(),

@@ -92,6 +92,48 @@ describe('runLoad', () => {
     expect(result.latency.count).toBe(21);
   });
 
+  it('recognises a late frame of the last answer by its NLU meta, sent after the next message went', async () => {
+    let turn = 0;
+    let overlaps = 0;
+    // Like the real server, turns of one connection are answered in order: each answer takes 1 ms,
+    // and its late frame leaves 2 ms after its first. A client that took the late frame for the
+    // next answer would send again before that answer: the server would see an overlap.
+    const chains = new WeakMap<WebSocket, Promise<void>>();
+    const waiting = new WeakMap<WebSocket, number>();
+    const split: Answer = (socket) => {
+      if ((waiting.get(socket) ?? 0) > 0) overlaps += 1;
+      waiting.set(socket, (waiting.get(socket) ?? 0) + 1);
+      const meta = { intent: 'thanks', score: 0.9 + (turn++ % 50) / 1000, flow: null, state: null };
+      const previous = chains.get(socket) ?? Promise.resolve();
+      chains.set(
+        socket,
+        previous.then(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          waiting.set(socket, waiting.get(socket)! - 1);
+          socket.send(JSON.stringify({ type: 'bot', text: 'you are welcome', meta }));
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          socket.send(JSON.stringify({ type: 'bot', text: 'back to your order', meta: { ...meta, flow: 'order_status' } }));
+        }),
+      );
+    };
+    const result = await runLoad(options(await server(split), { shoppers: 2, maxTurns: 30 }));
+    expect(overlaps).toBe(0);
+    expect(result.turnsAnswered).toBe(30);
+    expect(result.unsolicitedFrames).toBe(0);
+    // The run ends on the last first frame: each shopper's very last late frame may not be read.
+    expect(result.extraFrames).toBeGreaterThanOrEqual(28);
+  });
+
+  it('counts handoff frames but never takes them for an answer', async () => {
+    const queued: Answer = (socket, frame) => {
+      socket.send(JSON.stringify({ type: 'handoff', status: 'queued', position: 1 }));
+      setImmediate(() => bot(socket, frame));
+    };
+    const result = await runLoad(options(await server(queued), { shoppers: 2, maxTurns: 10 }));
+    expect(result.turnsAnswered).toBe(10);
+    expect(result.handoffFrames).toBe(10);
+  });
+
   it('counts error frames as errors and keeps going', async () => {
     const limited: Answer = (socket) => socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'slow down' }));
     const result = await runLoad(options(await server(limited), { maxTurns: 12 }));
