@@ -66,7 +66,11 @@ export function loadFlowSetFromSources(sources: readonly FlowSource[]): LoadResu
       else problems.push(...schemaProblems(parsed.source, result.error));
     }
   }
-  const flows: ParsedFlow[] = flowFiles.map(({ spec, source }) => ({ spec: resolveSlots(spec, source, library, problems), source }));
+  // A flow whose shared slots do not resolve is reported once, not again for every use of them.
+  const flows: ParsedFlow[] = flowFiles.flatMap(({ spec, source }) => {
+    const resolved = resolveSlots(spec, source, library, problems);
+    return resolved ? [{ spec: resolved, source }] : [];
+  });
   if (!messages && !problems.some((p) => baseName(p.file) === MESSAGES_FILE)) {
     problems.push({ file: MESSAGES_FILE, line: 1, column: 1, message: `missing ${MESSAGES_FILE}: the engine's own sentences and command phrases live there` });
   }
@@ -92,8 +96,9 @@ function buildFlowSet(flows: CompiledFlow[], messages: MessagesSpec): FlowSet {
 }
 
 /** Replaces each `use: <name>` slot by the library slot with the flow's overrides on top. */
-function resolveSlots(spec: FlowFileSpec, source: SourceFile, library: Record<string, SlotSpec>, problems: FlowProblem[]): FlowSpec {
+function resolveSlots(spec: FlowFileSpec, source: SourceFile, library: Record<string, SlotSpec>, problems: FlowProblem[]): FlowSpec | null {
   const slots: Record<string, SlotSpec> = {};
+  let resolved = true;
   for (const [name, slot] of Object.entries(spec.slots)) {
     const { use, ...own } = slot;
     const overrides = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
@@ -104,11 +109,12 @@ function resolveSlots(spec: FlowFileSpec, source: SourceFile, library: Record<st
     const base = library[use];
     if (!base) {
       problems.push(source.problem(['slots', name, 'use'], `unknown shared slot '${use}'${suggest(use, Object.keys(library))} (shared slots live in ${SLOTS_FILE})`));
+      resolved = false;
       continue;
     }
     slots[name] = { ...base, ...overrides };
   }
-  return { ...spec, slots };
+  return resolved ? { ...spec, slots } : null;
 }
 
 function baseName(file: string): string {

@@ -286,7 +286,8 @@ function isIntent(value: string): value is IntentId {
 export function suggest(value: string, known: readonly string[]): string {
   let best: { name: string; d: number } | null = null;
   for (const name of known) {
-    const d = editDistance(value.toLowerCase(), name.toLowerCase());
+    // A cut-short name ("order_no") is as good a hint as a typo.
+    const d = value.length >= 3 && name.toLowerCase().startsWith(value.toLowerCase()) ? 1 : editDistance(value.toLowerCase(), name.toLowerCase());
     if (!best || d < best.d) best = { name, d };
   }
   return best && best.d <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean '${best.name}'?)` : '';
