@@ -20,6 +20,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_STORE: { path: ['store', 'kind'], type: 'string' },
   DAEHWA_STORE_DIR: { path: ['store', 'dir'], type: 'string' },
   DAEHWA_STORE_FLUSH_MS: { path: ['store', 'flushIntervalMs'], type: 'number' },
+  DAEHWA_STORE_CACHE: { path: ['store', 'maxCachedConversations'], type: 'number' },
   DAEHWA_SHOP_DIR: { path: ['commerce', 'dataDir'], type: 'string' },
   DAEHWA_SHOP_API_URL: { path: ['commerce', 'baseUrl'], type: 'string' },
   DAEHWA_FLOWS_DIR: { path: ['flowsDir'], type: 'string' },

@@ -37,6 +37,7 @@ function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
   if (config.store.kind === 'memory') return createMemoryStore();
   return createLowdbStore({
     dir: config.store.dir,
+    maxCachedConversations: config.store.maxCachedConversations,
     ...(config.store.flushIntervalMs !== undefined ? { flushIntervalMs: config.store.flushIntervalMs } : {}),
     onFlushError: (err) => log.error({ err }, 'store flush failed; retrying'),
   });

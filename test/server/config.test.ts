@@ -32,7 +32,7 @@ describe('configuration', () => {
       cwd,
       env: { PORT: '9090', DAEHWA_SHOP_API_URL: 'https://shop.example.com/api', DAEHWA_STORE_DIR: '/var/lib/daehwa' },
     });
-    expect(result.ok && result.config.store).toEqual({ kind: 'lowdb', dir: '/var/lib/daehwa' });
+    expect(result.ok && result.config.store).toEqual({ kind: 'lowdb', dir: '/var/lib/daehwa', maxCachedConversations: 10_000 });
     expect(result.ok && result.config.server.port).toBe(9090);
     expect(result.ok && result.config.sessions.idleTimeoutMs).toBe(600000);
     expect(result.ok && result.config.commerce).toEqual({ kind: 'http', baseUrl: 'https://shop.example.com/api', timeoutMs: 3000 });
