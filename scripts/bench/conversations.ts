@@ -1,6 +1,8 @@
 // The scripted conversations the simulated shoppers hold: the shop's everyday flows in Korean and
-// English, several turns each, ending with thanks or a cancel so the next conversation in the same
-// session starts from an idle dialog. `{order}` is replaced by one of the shopper's own orders.
+// English (order status with an order number, size help from height and weight, return policy,
+// shipping fee, greeting and thanks, a cancellation called off), several turns each. Each one ends
+// with the dialog idle, so the next conversation in the same session starts clean; none asks for
+// a person, whose queue would silence the bot. `{order}` becomes one of the shopper's own orders.
 
 import path from 'node:path';
 import { loadSeed } from '../../src/commerce/seed.ts';
@@ -21,17 +23,17 @@ export interface ShopperProfile {
 const ORDER = '{order}';
 
 export const CONVERSATIONS: readonly ConversationScript[] = [
-  { id: 'ko.order-status', locale: 'ko', turns: ['안녕하세요', `주문번호 ${ORDER} 배송 어디쯤 왔나요?`, '언제쯤 도착할까요', '네 감사합니다'] },
-  { id: 'ko.size-help', locale: 'ko', turns: ['바지 사이즈 좀 추천해 주세요', '키 172에 몸무게 68키로예요', '좀 작게 나오는 편인가요?', '고마워요'] },
+  { id: 'ko.order-status', locale: 'ko', turns: ['안녕하세요', '배송 조회 좀 하려고요', ORDER, '네 감사합니다'] },
+  { id: 'ko.size-help', locale: 'ko', turns: ['와이드 데님 팬츠 사이즈 추천해 주세요', '키 172에 몸무게 68키로예요', '고마워요'] },
   { id: 'ko.return-policy', locale: 'ko', turns: ['반품 기간이 어떻게 되나요?', '반품 배송비는 제가 내야 하나요', '알겠습니다 감사해요'] },
   { id: 'ko.shipping-fee', locale: 'ko', turns: ['배송비 얼마예요?', '얼마 이상 사면 무료배송이에요?', '감사합니다~'] },
-  { id: 'ko.cancel', locale: 'ko', turns: ['주문 취소하고 싶어요', ORDER, '아 잠깐만요 그냥 취소 안 할게요', '처음으로'] },
+  { id: 'ko.cancel', locale: 'ko', turns: [`${ORDER} 주문 취소하고 싶어요`, '아니요', '처음으로'] },
   { id: 'ko.greeting', locale: 'ko', turns: ['안녕하세요~', '그냥 둘러보는 중이에요', '고맙습니다 수고하세요'] },
-  { id: 'en.order-status', locale: 'en', turns: ['hi there', `where is my order ${ORDER}?`, 'when will it arrive?', 'thanks!'] },
-  { id: 'en.size-help', locale: 'en', turns: ['which size should I get for the jeans?', "I'm 180cm and 75kg", 'do they run small?', 'thank you'] },
+  { id: 'en.order-status', locale: 'en', turns: ['hi there', 'I want to track my order', ORDER, 'thanks!'] },
+  { id: 'en.size-help', locale: 'en', turns: ['what size should I get in the wide denim pants?', "I'm 180cm and 75kg", 'thank you'] },
   { id: 'en.return-policy', locale: 'en', turns: ["what's your return policy?", 'do I have to pay for return shipping?', 'ok thanks'] },
   { id: 'en.shipping-fee', locale: 'en', turns: ['how much is shipping?', 'is there free shipping over some amount?', 'great, thanks'] },
-  { id: 'en.cancel', locale: 'en', turns: ['I want to cancel my order', ORDER, 'actually never mind, cancel that', 'start over'] },
+  { id: 'en.cancel', locale: 'en', turns: [`I want to cancel order ${ORDER}`, 'no', 'start over'] },
   { id: 'en.greeting', locale: 'en', turns: ['hello', 'just looking around', 'thanks, bye'] },
 ];
 
