@@ -40,8 +40,8 @@ describe('Korean analysis', () => {
     expect(stemKoreanWord('신고')).toBe('신고');
   });
   it('splits glued negation and spells out jamo abbreviations', () => {
-    expect(analyzeKoreanRun('안왔는데요')).toEqual(['안', '왔']);
-    expect(analyzeKoreanRun('안녕하세요')).toEqual(['안녕']);
+    expect(analyzeKoreanRun('안왔는데요')).toEqual(['안', '왔', '~는데요']);
+    expect(analyzeKoreanRun('안녕하세요')).toEqual(['안녕', '~하세요']);
     expect(analyzeKoreanRun('교환ㄱㄴ')).toEqual(['교환', '가능']);
   });
 });
@@ -54,7 +54,7 @@ describe('Featurizer', () => {
     expect(chars('배송조회 해주세요')).toEqual(chars('배송 조회 해 주세요'));
   });
   it('analyses each script of a mixed line with its own analyser', () => {
-    expect(featurizer.words('size M으로 교환해주세요').words).toEqual(['size', 'm', '교환']);
+    expect(featurizer.words('size M으로 교환해주세요').words).toEqual(['size', 'm', '교환', '~해주세요']);
     expect(featurizer.words("Where's my package?").words).toEqual(['where', 'is', 'my', 'packag']);
   });
   it('scales each feature group to unit length', () => {

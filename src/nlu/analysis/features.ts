@@ -21,7 +21,7 @@ export const featureSpecSchema = z.object({
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
-  koreanAnalyzer: 'daehwa',
+  koreanAnalyzer: 'daehwa+nlpjs',
   wordBigrams: true,
   koreanCharNgrams: [1, 3],
   latinCharNgrams: [3, 5],

@@ -1,11 +1,13 @@
-// The Korean word analyses the eval compares (reports/nlu-eval.md, "Korean analysis"):
-// - daehwa: our particle and ending stripper (analysis/korean.ts), the one models use;
+// The Korean word analyses the eval compares (reports/nlu-eval.md, "Systems"):
+// - daehwa: our particle and ending stripper (analysis/korean.ts);
 // - garu: garu-ko's morphological analyser (npm, WASM), content morphemes only;
-// - nlpjs: NLP.js's lang-ko tokenizer and stemmer.
-import { StemmerKo } from '@nlpjs/lang-ko';
+// - nlpjs: NLP.js's lang-ko tokenizer and stemmer;
+// - daehwa+nlpjs: both, the lang-ko pieces marked apart: the one models use. lang-ko's stems are
+//   wrong as linguistics (사이즈가 -> 사이 / 즈 / 흘러가) but consistent, and its dictionary splits
+//   compounds; as extra features they measured best in cross-validation.
 import { daehwaKoreanAnalyzer, type KoreanWordAnalyzer } from './features.ts';
 
-export const KOREAN_ANALYZERS = ['daehwa', 'garu', 'nlpjs'] as const;
+export const KOREAN_ANALYZERS = ['daehwa', 'garu', 'nlpjs', 'daehwa+nlpjs'] as const;
 export type KoreanAnalyzerName = (typeof KOREAN_ANALYZERS)[number];
 
 // Sejong tags that carry meaning: nouns, verb and adjective stems, roots, adverbs, foreign words.
@@ -34,9 +36,15 @@ async function loadGaru(): Promise<KoreanWordAnalyzer> {
   };
 }
 
-function nlpjsAnalyzer(): KoreanWordAnalyzer {
+async function nlpjsAnalyzer(): Promise<KoreanWordAnalyzer> {
+  const { StemmerKo } = await import('@nlpjs/lang-ko');
   const stemmer = new StemmerKo();
   return (run) => stemmer.tokenizeAndStem(run, false);
+}
+
+async function combinedAnalyzer(): Promise<KoreanWordAnalyzer> {
+  const nlpjs = await nlpjsAnalyzer();
+  return (run) => [...daehwaKoreanAnalyzer(run), ...nlpjs(run).map((w) => `lk:${w}`)];
 }
 
 export async function loadKoreanAnalyzer(name: string): Promise<KoreanWordAnalyzer> {
@@ -47,6 +55,8 @@ export async function loadKoreanAnalyzer(name: string): Promise<KoreanWordAnalyz
       return loadGaru();
     case 'nlpjs':
       return nlpjsAnalyzer();
+    case 'daehwa+nlpjs':
+      return combinedAnalyzer();
     default:
       throw new Error(`unknown Korean analyser '${name}' (known: ${KOREAN_ANALYZERS.join(', ')})`);
   }

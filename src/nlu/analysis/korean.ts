@@ -89,15 +89,22 @@ function stripOnce(word: string): string | undefined {
   return undefined;
 }
 
-/** Reduces one Hangul word to its content stem; strips repeatedly ("교환해주세요" -> "교환"). */
-export function stemKoreanWord(word: string): string {
+/** Splits one Hangul word into its content stem and the endings stripped from it, outermost last. */
+export function splitKoreanWord(word: string): { stem: string; endings: string[] } {
   let current = word;
+  const endings: string[] = [];
   for (let pass = 0; pass < 3; pass++) {
     const next = stripOnce(current);
     if (next === undefined) break;
+    endings.unshift(current.slice(next.length));
     current = next;
   }
-  return current;
+  return { stem: current, endings };
+}
+
+/** Reduces one Hangul word to its content stem; strips repeatedly ("교환해주세요" -> "교환"). */
+export function stemKoreanWord(word: string): string {
+  return splitKoreanWord(word).stem;
 }
 
 /** Analyses one run of Hangul: returns its content words (maybe several: "안왔는데요" -> 안, 왔). */
@@ -115,7 +122,12 @@ export function analyzeKoreanRun(run: string): string[] {
     words.push(negation);
     rest = rest.slice(negation.length);
   }
-  if (rest) words.push(stemKoreanWord(rest));
+  if (rest) {
+    // Endings say what the shopper does with the stem (asks 나요, requests 주세요, wants 싶어요):
+    // kept as words of their own, marked so they never meet a noun.
+    const { stem, endings } = splitKoreanWord(rest);
+    words.push(stem, ...endings.map((e) => `~${e}`));
+  }
   if (tail) words.push(JAMO_ABBREVIATIONS[tail[0]] ?? tail[0]);
   return words;
 }

@@ -1,6 +1,6 @@
 // Renders the eval as Markdown for people (reports/nlu-eval.md); the JSON twin keeps every figure.
 import type { EvalReport, SystemResult } from './run.ts';
-import type { Rates, SweepRow } from './metrics.ts';
+import { chooseOperatingPoint, type Rates, type SweepRow } from './metrics.ts';
 
 function pct(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`;
@@ -78,6 +78,20 @@ export function renderMarkdown(report: EvalReport): string {
     ),
     '',
     ...report.systems.map((s) => `- **${s.name}**: ${s.description}`),
+    '',
+    '## Each system at its own operating point',
+    '',
+    'The table above decides every system with our one threshold and margin. Here each gets the point its own',
+    'cross-validation sweep suggests (same rule), so learners with differently scaled scores compare fairly.',
+    '',
+    table(
+      ['system', 'threshold', 'margin', 'CV in-scope', 'CV out-of-scope rejected', 'held-out in-scope', 'held-out out-of-scope rejected'],
+      report.systems.map((s) => {
+        const point = chooseOperatingPoint(s.crossValidationSweep);
+        const held = point && s.heldOutSweep?.find((r) => r.threshold === point.threshold && r.margin === point.margin);
+        return [s.name, point?.threshold.toFixed(2) ?? 'n/a', point?.margin.toFixed(2) ?? 'n/a', pct(point?.inScope), pct(point?.outOfScopeRejected), pct(held ? held.inScope : null), pct(held ? held.outOfScopeRejected : null)];
+      }),
+    ),
     '',
   ];
   if (shipped) {

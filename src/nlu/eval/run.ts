@@ -1,6 +1,7 @@
 // `daehwa eval`: cross-validation on the corpus and a run on the held-out file, for this
 // project's NLU, its variants (Korean analysis, learner) and plain NLP.js, in the same run.
 import { DEFAULT_FEATURE_SPEC } from '../analysis/features.ts';
+import type { KoreanAnalyzerName } from '../analysis/korean-analyzers.ts';
 import type { DecisionSettings } from '../config.ts';
 import type { Corpus } from '../corpus.ts';
 import { acceptedIntent } from '../decision.ts';
@@ -43,15 +44,17 @@ export interface EvalSystem {
 
 /** The systems compared: the shipped pipeline first, plain NLP.js last. */
 export function defaultEvalSystems(): EvalSystem[] {
-  const words = { ...DEFAULT_FEATURE_SPEC, koreanCharNgrams: null, latinCharNgrams: null };
+  const full = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...DEFAULT_FEATURE_SPEC, koreanAnalyzer });
+  const wordsOnly = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...full(koreanAnalyzer), koreanCharNgrams: null, latinCharNgrams: null });
   return [
-    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis, words + bigrams + char n-grams, softmax regression' },
-    { system: daehwaSystem('daehwa, garu-ko analysis', { ...DEFAULT_FEATURE_SPEC, koreanAnalyzer: 'garu' }), description: 'same, Korean words from garu-ko morphemes' },
-    { system: daehwaSystem('daehwa, NLP.js lang-ko analysis', { ...DEFAULT_FEATURE_SPEC, koreanAnalyzer: 'nlpjs' }), description: 'same, Korean words from NLP.js lang-ko stemmer' },
-    { system: daehwaSystem('words only, our analysis', words), description: 'no char n-grams: the Korean analysis alone' },
-    { system: daehwaSystem('words only, garu-ko', { ...words, koreanAnalyzer: 'garu' }), description: 'no char n-grams, garu-ko morphemes' },
-    { system: daehwaSystem('words only, NLP.js lang-ko', { ...words, koreanAnalyzer: 'nlpjs' }), description: 'no char n-grams, NLP.js lang-ko stems' },
-    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "our features into NLP.js's own NeuralNetwork instead of softmax" },
+    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams, softmax regression' },
+    { system: daehwaSystem('our Korean analysis alone', full('daehwa')), description: 'same features and model, Korean words from our analysis only' },
+    { system: daehwaSystem('garu-ko analysis', full('garu')), description: 'same, Korean words from garu-ko morphemes' },
+    { system: daehwaSystem('NLP.js lang-ko analysis', full('nlpjs')), description: 'same, Korean words from the NLP.js lang-ko stemmer' },
+    { system: daehwaSystem('words only, our analysis', wordsOnly('daehwa')), description: 'no char n-grams: the Korean analysis alone carries Korean' },
+    { system: daehwaSystem('words only, garu-ko', wordsOnly('garu')), description: 'no char n-grams, garu-ko morphemes' },
+    { system: daehwaSystem('words only, NLP.js lang-ko', wordsOnly('nlpjs')), description: 'no char n-grams, NLP.js lang-ko stems' },
+    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "the shipped features into NLP.js's own NeuralNetwork instead of softmax" },
     { system: plainNlpjsSystem(), description: 'baseline: NLP.js defaults (lang-ko, lang-en, its 0.5 threshold), same data' },
   ];
 }
