@@ -136,7 +136,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     if (isObject(value) && value.kind === undefined) value.kind = kind;
   }
   const parsed = configSchema.safeParse(merged);
-  const source = read ? path.relative(cwd, file) || file : null;
+  // Named as the user wrote it: relative to the working directory, or absolute.
+  const source = read ? (explicitFile ?? DEFAULT_CONFIG_FILE) : null;
   if (!parsed.success) {
     return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, envByKey, source)) };
   }
