@@ -6,7 +6,8 @@ import { decisionSchema } from '../config.ts';
 import { SoftmaxModel } from './softmax.ts';
 
 export const MODEL_FORMAT = 'daehwa-nlu-model';
-export const MODEL_FORMAT_VERSION = 1;
+// Bumped whenever the analysis changes what features a text yields: older models then ask to be retrained.
+export const MODEL_FORMAT_VERSION = 2;
 
 const localeCounts = z.object({ ko: z.number().int(), en: z.number().int() });
 
