@@ -53,6 +53,8 @@ export class HandoffDesk implements HandoffPort {
   /** The position each waiting shopper was last told, so unchanged places are not repeated. */
   readonly #toldPosition = new Map<string, number>();
   readonly #unsubscribe: () => void;
+  /** Set on shutdown: agents' sockets closing then is not an agent leaving. */
+  #stopped = false;
 
   constructor(private readonly options: HandoffDeskOptions) {
     this.#unsubscribe = options.queue.onChange((change) => this.#onQueueChange(change));
@@ -68,6 +70,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#unsubscribe();
     for (const timer of this.#graceTimers.values()) timer.cancel();
     this.#graceTimers.clear();
@@ -151,7 +154,7 @@ export class HandoffDesk implements HandoffPort {
   async detachAgent(link: AgentLink): Promise<void> {
     const links = this.#agents.get(link.agent.id);
     links?.delete(link);
-    if (links && links.size > 0) return;
+    if (this.#stopped || (links && links.size > 0)) return;
     this.#agents.delete(link.agent.id);
     const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === link.agent.id);
     for (const item of owned) this.#startGrace(item);
@@ -254,7 +257,7 @@ export class HandoffDesk implements HandoffPort {
 
   #startGrace(item: QueueItem): void {
     const key = graceKey(item);
-    if (this.#graceTimers.has(key)) return;
+    if (this.#stopped || this.#graceTimers.has(key)) return;
     this.#graceTimers.set(
       key,
       this.options.clock.setTimeout(() => {
