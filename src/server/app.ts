@@ -162,6 +162,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     async close() {
       for (const stop of stopWatching) stop();
       desk.stop();
+      sessions.stop();
       await app.close();
     },
   };

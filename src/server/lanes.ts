@@ -20,8 +20,4 @@ export class SerialLanes {
     });
     return result;
   }
-
-  get activeLanes(): number {
-    return this.#tails.size;
-  }
 }

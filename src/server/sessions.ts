@@ -36,8 +36,6 @@ export interface SessionDirectoryOptions {
   log: Logger;
   idleTimeoutMs: number;
   dialog: () => DialogEngine;
-  /** Called (inside the session's lane) when the session is closed for inactivity. */
-  onClosed?: (live: LiveSession) => void;
 }
 
 /** Websocket close code sent to a shopper whose session ended for inactivity. */
@@ -83,9 +81,12 @@ export class SessionDirectory {
     return loading;
   }
 
-  /** Sessions currently in memory (connected, or used since the last restart and not yet closed). */
-  cached(): IterableIterator<LiveSession> {
-    return this.#byId.values();
+  /** Cancels every idle timer: the server is shutting down. */
+  stop(): void {
+    for (const live of this.#byId.values()) {
+      live.idleTimer?.cancel();
+      live.idleTimer = null;
+    }
   }
 
   send(live: LiveSession, frame: ServerFrame): void {
@@ -205,7 +206,6 @@ export class SessionDirectory {
     await this.options.store.putSession(live.record);
     for (const link of live.links) link.close(CLOSE_SESSION_IDLE, 'session closed after inactivity');
     this.#forget(live);
-    this.options.onClosed?.(live);
     live.log.info('session closed (idle)');
   }
 }
