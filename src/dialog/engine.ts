@@ -4,7 +4,7 @@
 import { NOT_UNDERSTOOD, type Entity, type IntentId, type NluResult } from '../nlu/types.ts';
 import { actionDef, isActionName, runAction, type ActionContext, type ActionName } from './actions.ts';
 import { holds } from './conditions.ts';
-import type { CompiledFlow, FlowSet } from './flowset.ts';
+import { isIntentId, type CompiledFlow, type FlowSet } from './flowset.ts';
 import { resolveProduct } from './products.ts';
 import type { DataChoicesSpec, Localized, MessageKey, SlotSpec, StepSpec } from './schema.ts';
 import { freshState, readState, type ActiveFlow, type Choice, type EngineState } from './state.ts';
@@ -122,7 +122,7 @@ class Turn {
     this.leaveVanishedFlow();
     if (input.kind === 'event') return this.onEvent(input.name, input.data ?? {});
     const utterance = withContextEntities(this.utterance(input, nlu));
-    this.intent = utterance.nlu.intent;
+    this.intent = utterance.payload === null ? utterance.nlu.intent : null;
     this.score = input.kind === 'text' ? utterance.nlu.score : null;
     if (input.kind === 'text') this.state.locale = writtenLocale(input.text) ?? this.state.locale;
     await this.process(utterance);
@@ -140,8 +140,8 @@ class Turn {
     if (input.kind === 'text') return { text: input.text, nlu: nlu ?? { ...blank(NOT_UNDERSTOOD, 0), text: input.text }, payload: null };
     if (input.payload.startsWith(INTENT_PAYLOAD)) {
       // A suggestion the shopper picked is as good as a confident classification.
-      const intent = input.payload.slice(INTENT_PAYLOAD.length) as IntentId;
-      return { text: '', nlu: blank(intent, 1), payload: null };
+      const intent = input.payload.slice(INTENT_PAYLOAD.length);
+      return { text: '', nlu: isIntentId(intent) ? blank(intent, 1) : blank(NOT_UNDERSTOOD, 0), payload: null };
     }
     return { text: '', nlu: blank(NOT_UNDERSTOOD, 0), payload: input.payload };
   }
@@ -284,7 +284,9 @@ class Turn {
       return this.runSteps(true);
     }
     const answeredBy = Object.entries(slot.answered_by ?? {}).find(([other]) => filled.includes(other));
-    const value = answeredBy ? answeredBy[1] : await this.readSlot(flow, active, slotName, slot, u);
+    // Restating the flow's own request at its confirmation ("취소해 주세요" to "취소할까요?") is a yes.
+    const restated = understood === flow && slot.type === 'yes_no' ? true : undefined;
+    const value = answeredBy ? answeredBy[1] : ((await this.readSlot(flow, active, slotName, slot, u)) ?? restated);
     if (value !== undefined) {
       active.slots[slotName] = value;
       active.waiting = false;
@@ -317,10 +319,11 @@ class Turn {
       const asked = flow.askStep.get(name);
       const askedAt = asked === undefined ? undefined : flow.stepIndex.get(asked);
       const current = flow.stepIndex.get(active.step) ?? 0;
-      if (active.slots[name] === undefined) filled.push(name);
+      const corrects = active.slots[name] !== undefined;
+      if (!corrects) filled.push(name);
       active.slots[name] = entity.value;
       active.confirmed = active.confirmed.filter((c) => c !== name);
-      if (askedAt !== undefined && askedAt < current && (rewind === null || askedAt < rewind)) rewind = askedAt;
+      if (corrects && askedAt !== undefined && askedAt < current && (rewind === null || askedAt < rewind)) rewind = askedAt;
     }
     if (rewind === null) return { rewindTo: null, filled };
     // Answers given after the corrected one depended on it (the item of the old order): ask again.

@@ -1,6 +1,6 @@
 // A validated, indexed set of flows: what the engine runs. Built only by the loader.
 
-import type { IntentId } from '../nlu/types.ts';
+import { INTENTS, type IntentId } from '../nlu/types.ts';
 import type { FlowSpec, MessagesSpec, SlotSpec, StepSpec } from './schema.ts';
 
 export interface CompiledFlow {
@@ -28,4 +28,8 @@ export function compileFlow(spec: FlowSpec): CompiledFlow {
     if (step.ask && !askStep.has(step.ask)) askStep.set(step.ask, step.id);
   }
   return { spec, steps: spec.steps, stepIndex, askStep, slots: new Map(Object.entries(spec.slots)) };
+}
+
+export function isIntentId(value: string): value is IntentId {
+  return (INTENTS as readonly string[]).includes(value);
 }

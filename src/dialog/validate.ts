@@ -1,7 +1,8 @@
 // Cross-reference checks over parsed flow files: what a schema alone cannot see.
 // Every problem points at the YAML node that causes it.
 
-import { ENTITY_TYPES, INTENTS, type IntentId } from '../nlu/types.ts';
+import { ENTITY_TYPES, INTENTS } from '../nlu/types.ts';
+import { isIntentId } from './flowset.ts';
 import { ACTIONS, actionDef, isActionName } from './actions.ts';
 import type { FlowProblem, SourceFile, YamlPath } from './problems.ts';
 import {
@@ -36,7 +37,7 @@ export function validateFlows(flows: readonly ParsedFlow[], messages: { spec: Me
     if (earlier) problems.push(source.problem(['flow'], `flow id '${spec.flow}' is already used in ${earlier.source.file}`));
     byId.set(spec.flow, flow);
     spec.intents.forEach((intent, i) => {
-      if (!isIntent(intent) || intent === 'None') {
+      if (!isIntentId(intent) || intent === 'None') {
         problems.push(source.problem(['intents', i], `unknown intent '${intent}'${suggest(intent, INTENTS.filter((x) => x !== 'None'))}`));
         return;
       }
@@ -59,7 +60,7 @@ export function validateFlows(flows: readonly ParsedFlow[], messages: { spec: Me
 function checkMessages(spec: MessagesSpec, source: SourceFile, intentOwner: Map<string, ParsedFlow>): FlowProblem[] {
   const problems: FlowProblem[] = [];
   spec.menu.forEach((intent, i) => {
-    if (!isIntent(intent)) problems.push(source.problem(['menu', i], `unknown intent '${intent}'${suggest(intent, INTENTS)}`));
+    if (!isIntentId(intent)) problems.push(source.problem(['menu', i], `unknown intent '${intent}'${suggest(intent, INTENTS)}`));
     else if (!intentOwner.has(intent)) problems.push(source.problem(['menu', i], `no flow starts on intent '${intent}', so the menu cannot offer it`));
   });
   return problems;
@@ -276,10 +277,6 @@ function successors(steps: readonly StepSpec[], i: number, slots: FlowSpec['slot
     return [following, ...(onFail && typeof onFail === 'object' ? [onFail.goto] : [])];
   }
   return [following];
-}
-
-function isIntent(value: string): value is IntentId {
-  return (INTENTS as readonly string[]).includes(value);
 }
 
 /** " (did you mean 'x'?)" for a near miss. */

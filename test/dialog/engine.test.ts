@@ -157,6 +157,13 @@ describe('digressions, switching and commands', () => {
     expect(texts(turn)).toBe('상담원에게 연결해 드릴게요. 잠시만 기다려 주세요.');
   });
 
+  it('takes the flow’s own request restated at its confirmation as a yes', async () => {
+    const c = new Conversation();
+    await c.say(nlu('10000001 취소', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));
+    const turn = await c.say(nlu('취소해 주세요', 'order.cancel', 0.97));
+    expect(texts(turn)).toBe('10000001 주문을 취소했어요.');
+  });
+
   it('reads "네, 취소해 주세요" as yes to a confirmation', async () => {
     const c = new Conversation();
     await c.say(nlu('10000001 취소', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));

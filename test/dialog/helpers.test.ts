@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { holds } from '../../src/dialog/conditions.ts';
+import { searchWords } from '../../src/dialog/products.ts';
+import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
+import { formatDate, formatMoney, render, renderValue, templateRefs } from '../../src/dialog/template.ts';
+import { bareNumbers, isPhrase, parseYesNo, writtenLocale } from '../../src/dialog/understanding.ts';
+import type { Product } from '../../src/commerce/types.ts';
+import { PRODUCT } from './fake-commerce.ts';
+import { testFlowSet } from './harness.ts';
+
+const messages = testFlowSet().messages;
+
+describe('templates', () => {
+  const scope = {
+    order: { id: '20261101', status: 'shipped', total: 80800, items: [{ name: { ko: '데님 팬츠', en: 'Denim Jeans' } }, { name: { ko: '티셔츠', en: 'Tee' } }] },
+    sizes: ['S', 'M'],
+  };
+
+  it('renders paths, localized values and filters in the conversation’s language', () => {
+    const ko = render('{{order.id}} {{order.status | status}} {{order.total | money}} {{order.items | names}} {{order.items.0.name}} {{sizes | list}} {{sizes | count}}', { locale: 'ko', scope, messages });
+    expect(ko).toBe('20261101 배송 중 80,800원 데님 팬츠, 티셔츠 데님 팬츠 S, M 2');
+    const en = render('{{order.status | status}} {{order.total | money}} {{order.items | names}}', { locale: 'en', scope, messages });
+    expect(en).toBe('on its way ₩80,800 Denim Jeans, Tee');
+  });
+
+  it('prints nothing for a missing value, and keeps a whole-placeholder argument’s type', () => {
+    expect(render('[{{order.carrier}}]', { locale: 'ko', scope, messages })).toBe('[]');
+    expect(renderValue('{{order.total}}', { locale: 'ko', scope, messages })).toBe(80800);
+    expect(renderValue('{{order}}', { locale: 'ko', scope, messages })).toEqual(scope.order);
+  });
+
+  it('formats calendar dates as written, without a time-zone shift', () => {
+    expect(formatDate('2026-11-21', 'ko')).toBe('11월 21일(토)');
+    expect(formatDate('2026-11-21T00:30:00+09:00', 'en')).toBe('Sat, Nov 21');
+    expect(formatMoney(3000, 'ko')).toBe('3,000원');
+  });
+
+  it('lists the variables a template refers to', () => {
+    expect(templateRefs('{{ order.id }} {{policy.fee | money}}')).toEqual([
+      { path: ['order', 'id'], filter: null },
+      { path: ['policy', 'fee'], filter: 'money' },
+    ]);
+  });
+});
+
+describe('conditions', () => {
+  const scope = { order: { status: 'paid', items: [1, 2] }, confirm: false, size: '250' };
+  it.each([
+    [{ 'order.status': 'paid' }, true],
+    [{ 'order.status': ['shipped', 'paid'] }, true],
+    [{ 'order.status': { not: ['paid'] } }, false],
+    [{ confirm: false }, true],
+    [{ size: 250 }, true],
+    [{ 'order.items': { gt: 1 } }, true],
+    [{ 'order.items': { lte: 1 } }, false],
+    [{ missing: { exists: false } }, true],
+    [{ 'order.status': 'paid', confirm: true }, false],
+  ] as const)('%j is %s', (condition, expected) => {
+    expect(holds(condition as Parameters<typeof holds>[0], scope)).toBe(expected);
+  });
+});
+
+describe('reading short answers', () => {
+  const { yes, no, cancel } = messages.commands;
+  it('reads yes and no at the start of a reply, "no" first', () => {
+    expect(parseYesNo('네, 취소해 주세요', yes, no)).toBe(true);
+    expect(parseYesNo('아니요 괜찮아요', yes, no)).toBe(false);
+    expect(parseYesNo('네이비로 주세요', yes, no)).toBeNull();
+    expect(parseYesNo('Yes please', yes, no)).toBe(true);
+  });
+
+  it('matches commands only as the whole reply', () => {
+    expect(isPhrase('그만 할게요!', cancel)).toBe(true);
+    expect(isPhrase('Never mind.', cancel)).toBe(true);
+    expect(isPhrase('주문 취소해 주세요', cancel)).toBe(false);
+  });
+
+  it('finds bare numbers and the written language', () => {
+    expect(bareNumbers('170에 65.5요')).toEqual([170, 65.5]);
+    expect(writtenLocale('20261101')).toBeNull();
+    expect(writtenLocale('XL')).toBeNull();
+    expect(writtenLocale('size XL please')).toBe('en');
+    expect(writtenLocale('M 사이즈요')).toBe('ko');
+  });
+
+  it('splits a sentence into catalogue search words without particles', () => {
+    expect(searchWords('니트 원피스는 재고 있어요? 250')).toEqual(['니트', '원피스', '재고', '있어']);
+  });
+});
+
+describe('size recommendation', () => {
+  it('recommends the size both measurements fall in', () => {
+    expect(recommendForBody(PRODUCT, 170, 60)).toMatchObject({ size: 'M', match: 'both' });
+  });
+
+  it('takes the larger size when height and weight disagree', () => {
+    expect(recommendForBody(PRODUCT, 160, 70)).toMatchObject({ size: 'L', heightSize: 'S', weightSize: 'L', match: 'split' });
+  });
+
+  it('says when the shopper is outside the chart, with the nearest size', () => {
+    expect(recommendForBody(PRODUCT, 195, 90)).toMatchObject({ size: 'L', match: 'outside' });
+  });
+
+  it('picks the smallest shoe that fits the usual size, and has no answer without a chart', () => {
+    const shoes: Product = { ...PRODUCT, sizes: ['240', '245', '250'], sizeChart: [{ size: '240', footLengthMm: 240 }, { size: '245', footLengthMm: 245 }, { size: '250', footLengthMm: 250 }] };
+    expect(recommendForFoot(shoes, 243)).toMatchObject({ size: '245', match: 'exact' });
+    expect(recommendForFoot(shoes, 260)).toMatchObject({ size: '250', match: 'outside' });
+    expect(recommendForBody({ ...PRODUCT, sizeChart: [] }, 170, 60)).toBeNull();
+  });
+});
