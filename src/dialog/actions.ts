@@ -12,6 +12,8 @@ export interface ActionContext {
   commerce: CommercePort;
   customerId: string | null;
   now: Date;
+  /** The shop's calendar date (YYYY-MM-DD) at `now`. */
+  today: string;
 }
 
 export type ActionOutcome = { outcome: string; value?: Json };
@@ -76,9 +78,10 @@ export const ACTIONS = {
       if (!policy.ok) return { outcome: policy.error === 'unavailable' ? 'unavailable' : 'not_delivered' };
       const windowDays = policy.value.returnWindowDays;
       if (order.status !== 'delivered' || !order.deliveredAt) return { outcome: 'not_delivered', value: { window_days: windowDays } };
-      const deadline = addDays(order.deliveredAt, windowDays);
-      const daysLeft = Math.floor((deadline.getTime() - ctx.now.getTime()) / DAY_MS);
-      const value = { window_days: windowDays, deadline: deadline.toISOString().slice(0, 10), days_left: Math.max(daysLeft, 0) };
+      // Calendar days in the shop's time zone: delivered on the 13th with 7 days, the 20th is the last day.
+      const deadline = addDays(order.deliveredAt.slice(0, 10), windowDays);
+      const daysLeft = daysBetween(ctx.today, deadline);
+      const value = { window_days: windowDays, deadline, days_left: Math.max(daysLeft, 0) };
       return { outcome: daysLeft < 0 ? 'past_window' : 'ok', value };
     },
   },
@@ -262,10 +265,12 @@ function unique<T>(values: T[]): T[] {
 
 const DAY_MS = 86_400_000;
 
-function addDays(iso: string, days: number): Date {
-  // Count whole calendar days from the delivery date, ending at the end of the last day.
-  const start = new Date(`${iso.slice(0, 10)}T23:59:59.999Z`);
-  return new Date(start.getTime() + days * DAY_MS);
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 class BadArgument extends Error {}

@@ -30,10 +30,13 @@ export interface DialogEngineOptions {
   handoffThreshold?: number;
   /** Invalid answers to one question before the slot's `on_fail` applies (a slot's `max_attempts` overrides it). */
   maxAttempts?: number;
+  /** The shop's time zone: what "today" is for return windows and late deliveries. */
+  timeZone?: string;
 }
 
 export const DEFAULT_HANDOFF_THRESHOLD = 0.5;
 const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 /** Steps one turn may run before the engine assumes a loop in the flow. */
 const MAX_STEPS_PER_TURN = 60;
 const MAX_SUGGESTIONS = 3;
@@ -44,11 +47,14 @@ export function createDialogEngine(flowSet: FlowSet, options: DialogEngineOption
   const settings = {
     handoffThreshold: options.handoffThreshold ?? DEFAULT_HANDOFF_THRESHOLD,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
   };
+  // Throws here, at start-up, for a time zone the runtime does not know.
+  const calendar = new Intl.DateTimeFormat('en-CA', { timeZone: settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return {
     initialState: (locale) => freshState(locale),
     async turn(state, input, nlu, ctx) {
-      const turn = new Turn(flowSet, settings, readState(state), ctx);
+      const turn = new Turn(flowSet, settings, readState(state), ctx, calendar.format(ctx.now));
       await turn.handle(input, nlu);
       return turn.result();
     },
@@ -101,6 +107,8 @@ class Turn {
     private readonly settings: Settings,
     private state: EngineState,
     private readonly ctx: TurnContext,
+    /** The shop's calendar date, YYYY-MM-DD: `{{today}}` in flows. */
+    private readonly today: string,
   ) {}
 
   result(): TurnResult {
@@ -751,7 +759,7 @@ class Turn {
 
   private scope(extra: Scope = {}): Scope {
     const active = this.state.flow;
-    return { ...(active?.vars ?? {}), ...(active?.slots ?? {}), ...extra };
+    return { today: this.today, ...(active?.vars ?? {}), ...(active?.slots ?? {}), ...extra };
   }
 
   private renderCtx(extra: Scope = {}) {
@@ -767,7 +775,7 @@ class Turn {
   }
 
   private actionCtx(): ActionContext {
-    return { commerce: this.ctx.commerce, customerId: this.ctx.customerId, now: this.ctx.now };
+    return { commerce: this.ctx.commerce, customerId: this.ctx.customerId, now: this.ctx.now, today: this.today };
   }
 
   private yesNoReplies(): QuickReply[] {

@@ -30,6 +30,9 @@ const MatcherSchema = z.union([
     gte: z.number().optional(),
     lt: z.number().optional(),
     lte: z.number().optional(),
+    /** Calendar dates: an ISO date, or a variable holding one (`today`). */
+    before: z.string().optional(),
+    after: z.string().optional(),
   }),
 ]);
 export type Matcher = z.infer<typeof MatcherSchema>;

@@ -23,6 +23,8 @@ export interface ParsedFlow {
 }
 
 const END = 'end';
+/** Variables every flow can read: the shop's calendar date. */
+const GLOBAL_NAMES = ['today'];
 const SLOT_ERROR_REASONS = ['no_value', 'pattern', 'values', 'range'];
 
 export function validateFlows(flows: readonly ParsedFlow[], messages: { spec: MessagesSpec; source: SourceFile } | null): FlowProblem[] {
@@ -71,8 +73,8 @@ class FlowChecker {
   private readonly spec: FlowSpec;
   private readonly source: SourceFile;
   private readonly stepIds = new Map<string, number>();
-  /** Names a template may start with: slots, action results and `set` variables. */
-  private readonly names = new Set<string>();
+  /** Names a template may start with: slots, action results, `set` variables and the globals. */
+  private readonly names = new Set<string>(GLOBAL_NAMES);
 
   constructor(
     flow: ParsedFlow,
@@ -219,7 +221,14 @@ class FlowChecker {
   }
 
   private condition(path: YamlPath, condition: Condition): void {
-    for (const key of Object.keys(condition)) this.checkPath([...path, key], key);
+    for (const [key, matcher] of Object.entries(condition)) {
+      this.checkPath([...path, key], key);
+      if (matcher === null || typeof matcher !== 'object' || Array.isArray(matcher)) continue;
+      for (const bound of ['before', 'after'] as const) {
+        const operand = matcher[bound];
+        if (operand !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(operand)) this.checkPath([...path, key, bound], operand);
+      }
+    }
   }
 
   private checkPath(path: YamlPath, varPath: string, extra: ReadonlySet<string> = new Set()): void {

@@ -5,7 +5,8 @@ import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
 import { formatDate, formatMoney, render, renderValue, templateRefs } from '../../src/dialog/template.ts';
 import { bareNumbers, isPhrase, parseYesNo, writtenLocale } from '../../src/dialog/understanding.ts';
 import type { Product } from '../../src/commerce/types.ts';
-import { PRODUCT } from './fake-commerce.ts';
+import { runAction } from '../../src/dialog/actions.ts';
+import { PRODUCT, fakeCommerce } from './fake-commerce.ts';
 import { testFlowSet } from './harness.ts';
 
 const messages = testFlowSet().messages;
@@ -44,7 +45,7 @@ describe('templates', () => {
 });
 
 describe('conditions', () => {
-  const scope = { order: { status: 'paid', items: [1, 2] }, confirm: false, size: '250' };
+  const scope = { order: { status: 'paid', items: [1, 2] }, confirm: false, size: '250', due: '2026-11-19', today: '2026-11-20' };
   it.each([
     [{ 'order.status': 'paid' }, true],
     [{ 'order.status': ['shipped', 'paid'] }, true],
@@ -55,6 +56,9 @@ describe('conditions', () => {
     [{ 'order.items': { lte: 1 } }, false],
     [{ missing: { exists: false } }, true],
     [{ 'order.status': 'paid', confirm: true }, false],
+    [{ due: { before: 'today' } }, true],
+    [{ due: { after: '2026-11-18' } }, true],
+    [{ missing: { before: 'today' } }, false],
   ] as const)('%j is %s', (condition, expected) => {
     expect(holds(condition as Parameters<typeof holds>[0], scope)).toBe(expected);
   });
@@ -85,6 +89,23 @@ describe('reading short answers', () => {
 
   it('splits a sentence into catalogue search words without particles', () => {
     expect(searchWords('니트 원피스는 재고 있어요? 250')).toEqual(['니트', '원피스', '재고', '있어']);
+  });
+});
+
+describe('return window', () => {
+  const delivered = (deliveredAt: string) => ({ id: '1', status: 'delivered', items: [], deliveredAt });
+  const ctx = (today: string) => ({ commerce: fakeCommerce(), customerId: 'c1', now: new Date(`${today}T12:00:00+09:00`), today });
+
+  it('counts calendar days in the shop: delivered on the 13th with 7 days, the 20th is the last day', async () => {
+    const lastDay = await runAction('check_return_window', { order: delivered('2026-11-13T15:00:00+09:00') }, ctx('2026-11-20'));
+    expect(lastDay).toEqual({ outcome: 'ok', value: { window_days: 7, deadline: '2026-11-20', days_left: 0 } });
+    const after = await runAction('check_return_window', { order: delivered('2026-11-13T15:00:00+09:00') }, ctx('2026-11-21'));
+    expect(after.outcome).toBe('past_window');
+  });
+
+  it('answers not_delivered for an order on its way, and invalid for a wrong argument', async () => {
+    expect((await runAction('check_return_window', { order: { id: '1', status: 'shipped', items: [] } }, ctx('2026-11-20'))).outcome).toBe('not_delivered');
+    expect((await runAction('check_return_window', { order: 'x' }, ctx('2026-11-20'))).outcome).toBe('invalid');
   });
 });
 

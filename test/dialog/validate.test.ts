@@ -106,7 +106,7 @@ describe('flow validation', () => {
     expect(messages).toEqual(["unknown key 'promt' (at slots.order_number)", 'missing `prompt` (or `use: <slot from slots.yaml>`) (at slots.order_number.prompt)']);
     const templates = check(VALID.replace("'{{order_number}} 확인했어요'", "'{{order.total | won}}'")).map((p) => p.message);
     expect(templates).toEqual([
-      "unknown variable 'order' in 'order.total' (did you mean 'order_number'?) (known: order_number)",
+      "unknown variable 'order' in 'order.total' (did you mean 'order_number'?) (known: today, order_number)",
       "unknown filter 'won' (filters: date, money, status, list, names, count)",
     ]);
   });
