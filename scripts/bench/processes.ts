@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import type { ServerStats } from './server-hooks.ts';
 
 export interface ServerProcess {
   readonly pid: number;
@@ -22,6 +23,8 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<string>;
   /** A full GC in the child (needs server-hooks.ts and --expose-gc); false when it could not. */
   collectGarbage(): Promise<boolean>;
+  /** The child's event-loop delay and GC pauses since the last call (null without the hooks). */
+  takeStats(): Promise<ServerStats | null>;
   /** Asks the child to exit normally (so --cpu-prof writes its profile); stops it otherwise. */
   exitNormally(timeoutMs?: number): Promise<string>;
 }
@@ -65,6 +68,20 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
     closeSync(log);
   }
   if (child.pid === undefined) throw new Error(`could not spawn node ${options.nodeArgs.join(' ')}`);
+  /** One request to server-hooks.ts over IPC; null when there is no answer within 5 s. */
+  const request = async (type: 'gc' | 'stats'): Promise<unknown> => {
+    if (!child.connected) return null;
+    const reply = new Promise<unknown>((resolve) => {
+      const onMessage = (message: unknown) => {
+        if ((message as { type?: unknown } | null)?.type !== type) return;
+        child.off('message', onMessage);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+    });
+    child.send({ type });
+    return Promise.race([reply, sleep(5000).then(() => null)]);
+  };
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? String(code)));
     child.on('error', (error) => resolve(`child process error: ${error.message}`));
@@ -85,17 +102,12 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
       return exited;
     },
     async collectGarbage() {
-      if (!child.connected) return false;
-      const reply = new Promise<boolean>((resolve) => {
-        const onMessage = (message: unknown) => {
-          if ((message as { type?: unknown }).type !== 'gc') return;
-          child.off('message', onMessage);
-          resolve((message as { done?: unknown }).done === true);
-        };
-        child.on('message', onMessage);
-      });
-      child.send({ type: 'gc' });
-      return (await Promise.race([reply, sleep(5000).then(() => false)])) as boolean;
+      const reply = await request('gc');
+      return (reply as { done?: unknown } | null)?.done === true;
+    },
+    async takeStats() {
+      const reply = await request('stats');
+      return ((reply as { stats?: ServerStats } | null)?.stats ?? null) as ServerStats | null;
     },
     async exitNormally(timeoutMs = 10_000) {
       if (child.connected) child.send({ type: 'exit' });

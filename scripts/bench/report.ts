@@ -2,7 +2,7 @@
 // target with PASS or MISS and by how much. Also the machine the figures came from.
 
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** A target on the figure itself or on its ratio to the baseline. */
 export interface Target {
@@ -101,6 +101,8 @@ export interface Machine {
   memoryGB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started: above the core count, other work competed. */
+  loadAverageAtStart: number;
 }
 
 export function describeMachine(): Machine {
@@ -117,5 +119,6 @@ export function describeMachine(): Machine {
     memoryGB: round(totalmem() / 2 ** 30, 1),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: round(loadavg()[0] ?? 0, 2),
   };
 }

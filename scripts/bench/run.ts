@@ -7,7 +7,7 @@
 // A CPU profile of the server under load is taken when a server target is missed (or --profile).
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadShopperProfiles } from './conversations.ts';
@@ -15,7 +15,7 @@ import { BenchWorkspace } from './daehwa-server.ts';
 import type { LoadResult } from './load-client.ts';
 import { benchNlu, nluFigures } from './nlu.ts';
 import { describeMachine, formatTable, judge, round, type Figure, type Row } from './report.ts';
-import { capacity, coldStarts, median, openLoop, profileUnderLoad, type ScenarioContext } from './scenarios.ts';
+import { capacity, coldStarts, median, openLoop, profileUnderLoad, type ScenarioContext, type ServerLoadRun } from './scenarios.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 
 const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold'] as const;
@@ -75,11 +75,14 @@ function failedShare(result: LoadResult): string | undefined {
   return share > MAX_FAILED_SHARE ? `${round(share * 100, 1)}% of turns or connections failed` : undefined;
 }
 
-function loadNote(result: LoadResult): string {
+function loadNote({ load, server }: ServerLoadRun): string {
+  const stats = server
+    ? `; server loop delay p99 ${server.loopDelayP99Ms} ms, max ${server.loopDelayMaxMs} ms; GC ${server.gcTotalMs} ms in ${server.gcCount} pauses, longest ${server.gcMaxMs} ms`
+    : '';
   return (
-    `${result.turnsAnswered} turns in ${round(result.elapsedMs / 1000, 1)} s, p50 ${result.latency.p50Ms} ms, ` +
-    `errors ${result.errors}, timeouts ${result.timeouts}, client loop delay p99 ${result.clientLoopDelayP99Ms} ms` +
-    (result.errorSamples.length > 0 ? `; first errors: ${result.errorSamples.join(' | ')}` : '')
+    `${load.turnsAnswered} turns in ${round(load.elapsedMs / 1000, 1)} s, p50 ${load.latency.p50Ms} ms, p99 ${load.latency.p99Ms} ms, ` +
+    `errors ${load.errors}, timeouts ${load.timeouts}, handoffs ${load.handoffFrames}; client loop delay p99 ${load.clientLoopDelayP99Ms} ms${stats}` +
+    (load.errorSamples.length > 0 ? `; first errors: ${load.errorSamples.join(' | ')}` : '')
   );
 }
 
@@ -149,12 +152,12 @@ async function main(): Promise<number> {
           id: `capacity.${run.shoppers}`,
           label: `Capacity, ${run.shoppers.toLocaleString('en-US')} shoppers, closed loop`,
           unit: 'turns/s',
-          value: run.daehwa.turnsPerSecond,
-          baseline: run.echo.turnsPerSecond,
+          value: run.daehwa.load.turnsPerSecond,
+          baseline: run.echo.load.turnsPerSecond,
           baselineLabel: 'echo',
           target: { on: 'ratio', kind: 'atLeast', limit: 0.5 },
           note: loadNote(run.daehwa),
-          invalid: failedShare(run.daehwa),
+          invalid: failedShare(run.daehwa.load),
         });
       }
     }
@@ -186,7 +189,7 @@ async function main(): Promise<number> {
             baseline: run.echo.load.latency.p99Ms,
             baselineLabel: 'echo',
             target: limit === undefined ? null : { on: 'value', kind: 'below', limit },
-            note: loadNote(run.daehwa.load),
+            note: loadNote(run.daehwa),
             invalid: failedShare(run.daehwa.load),
           },
           {
@@ -246,11 +249,12 @@ async function main(): Promise<number> {
     }
 
     const table = formatTable(rows);
+    const loadAverageAtEnd = round(loadavg()[0] ?? 0, 2);
     const report = {
       generatedAt: startedAt.toISOString(),
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       quick: values.quick,
-      machine,
+      machine: { ...machine, loadAverageAtEnd },
       durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
       rows,
       details,
@@ -268,7 +272,8 @@ async function main(): Promise<number> {
       for (const fn of profile.profile.topFunctions) process.stdout.write(`  ${String(fn.selfPercent).padStart(5)}%  ${fn.name}\n`);
     }
     process.stdout.write(
-      `\n${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ${startedAt.toISOString()}, ${report.durationS} s; written to ${out}\n`,
+      `\n${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ${startedAt.toISOString()}, ${report.durationS} s, ` +
+        `load average ${machine.loadAverageAtStart} at start and ${loadAverageAtEnd} at end (above ${machine.cpus}: other work competed); written to ${out}\n`,
     );
     // A missed target is a finding, not a failed run: the table and the JSON say it.
     return 0;

@@ -11,6 +11,7 @@ import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
 import { residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
 import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
 import { seededRandom } from './random.ts';
+import type { ServerStats } from './server-hooks.ts';
 
 export type ServerKind = 'daehwa' | 'echo';
 export const SERVER_KINDS: readonly ServerKind[] = ['echo', 'daehwa'];
@@ -45,10 +46,21 @@ async function warmUp(ctx: ScenarioContext, server: ServerProcess, durationMs: n
   if (result.turnsAnswered === 0) throw new Error(`warm-up got no answer from ${server.url}: ${result.errorSamples.join('; ')}`);
 }
 
+export interface ServerLoadRun {
+  load: LoadResult;
+  /** The server's own event-loop delay and GC pauses during the load. */
+  server: ServerStats | null;
+}
+
 export interface CapacityRun {
   shoppers: number;
-  daehwa: LoadResult;
-  echo: LoadResult;
+  daehwa: ServerLoadRun;
+  echo: ServerLoadRun;
+}
+
+function describeStats(stats: ServerStats | null): string {
+  if (!stats) return 'server stats unavailable';
+  return `server loop delay p99 ${stats.loopDelayP99Ms} ms (max ${stats.loopDelayMaxMs}), GC ${stats.gcCount} pauses, ${stats.gcTotalMs} ms, max ${stats.gcMaxMs} ms`;
 }
 
 /** Closed loop: turns per second with each shopper sending as soon as it is answered. */
@@ -60,9 +72,10 @@ export async function capacity(ctx: ScenarioContext, shopperCounts: readonly num
       await warmUp(ctx, server, warmupMs);
       for (const shoppers of shopperCounts) {
         ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
-        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs });
-        ctx.log(`  ${result.turnsPerSecond} turns/s, p99 ${result.latency.p99Ms} ms, errors ${result.errors}, timeouts ${result.timeouts}`);
-        results.get(shoppers)![kind] = result;
+        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected: async () => void (await server.takeStats()) });
+        const stats = await server.takeStats();
+        ctx.log(`  ${result.turnsPerSecond} turns/s, p99 ${result.latency.p99Ms} ms, errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`);
+        results.get(shoppers)![kind] = { load: result, server: stats };
       }
     } finally {
       await server.stop();
@@ -71,8 +84,7 @@ export async function capacity(ctx: ScenarioContext, shopperCounts: readonly num
   return [...results.values()] as CapacityRun[];
 }
 
-export interface OpenLoopServerRun {
-  load: LoadResult;
+export interface OpenLoopServerRun extends ServerLoadRun {
   durationMs: number;
   /** RSS after warm-up, with no session open (after a full GC). */
   rssBeforeBytes: number;
@@ -126,17 +138,19 @@ export async function openLoop(
           sampler = setInterval(() => {
             rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
           }, 1000);
+          await server.takeStats();
         },
       });
+      const stats = await server.takeStats();
       clearInterval(sampler);
       rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
       const idleBytesPerSession = result.connected > 0 ? (rssIdleBytes - rssBeforeBytes) / result.connected : Number.NaN;
       ctx.log(
         `  ${result.turnsPerSecond} turns/s, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
           `idle ${Math.round(idleBytesPerSession / 102.4) / 10} KB/session, peak RSS ${Math.round(rssPeakBytes / 2 ** 20)} MB, ` +
-          `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}`,
+          `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}; ${describeStats(stats)}`,
       );
-      run[kind] = { load: result, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
+      run[kind] = { load: result, server: stats, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
     } finally {
       clearInterval(sampler);
       await server.stop();
