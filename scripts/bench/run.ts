@@ -170,24 +170,19 @@ async function main(): Promise<number> {
       for (const run of runs) {
         const n = run.shoppers.toLocaleString('en-US');
         const limit = p99Limits[run.shoppers];
-        const rate = `${run.daehwa.load.turnsPerSecond} turns/s`;
+        const latency = (p: 'p50Ms' | 'p99Ms'): Figure => ({
+          id: `open.${run.shoppers}.${p.slice(0, 3)}`,
+          label: `Turn latency ${p.slice(0, 3)}, ${n} shoppers, open loop (${run.daehwa.load.turnsPerSecond} turns/s)`,
+          unit: 'ms',
+          value: run.daehwa.load.latency[p],
+          baseline: run.echo.load.latency[p],
+          baselineLabel: 'echo',
+          target: null,
+        });
         figures.push(
+          latency('p50Ms'),
           {
-            id: `open.${run.shoppers}.p50`,
-            label: `Turn latency p50, ${n} shoppers, open loop (${rate})`,
-            unit: 'ms',
-            value: run.daehwa.load.latency.p50Ms,
-            baseline: run.echo.load.latency.p50Ms,
-            baselineLabel: 'echo',
-            target: null,
-          },
-          {
-            id: `open.${run.shoppers}.p99`,
-            label: `Turn latency p99, ${n} shoppers, open loop (${rate})`,
-            unit: 'ms',
-            value: run.daehwa.load.latency.p99Ms,
-            baseline: run.echo.load.latency.p99Ms,
-            baselineLabel: 'echo',
+            ...latency('p99Ms'),
             target: limit === undefined ? null : { on: 'value', kind: 'below', limit },
             note: loadNote(run.daehwa),
             invalid: failedShare(run.daehwa.load),

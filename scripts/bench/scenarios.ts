@@ -10,7 +10,7 @@ import type { BenchWorkspace } from './daehwa-server.ts';
 import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
 import { residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
 import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../../src/nlu/model/scorer.ts';
 import type { ServerStats } from './server-hooks.ts';
 
 export type ServerKind = 'daehwa' | 'echo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, RELATIVE_ERROR } from '../../scripts/bench/histogram.ts';
-import { seededRandom as seeded } from '../../scripts/bench/random.ts';
+import { seededRandom as seeded } from '../../src/nlu/model/scorer.ts';
 
 /** Nearest-rank percentile of a sorted array: the reference the histogram approximates. */
 function exactPercentile(sorted: number[], p: number): number {

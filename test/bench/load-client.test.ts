@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nextInterval, runLoad, type LoadOptions } from '../../scripts/bench/load-client.ts';
-import { seededRandom } from '../../scripts/bench/random.ts';
+import { seededRandom } from '../../src/nlu/model/scorer.ts';
 
 type Answer = (socket: WebSocket, frame: { type: string; text?: string }) => void;
 
