@@ -7,7 +7,18 @@ import type { MessagesSpec } from './schema.ts';
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type Scope = Record<string, Json | undefined>;
 
-export const FILTERS = ['date', 'money', 'status', 'list', 'names', 'count'] as const;
+/** Korean particles whose form depends on the last sound of the word: `{{product.name | 은는}}`. */
+const PARTICLES = {
+  은는: ['은', '는'],
+  이가: ['이', '가'],
+  을를: ['을', '를'],
+  과와: ['과', '와'],
+  으로: ['으로', '로'],
+  이에요: ['이에요', '예요'],
+} as const;
+type Particle = keyof typeof PARTICLES;
+
+export const FILTERS = ['date', 'money', 'status', 'list', 'names', 'count', ...(Object.keys(PARTICLES) as Particle[])] as const;
 type Filter = (typeof FILTERS)[number];
 
 const PLACEHOLDER = /\{\{\s*([^{}|]+?)\s*(?:\|\s*([^{}]+?)\s*)?\}\}/g;
@@ -83,9 +94,41 @@ function format(value: Json | undefined, filter: Filter | null, ctx: RenderConte
         : plain(value, ctx.locale);
     case 'count':
       return Array.isArray(value) ? String(value.length) : '0';
-    default:
+    case null:
       return plain(value, ctx.locale);
+    default:
+      return withParticle(plain(value, ctx.locale), filter);
   }
+}
+
+// How the last character of a word is read aloud: does it end in a consonant (받침), and is it ㄹ?
+// Digits and Latin letters are read the Korean way: 1 일, 3 삼, 6 육; L 엘, M 엠, N 엔, R 알.
+const DIGIT_ENDINGS: Record<string, 'ㄹ' | 'other' | 'none'> = {
+  '0': 'other', '1': 'ㄹ', '2': 'none', '3': 'other', '4': 'none', '5': 'none', '6': 'other', '7': 'ㄹ', '8': 'ㄹ', '9': 'none',
+};
+const LETTER_ENDINGS: Record<string, 'ㄹ' | 'other'> = { l: 'ㄹ', r: 'ㄹ', m: 'other', n: 'other' };
+
+function finalSound(word: string): 'ㄹ' | 'other' | 'none' | null {
+  const last = [...word.replace(/[^\p{L}\p{N}]+$/u, '')].pop();
+  if (last === undefined) return null;
+  const code = last.charCodeAt(0) - 0xac00;
+  if (code >= 0 && code < 11172) {
+    const jong = code % 28;
+    return jong === 0 ? 'none' : jong === 8 ? 'ㄹ' : 'other';
+  }
+  if (/\d/.test(last)) return DIGIT_ENDINGS[last] ?? 'none';
+  if (/[a-z]/i.test(last)) return LETTER_ENDINGS[last.toLowerCase()] ?? 'none';
+  return null;
+}
+
+/** "와이드 데님 팬츠" + 은는 = "와이드 데님 팬츠는"; "블랙" + 으로 = "블랙으로"; "L" + 으로 = "L로". */
+export function withParticle(word: string, particle: Particle): string {
+  const sound = finalSound(word);
+  if (sound === null) return word;
+  const [afterConsonant, afterVowel] = PARTICLES[particle];
+  // 으로 follows ㄹ like a vowel: 서울로, 일로.
+  const consonant = particle === '으로' ? sound === 'other' : sound !== 'none';
+  return `${word}${consonant ? afterConsonant : afterVowel}`;
 }
 
 function plain(value: Json, locale: Locale): string {

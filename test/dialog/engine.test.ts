@@ -116,7 +116,7 @@ describe('digressions, switching and commands', () => {
     const c = new Conversation();
     await c.say(nlu('주문 취소', 'order.cancel'));
     const ask = await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
-    expect(texts(ask)).toBe('지금 주문 취소 안내 중인데요, 사이즈 추천(으)로 넘어갈까요?');
+    expect(texts(ask)).toBe('지금 주문 취소 안내 중인데요, 사이즈 추천으로 넘어갈까요?');
     expect(c.view.pending).toBe('switch');
     const back = await c.say(nlu('아니요', 'None', 0.3));
     expect(back.replies.map((r) => r.text)).toEqual(['네, 하던 주문 취소 안내를 이어서 할게요.', '어떤 주문을 취소할까요?']);

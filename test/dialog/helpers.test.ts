@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holds } from '../../src/dialog/conditions.ts';
 import { searchWords } from '../../src/dialog/products.ts';
 import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
-import { formatDate, formatMoney, render, renderValue, templateRefs } from '../../src/dialog/template.ts';
+import { formatDate, formatMoney, render, renderValue, templateRefs, withParticle } from '../../src/dialog/template.ts';
 import { bareNumbers, isPhrase, parseYesNo, writtenLocale } from '../../src/dialog/understanding.ts';
 import type { Product } from '../../src/commerce/types.ts';
 import { runAction } from '../../src/dialog/actions.ts';
@@ -34,6 +34,19 @@ describe('templates', () => {
     expect(formatDate('2026-11-21', 'ko')).toBe('11월 21일(토)');
     expect(formatDate('2026-11-21T00:30:00+09:00', 'en')).toBe('Sat, Nov 21');
     expect(formatMoney(3000, 'ko')).toBe('3,000원');
+  });
+
+  it('picks the Korean particle by the last sound of the value', () => {
+    expect(withParticle('와이드 데님 팬츠', '은는')).toBe('와이드 데님 팬츠는');
+    expect(withParticle('숏 덕다운 패딩', '은는')).toBe('숏 덕다운 패딩은');
+    expect(withParticle('블랙', '으로')).toBe('블랙으로');
+    expect(withParticle('서울', '으로')).toBe('서울로');
+    expect(withParticle('L', '으로')).toBe('L로');
+    expect(withParticle('M', '을를')).toBe('M을');
+    expect(withParticle('250', '이에요')).toBe('250이에요');
+    expect(withParticle('RT1004', '이에요')).toBe('RT1004예요');
+    expect(withParticle('신용카드 (현대카드)', '으로')).toBe('신용카드 (현대카드)로');
+    expect(render('{{size | 이가}} {{missing | 이가}}', { locale: 'ko', scope: { size: 'XL' }, messages })).toBe('XL이 ');
   });
 
   it('lists the variables a template refers to', () => {

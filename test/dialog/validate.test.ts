@@ -107,7 +107,7 @@ describe('flow validation', () => {
     const templates = check(VALID.replace("'{{order_number}} 확인했어요'", "'{{order.total | won}}'")).map((p) => p.message);
     expect(templates).toEqual([
       "unknown variable 'order' in 'order.total' (did you mean 'order_number'?) (known: today, order_number)",
-      "unknown filter 'won' (filters: date, money, status, list, names, count)",
+      "unknown filter 'won' (filters: date, money, status, list, names, count, 은는, 이가, 을를, 과와, 으로, 이에요)",
     ]);
   });
 
