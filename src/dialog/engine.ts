@@ -40,6 +40,8 @@ const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 /** Steps one turn may run before the engine assumes a loop in the flow. */
 const MAX_STEPS_PER_TURN = 60;
 const MAX_SUGGESTIONS = 3;
+/** Alternatives scored lower than this are noise, not a hint of what the shopper meant. */
+const MIN_SUGGESTION_SCORE = 0.05;
 const NUMERIC_TYPES = new Set(['height', 'weight', 'shoe_size', 'waist', 'quantity']);
 const INTENT_PAYLOAD = 'intent:';
 
@@ -253,10 +255,11 @@ class Turn {
     this.say(this.message('fallback'), offered.map((intent) => this.intentReply(intent)));
   }
 
-  /** The closest intents that have a flow, best first. */
+  /** The closest intents whose flows may be suggested, best first. */
   private suggestions(nlu: NluResult): IntentId[] {
     return nlu.alternatives
-      .filter((a) => a.intent !== NOT_UNDERSTOOD && this.flowSet.byIntent.has(a.intent) && a.score > 0)
+      .filter((a) => a.score >= MIN_SUGGESTION_SCORE && this.flowSet.byIntent.get(a.intent)?.spec.suggest !== false)
+      .filter((a) => a.intent !== NOT_UNDERSTOOD && this.flowSet.byIntent.has(a.intent))
       .slice(0, MAX_SUGGESTIONS)
       .map((a) => a.intent);
   }
@@ -793,9 +796,10 @@ class Turn {
     return this.menuIntents().map((intent) => this.intentReply(intent));
   }
 
+  /** A button that starts the intent's flow, labelled with its title ("Order tracking"). */
   private intentReply(intent: IntentId): QuickReply {
-    const flow = this.flowSet.byIntent.get(intent);
-    return { label: flow ? flow.spec.title[this.state.locale] : intent, payload: `${INTENT_PAYLOAD}${intent}` };
+    const title = this.flowSet.byIntent.get(intent)?.spec.title[this.state.locale] ?? intent;
+    return { label: title.charAt(0).toUpperCase() + title.slice(1), payload: `${INTENT_PAYLOAD}${intent}` };
   }
 }
 

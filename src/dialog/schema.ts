@@ -160,6 +160,8 @@ export const FlowSchema = z.strictObject({
   digression: z.boolean().optional(),
   /** Ends whatever flow is running, without asking (talk to a person, goodbye). */
   interrupts: z.boolean().optional(),
+  /** Offered as a fallback suggestion ("혹시 이런 질문이신가요?"); small talk sets false. Default true. */
+  suggest: z.boolean().optional(),
   requires_customer: z.boolean().optional(),
   /** Below this NLU score the conversation goes to a person instead of this flow. */
   handoff_threshold: z.number().min(0).max(1).optional(),
