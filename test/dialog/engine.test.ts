@@ -190,6 +190,13 @@ describe('fallback and hand-off policy', () => {
     expect(accepted.events).toContainEqual({ type: 'handoff_requested', reason: 'repeated_misunderstanding', priority: 'normal', flow: null });
   });
 
+  it('does not suggest small talk or faint alternatives, and offers the menu instead', async () => {
+    const flows = { ...TEST_FLOWS, 'hello.yaml': 'flow: hello\ntitle: { ko: 인사, en: greeting }\nintents: [greeting]\nsuggest: false\nsteps:\n  - id: hi\n    say: { ko: 안녕하세요, en: Hi }\n' };
+    const c = new Conversation({ flowSet: testFlowSet(flows) });
+    const turn = await c.say(nlu('음', 'None', 0.1, { alternatives: [['greeting', 0.4], ['order.status', 0.01]] }));
+    expect(turn.replies[0]?.quickReplies?.map((q) => q.payload)).toEqual(['intent:order.status', 'intent:order.cancel', 'intent:size.help', 'intent:agent.request']);
+  });
+
   it('resets the miss count once the shopper is understood', async () => {
     const c = new Conversation();
     await c.say(nlu('음', 'None', 0.1));
