@@ -280,6 +280,21 @@ class Turn {
     const slot = slotName ? flow.slots.get(slotName) : undefined;
     if (!active || !flow || !slotName || !slot) return this.route(u);
 
+    const { rewindTo, filled } = this.applyEntities(flow, active, slotName, u);
+    if (rewindTo !== null) {
+      active.step = rewindTo;
+      active.waiting = false;
+      return this.runSteps(true);
+    }
+    const fill = (value: Json) => {
+      active.slots[slotName] = value;
+      active.waiting = false;
+      return this.runSteps(true);
+    };
+    // A tap, a yes/no or a choice named as the whole reply answers the question, whatever the NLU makes of it.
+    const direct = this.directAnswer(slot, active, u);
+    if (direct !== undefined) return fill(direct);
+
     const understood = this.understoodFlow(u);
     if (understood && understood !== flow && understood.spec.interrupts) {
       this.abandon('switch');
@@ -288,21 +303,11 @@ class Turn {
     // Any sentence answers a free-text question, so questions about the shop must be caught first.
     if (slot.type === 'text' && understood?.spec.digression) return this.digress(understood, u);
 
-    const { rewindTo, filled } = this.applyEntities(flow, active, slotName, u);
-    if (rewindTo !== null) {
-      active.step = rewindTo;
-      active.waiting = false;
-      return this.runSteps(true);
-    }
     const answeredBy = Object.entries(slot.answered_by ?? {}).find(([other]) => filled.includes(other));
     // Restating the flow's own request at its confirmation ("취소해 주세요" to "취소할까요?") is a yes.
     const restated = understood === flow && slot.type === 'yes_no' ? true : undefined;
     const value = answeredBy ? answeredBy[1] : ((await this.readSlot(flow, active, slotName, slot, u)) ?? restated);
-    if (value !== undefined) {
-      active.slots[slotName] = value;
-      active.waiting = false;
-      return this.runSteps(true);
-    }
+    if (value !== undefined) return fill(value);
     if (understood?.spec.digression) return this.digress(understood, u);
     if (understood && understood !== flow && slot.type !== 'text') return this.proposeSwitch(flow, understood, u);
     if (understood === flow) return this.reask();
@@ -350,19 +355,23 @@ class Turn {
     return { rewindTo: flow.steps[rewind]?.id ?? null, filled };
   }
 
-  /** The value the input gives for the slot being asked, unvalidated; undefined when it gives none. */
-  private async readSlot(flow: CompiledFlow, active: ActiveFlow, name: string, slot: SlotSpec, u: Utterance): Promise<Json | undefined> {
+  /** An unmistakable answer: a tapped quick reply, a yes/no phrase, or a choice's label as the whole reply. */
+  private directAnswer(slot: SlotSpec, active: ActiveFlow, u: Utterance): Json | undefined {
     if (u.payload !== null) {
       if (slot.type === 'yes_no') return u.payload === 'yes' ? true : u.payload === 'no' ? false : undefined;
       return NUMERIC_TYPES.has(slot.type) && Number.isFinite(Number(u.payload)) ? Number(u.payload) : u.payload;
     }
+    if (slot.type === 'yes_no') return this.yesNo(u) ?? undefined;
+    return matchChoice(active.choices, u.text, 'exact')?.value;
+  }
+
+  /** The value the input gives for the slot being asked, unvalidated; undefined when it gives none. */
+  private async readSlot(flow: CompiledFlow, active: ActiveFlow, name: string, slot: SlotSpec, u: Utterance): Promise<Json | undefined> {
     const text = u.text.trim();
-    if (!text) return undefined;
-    const chosen = matchChoice(active.choices, text);
+    if (u.payload !== null || !text || slot.type === 'yes_no') return undefined; // answered directly, if at all
+    const chosen = matchChoice(active.choices, text, 'contained');
     if (chosen) return chosen.value;
     switch (slot.type) {
-      case 'yes_no':
-        return this.yesNo(u) ?? undefined;
       case 'text':
         return slot.pattern ? (new RegExp(slot.pattern, 'u').exec(text)?.[0] ?? undefined) : text;
       case 'product':
@@ -828,11 +837,12 @@ function withContextEntities(u: Utterance): Utterance {
  * A typed answer to a question with choices: the label, value or a synonym as the whole reply,
  * or the only choice whose label or synonym the reply contains ("사이즈요", "색깔 바꿀래요").
  */
-function matchChoice(choices: readonly Choice[], text: string): Choice | undefined {
+function matchChoice(choices: readonly Choice[], text: string, how: 'exact' | 'contained'): Choice | undefined {
   const reply = normalize(text);
+  if (!reply) return undefined;
   const words = (c: Choice) => [c.label, c.value, ...(c.synonyms ?? [])].map(normalize).filter((w) => w.length > 0);
   const exact = choices.find((c) => words(c).includes(reply));
-  if (exact) return exact;
+  if (exact || how === 'exact') return exact;
   const contained = choices.filter((c) => words(c).some((w) => reply.includes(w)));
   return contained.length === 1 ? contained[0] : undefined;
 }

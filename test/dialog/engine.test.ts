@@ -164,6 +164,14 @@ describe('digressions, switching and commands', () => {
     expect(texts(turn)).toBe('10000001 주문을 취소했어요.');
   });
 
+  it('takes a plain yes to a confirmation even when the NLU hears something else in it', async () => {
+    const c = new Conversation({ locale: 'en' });
+    await c.say(nlu('cancel order 10000001', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));
+    const turn = await c.say(nlu('yes please', 'agent.request', 0.9));
+    expect(texts(turn)).toBe('Order 10000001 is cancelled.');
+    expect(events(turn)).not.toContain('handoff_requested');
+  });
+
   it('reads "네, 취소해 주세요" as yes to a confirmation', async () => {
     const c = new Conversation();
     await c.say(nlu('10000001 취소', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));
