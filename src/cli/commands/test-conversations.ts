@@ -73,8 +73,9 @@ export async function run(args: string[]): Promise<number> {
   const failed = results.filter((r) => r.failure);
   const turns = results.reduce((n, r) => n + r.turns, 0);
   const byLocale = (locale: string) => results.filter((r) => r.locale === locale).length;
+  const largestState = Math.max(0, ...results.map((r) => r.maxStateBytes));
   process.stdout.write(
-    `\n${results.length - failed.length} passed, ${failed.length} failed: ${results.length} conversations (ko ${byLocale('ko')}, en ${byLocale('en')}), ${turns} turns\n`,
+    `\n${results.length - failed.length} passed, ${failed.length} failed: ${results.length} conversations (ko ${byLocale('ko')}, en ${byLocale('en')}), ${turns} turns; largest dialog state ${largestState} bytes\n`,
   );
   return failed.length > 0 || results.length === 0 ? 1 : 0;
 }

@@ -46,6 +46,8 @@ export interface ConversationResult {
   /** The first turn that did not meet its expectations (1-based), with what differed. */
   failure: { turn: number; mismatches: Mismatch[] } | null;
   transcript: TranscriptLine[];
+  /** The largest dialog state after a turn, in bytes of JSON: what the server stores every turn. */
+  maxStateBytes: number;
 }
 
 export interface LoadedConversation {
@@ -88,6 +90,16 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
   const engine = createDialogEngine(deps.flowSet, spec.handoff_threshold === undefined ? {} : { handoffThreshold: spec.handoff_threshold });
   const transcript: TranscriptLine[] = [];
   let state: DialogState = engine.initialState(locale);
+  let maxStateBytes = 0;
+  const finish = (failure: ConversationResult['failure']): ConversationResult => ({
+    file,
+    name: spec.name,
+    locale,
+    turns: spec.turns.length,
+    failure,
+    transcript,
+    maxStateBytes,
+  });
   try {
     for (const [i, turn] of spec.turns.entries()) {
       const input = toInput(turn);
@@ -95,17 +107,17 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
       const nlu = input.kind === 'text' ? await deps.classifier.classify(input.text, { now }) : null;
       const result = await engine.turn(state, input, nlu, { now, customerId: spec.customer ?? null, commerce });
       // The server stores the state as JSON between turns: so do the tests.
-      state = JSON.parse(JSON.stringify(result.state)) as DialogState;
+      const stored = JSON.stringify(result.state);
+      maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(stored));
+      state = JSON.parse(stored) as DialogState;
       for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
       const mismatches = turn.expect ? check(turn.expect, result, nlu?.intent ?? null, state) : [];
-      if (mismatches.length > 0) {
-        return { file, name: spec.name, locale, turns: spec.turns.length, failure: { turn: i + 1, mismatches }, transcript };
-      }
+      if (mismatches.length > 0) return finish({ turn: i + 1, mismatches });
     }
   } finally {
     await shop.close();
   }
-  return { file, name: spec.name, locale, turns: spec.turns.length, failure: null, transcript };
+  return finish(null);
 }
 
 function toInput(turn: TurnSpec): DialogInput {
