@@ -13,10 +13,8 @@ export type Localized = z.infer<typeof LocalizedSchema>;
 
 /** A label is localized, or a language-neutral template such as '{{item.id}}'. */
 const LabelSchema = z.union([LocalizedSchema, z.string().min(1)]);
-export type Label = z.infer<typeof LabelSchema>;
 
 const QuickReplySchema = z.strictObject({ label: LocalizedSchema, payload: z.string().min(1) });
-export type QuickReplySpec = z.infer<typeof QuickReplySchema>;
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const MatcherSchema = z.union([
@@ -61,7 +59,6 @@ const DataChoicesSchema = z.strictObject({
   auto_single: z.boolean().optional(),
 });
 const ChoicesSchema = z.union([z.array(StaticChoiceSchema).min(1), DataChoicesSchema]);
-export type ChoicesSpec = z.infer<typeof ChoicesSchema>;
 export type DataChoicesSpec = z.infer<typeof DataChoicesSchema>;
 
 const LookupSchema = z.strictObject({
@@ -69,7 +66,6 @@ const LookupSchema = z.strictObject({
   args: ArgsSchema.optional(),
   result: Id,
 });
-export type LookupSpec = z.infer<typeof LookupSchema>;
 
 const OnFailSchema = z.union([z.enum(['handoff', 'exit']), z.strictObject({ goto: z.string() })]);
 
@@ -112,7 +108,6 @@ export const FlowSlotSchema = z
     if (slot.type === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'missing `type` (or `use: <slot from slots.yaml>`)' });
     if (slot.prompt === undefined) ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'missing `prompt` (or `use: <slot from slots.yaml>`)' });
   });
-export type FlowSlotSpec = z.infer<typeof FlowSlotSchema>;
 
 export const SlotLibrarySchema = z.strictObject({ slots: z.record(Id, SlotSchema) });
 export type SlotSpec = z.infer<typeof SlotSchema>;
@@ -147,7 +142,6 @@ export type StepSpec = z.infer<typeof StepSchema>;
 
 /** The keys that decide what a step does after it speaks; a step has at most one. */
 export const STEP_ACTIONS = ['ask', 'call', 'set', 'branch', 'goto', 'flow', 'handoff', 'end'] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
 
 export const FlowSchema = z.strictObject({
   flow: Id,

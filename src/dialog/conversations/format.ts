@@ -89,4 +89,3 @@ export const ConversationFileSchema = z.strictObject({
   defaults: z.strictObject(FixtureFields).optional(),
   conversations: z.array(ConversationSchema).min(1),
 });
-export type ConversationFile = z.infer<typeof ConversationFileSchema>;
