@@ -19,6 +19,29 @@ describe('order numbers', () => {
     expect(found('010-1234-5678로 연락 주세요')).toEqual([]);
     expect(found('1234 언제 와요')).toEqual([]);
   });
+  it('reads a number with a Korean particle attached, as in a correction', () => {
+    expect(found('20261107이요')).toEqual([['order_number', '20261107', '20261107']]);
+    expect(found('아 아니 주문번호 20261107이요')).toEqual([['order_number', '20261107', '20261107']]);
+    expect(found('20261115로 바꿔주세요')).toEqual([['order_number', '20261115', '20261115']]);
+    expect(found('010-1234-5678이에요')).toEqual([]);
+  });
+});
+
+describe('height and weight given as a bare pair', () => {
+  it('reads "170에 65요" and "180/75" as height then weight', () => {
+    expect(found('170에 65요')).toEqual([
+      ['height', 170, '170'],
+      ['weight', 65, '65'],
+    ]);
+    expect(found('180/75')).toEqual([
+      ['height', 180, '180'],
+      ['weight', 75, '75'],
+    ]);
+  });
+  it('does not read a pair of sizes or an implausible height as body measurements', () => {
+    expect(found('170에 65사이즈').map(([type]) => type)).not.toContain('weight');
+    expect(found('400에 65요').map(([type]) => type)).not.toContain('height');
+  });
 });
 
 describe('sizes', () => {
