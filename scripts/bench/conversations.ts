@@ -41,18 +41,22 @@ export function fillTurn(text: string, profile: ShopperProfile): string {
   return text.replaceAll(ORDER, profile.orderNumber);
 }
 
+/** Orders a shopper may still cancel: the cancel script calls it off at the confirmation. */
+const CANCELLABLE: ReadonlySet<string> = new Set(['paid', 'preparing']);
+
 /**
- * One profile per demo-shop customer who has an order. Throws
- * when the seed has none: the order conversations would otherwise test only the "not found" path.
+ * One profile per demo-shop customer with an order that can still be cancelled. With an order
+ * past that point the cancel script's "no" would answer nothing, and a second miss sends the
+ * shopper to the agent queue, where the bot falls silent. Throws when the seed has none.
  */
 export async function loadShopperProfiles(seedDir = path.join('data', 'shop', 'seed')): Promise<ShopperProfile[]> {
   const seed = await loadSeed(seedDir);
   const profiles: ShopperProfile[] = [];
   for (const customer of seed.customers) {
-    const order = seed.orders.find((o) => o.customerId === customer.id);
+    const order = seed.orders.find((o) => o.customerId === customer.id && CANCELLABLE.has(o.status));
     if (order) profiles.push({ customerId: customer.id, orderNumber: order.id });
   }
-  if (profiles.length === 0) throw new Error(`${seedDir}: no customer with an order; the bench needs at least one`);
+  if (profiles.length === 0) throw new Error(`${seedDir}: no customer with a cancellable order; the bench needs at least one`);
   return profiles;
 }
 
@@ -74,6 +78,11 @@ export class ConversationCursor {
     this.scripts = all.filter((s) => s.locale === locale);
     if (this.scripts.length === 0) throw new Error(`no conversation script in locale '${locale}'`);
     this.scriptIndex = start % this.scripts.length;
+  }
+
+  /** True before the first turn of a conversation: the last one sent, if any, ended its conversation. */
+  get atConversationStart(): boolean {
+    return this.turnIndex === 0;
   }
 
   /** The next message text, moving on to the next script after the last turn of one. */

@@ -39,6 +39,11 @@ export interface LoadOptions {
   /** Open loop: average time between one shopper's messages. */
   meanIntervalMs?: number;
   interval?: IntervalDistribution;
+  /**
+   * After this many conversations a shopper closes its connection and opens a new session, as a
+   * new visit would: sessions (and their stored transcripts) stay as long as real ones.
+   */
+  conversationsPerSession?: number;
   /** A turn not answered within this is counted as a timeout and forgotten. */
   turnTimeoutMs?: number;
   /** At most this many connections are being opened at once (staggers thousands of connects). */
@@ -55,7 +60,10 @@ export interface LoadResult {
   mode: LoadMode;
   shoppers: number;
   connected: number;
+  /** Connections or hellos that failed, at the start or when a shopper opened a new session. */
   connectFailures: number;
+  /** Sessions opened, the first ones included. */
+  sessionsOpened: number;
   turnsSent: number;
   turnsAnswered: number;
   timeouts: number;
@@ -64,7 +72,7 @@ export interface LoadResult {
   /** Frames beyond the first of a turn, and frames that answered nothing in flight. */
   extraFrames: number;
   unsolicitedFrames: number;
-  /** `handoff` frames: conversations the bot passed to people (a silent bot times turns out). */
+  /** Hand-offs seen (`handoff` frames, or bot frames of the hand-off flow): a queued session's bot is silent. */
   handoffFrames: number;
   /** From the first message to the last answer. */
   elapsedMs: number;
@@ -99,6 +107,8 @@ class LoadRun {
   extraFrames = 0;
   unsolicitedFrames = 0;
   handoffFrames = 0;
+  sessionsOpened = 0;
+  reconnectFailures = 0;
   inFlight = 0;
   liveShoppers = 0;
   startedAt = 0;
@@ -146,7 +156,7 @@ interface ServerFrame {
   type?: unknown;
   code?: unknown;
   message?: unknown;
-  meta?: { intent?: unknown; score?: unknown };
+  meta?: { intent?: unknown; score?: unknown; flow?: unknown };
 }
 
 /** Frames that report on the conversation rather than answer a message. */
@@ -184,6 +194,10 @@ class Shopper {
   private lastAnswerAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
   private closedByUs = false;
+  /** Whether the turn in flight is the last of its conversation. */
+  private turnEndsConversation = false;
+  private conversationsInSession = 0;
+  private renewing = false;
 
   constructor(
     private readonly run: LoadRun,
@@ -223,6 +237,7 @@ class Shopper {
         socket.on('message', (d) => this.onFrame(d));
         socket.on('error', (e) => this.run.noteError(`socket error: ${e.message}`));
         socket.on('close', () => this.onClose());
+        this.run.sessionsOpened += 1;
         resolve();
       });
     });
@@ -269,6 +284,7 @@ class Shopper {
     run.inFlight += 1;
     this.pendingSince = start;
     socket.send(JSON.stringify({ type: 'message', text: this.cursor.next() }));
+    this.turnEndsConversation = this.cursor.atConversationStart;
   }
 
   private onFrame(data: WebSocket.RawData): void {
@@ -278,6 +294,8 @@ class Shopper {
       if (frame.type === 'handoff') run.handoffFrames += 1;
       return;
     }
+    // Outside business hours a hand-off is a bot frame inviting a message for the agents.
+    if (frame?.meta?.flow === 'handoff') run.handoffFrames += 1;
     const now = run.options.clock.now();
     const key = turnKey(frame);
     const lateFrameOfLastAnswer = key !== null && key === this.lastAnswerKey && now - this.lastAnswerAt <= SAME_TURN_WINDOW_MS;
@@ -314,15 +332,49 @@ class Shopper {
 
   /** One turn at a time: a message never goes while the last turn's answer may still be arriving. */
   private isIdle(): boolean {
-    return this.pendingSince === null && !this.inAnswerBurst;
+    return this.pendingSince === null && !this.inAnswerBurst && !this.renewing;
   }
 
   /** The turn is over (answered or timed out): the next one goes if one is due. */
   private afterTurn(): void {
     if (!this.isIdle()) return;
+    if (this.turnEndsConversation) {
+      this.turnEndsConversation = false;
+      this.conversationsInSession += 1;
+      if (this.conversationsInSession >= this.run.options.conversationsPerSession && this.run.mayStartTurn()) {
+        this.renewSession();
+        return;
+      }
+    }
     if (this.run.options.mode === 'closed') this.sendTurn(this.run.options.clock.now());
     else if (this.backlog.length > 0) this.sendTurn(this.backlog.shift()!);
     else this.run.checkSettled();
+  }
+
+  /** A new visit: the old connection closes, a new one says hello. Messages falling due meanwhile wait. */
+  private renewSession(): void {
+    this.renewing = true;
+    this.conversationsInSession = 0;
+    const old = this.socket;
+    if (old) {
+      old.removeAllListeners();
+      old.on('error', () => {});
+      old.close(1000, 'conversation over');
+    }
+    this.connect().then(
+      () => {
+        this.renewing = false;
+        if (this.closedByUs) this.socket?.terminate();
+        else this.afterTurn();
+      },
+      (error: unknown) => {
+        this.renewing = false;
+        if (this.closedByUs) return;
+        this.run.noteError(`reconnect: ${error instanceof Error ? error.message : String(error)}`);
+        this.run.reconnectFailures += 1;
+        this.leave();
+      },
+    );
   }
 
   /** Forgets a turn older than the timeout and moves on. */
@@ -335,17 +387,22 @@ class Shopper {
   }
 
   private onClose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     if (this.closedByUs) return;
-    this.run.liveShoppers -= 1;
-    this.backlog.length = 0;
     if (this.pendingSince !== null) {
       this.pendingSince = null;
       this.run.errors += 1;
       this.run.inFlight -= 1;
     }
     this.run.noteError('connection closed by the server during the load');
+    this.leave();
+  }
+
+  /** The shopper can go on no more: its schedule stops and the run stops waiting for it. */
+  private leave(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.backlog.length = 0;
+    this.run.liveShoppers -= 1;
     this.run.checkSettled();
   }
 
@@ -395,6 +452,8 @@ function validate(options: LoadOptions): void {
   positiveInt('maxTurns', options.maxTurns);
   if (!(options.durationMs > 0)) throw new RangeError(`load client: durationMs must be positive, got ${options.durationMs}`);
   if (options.profiles.length === 0) throw new RangeError('load client: at least one shopper profile is needed');
+  const perSession = options.conversationsPerSession;
+  if (perSession !== undefined && perSession !== Number.POSITIVE_INFINITY) positiveInt('conversationsPerSession', perSession);
   if (options.meanIntervalMs !== undefined && !(options.meanIntervalMs > 0)) {
     throw new RangeError(`load client: meanIntervalMs must be positive, got ${options.meanIntervalMs}`);
   }
@@ -406,6 +465,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     scripts: CONVERSATIONS,
     meanIntervalMs: 2000,
     interval: 'exponential',
+    conversationsPerSession: 2,
     turnTimeoutMs: 10_000,
     connectConcurrency: 50,
     connectTimeoutMs: 10_000,
@@ -472,7 +532,8 @@ function summarise(run: LoadRun, options: LoadOptions, connected: number, connec
     mode: options.mode,
     shoppers: options.shoppers,
     connected,
-    connectFailures,
+    connectFailures: connectFailures + run.reconnectFailures,
+    sessionsOpened: run.sessionsOpened,
     turnsSent: run.turnsSent,
     turnsAnswered: run.turnsAnswered,
     timeouts: run.timeouts,

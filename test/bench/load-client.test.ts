@@ -116,12 +116,33 @@ describe('runLoad', () => {
         }),
       );
     };
-    const result = await runLoad(options(await server(split), { shoppers: 2, maxTurns: 30 }));
+    const result = await runLoad(options(await server(split), { shoppers: 2, maxTurns: 30, conversationsPerSession: Number.POSITIVE_INFINITY }));
     expect(overlaps).toBe(0);
     expect(result.turnsAnswered).toBe(30);
     expect(result.unsolicitedFrames).toBe(0);
     // The run ends on the last first frame: each shopper's very last late frame may not be read.
     expect(result.extraFrames).toBeGreaterThanOrEqual(28);
+  });
+
+  it('opens a new session after each conversation when asked to, and not once the bounds are reached', async () => {
+    let hellos = 0;
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    servers.push(wss);
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { type: string; text?: string };
+        if (frame.type !== 'hello') return bot(socket, frame);
+        hellos += 1;
+        socket.send(JSON.stringify({ type: 'session', sessionId: `s${hellos}`, sessionToken: 't', resumed: false }));
+      }),
+    );
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`;
+    const scripts = [{ id: 'two-turns', locale: 'ko' as const, turns: ['안녕하세요', '감사합니다'] }];
+    const result = await runLoad(options(url, { shoppers: 1, maxTurns: 6, scripts, conversationsPerSession: 1 }));
+    expect(result.turnsAnswered).toBe(6);
+    expect(hellos).toBe(3);
+    expect(result.sessionsOpened).toBe(3);
   });
 
   it('counts handoff frames but never takes them for an answer', async () => {
