@@ -2,7 +2,7 @@
 // stay out of their figures, and their memory is read from /proc. Their output goes to a log file
 // (not through this process) so relaying logs costs the bench nothing.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -130,6 +130,23 @@ export function residentBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);
   return Number(match[1]) * 1024;
+}
+
+/** Kernel clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU time (user + system) a process has used, in milliseconds, from /proc/<pid>/stat. Unlike
+ * wall-clock throughput it hardly changes when other work shares the cores.
+ */
+export function cpuMillis(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`/proc/${pid}/stat: cannot read utime and stime`);
+  return ((utime + stime) * 1000) / CLOCK_TICKS;
 }
 
 /** Tries a websocket upgrade on /ws until one succeeds: the server accepts shoppers. */

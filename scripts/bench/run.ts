@@ -160,6 +160,20 @@ async function main(): Promise<number> {
           invalid: failedShare(run.daehwa.load),
         });
       }
+      // Per-turn CPU does not depend on what else runs on the machine: the most stable figure here.
+      const steady = runs.at(-1);
+      if (steady) {
+        figures.push({
+          id: 'capacity.cpu_per_turn',
+          label: `Server CPU per turn (${steady.shoppers.toLocaleString('en-US')} shoppers, closed loop)`,
+          unit: 'ms',
+          value: steady.daehwa.cpuMsPerTurn,
+          baseline: steady.echo.cpuMsPerTurn,
+          baselineLabel: 'echo',
+          target: null,
+          note: `one core answers at most ${Math.round(1000 / steady.daehwa.cpuMsPerTurn)} turns/s (echo ${Math.round(1000 / steady.echo.cpuMsPerTurn)})`,
+        });
+      }
     }
 
     if (sections.has('open')) {

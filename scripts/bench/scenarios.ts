@@ -8,7 +8,7 @@ import { measureColdStart, type ColdStart } from './cold-start.ts';
 import type { ShopperProfile } from './conversations.ts';
 import type { BenchWorkspace } from './daehwa-server.ts';
 import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
-import { residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
+import { cpuMillis, residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
 import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
 import { seededRandom } from '../../src/nlu/model/scorer.ts';
 import type { ServerStats } from './server-hooks.ts';
@@ -50,6 +50,17 @@ export interface ServerLoadRun {
   load: LoadResult;
   /** The server's own event-loop delay and GC pauses during the load. */
   server: ServerStats | null;
+  /** Server CPU time (user + system) per answered turn, ms: what a turn costs whoever else runs. */
+  cpuMsPerTurn: number;
+}
+
+/** Server CPU used from `start()` to `stop()`, per answered turn. */
+function cpuMeter(server: ServerProcess): { start(): void; perTurn(turns: number): number } {
+  let startedAt = 0;
+  return {
+    start: () => void (startedAt = cpuMillis(server.pid)),
+    perTurn: (turns) => (turns > 0 ? Math.round(((cpuMillis(server.pid) - startedAt) / turns) * 1000) / 1000 : Number.NaN),
+  };
 }
 
 export interface CapacityRun {
@@ -72,10 +83,19 @@ export async function capacity(ctx: ScenarioContext, shopperCounts: readonly num
       await warmUp(ctx, server, warmupMs);
       for (const shoppers of shopperCounts) {
         ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
-        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected: async () => void (await server.takeStats()) });
+        const cpu = cpuMeter(server);
+        const onAllConnected = async () => {
+          await server.takeStats();
+          cpu.start();
+        };
+        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected });
+        const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
         const stats = await server.takeStats();
-        ctx.log(`  ${result.turnsPerSecond} turns/s, p99 ${result.latency.p99Ms} ms, errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`);
-        results.get(shoppers)![kind] = { load: result, server: stats };
+        ctx.log(
+          `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p99 ${result.latency.p99Ms} ms, ` +
+            `errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`,
+        );
+        results.get(shoppers)![kind] = { load: result, server: stats, cpuMsPerTurn };
       }
     } finally {
       await server.stop();
@@ -119,6 +139,7 @@ export async function openLoop(
     const durationMs = durations[kind];
     const server = await startServer(ctx, kind, `open-${shoppers}-${kind}`);
     let sampler: NodeJS.Timeout | undefined;
+    const cpu = cpuMeter(server);
     try {
       await warmUp(ctx, server, warmupMs);
       const rssBeforeBytes = await settledResidentBytes(server);
@@ -139,18 +160,20 @@ export async function openLoop(
             rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
           }, 1000);
           await server.takeStats();
+          cpu.start();
         },
       });
+      const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
       const stats = await server.takeStats();
       clearInterval(sampler);
       rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
       const idleBytesPerSession = result.connected > 0 ? (rssIdleBytes - rssBeforeBytes) / result.connected : Number.NaN;
       ctx.log(
-        `  ${result.turnsPerSecond} turns/s, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
+        `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
           `idle ${Math.round(idleBytesPerSession / 102.4) / 10} KB/session, peak RSS ${Math.round(rssPeakBytes / 2 ** 20)} MB, ` +
           `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}; ${describeStats(stats)}`,
       );
-      run[kind] = { load: result, server: stats, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
+      run[kind] = { load: result, server: stats, cpuMsPerTurn, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
     } finally {
       clearInterval(sampler);
       await server.stop();
