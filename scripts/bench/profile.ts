@@ -1,6 +1,7 @@
-// Reading a V8 .cpuprofile (what `node --cpu-prof` writes): self time per function and per area
-// of the code (a package, a src/ module, node internals, GC), counted only over the samples taken
-// while the load ran, so start-up and model loading do not hide what a turn costs.
+// Reading a V8 .cpuprofile (what `node --cpu-prof` writes): self time per function, and time per
+// area of the code (a package or a src/ module) with native and node-internal work (a file write,
+// a socket write) charged to the code that asked for it. Only the samples taken while the load ran
+// count, so start-up and model loading do not hide what a turn costs.
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ const profileSchema = z.object({
     z.object({
       id: z.number(),
       callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
+      children: z.array(z.number()).optional(),
     }),
   ),
   /** Microseconds on the monotonic clock (process.hrtime's). */
@@ -32,7 +34,9 @@ export interface ProfileSummary {
   windowApplied: boolean;
   /** Share of the window the process was idle (waiting for I/O), in percent. */
   idlePercent: number;
+  /** Self time by function. */
   topFunctions: ProfileEntry[];
+  /** Time by area, native and node-internal work charged to the nearest caller in a package or src/. */
   topAreas: ProfileEntry[];
 }
 
@@ -60,6 +64,17 @@ function functionLabel(frame: CpuProfile['nodes'][number]['callFrame']): string 
  */
 export function summariseProfile(profile: CpuProfile, window: [number, number] | null, top = 12): Omit<ProfileSummary, 'file'> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  /** The area of the nearest frame (this one or a caller) in a package or the project. */
+  const chargedArea = (id: number): string => {
+    const own = byId.get(id)!;
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)!;
+      if (frame.url && !frame.url.startsWith('node:')) return areaOf(frame.url, frame.functionName);
+    }
+    return areaOf(own.url, own.functionName);
+  };
   const stamps: number[] = [];
   let t = profile.startTime;
   for (const delta of profile.timeDeltas) stamps.push((t += delta));
@@ -79,7 +94,7 @@ export function summariseProfile(profile: CpuProfile, window: [number, number] |
     }
     const label = functionLabel(frame);
     functions.set(label, (functions.get(label) ?? 0) + 1);
-    const area = areaOf(frame.url, frame.functionName);
+    const area = chargedArea(id);
     areas.set(area, (areas.get(area) ?? 0) + 1);
   }
   const busy = selected.length - idle;
