@@ -1,5 +1,6 @@
 // The demo shop page: products, language and the signed-in customer. The chat widget listens for
-// `daehwa:locale` and `daehwa:customer` events and reads the same localStorage keys.
+// `daehwa:locale` and `daehwa:customer` events, reads the same localStorage keys, and asks
+// `customerToken()` who the shopper is.
 
 const PRODUCTS = [
   { id: 'p101', ko: '오버핏 코튼 반팔 티셔츠', en: 'Oversized Cotton T-Shirt', price: 19900, tone: '#e8e1d7' },
@@ -30,9 +31,29 @@ const TEXT = {
 };
 
 export const LOCALE_KEY = 'daehwa.locale';
-export const CUSTOMER_KEY = 'daehwa.customer';
+const CUSTOMER_KEY = 'daehwa.customer';
 
 let locale = localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'ko';
+
+/**
+ * The token that says which customer is signed in. A real shop's site signs it on its own server
+ * (docs/server.md); this demo asks the development endpoint, which exists only where daehwa
+ * trusts customer ids anyway. Undefined for a guest.
+ */
+export async function customerToken() {
+  const customerId = localStorage.getItem(CUSTOMER_KEY);
+  if (!customerId) return undefined;
+  try {
+    const response = await fetch('/api/dev/customer-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId }),
+    });
+    return response.ok ? (await response.json()).customerToken : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function won(price) {
   return locale === 'ko' ? `${price.toLocaleString('ko-KR')}원` : `₩${price.toLocaleString('en-US')}`;

@@ -1,6 +1,6 @@
 // The chat widget: speaks the shopper protocol over /ws, keeps the session token in localStorage
 // so a reload or a reconnect resumes the conversation, and renders bot, agent and hand-off frames.
-import { CUSTOMER_KEY, LOCALE_KEY } from './shop.js';
+import { customerToken, LOCALE_KEY } from './shop.js';
 
 const TOKEN_KEY = 'daehwa.sessionToken';
 const CLOSE_SESSION_IDLE = 4000;
@@ -24,6 +24,7 @@ const TEXT = {
       rate_limited: '메시지를 너무 빨리 보내고 있어요. 잠시 후 다시 보내 주세요.',
       text_too_long: '메시지가 너무 길어요. 2,000자 이내로 나눠서 보내 주세요.',
       internal_error: '죄송해요, 답변 중 문제가 생겼어요. 다시 한번 보내 주세요.',
+      invalid_customer_token: '로그인 정보를 확인하지 못해 비회원으로 상담을 이어갈게요.',
     },
   },
   en: {
@@ -44,6 +45,7 @@ const TEXT = {
       rate_limited: 'You are sending messages too fast. Please wait a moment.',
       text_too_long: 'That message is too long. Please keep it under 2,000 characters.',
       internal_error: 'Sorry, something went wrong. Please send that again.',
+      invalid_customer_token: 'We could not confirm your sign-in, so this chat continues as a guest.',
     },
   },
 };
@@ -164,21 +166,27 @@ function onFrame(frame) {
     case 'error':
       // A stale or expired token is normal after a long break: the server starts a new session.
       if (frame.code === 'invalid_session_token' || frame.code === 'session_expired') localStorage.removeItem(TOKEN_KEY);
+      // The chat was started by someone else on this browser (or before signing in): the
+      // signed-in customer gets a conversation of their own.
+      else if (frame.code === 'customer_mismatch') restart();
       else addNotice(t().errors[frame.code] ?? frame.message);
       break;
   }
 }
 
 function connect() {
-  const customerId = localStorage.getItem(CUSTOMER_KEY) || undefined;
   const sessionToken = localStorage.getItem(TOKEN_KEY) || undefined;
+  // Fetched while the socket opens; frames typed meanwhile wait in the outbox for the session.
+  const vouched = customerToken();
   ready = false;
   setStatus(t().connecting);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const ws = new WebSocket(`${scheme}://${location.host}/ws`);
   socket = ws;
   // Events of a socket replaced by restart() are ignored.
-  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'hello', sessionToken, locale, customerId })));
+  ws.addEventListener('open', async () => {
+    ws.send(JSON.stringify({ type: 'hello', sessionToken, locale, customerToken: await vouched }));
+  });
   ws.addEventListener('message', (event) => {
     if (socket === ws) onFrame(JSON.parse(event.data));
   });

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { verifyPassword } from './passwords.ts';
-import { configSchema, DEFAULT_AGENT_PASSWORD, DEFAULT_SECRET, type DaehwaConfig } from './schema.ts';
+import { configSchema, DEFAULT_AGENT_PASSWORD, DEFAULT_CUSTOMER_SECRET, DEFAULT_SECRET, type DaehwaConfig } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'daehwa.config.json';
 
@@ -17,6 +17,8 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   HOST: { path: ['server', 'host'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   DAEHWA_SECRET: { path: ['secret'], type: 'string' },
+  DAEHWA_CUSTOMER_SECRET: { path: ['shopper', 'customerTokenSecret'], type: 'string' },
+  DAEHWA_TRUST_CUSTOMER_ID: { path: ['shopper', 'trustCustomerId'], type: 'boolean' },
   DAEHWA_STORE: { path: ['store', 'kind'], type: 'string' },
   DAEHWA_STORE_DIR: { path: ['store', 'dir'], type: 'string' },
   DAEHWA_STORE_FLUSH_MS: { path: ['store', 'flushIntervalMs'], type: 'number' },
@@ -102,6 +104,16 @@ async function productionProblems(config: DaehwaConfig): Promise<string[]> {
   const problems: string[] = [];
   if (config.secret === DEFAULT_SECRET) {
     problems.push('config secret: the default secret is refused when NODE_ENV=production; set DAEHWA_SECRET');
+  }
+  if (config.shopper.customerTokenSecret === DEFAULT_CUSTOMER_SECRET) {
+    problems.push(
+      'config shopper.customerTokenSecret: the default secret is refused when NODE_ENV=production; set DAEHWA_CUSTOMER_SECRET to the secret your shop signs customer tokens with',
+    );
+  }
+  if (config.shopper.trustCustomerId) {
+    problems.push(
+      'config shopper.trustCustomerId: a plain customerId lets anyone read any customer\'s orders and is refused when NODE_ENV=production; have the shop sign customer tokens (docs/server.md)',
+    );
   }
   for (const [i, agent] of config.agents.entries()) {
     if (await verifyPassword(DEFAULT_AGENT_PASSWORD, agent.passwordHash)) {

@@ -7,6 +7,9 @@ import { isPasswordHash } from './passwords.ts';
 /** Signing secret used when none is configured. Refused in production (see load.ts). */
 export const DEFAULT_SECRET = 'daehwa-development-secret-change-me';
 
+/** Customer-token signing secret used when none is configured. Refused in production (see load.ts). */
+export const DEFAULT_CUSTOMER_SECRET = 'daehwa-development-customer-secret-change-me';
+
 /** The demo agent's password is `daehwa-demo`; refused in production. */
 export const DEFAULT_AGENT = {
   id: 'agent',
@@ -24,7 +27,7 @@ const agentSchema = z.strictObject({
 });
 export type AgentAccount = z.infer<typeof agentSchema>;
 
-export const configSchema = z.strictObject({
+const configObject = z.strictObject({
   /** NODE_ENV. Only `production` changes anything: it refuses the secrets that ship in the source. */
   env: z.string().min(1).default('development'),
   server: z
@@ -73,6 +76,21 @@ export const configSchema = z.strictObject({
       handoffThreshold: z.number().min(0).max(1).optional(),
     })
     .prefault({}),
+  shopper: z
+    .strictObject({
+      /**
+       * Shared with the shop's site, which signs `customerToken`s with it (docs/server.md) so
+       * that a shopper's `hello` can name a customer only with the shop's word for it.
+       */
+      customerTokenSecret: z.string().min(32, 'must be at least 32 characters').default(DEFAULT_CUSTOMER_SECRET),
+      /**
+       * Accept a plain `customerId` in `hello` (and mint demo tokens at /api/dev/customer-token).
+       * Anyone could then read any customer's orders: development only. Default: true unless
+       * NODE_ENV=production, where true is refused.
+       */
+      trustCustomerId: z.boolean().optional(),
+    })
+    .prefault({}),
   sessions: z
     .strictObject({
       idleTimeoutMs: z.number().int().min(1000).default(30 * 60_000),
@@ -97,6 +115,11 @@ export const configSchema = z.strictObject({
   agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
   reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
 });
+
+export const configSchema = configObject.transform((config) => ({
+  ...config,
+  shopper: { ...config.shopper, trustCustomerId: config.shopper.trustCustomerId ?? config.env !== 'production' },
+}));
 
 export type DaehwaConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -16,6 +16,7 @@ import { authenticateAgent, registerAgentRoutes } from './agent-routes.ts';
 import { registerAgentSocket } from './agent-socket.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Conversations } from './conversation.ts';
+import { CustomerVerifier, registerDemoCustomerTokens } from './customers.ts';
 import { EngineSlot } from './engines.ts';
 import { HandoffDesk } from './handoff-desk.ts';
 import { HttpError, installErrorHandler } from './http-errors.ts';
@@ -52,8 +53,14 @@ export interface DaehwaServer {
   close(): Promise<void>;
 }
 
-/** Frames larger than this are refused by the websocket layer before any parsing. */
-const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Websocket frames larger than this are refused by ws before any parsing (close code 1009).
+ * Below it a frame is read, so an over-long pasted message gets a `text_too_long` answer; the
+ * bound keeps what one connection can make the server buffer small.
+ */
+const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
+/** Agent messages and sign-ins are small; fastify answers larger bodies with 413. */
+const MAX_BODY_BYTES = 64 * 1024;
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promise<DaehwaServer> {
@@ -69,6 +76,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     dialog: () => engines.current.dialog,
+    awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
   });
   const queue = new HandoffQueue({
     store: deps.store,
@@ -97,6 +105,11 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     handoff: desk,
   });
+  const customers = new CustomerVerifier({
+    secret: config.shopper.customerTokenSecret,
+    trustCustomerId: config.shopper.trustCustomerId,
+    clock,
+  });
   const auth = new AgentAuth(config.agents, config.secret, config.agentTokenTtlMs, clock);
   const reloader = new Reloader(engines, deps.reloaders ?? {}, metrics, log);
 
@@ -104,12 +117,12 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     loggerInstance: log as FastifyBaseLogger,
     // One line per HTTP request would dominate the log under load; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: MAX_FRAME_BYTES,
+    bodyLimit: MAX_BODY_BYTES,
   });
   installErrorHandler(app);
   await app.register(fastifyWebsocket, {
     // UTF-8 is checked by the frame parser, so that bad bytes get an error frame, not a dropped connection.
-    options: { maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true },
+    options: { maxPayload: MAX_WS_PAYLOAD_BYTES, skipUTF8Validation: true },
   });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: ['index.html'] });
   app.get('/console', (_request, reply) => reply.sendFile('console.html'));
@@ -127,6 +140,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerShopperSocket(app, {
     sessions,
     conversations,
+    customers,
     desk,
     clock,
     metrics,
@@ -135,6 +149,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     rateLimit: config.sessions.rateLimit,
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
+  registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock });
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);

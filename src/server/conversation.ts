@@ -3,8 +3,8 @@
 // shopper's words go to the transcript and to the agents instead.
 import { performance } from 'node:perf_hooks';
 import type { CommercePort } from '../commerce/types.ts';
-import type { DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
-import type { NluResult } from '../nlu/types.ts';
+import type { BotReply, DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
+import type { Locale, NluResult } from '../nlu/types.ts';
 import type { Store, TranscriptEntry } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { EngineSlot } from './engines.ts';
@@ -14,8 +14,10 @@ import type { LiveSession, SessionDirectory } from './sessions.ts';
 
 /** What the conversation needs from the hand-off desk. Every call runs inside the session's lane. */
 export interface HandoffPort {
-  /** The dialog asked for a person. */
-  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>): Promise<void>;
+  /** Outside business hours, the notice that replaces the dialog's hand-off reply; null when open. */
+  afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null;
+  /** The dialog asked for a person during the turn at `now`. */
+  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date): Promise<void>;
   /** The shopper wrote while queued or talking to an agent. */
   relay(live: LiveSession, entries: TranscriptEntry[]): void;
   /** Reserved quick replies (`daehwa:...`) belong to the desk, not to the flows. */
@@ -105,20 +107,23 @@ export class Conversations {
       return;
     }
 
+    const replies = result.events.some((event) => event.type === 'handoff_requested')
+      ? this.#withAfterHoursNotice(result.replies, result.state.locale, now)
+      : result.replies;
     const entries: Omit<TranscriptEntry, 'seq'>[] = [];
     if (input.kind === 'text') {
       entries.push({ at, from: 'shopper', text: input.text, ...(nlu ? { intent: nlu.intent, score: nlu.score } : {}) });
     } else if (input.kind === 'quick_reply') {
       entries.push({ at, from: 'shopper', text: this.#labelOf(live, input.payload) });
     }
-    for (const reply of result.replies) {
+    for (const reply of replies) {
       entries.push({ at, from: 'bot', text: reply.text, flow: reply.meta.flow, state: reply.meta.state });
     }
     live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
 
-    for (const reply of result.replies) {
+    for (const reply of replies) {
       sessions.send(live, {
         type: 'bot',
         text: reply.text,
@@ -126,7 +131,7 @@ export class Conversations {
         meta: reply.meta,
       });
     }
-    const offers = result.replies.filter((reply) => reply.quickReplies?.length);
+    const offers = replies.filter((reply) => reply.quickReplies?.length);
     const lastOffer = offers[offers.length - 1]?.quickReplies;
     if (lastOffer) this.#offered.set(live, lastOffer);
 
@@ -138,8 +143,20 @@ export class Conversations {
     }
     for (const event of result.events) {
       if (event.type === 'fallback') metrics.fallbacks.inc();
-      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event);
+      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event, now);
     }
+  }
+
+  /**
+   * The dialog ends a hand-off turn with "connecting you to a person"; after hours that would be
+   * untrue, so the server's notice (when people are back, leave a message) takes its place.
+   */
+  #withAfterHoursNotice(replies: BotReply[], locale: Locale, now: Date): BotReply[] {
+    const notice = this.options.handoff.afterHoursNotice(locale, now);
+    if (!notice) return replies;
+    const announcement = replies.at(-1);
+    const meta = { intent: announcement?.meta.intent ?? null, score: announcement?.meta.score ?? null, flow: 'handoff', state: 'offline_message' };
+    return [...replies.slice(0, -1), { ...notice, meta }];
   }
 
   #labelOf(live: LiveSession, payload: string): string {

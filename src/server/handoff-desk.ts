@@ -2,10 +2,11 @@
 // It enqueues when the dialog asks for a person, tells shoppers their place, relays what shoppers
 // and agents write, and returns a conversation to the queue when its agent has been gone too long.
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
-import type { DialogEvent } from '../dialog/types.ts';
+import type { DialogEvent, QuickReply } from '../dialog/types.ts';
 import { buildHandoffContext } from '../handoff/context.ts';
 import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
+import type { Locale } from '../nlu/types.ts';
 import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
 import type { AgentIdentity, AgentServerFrame, QueueSummary } from './agent-protocol.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -78,14 +79,23 @@ export class HandoffDesk implements HandoffPort {
 
   // ---- shopper side (called by Conversations inside the session's lane) ----
 
-  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>): Promise<void> {
-    const { clock, metrics, hours, sessions } = this.options;
+  /**
+   * Outside business hours, what replaces the dialog's "connecting you to a person": the hours and
+   * the offer to leave a message. Null while people are answering.
+   */
+  afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
+    const { hours } = this.options;
+    if (isOpen(hours, now)) return null;
+    return offlineNotice(locale, formatNextOpening(hours, now, locale));
+  }
+
+  /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
+  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date): Promise<void> {
+    const { metrics, hours, sessions } = this.options;
     metrics.handoffs.inc({ reason: event.reason });
-    const now = clock.now();
     if (!isOpen(hours, now)) {
+      // The shopper has been shown the after-hours notice in place of the dialog's reply.
       live.awaitingOfflineMessage = true;
-      const notice = offlineNotice(live.record.locale, formatNextOpening(hours, now, live.record.locale));
-      await this.#botSays(live, notice.text, 'offline_message', notice.quickReplies);
       return;
     }
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
@@ -99,6 +109,15 @@ export class HandoffDesk implements HandoffPort {
     }
     const position = await this.options.queue.position(item.id);
     if (position !== null) this.#tellPosition(item.sessionId, position);
+  }
+
+  /** A closed session still awaits its shopper while its ticket is open or an agent answered after it closed. */
+  async awaitsShopper(record: SessionRecord): Promise<boolean> {
+    if (await this.options.queue.findOpenBySession(record.id)) return true;
+    const { closedAt } = record;
+    if (closedAt === undefined) return false;
+    const transcript = await this.options.store.getTranscript(record.id);
+    return transcript.some((entry) => entry.from === 'agent' && entry.at >= closedAt);
   }
 
   /** Where a resuming shopper stands with the people: queued (and where), with an agent, or null. */
@@ -320,16 +339,11 @@ export class HandoffDesk implements HandoffPort {
     this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
   }
 
-  async #botSays(live: LiveSession, text: string, state: string | null, quickReplies?: { label: string; payload: string }[]): Promise<void> {
+  async #botSays(live: LiveSession, text: string, state: string | null): Promise<void> {
     await this.options.store.appendTranscript(live.record.id, [
       { at: this.options.clock.now().toISOString(), from: 'bot', text, flow: 'handoff', state },
     ]);
-    this.options.sessions.send(live, {
-      type: 'bot',
-      text,
-      ...(quickReplies ? { quickReplies } : {}),
-      meta: { intent: null, score: null, flow: 'handoff', state },
-    });
+    this.options.sessions.send(live, { type: 'bot', text, meta: { intent: null, score: null, flow: 'handoff', state } });
   }
 
   #tellPosition(sessionId: string, position: number): void {

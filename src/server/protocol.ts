@@ -6,10 +6,20 @@ import { LOCALES } from '../nlu/types.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
+/**
+ * Frames up to this size are read and answered (an over-long message gets `text_too_long`);
+ * anything else this large is `frame_too_large`. Even 2,000 characters escaped as \uXXXX stay
+ * well below it.
+ */
+export const MAX_USEFUL_FRAME_BYTES = 64 * 1024;
+
 const helloFrame = z.object({
   type: z.literal('hello'),
   sessionToken: z.string().min(1).max(200).optional(),
   locale: z.enum(LOCALES).optional(),
+  /** Signed by the shop's site: `<customerId>.<expiry>.<hmac>` (docs/server.md). */
+  customerToken: z.string().min(1).max(400).optional(),
+  /** Believed only where config shopper.trustCustomerId is on (development). */
   customerId: z.string().min(1).max(100).optional(),
 });
 const messageFrame = z.object({
@@ -51,12 +61,16 @@ export type ErrorCode =
   | 'invalid_frame'
   | 'unknown_type'
   | 'text_too_long'
+  | 'frame_too_large'
   | 'rate_limited'
   | 'hello_required'
   | 'already_started'
   | 'invalid_session_token'
   | 'session_expired'
   | 'session_closed'
+  | 'invalid_customer_token'
+  | 'customer_id_not_trusted'
+  | 'customer_mismatch'
   | 'internal_error';
 
 export type ParseResult = { ok: true; frame: ShopperFrame } | { ok: false; code: ErrorCode; message: string };
@@ -92,6 +106,9 @@ export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength
   const textField = (value as { text?: unknown }).text;
   if (typeof textField === 'string' && textField.length > maxTextLength) {
     return fail('text_too_long', `text is ${textField.length} characters; the limit is ${maxTextLength}`);
+  }
+  if (data.length > MAX_USEFUL_FRAME_BYTES) {
+    return fail('frame_too_large', `the frame is ${data.length} bytes; frames are at most ${MAX_USEFUL_FRAME_BYTES}`);
   }
   const parsed = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS].safeParse(value);
   if (!parsed.success) {

@@ -36,6 +36,11 @@ export interface SessionDirectoryOptions {
   log: Logger;
   idleTimeoutMs: number;
   dialog: () => DialogEngine;
+  /**
+   * Whether a closed session still holds something for its shopper (an open ticket, an agent's
+   * answer written after it closed): its token then reopens it instead of starting afresh.
+   */
+  awaitsShopper: (record: SessionRecord) => Promise<boolean>;
 }
 
 /** Websocket close code sent to a shopper whose session ended for inactivity. */
@@ -52,20 +57,23 @@ export class SessionDirectory {
     return this.#byId.size;
   }
 
-  async open(hello: { sessionToken?: string; locale?: Locale; customerId?: string }): Promise<OpenResult> {
-    if (hello.sessionToken === undefined) return this.#create(hello.locale ?? 'ko', hello.customerId ?? null);
-    const tokenHash = hashSessionToken(hello.sessionToken);
+  async open(request: { sessionToken?: string | undefined; locale?: Locale | undefined; customerId: string | null }): Promise<OpenResult> {
+    if (request.sessionToken === undefined) return this.#create(request.locale ?? 'ko', request.customerId);
+    const tokenHash = hashSessionToken(request.sessionToken);
     const cachedId = this.#idByTokenHash.get(tokenHash);
-    const live = cachedId ? this.#byId.get(cachedId) : await this.#adopt(await this.options.store.findSessionByTokenHash(tokenHash));
+    let live = cachedId ? this.#byId.get(cachedId) : await this.#adopt(await this.options.store.findSessionByTokenHash(tokenHash));
     if (!live) {
       return { ok: false, code: 'invalid_session_token', message: 'the session token is not valid; a new session was started' };
     }
-    if (live.record.status === 'closed' || this.#isIdle(live)) {
-      if (live.record.status === 'open') await this.options.lanes.run(live.record.id, () => this.#closeIdle(live));
-      return { ok: false, code: 'session_expired', message: 'the session has ended; a new session was started' };
+    const idle = live;
+    if (idle.record.status === 'open' && this.#isIdle(idle)) await this.options.lanes.run(idle.record.id, () => this.#closeIdle(idle));
+    if (live.record.status === 'closed') {
+      const closed = live.record;
+      live = await this.options.lanes.run(closed.id, () => this.#reopenIfAwaited(closed.id));
+      if (!live) return { ok: false, code: 'session_expired', message: 'the session has ended; a new session was started' };
     }
     this.touch(live);
-    return { ok: true, live, token: hello.sessionToken, resumed: true };
+    return { ok: true, live, token: request.sessionToken, resumed: true };
   }
 
   /** The live session for an id, loaded from the store when it is not in memory. */
@@ -125,6 +133,21 @@ export class SessionDirectory {
     this.touch(live);
     if (this.options.log.isLevelEnabled('debug')) live.log.debug({ customerId: customerId !== null }, 'session started');
     return { ok: true, live, token, resumed: false };
+  }
+
+  /** Runs in the session's lane; reads the record afresh, since agents may have written meanwhile. */
+  async #reopenIfAwaited(sessionId: string): Promise<LiveSession | null> {
+    const reopened = this.#byId.get(sessionId);
+    if (reopened) return reopened;
+    const record = await this.options.store.getSession(sessionId);
+    if (!record || !(await this.options.awaitsShopper(record))) return null;
+    const now = this.options.clock.now().toISOString();
+    await this.options.store.appendTranscript(sessionId, [{ at: now, from: 'system', text: 'the shopper came back; session reopened' }]);
+    const { closedAt: _closedAt, ...rest } = record;
+    const live = this.#remember({ ...rest, status: 'open', updatedAt: now });
+    await this.options.store.putSession(live.record);
+    live.log.info('closed session reopened for its shopper');
+    return live;
   }
 
   async #adopt(record: SessionRecord | null): Promise<LiveSession | null> {

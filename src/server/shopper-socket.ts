@@ -5,6 +5,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { DialogInput } from '../dialog/types.ts';
 import type { Clock } from './clock.ts';
 import type { Conversations } from './conversation.ts';
+import type { CustomerVerifier } from './customers.ts';
 import type { HandoffDesk } from './handoff-desk.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -15,6 +16,7 @@ import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
 export interface ShopperSocketOptions {
   sessions: SessionDirectory;
   conversations: Conversations;
+  customers: CustomerVerifier;
   desk: HandoffDesk;
   clock: Clock;
   metrics: ServerMetrics;
@@ -131,15 +133,24 @@ class ShopperConnection {
       this.#error('already_started', 'this connection already has a session; open a new connection to switch sessions');
       return;
     }
-    const { sessions, desk } = this.options;
-    let opened = await sessions.open(frame);
+    const { sessions, desk, customers } = this.options;
+    const { customerId, problem } = customers.identify(frame);
+    if (problem) this.#error(problem.code, problem.message);
+    const request = { locale: frame.locale, customerId };
+    let opened = await sessions.open({ ...request, sessionToken: frame.sessionToken });
     if (!opened.ok) {
       this.#error(opened.code, opened.message);
-      const { sessionToken: _stale, ...fresh } = frame;
-      opened = await sessions.open(fresh);
+      opened = await sessions.open(request);
       if (!opened.ok) throw new Error('a new session could not be opened');
     }
     const { live, token, resumed } = opened;
+    // The customer is fixed when the session starts: a token must not switch whose orders it reads.
+    if (resumed && customerId !== null && customerId !== live.record.customerId) {
+      this.#error(
+        'customer_mismatch',
+        'this session was started for another customer or as a guest and keeps that customer; send hello without the sessionToken to start a session as this customer',
+      );
+    }
     this.#live = live;
     live.links.add(this.#link);
     this.#send({ type: 'session', sessionId: live.record.id, sessionToken: token, resumed });

@@ -1,4 +1,5 @@
-// Shopper session tokens (random, only their sha256 stored) and signed agent sign-in tokens.
+// Shopper session tokens (random, only their sha256 stored), signed agent sign-in tokens, and the
+// customer tokens a shop's site signs to say which of its customers a shopper is.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 32 random bytes: the shopper's proof that a session is theirs. */
@@ -24,6 +25,12 @@ function sign(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('base64url');
 }
 
+function sameSignature(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function issueAgentToken(secret: string, claims: AgentClaims): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${body}.${sign(secret, body)}`;
@@ -34,9 +41,7 @@ export type AgentTokenCheck = { ok: true; claims: AgentClaims } | { ok: false; r
 export function verifyAgentToken(secret: string, token: string, nowMs: number): AgentTokenCheck {
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  const expected = Buffer.from(sign(secret, body));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
+  if (!sameSignature(sign(secret, body), signature)) return { ok: false, reason: 'bad_signature' };
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -47,4 +52,29 @@ export function verifyAgentToken(secret: string, token: string, nowMs: number): 
   if (typeof agentId !== 'string' || typeof exp !== 'number') return { ok: false, reason: 'malformed' };
   if (exp <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, claims: { agentId, exp } };
+}
+
+/**
+ * `<customerId>.<expiry>.<signature>`: expiry in Unix seconds, signature the lowercase hex
+ * HMAC-SHA256 of `<customerId>.<expiry>` under the shared secret. Plain text and hex so that any
+ * shop back end can make one with its standard library (docs/server.md).
+ */
+export function signCustomerToken(secret: string, customerId: string, expiresAtSeconds: number): string {
+  const body = `${customerId}.${expiresAtSeconds}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export type CustomerTokenCheck = { ok: true; customerId: string } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+
+const CUSTOMER_TOKEN = /^(.{1,100})\.(\d{1,12})\.([0-9a-f]{64})$/;
+
+export function verifyCustomerToken(secret: string, token: string, nowMs: number): CustomerTokenCheck {
+  // Split from the right: the shop's customer ids may contain dots themselves.
+  const match = CUSTOMER_TOKEN.exec(token);
+  if (!match) return { ok: false, reason: 'malformed' };
+  const [, customerId, expiry, signature] = match as unknown as [string, string, string, string];
+  const expected = createHmac('sha256', secret).update(`${customerId}.${expiry}`).digest('hex');
+  if (!sameSignature(expected, signature)) return { ok: false, reason: 'bad_signature' };
+  if (Number(expiry) * 1000 <= nowMs) return { ok: false, reason: 'expired' };
+  return { ok: true, customerId };
 }

@@ -86,4 +86,18 @@ describe('demo shop and agent console in a browser', () => {
     await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(botsBefore);
     expect(await page.locator('.msg.bot').last().textContent()).not.toMatch(/[가-힣]/);
   });
+
+  it('signs the chosen demo customer in with a token the page got for them', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/`);
+    await page.selectOption('#customer', 'c1002');
+    await page.click('#chat-open');
+    await page.fill('#chat-input', '주문한 거 배송 조회해 주세요');
+    await page.press('#chat-input', 'Enter');
+    await page.locator('.msg.bot').nth(1).waitFor();
+    // Signed in: the bot asks which order instead of asking to sign in.
+    expect(await page.locator('.msg.bot').nth(1).textContent()).not.toContain('로그인');
+    const sessions = await server.store.listSessions();
+    expect(sessions.filter((s) => s.customerId === 'c1002')).toHaveLength(1);
+  });
 });

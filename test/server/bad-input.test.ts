@@ -69,6 +69,26 @@ describe('bad shopper frames', () => {
     await stillServing(victim);
   });
 
+  it('a pasted text far over the limit, in a frame larger than 64 KB', async () => {
+    victim.send({ type: 'message', text: '반품 문의드려요. '.repeat(20_000) });
+    const error = await victim.nextOfType('error');
+    expect(error).toMatchObject({ code: 'text_too_long', message: 'text is 200000 characters; the limit is 2000' });
+    await stillServing(victim);
+  });
+
+  it('a large frame that is not an over-long text', async () => {
+    victim.send({ type: 'event', name: 'page_view', data: { html: 'x'.repeat(100_000) } });
+    expect(await victim.nextOfType('error')).toMatchObject({ code: 'frame_too_large' });
+    await stillServing(victim);
+  });
+
+  it('a frame over 1 MiB closes that connection only (ws close 1009)', async () => {
+    victim.send({ type: 'message', text: 'x'.repeat(1024 * 1024) });
+    expect((await victim.closed).code).toBe(1009);
+    other.socket.send({ type: 'message', text: 'other shopper' });
+    expect((await other.socket.nextOfType('bot')).text).toMatch(/other shopper$/);
+  });
+
   it('binary frames', async () => {
     victim.ws.send(Buffer.from([0x00, 0x01, 0x02]), { binary: true });
     expect(await victim.nextOfType('error')).toMatchObject({ code: 'binary_not_supported' });

@@ -64,20 +64,36 @@ describe('configuration', () => {
     expect(!result.ok && result.errors[0]).toMatch(/missing\.json: cannot read/);
   });
 
-  it('refuses to start in production with the default secret or the demo password', async () => {
+  it('refuses to start in production with the default secrets or the demo password', async () => {
     const cwd = await dirWith();
     const result = await loadConfig({ cwd, env: { NODE_ENV: 'production' } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
       expect.stringMatching(/^config secret: the default secret is refused when NODE_ENV=production/),
+      expect.stringMatching(/^config shopper\.customerTokenSecret: the default secret is refused .*DAEHWA_CUSTOMER_SECRET/),
       expect.stringMatching(/^config agents\.0\.passwordHash: agent 'agent' uses the demo password/),
     ]);
 
     const agents = [{ id: 'minji', name: '김민지', passwordHash: await hashPassword('a-much-better-password') }];
     await writeFile(path.join(cwd, 'daehwa.config.json'), JSON.stringify({ agents }));
-    const fixed = await loadConfig({ cwd, env: { NODE_ENV: 'production', DAEHWA_SECRET: 'k4v9-f2mx-19ad-ee01-7d2c' } });
+    const secrets = { DAEHWA_SECRET: 'k4v9-f2mx-19ad-ee01-7d2c', DAEHWA_CUSTOMER_SECRET: '5f1c9a0e7b3d48e2a6c4f08d9b7e1a35' };
+    const fixed = await loadConfig({ cwd, env: { NODE_ENV: 'production', ...secrets } });
     expect(fixed.ok).toBe(true);
+    // In production a plain customerId is not believed unless asked for, and asking is refused.
+    expect(fixed.ok && fixed.config.shopper.trustCustomerId).toBe(false);
+    const trusting = await loadConfig({ cwd, env: { NODE_ENV: 'production', ...secrets, DAEHWA_TRUST_CUSTOMER_ID: 'true' } });
+    expect(!trusting.ok && trusting.errors).toEqual([expect.stringMatching(/^config shopper\.trustCustomerId: .*refused when NODE_ENV=production/)]);
+  });
+
+  it('trusts a plain customerId in development unless told otherwise', async () => {
+    const cwd = await dirWith(JSON.stringify({ shopper: { trustCustomerId: false } }));
+    expect(await loadConfig({ cwd: await dirWith(), env: {} })).toMatchObject({ ok: true, config: { shopper: { trustCustomerId: true } } });
+    expect(await loadConfig({ cwd, env: {} })).toMatchObject({ ok: true, config: { shopper: { trustCustomerId: false } } });
+    const short = await loadConfig({ cwd, env: { DAEHWA_CUSTOMER_SECRET: 'too-short' } });
+    expect(!short.ok && short.errors).toEqual([
+      expect.stringMatching(/^config shopper\.customerTokenSecret \(from env DAEHWA_CUSTOMER_SECRET\): must be at least 32 characters/),
+    ]);
   });
 
   it('rejects agent passwords that are not scrypt hashes', async () => {

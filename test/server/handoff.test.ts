@@ -193,22 +193,39 @@ describe('hand-off to an agent', () => {
 });
 
 describe('outside business hours', () => {
-  it('says when people are back and turns the next message into a ticket', async () => {
+  it('answers a request for a person with the hours instead of "connecting you", and turns the next message into a ticket', async () => {
     server = await startTestServer({ clock: new ManualClock(CLOSED_HOURS) });
     const token = await login(server.url);
     const { socket, session } = await shopper(server.wsUrl, { locale: 'ko' });
     socket.send({ type: 'message', text: '상담원 연결해 주세요' });
     await socket.nextOfType('bot');
-    const notice = await socket.nextOfType('bot');
-    expect(notice.text).toContain('지금은 상담 시간이 아니에요');
-    expect(notice.text).toContain('내일(수) 오전 9시');
-    expect(notice.quickReplies).toEqual([{ label: '챗봇과 계속 이야기할게요', payload: 'daehwa:back_to_bot' }]);
-
     socket.send({ type: 'message', text: '환불이 두 번 결제됐어요. 연락 부탁드려요.' });
-    expect((await socket.nextOfType('bot')).text).toContain('메시지를 잘 받았어요');
+    await socket.nextOfType('bot');
+
+    // Exactly one answer to the request: the dialog's "connecting you" (#1 ...) is not sent at all.
+    expect(socket.frames.slice(1)).toEqual([
+      {
+        type: 'bot',
+        text: '지금은 상담 시간이 아니에요. 상담원은 내일(수) 오전 9시부터 연결돼요. 남기실 말씀을 적어 주시면 상담원이 확인하는 대로 답변드릴게요.',
+        quickReplies: [{ label: '챗봇과 계속 이야기할게요', payload: 'daehwa:back_to_bot' }],
+        meta: { intent: 'agent.request', score: 0.9, flow: 'handoff', state: 'offline_message' },
+      },
+      {
+        type: 'bot',
+        text: '메시지를 잘 받았어요. 상담원은 내일(수) 오전 9시부터 연결돼요. 확인하는 대로 답변드릴게요. 그동안 궁금한 게 있으면 저에게 물어보셔도 돼요.',
+        meta: { intent: null, score: null, flow: 'handoff', state: null },
+      },
+    ]);
+    const said = socket.frames.slice(1).map((frame) => `bot:${String(frame.text)}`);
+    expect((await server.store.getTranscript(session.sessionId)).map((e) => `${e.from}:${e.text}`)).toEqual([
+      'shopper:상담원 연결해 주세요',
+      said[0],
+      'shopper:환불이 두 번 결제됐어요. 연락 부탁드려요.',
+      'system:handed off to the agent queue (offline_message)',
+      said[1],
+    ]);
     const items = await queued(server.url, token);
     expect(items).toMatchObject([{ sessionId: session.sessionId, reason: 'offline_message', status: 'waiting' }]);
-    expect(socket.frames.some((f: Frame) => f.type === 'handoff')).toBe(false);
 
     // The bot is still there for questions.
     socket.send({ type: 'message', text: '배송비 얼마예요' });
@@ -216,13 +233,72 @@ describe('outside business hours', () => {
     socket.close();
   });
 
+  it('keeps the dialog\'s hand-off reply while people are answering', async () => {
+    server = await startTestServer();
+    const { socket } = await shopper(server.wsUrl, { locale: 'ko' });
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.nextOfType('handoff');
+    expect(socket.frames.slice(1)).toEqual([
+      { type: 'bot', text: '#1 상담원 연결해 주세요', meta: { intent: 'agent.request', score: 0.9, flow: 'echo', state: 'turn_1' } },
+      { type: 'handoff', status: 'queued', position: 1 },
+    ]);
+    socket.close();
+  });
+
+  it('delivers an agent\'s answer to a ticket whose session closed, when the shopper comes back with their token', async () => {
+    server = await startTestServer({ clock: new ManualClock(CLOSED_HOURS), config: { sessions: { idleTimeoutMs: 60_000 } } });
+    const { socket, session } = await shopper(server.wsUrl, { locale: 'ko' });
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.nextOfType('bot');
+    socket.send({ type: 'message', text: '쿠폰이 적용이 안 돼요. 내일 연락 주세요.' });
+    await socket.nextOfType('bot');
+    server.clock.advance(60_000);
+    expect((await socket.closed).code).toBe(4000);
+    expect(await server.store.getSession(session.sessionId)).toMatchObject({ status: 'closed' });
+
+    // The next morning an agent takes the ticket and answers.
+    server.clock.advance(11 * 60 * 60_000);
+    const token = await login(server.url);
+    const [item] = await queued(server.url, token);
+    const answer = '안녕하세요, 쿠폰 확인해 드렸어요. 지금 다시 적용해 보시겠어요?';
+    expect((await api(server.url, 'POST', `/api/agent/queue/${item!.id}/claim`, { token })).status).toBe(200);
+    expect((await api(server.url, 'POST', `/api/agent/queue/${item!.id}/messages`, { token, body: { text: answer } })).status).toBe(200);
+
+    const back = await shopper(server.wsUrl, { sessionToken: session.sessionToken });
+    expect(back.session).toMatchObject({ sessionId: session.sessionId, resumed: true });
+    const history = (await back.socket.nextOfType('history')).entries as { from: string; text: string }[];
+    expect(history.filter((e) => e.from !== 'system').map((e) => `${e.from}:${e.text}`)).toEqual([
+      'shopper:상담원 연결해 주세요',
+      expect.stringMatching(/^bot:지금은 상담 시간이 아니에요/),
+      'shopper:쿠폰이 적용이 안 돼요. 내일 연락 주세요.',
+      expect.stringMatching(/^bot:메시지를 잘 받았어요/),
+      `agent:${answer}`,
+    ]);
+    expect(await back.socket.nextOfType('handoff')).toEqual({ type: 'handoff', status: 'assigned' });
+    expect(back.socket.frames.filter((f) => f.type === 'error')).toEqual([]);
+
+    // The conversation goes on with the agent.
+    back.socket.send({ type: 'message', text: '네, 이제 돼요. 감사합니다!' });
+    await waitFor(async () => (await server.store.getTranscript(session.sessionId)).some((e) => e.text === '네, 이제 돼요. 감사합니다!'));
+    expect(back.socket.frames.filter((f) => f.type === 'bot')).toEqual([]);
+
+    // Once resolved and idle again, nothing new waits for the shopper: the token starts afresh.
+    expect((await api(server.url, 'POST', `/api/agent/queue/${item!.id}/resolve`, { token })).status).toBe(200);
+    await back.socket.next((f) => f.type === 'handoff' && f.status === 'ended');
+    server.clock.advance(60_000);
+    expect((await back.socket.closed).code).toBe(4000);
+    const later = await shopper(server.wsUrl, { sessionToken: session.sessionToken });
+    expect(later.socket.frames[0]).toMatchObject({ type: 'error', code: 'session_expired' });
+    expect(later.session.sessionId).not.toBe(session.sessionId);
+    later.socket.close();
+  });
+
   it('lets the shopper decline and keep chatting with the bot', async () => {
     server = await startTestServer({ clock: new ManualClock(CLOSED_HOURS) });
     const token = await login(server.url);
     const { socket } = await shopper(server.wsUrl, { locale: 'en' });
     socket.send({ type: 'message', text: 'agent' });
-    await socket.nextOfType('bot');
-    expect((await socket.nextOfType('bot')).text).toMatch(/offline right now\. Our team is back Wednesday at 9:00 AM \(KST\)/);
+    expect((await socket.nextOfType('bot')).text).toMatch(/^Our support team is offline right now\. Our team is back Wednesday at 9:00 AM \(KST\)/);
     socket.send({ type: 'quick_reply', payload: 'daehwa:back_to_bot' });
     expect((await socket.nextOfType('bot')).text).toMatch(/keep helping/);
     socket.send({ type: 'message', text: 'where is my order' });
