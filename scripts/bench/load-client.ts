@@ -1,12 +1,13 @@
 // A websocket load client for the shopper protocol, bounded in time AND in message count.
-// N simulated shoppers each open one session (hello with a demo customer id), then hold scripted
-// conversations, either
-// - closed loop: the next message goes as soon as the first bot frame of the last turn arrived
-//   (measures capacity: turns per second), or
-// - open loop: each shopper sends on its own schedule, every `meanIntervalMs` on average with
-//   exponential or uniform jitter, whether or not the last reply came (measures latency under a
-//   given arrival rate).
-// Latency is measured from a message's send to the first frame that answers it (a `bot` frame, an
+// N simulated shoppers each open a session (hello with a demo customer id), hold scripted
+// conversations, and open a new session every few conversations, as new visits would. Either
+// - closed loop: the next message goes as soon as the last one is answered (capacity: turns per
+//   second), or
+// - open loop: each shopper's messages fall due on its own schedule, every `meanIntervalMs` on
+//   average with exponential or uniform jitter, whatever the server does (latency at a given
+//   arrival rate). A shopper never has two messages in flight: one that falls due before the last
+//   answer waits, and its latency counts from when it fell due.
+// Latency runs from the send to the first frame that answers the message (a `bot` frame, an
 // `error`, or the echo). A turn may be answered by several frames, and they may reach the client in
 // separate reads: a frame belongs to the turn already answered when it arrives in the same
 // event-loop turn as that answer, or when it carries the same NLU meta (intent and score) shortly
