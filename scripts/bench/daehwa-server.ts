@@ -55,6 +55,8 @@ export class BenchWorkspace {
       flowsDir: path.join(this.projectDir, 'flows'),
       modelsDir: path.join(this.projectDir, DEFAULT_MODELS_DIR),
       sessions: { rateLimit: UNLIMITED_RATE },
+      // Shoppers name their demo customer in hello, as in development: no site signs tokens here.
+      shopper: { trustCustomerId: true },
     };
     const configFile = path.join(dir, 'daehwa.config.json');
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
