@@ -16,7 +16,7 @@ export type DecisionSettings = z.infer<typeof decisionSchema>;
  * (eval/metrics.ts chooseOperatingPoint). Re-run the eval after large corpus changes and move
  * these if its suggestion moves.
  */
-export const DEFAULT_DECISION: DecisionSettings = { threshold: 0.3, margin: 0.05 };
+export const DEFAULT_DECISION: DecisionSettings = { threshold: 0.4, margin: 0.1 };
 
 /** Texts longer than this are classified from their first characters: keeps latency bounded. */
 export const MAX_CLASSIFIED_CHARS = 500;

@@ -1,10 +1,11 @@
-// Training: corpus -> features -> softmax model -> model file with its metadata.
+// Training: corpus -> features -> linear model (SVM by default) -> model file with its metadata.
 import { DEFAULT_FEATURE_SPEC, Featurizer, type FeatureSpec } from './analysis/features.ts';
 import { loadKoreanAnalyzer } from './analysis/korean-analyzers.ts';
 import { resolveDecision, type DecisionSettings } from './config.ts';
 import type { Corpus } from './corpus.ts';
 import { encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFile } from './model/model-file.ts';
-import { DEFAULT_SOFTMAX_OPTIONS, defaultEpochs, SoftmaxModel, type SoftmaxOptions } from './model/softmax.ts';
+import { DEFAULT_LEARNER, fitLinearModel, type LearnerSpec } from './model/learners.ts';
+import type { LinearModel } from './model/linear.ts';
 import { LOCALES, type Locale } from './types.ts';
 
 export interface LabelledText {
@@ -16,7 +17,7 @@ export interface LabelledText {
 
 export interface TrainOptions {
   features?: FeatureSpec;
-  softmax?: Partial<SoftmaxOptions>;
+  learner?: LearnerSpec;
   decision?: Partial<DecisionSettings>;
   /** Progress lines ("epoch 3/12"). */
   log?: (line: string) => void;
@@ -25,7 +26,9 @@ export interface TrainOptions {
 
 export interface TrainedPipeline {
   featurizer: Featurizer;
-  model: SoftmaxModel;
+  model: LinearModel;
+  /** The learner's settings with every default filled in. */
+  learner: LearnerSpec;
   seconds: number;
 }
 
@@ -35,11 +38,8 @@ export async function trainPipeline(examples: LabelledText[], options: TrainOpti
   const featurizer = new Featurizer(spec, await loadKoreanAnalyzer(spec.koreanAnalyzer));
   const started = performance.now();
   const featured = examples.map((e) => ({ features: featurizer.features(e.text), label: e.intent }));
-  const model = SoftmaxModel.train(featured, {
-    ...options.softmax,
-    onEpoch: (epoch, epochs) => options.log?.(`epoch ${epoch}/${epochs}`),
-  });
-  return { featurizer, model, seconds: (performance.now() - started) / 1000 };
+  const { model, learner } = fitLinearModel(featured, options.learner ?? DEFAULT_LEARNER, (epoch, epochs) => options.log?.(`epoch ${epoch}/${epochs}`));
+  return { featurizer, model, learner, seconds: (performance.now() - started) / 1000 };
 }
 
 function versionName(trainedAt: Date, corpusHash: string): string {
@@ -58,7 +58,6 @@ export async function trainCorpus(corpus: Corpus, options: TrainOptions = {}): P
     const [ko, en] = LOCALES.map((l) => corpus.utterances.filter((u) => u.intent === intent && u.locale === l).length);
     counts[intent] = { ko: ko ?? 0, en: en ?? 0 };
   }
-  const { learningRate, l2, seed, epochs = defaultEpochs(corpus.utterances.length) } = { ...DEFAULT_SOFTMAX_OPTIONS, ...options.softmax };
   const file = encodeModel(
     {
       format: MODEL_FORMAT,
@@ -69,7 +68,7 @@ export async function trainCorpus(corpus: Corpus, options: TrainOptions = {}): P
       counts: { utterances: corpus.utterances.length, intents: counts },
       decision: resolveDecision(options.decision),
       features: pipeline.featurizer.spec,
-      training: { epochs, learningRate, l2, seed, seconds: Math.round(pipeline.seconds * 1000) / 1000 },
+      training: { learner: pipeline.learner, seconds: Math.round(pipeline.seconds * 1000) / 1000 },
     },
     pipeline.model,
   );

@@ -54,10 +54,16 @@ describe('training and classification on the fixture corpus', () => {
     expect(result.intent).toBe('refund.status');
   });
 
-  it('rejects a confident-looking answer when the threshold is raised', async () => {
-    const strict = await classifierFromModel((await trainCorpus(await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES))).file, { threshold: 0.999 });
-    expect(strict.modelInfo.decision.threshold).toBe(0.999);
-    expect((await strict.classify('환불 언제 돼요')).intent).toBe('None');
+  it('rejects a confident answer when the threshold is raised above its score', async () => {
+    const accepted = await classifier.classify('환불 언제 돼요');
+    expect(accepted.intent).toBe('refund.status');
+    const threshold = Math.min(1, accepted.score + 1e-6);
+    const { file } = await trainCorpus(await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES), { now: () => new Date('2025-03-10T03:00:00Z') });
+    const strict = await classifierFromModel(file, { threshold });
+    expect(strict.modelInfo.decision.threshold).toBe(threshold);
+    const rejected = await strict.classify('환불 언제 돼요');
+    expect(rejected.intent).toBe('None');
+    expect(rejected.alternatives[0]).toEqual({ intent: 'refund.status', score: accepted.score });
   });
 
   it('describes the model it runs', () => {

@@ -1,7 +1,8 @@
 // Turns a text into the sparse features the model learns from: analysed words, word bigrams
 // and character n-grams. Character n-grams over the Hangul with spaces removed make Korean
 // robust to spacing slips ("배송조회" = "배송 조회") and typos; on Latin words they catch
-// inflections the stemmer misses.
+// inflections the stemmer misses, and across the space between two Latin words they catch
+// short phrases and the first and last word ("what's my ..."), as the Hangul ones do for Korean.
 import { z } from 'zod';
 import { normalizeText, splitScripts } from './normalize.ts';
 import { analyzeEnglishRun } from './english.ts';
@@ -17,6 +18,8 @@ export const featureSpecSchema = z.object({
   koreanCharNgrams: range,
   /** n-gram sizes within each Latin word, marked with its boundaries; null: none. */
   latinCharNgrams: range,
+  /** n-gram sizes over the Latin words joined by spaces, only those that span a space; null: none. */
+  latinCrossWordNgrams: range,
 });
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 
@@ -24,7 +27,8 @@ export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   koreanAnalyzer: 'daehwa+nlpjs',
   wordBigrams: true,
   koreanCharNgrams: [1, 3],
-  latinCharNgrams: [3, 5],
+  latinCharNgrams: [2, 5],
+  latinCrossWordNgrams: [3, 5],
 };
 
 /** Splits a run of Hangul into content words. */
@@ -39,6 +43,19 @@ export type FeatureVector = Map<string, number>;
 function charNgrams(text: string, [min, max]: [number, number], prefix: string, out: string[]): void {
   for (let n = min; n <= max; n++) {
     for (let i = 0; i + n <= text.length; i++) out.push(prefix + text.slice(i, i + n));
+  }
+}
+
+// The n-grams of " word word ... " that contain a space: word pairs' joins and the text's edges.
+function crossWordNgrams(words: string[], [min, max]: [number, number], out: string[]): void {
+  if (words.length === 0) return;
+  const text = ` ${words.join(' ')} `;
+  // From 2: a 1-gram holding a space is the space alone.
+  for (let n = Math.max(min, 2); n <= max; n++) {
+    for (let i = 0; i + n <= text.length; i++) {
+      const gram = text.slice(i, i + n);
+      if (gram.includes(' ')) out.push(`x:${gram}`);
+    }
   }
 }
 
@@ -92,6 +109,12 @@ export class Featurizer {
     if (this.spec.koreanCharNgrams) charNgrams(hangul, this.spec.koreanCharNgrams, 'k:', chars);
     if (this.spec.latinCharNgrams) for (const w of latin) charNgrams(`<${w}>`, this.spec.latinCharNgrams, 'l:', chars);
     addGroup(vector, chars, 1);
+    // A group of its own: phrases weigh as much as spellings, however many of either a text has.
+    if (this.spec.latinCrossWordNgrams) {
+      const crossWord: string[] = [];
+      crossWordNgrams(latin, this.spec.latinCrossWordNgrams, crossWord);
+      addGroup(vector, crossWord, 1);
+    }
     if (vector.size === 0) vector.set('empty', 1);
     return vector;
   }

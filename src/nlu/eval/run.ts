@@ -2,6 +2,7 @@
 // project's NLU, its variants (Korean analysis, learner) and plain NLP.js, in the same run.
 import { DEFAULT_FEATURE_SPEC } from '../analysis/features.ts';
 import type { KoreanAnalyzerName } from '../analysis/korean-analyzers.ts';
+import { SOFTMAX_LEARNER } from '../model/learners.ts';
 import type { DecisionSettings } from '../config.ts';
 import type { Corpus } from '../corpus.ts';
 import { acceptedIntent } from '../decision.ts';
@@ -47,14 +48,15 @@ export function defaultEvalSystems(): EvalSystem[] {
   const full = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...DEFAULT_FEATURE_SPEC, koreanAnalyzer });
   const wordsOnly = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...full(koreanAnalyzer), koreanCharNgrams: null, latinCharNgrams: null });
   return [
-    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams, softmax regression' },
+    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams, one-vs-rest linear SVMs' },
+    { system: daehwaSystem('softmax regression', DEFAULT_FEATURE_SPEC, SOFTMAX_LEARNER), description: 'the shipped features into the earlier learner, multinomial logistic regression by SGD' },
     { system: daehwaSystem('our Korean analysis alone', full('daehwa')), description: 'same features and model, Korean words from our analysis only' },
     { system: daehwaSystem('garu-ko analysis', full('garu')), description: 'same, Korean words from garu-ko morphemes' },
     { system: daehwaSystem('NLP.js lang-ko analysis', full('nlpjs')), description: 'same, Korean words from the NLP.js lang-ko stemmer' },
     { system: daehwaSystem('words only, our analysis', wordsOnly('daehwa')), description: 'no char n-grams: the Korean analysis alone carries Korean' },
     { system: daehwaSystem('words only, garu-ko', wordsOnly('garu')), description: 'no char n-grams, garu-ko morphemes' },
     { system: daehwaSystem('words only, NLP.js lang-ko', wordsOnly('nlpjs')), description: 'no char n-grams, NLP.js lang-ko stems' },
-    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "the shipped features into NLP.js's own NeuralNetwork instead of softmax" },
+    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "the shipped features into NLP.js's own NeuralNetwork instead of the SVMs" },
     { system: plainNlpjsSystem(), description: 'baseline: NLP.js defaults (lang-ko, lang-en, its 0.5 threshold), same data' },
   ];
 }

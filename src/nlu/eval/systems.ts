@@ -3,7 +3,7 @@
 import { NeuralNetwork, type FeatureBag } from '@nlpjs/neural';
 import { DEFAULT_FEATURE_SPEC, Featurizer, type FeatureSpec } from '../analysis/features.ts';
 import { loadKoreanAnalyzer } from '../analysis/korean-analyzers.ts';
-import type { SoftmaxOptions } from '../model/softmax.ts';
+import type { LearnerSpec } from '../model/learners.ts';
 import { trainPipeline, type LabelledText } from '../train.ts';
 import { LOCALES, type Locale } from '../types.ts';
 
@@ -34,13 +34,13 @@ function rank(labels: readonly string[], scores: ArrayLike<number>): Ranked[] {
   return labels.map((intent, i) => ({ intent, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score);
 }
 
-/** This project's pipeline: our analysis and features, softmax regression. */
-export function daehwaSystem(name: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC, softmax: Partial<SoftmaxOptions> = {}): NluSystem {
+/** This project's pipeline: our analysis and features, a linear model (the shipped learner by default). */
+export function daehwaSystem(name: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC, learner?: LearnerSpec): NluSystem {
   return {
     name,
     usesOurDecision: true,
     async train(examples) {
-      const { featurizer, model } = await trainPipeline(examples, { features: spec, softmax });
+      const { featurizer, model } = await trainPipeline(examples, { features: spec, learner });
       return { predict: async (text) => ({ ranked: rank(model.labels, model.score(featurizer.features(text))) }) };
     },
   };
