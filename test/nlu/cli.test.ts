@@ -20,7 +20,7 @@ describe('daehwa classify', () => {
       const model = join(dir, 'current.json');
       await trainAndSave({ corpusDir: FIXTURE_CORPUS, modelPath: model, corpusRules: FIXTURE_RULES });
       const input = ['택배 언제 와요?', '{"text": "when will my refund arrive", "locale": "en"}', '{"text": "broken', '{"text": 42}', '', 'size M 추천해주세요'].join('\n');
-      const { code, stdout, stderr } = daehwa(['classify', '--model', model], input);
+      const { code, stdout, stderr } = daehwa(['classify', '--model', model, '--corpus', FIXTURE_CORPUS], input);
       const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toHaveLength(6);
       expect(lines[0]).toMatchObject({ text: '택배 언제 와요?', locale: 'ko', intent: 'order.status' });

@@ -110,6 +110,67 @@ describe('model files', () => {
     });
   });
 
+  describe('a model older than its corpus', () => {
+    // A trained model next to a copy of the corpus it was trained on, which the test then edits.
+    async function trainedCopy(dir: string): Promise<{ path: string; corpus: string; version: string; hash: string }> {
+      const corpus = join(dir, 'corpus');
+      await cp(FIXTURE_CORPUS, corpus, { recursive: true });
+      const path = join(dir, 'models', 'current.json');
+      const { file } = await trainAndSave({ corpusDir: corpus, modelPath: path, corpusRules: FIXTURE_RULES });
+      return { path, corpus, version: file.version, hash: file.corpusHash };
+    }
+    const addGreeting = (corpus: string) =>
+      writeFile(join(corpus, 'greeting.yaml'), 'intent: greeting\nutterances:\n  ko: [안녕하세요, 안녕, 하이, 안녕하십니까, 여보세요, 계세요?]\n  en: [hello, hi, hey there, good morning]\n');
+
+    it('is used as it is, without a word, while the corpus is unchanged', async () => {
+      await withTempDir(async (dir) => {
+        const { path, corpus, version } = await trainedCopy(dir);
+        const log: string[] = [];
+        const classifier = await loadClassifier({ modelPath: path, corpusDir: corpus, corpusRules: FIXTURE_RULES, trainIfMissing: true, log: (l) => log.push(l) });
+        expect(classifier.modelInfo.version).toBe(version);
+        expect(log).toEqual([]);
+      });
+    });
+
+    it('is retrained with trainIfMissing, saying so', async () => {
+      await withTempDir(async (dir) => {
+        const { path, corpus, version, hash } = await trainedCopy(dir);
+        await addGreeting(corpus);
+        const log: string[] = [];
+        const classifier = await loadClassifier({ modelPath: path, corpusDir: corpus, corpusRules: FIXTURE_RULES, trainIfMissing: true, log: (l) => log.push(l) });
+        const current = await loadCorpus(corpus, FIXTURE_RULES);
+        expect(log[0]).toBe(`the NLU model ${version} was trained on corpus ${hash.slice(0, 12)}, but ${corpus}/ is now ${current.hash.slice(0, 12)}: retraining`);
+        expect(classifier.modelInfo.corpusHash).toBe(current.hash);
+        expect((await readModelFile(path)).file.corpusHash).toBe(current.hash);
+      });
+    });
+
+    it('is only warned about without trainIfMissing', async () => {
+      await withTempDir(async (dir) => {
+        const { path, corpus, version } = await trainedCopy(dir);
+        await addGreeting(corpus);
+        const log: string[] = [];
+        const classifier = await loadClassifier({ modelPath: path, corpusDir: corpus, corpusRules: FIXTURE_RULES, log: (l) => log.push(l) });
+        expect(log).toEqual([expect.stringMatching(new RegExp(`^the NLU model ${version} was trained on corpus .*: run \`npm run train\` to retrain it$`))]);
+        expect(classifier.modelInfo.version).toBe(version);
+        expect((await readModelFile(path)).file.version).toBe(version);
+      });
+    });
+
+    it('is kept, with a warning, when the changed corpus cannot be trained on', async () => {
+      await withTempDir(async (dir) => {
+        const { path, corpus, version } = await trainedCopy(dir);
+        await writeFile(join(corpus, 'greeting.yaml'), 'intent: greeting\nutterances: [\n');
+        const log: string[] = [];
+        const classifier = await loadClassifier({ modelPath: path, corpusDir: corpus, corpusRules: FIXTURE_RULES, trainIfMissing: true, log: (l) => log.push(l) });
+        expect(log[1]).toMatch(new RegExp(`^retraining failed, still using ${version}: the corpus has \\d+ error\\(s\\):\n.*greeting\\.yaml:3:1`));
+        expect(classifier.modelInfo.version).toBe(version);
+        expect((await classifier.classify('배송 조회 해주세요')).intent).toBe('order.status');
+        expect((await readModelFile(path)).file.version).toBe(version);
+      });
+    });
+  });
+
   it('keeps the working model when a training fails', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'current.json');
