@@ -38,6 +38,9 @@ const LONG_SUFFIXES = [
   '에서는', '에서도', '에서', '에게', '한테', '한테서', '까지', '부터', '처럼', '보다', '마다', '께서', '에는', '에도', '으로는', '로는', '이랑은', '만요', '도요', '은요', '는요',
 ];
 
+/** The particles that depend on the last sound, longest first, so "으로" is tried before "로". */
+const SOUND_PARTICLES = [...AFTER_CONSONANT, ...AFTER_VOWEL].sort((a, b) => b.length - a.length);
+
 /** Single-syllable endings and particles: stripped only when two syllables remain. */
 const SHORT_SUFFIXES = ['요', '도', '만', '에', '의', '다', '어', '아', '고', '죠', '냐', '니', '지', '게', '서'];
 
@@ -77,7 +80,7 @@ function stripOnce(word: string): string | undefined {
   for (const suffix of LONG_SUFFIXES) {
     if (word.length > suffix.length && word.endsWith(suffix)) return word.slice(0, -suffix.length);
   }
-  for (const suffix of [...AFTER_CONSONANT, ...AFTER_VOWEL].sort((a, b) => b.length - a.length)) {
+  for (const suffix of SOUND_PARTICLES) {
     if (word.length > suffix.length && word.endsWith(suffix)) {
       const stem = word.slice(0, -suffix.length);
       if (conditionMet(stem, suffix)) return stem;
