@@ -79,7 +79,7 @@ export interface LoadResult {
   elapsedMs: number;
   turnsPerSecond: number;
   latency: LatencySummary;
-  /** Open loop only: how late the client itself sent against its schedule (client saturation). */
+  /** Open loop only: how late the client's timers fired against the schedule (client saturation). */
   sendLag: LatencySummary | null;
   /** The client's own event-loop delay during the load: high values mean the client, not the server, limits. */
   clientLoopDelayP99Ms: number;
@@ -259,6 +259,7 @@ class Shopper {
         this.run.checkSettled();
         return;
       }
+      this.run.sendLag.recordMillis(Math.max(0, clock.now() - due));
       if (this.isIdle()) this.sendTurn(due);
       else this.backlog.push(due);
       this.schedule(due);
@@ -278,9 +279,7 @@ class Shopper {
       return;
     }
     // Timers may fire a little before their due time: a turn never starts after its send.
-    const now = run.options.clock.now();
-    const start = Math.min(since, now);
-    if (run.options.mode === 'open') run.sendLag.recordMillis(now - start);
+    const start = Math.min(since, run.options.clock.now());
     run.turnsSent += 1;
     run.inFlight += 1;
     this.pendingSince = start;

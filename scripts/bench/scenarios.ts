@@ -151,6 +151,8 @@ export async function openLoop(
         mode: 'open',
         meanIntervalMs,
         interval: 'exponential',
+        // One visit for the whole run: about 30 messages in 60 s, a long support chat.
+        conversationsPerSession: Number.POSITIVE_INFINITY,
         durationMs,
         onAllConnected: async () => {
           await sleep(IDLE_SETTLE_MS);

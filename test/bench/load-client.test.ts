@@ -78,7 +78,8 @@ describe('runLoad', () => {
     const result = await runLoad(options(await server(slow), { mode: 'open', shoppers: 2, meanIntervalMs: 1, maxTurns: 20 }));
     expect(overlaps).toBe(0);
     expect(result.turnsAnswered).toBe(20);
-    expect(result.sendLag?.count).toBe(20);
+    // Every message that fell due is on the client's schedule, sent or still held at the end.
+    expect(result.sendLag?.count).toBeGreaterThanOrEqual(20);
   });
 
   it('counts the frames after the first of one turn as extra, not as answers to later turns', async () => {
