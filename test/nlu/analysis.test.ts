@@ -57,9 +57,18 @@ describe('Featurizer', () => {
     expect(featurizer.words('size M으로 교환해주세요').words).toEqual(['size', 'm', '교환', '~해주세요']);
     expect(featurizer.words("Where's my package?").words).toEqual(['where', 'is', 'my', 'packag']);
   });
+  it('reads Latin phrases from character n-grams across the space between words, and the text edges', () => {
+    const crossWord = [...featurizer.features('my package').keys()].filter((k) => k.startsWith('x:'));
+    expect(crossWord).toEqual(expect.arrayContaining(['x:y p', 'x:my pa', 'x: my', 'x:age ']));
+    expect(crossWord.every((k) => k.slice(2).includes(' '))).toBe(true);
+    // Hangul has its own n-grams over the text without spaces: no cross-word group for it.
+    expect([...featurizer.features('배송 조회').keys()].some((k) => k.startsWith('x:'))).toBe(false);
+  });
   it('scales each feature group to unit length', () => {
     const vector = featurizer.features('환불 언제 돼요');
     const words = [...vector].filter(([k]) => k.startsWith('w:'));
     expect(words.reduce((s, [, v]) => s + v * v, 0)).toBeCloseTo(1, 6);
+    const crossWord = [...featurizer.features('where is my package').entries()].filter(([k]) => k.startsWith('x:'));
+    expect(crossWord.reduce((s, [, v]) => s + v * v, 0)).toBeCloseTo(1, 6);
   });
 });
