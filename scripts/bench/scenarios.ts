@@ -74,34 +74,47 @@ function describeStats(stats: ServerStats | null): string {
   return `server loop delay p99 ${stats.loopDelayP99Ms} ms (max ${stats.loopDelayMaxMs}), GC ${stats.gcCount} pauses, ${stats.gcTotalMs} ms, max ${stats.gcMaxMs} ms`;
 }
 
-/** Closed loop: turns per second with each shopper sending as soon as it is answered. */
+/** One closed-loop run against a warm server: turns per second, CPU per turn, the server's stalls. */
+async function closedLoop(ctx: ScenarioContext, server: ServerProcess, kind: ServerKind, shoppers: number, durationMs: number): Promise<ServerLoadRun> {
+  ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
+  const cpu = cpuMeter(server);
+  const onAllConnected = async () => {
+    await server.takeStats();
+    cpu.start();
+  };
+  const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected });
+  const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
+  const stats = await server.takeStats();
+  ctx.log(
+    `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p99 ${result.latency.p99Ms} ms, ` +
+      `errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`,
+  );
+  return { load: result, server: stats, cpuMsPerTurn };
+}
+
+/**
+ * Closed loop: turns per second with each shopper sending as soon as it is answered. Both servers
+ * stay up and take turns, echo then daehwa for each size, so that other work on the machine
+ * weighs on both alike.
+ */
 export async function capacity(ctx: ScenarioContext, shopperCounts: readonly number[], durationMs: number, warmupMs: number): Promise<CapacityRun[]> {
-  const results = new Map<number, Partial<CapacityRun>>(shopperCounts.map((n) => [n, { shoppers: n }]));
-  for (const kind of SERVER_KINDS) {
-    const server = await startServer(ctx, kind, `capacity-${kind}`);
-    try {
+  const servers = new Map<ServerKind, ServerProcess>();
+  try {
+    for (const kind of SERVER_KINDS) {
+      const server = await startServer(ctx, kind, `capacity-${kind}`);
+      servers.set(kind, server);
       await warmUp(ctx, server, warmupMs);
-      for (const shoppers of shopperCounts) {
-        ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
-        const cpu = cpuMeter(server);
-        const onAllConnected = async () => {
-          await server.takeStats();
-          cpu.start();
-        };
-        const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected });
-        const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
-        const stats = await server.takeStats();
-        ctx.log(
-          `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p99 ${result.latency.p99Ms} ms, ` +
-            `errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`,
-        );
-        results.get(shoppers)![kind] = { load: result, server: stats, cpuMsPerTurn };
-      }
-    } finally {
-      await server.stop();
     }
+    const runs: CapacityRun[] = [];
+    for (const shoppers of shopperCounts) {
+      const echo = await closedLoop(ctx, servers.get('echo')!, 'echo', shoppers, durationMs);
+      const daehwa = await closedLoop(ctx, servers.get('daehwa')!, 'daehwa', shoppers, durationMs);
+      runs.push({ shoppers, echo, daehwa });
+    }
+    return runs;
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
   }
-  return [...results.values()] as CapacityRun[];
 }
 
 export interface OpenLoopServerRun extends ServerLoadRun {
