@@ -60,16 +60,17 @@ export async function benchNlu(options: NluBenchOptions = {}): Promise<NluBenchR
   const rounds = options.rounds ?? 5;
   const corpus = await loadCorpus(corpusDir);
   // Lines the models never saw when a held-out file exists; the corpus itself otherwise.
-  const texts = existsSync(heldOutFile) ? await loadHeldOut(heldOutFile) : corpus.utterances;
+  const source = existsSync(heldOutFile) ? await loadHeldOut(heldOutFile) : corpus.utterances;
   const samples = rounds * CLASSIFICATIONS_PER_ROUND;
-  // Every text distinct: NLP.js caches its analysis per exact text, so repeated lines would time
-  // its cache, not its classification (shoppers seldom repeat a line verbatim). Each gets its own
-  // order number, as shoppers often add one.
-  const inputs = (locale: Locale) => {
-    const lines = texts.filter((t) => t.locale === locale).map((t) => t.text);
-    return Array.from({ length: lines.length === 0 ? 0 : samples }, (_, i) => `${lines[i % lines.length]} ${FIRST_ORDER_NUMBER + i}`);
+  // Every text distinct, the warm-up ones too: NLP.js caches its analysis per exact text, so
+  // repeated lines would time its cache, not its classification (shoppers seldom repeat a line
+  // verbatim). Each gets its own order number, as shoppers often add one.
+  const distinctTexts = (locale: Locale, count: number, firstNumber: number) => {
+    const lines = source.filter((t) => t.locale === locale).map((t) => t.text);
+    return Array.from({ length: lines.length === 0 ? 0 : count }, (_, i) => `${lines[i % lines.length]} ${firstNumber + i}`);
   };
-  const measure = (locale: Locale, call: (text: string) => unknown) => measureLatency(inputs(locale), call, WARMUP_CALLS);
+  const measure = (locale: Locale, call: (text: string) => unknown) =>
+    measureLatency(distinctTexts(locale, samples, FIRST_ORDER_NUMBER), call, distinctTexts(locale, WARMUP_CALLS, FIRST_ORDER_NUMBER + samples));
 
   const dir = await mkdtemp(join(tmpdir(), 'daehwa-bench-nlu-'));
   try {

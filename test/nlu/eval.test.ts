@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/nlu/corpus.ts';
-import { readDataset } from '../../src/nlu/eval/bench.ts';
+import { benchDataset, readDataset } from '../../src/nlu/eval/bench.ts';
+import { measureLatency } from '../../src/nlu/eval/latency.ts';
 import { stratifiedFolds } from '../../src/nlu/eval/folds.ts';
 import { chooseOperatingPoint, metrics, sweep, type JudgedLine } from '../../src/nlu/eval/metrics.ts';
 import { renderMarkdown } from '../../src/nlu/eval/report.ts';
@@ -108,5 +109,37 @@ describe('bench datasets', () => {
       await writeFile(file, '{"text":"hi","intent":"greet"}\n');
       await expect(readDataset(file)).rejects.toThrow(`${file}:1: expected {"text","intent","split"}`);
     });
+  });
+
+  it('trains on train, picks the threshold on val and scores test, timing every test line once', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'data.jsonl');
+      const topics: Record<string, string[]> = {
+        weather: ['is it going to rain', 'weather forecast please', 'how hot is it outside', 'will it snow today'],
+        music: ['play some jazz', 'put on my playlist', 'play the next song', 'turn the music on'],
+        timer: ['set a timer for ten minutes', 'start a five minute timer', 'timer for pasta please', 'cancel my timer'],
+        oos: ['who won the election', 'how do I file taxes', 'what is the meaning of life', 'translate hello into french'],
+      };
+      const rows = Object.entries(topics).flatMap(([intent, lines]) =>
+        lines.map((text, i) => JSON.stringify({ text, intent, split: i < 2 ? 'train' : i === 2 ? 'val' : 'test' })),
+      );
+      await writeFile(file, `${rows.join('\n')}\n`);
+      const result = await benchDataset({ dataset: file, baseline: false });
+      expect(result.counts).toEqual({ train: 8, val: 4, test: 4, intents: 4 });
+      expect(result.operatingPoint).toMatch(/chosen on the val split/);
+      expect(result.rows.map((r) => r.system)).toEqual(['daehwa']);
+      expect(result.rows[0]?.latency.calls).toBe(4);
+      expect(result.testSweep.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('measureLatency', () => {
+  it('calls the warm-up inputs untimed first, then times each input once', async () => {
+    const calls: string[] = [];
+    const latency = await measureLatency(['a', 'b', 'c'], (x) => calls.push(x), ['w1', 'w2']);
+    expect(calls).toEqual(['w1', 'w2', 'a', 'b', 'c']);
+    expect(latency.calls).toBe(3);
+    expect(latency.p99Ms).toBeGreaterThanOrEqual(latency.p50Ms);
   });
 });

@@ -13,9 +13,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-/** Times `call` once per input after `warmup` untimed calls (JIT, caches). */
-export async function measureLatency<T>(inputs: readonly T[], call: (input: T) => unknown, warmup = 200): Promise<Latency> {
-  for (let i = 0; i < Math.min(warmup, inputs.length); i++) await call(inputs[i] as T);
+/**
+ * Times `call` once per input, after untimed calls on `warmup` (so the JIT has compiled the hot
+ * paths). Warm-up inputs should differ from the timed ones: NLP.js caches its analysis per exact
+ * text, and a text seen before would time its cache.
+ */
+export async function measureLatency<T>(inputs: readonly T[], call: (input: T) => unknown, warmup: readonly T[]): Promise<Latency> {
+  for (const input of warmup) await call(input);
   const times = new Float64Array(inputs.length);
   const started = performance.now();
   for (let i = 0; i < inputs.length; i++) {
