@@ -104,6 +104,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     commerce: deps.commerce,
     metrics,
     handoff: desk,
+    log,
   });
   const customers = new CustomerVerifier({
     secret: config.shopper.customerTokenSecret,

@@ -9,6 +9,7 @@ import type { Store, TranscriptEntry } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { EngineSlot } from './engines.ts';
 import type { SerialLanes } from './lanes.ts';
+import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { LiveSession, SessionDirectory } from './sessions.ts';
 
@@ -36,6 +37,8 @@ export interface ConversationOptions {
   commerce: CommercePort;
   metrics: ServerMetrics;
   handoff: HandoffPort;
+  /** The server's logger: its level decides whether a turn is worth a session's child logger. */
+  log: Logger;
 }
 
 export class Conversations {
@@ -138,7 +141,7 @@ export class Conversations {
     metrics.turns.inc({ kind: input.kind });
     if (nlu) metrics.intents.inc({ intent: nlu.intent });
     metrics.turnSeconds.observe((performance.now() - started) / 1000);
-    if (live.log.isLevelEnabled('debug')) {
+    if (this.options.log.isLevelEnabled('debug')) {
       live.log.debug({ intent: nlu?.intent, score: nlu?.score, events: result.events.map((e) => e.type) }, 'turn');
     }
     for (const event of result.events) {

@@ -56,6 +56,7 @@ export class HandoffDesk implements HandoffPort {
   readonly #unsubscribe: () => void;
   /** Set on shutdown: agents' sockets closing then is not an agent leaving. */
   #stopped = false;
+  #broadcastPending = false;
 
   constructor(private readonly options: HandoffDeskOptions) {
     this.#unsubscribe = options.queue.onChange((change) => this.#onQueueChange(change));
@@ -107,8 +108,12 @@ export class HandoffDesk implements HandoffPort {
       sessions.send(live, { type: 'handoff', status: 'assigned' });
       return;
     }
-    const position = await this.options.queue.position(item.id);
-    if (position !== null) this.#tellPosition(item.sessionId, position);
+    // A new item's change event has told the shopper their place already; an item that was still
+    // open (asked twice) raised no event.
+    if (!this.#toldPosition.has(item.sessionId)) {
+      const position = await this.options.queue.position(item.id);
+      if (position !== null) this.#tellPosition(item.sessionId, position);
+    }
   }
 
   /** A closed session still awaits its shopper while its ticket is open or an agent answered after it closed. */
@@ -179,11 +184,12 @@ export class HandoffDesk implements HandoffPort {
     for (const item of owned) this.#startGrace(item);
   }
 
+  /** The open queue for agents: waiting items in queue order, then the ones agents have. */
   async summaries(): Promise<QueueSummary[]> {
     const { queue } = this.options;
-    const [open, waiting] = await Promise.all([queue.list(['waiting', 'assigned']), queue.waitingInOrder()]);
-    const positions = new Map(waiting.map((item, index) => [item.id, index + 1]));
-    return open.map((item) => summarise(item, positions.get(item.id) ?? null));
+    // Each open item is read once: reading the queue copies every item with its context.
+    const [waiting, assigned] = await Promise.all([queue.waitingInOrder(), queue.list(['assigned'])]);
+    return [...waiting.map((item, index) => summarise(item, index + 1)), ...assigned.map((item) => summarise(item, null))];
   }
 
   async detail(itemId: string): Promise<{ item: QueueItem; session: SessionRecord | null; transcript: TranscriptEntry[] }> {
@@ -357,7 +363,21 @@ export class HandoffDesk implements HandoffPort {
   #onQueueChange(change: QueueChange): void {
     for (const moved of change.positions) this.#tellPosition(moved.sessionId, moved.position);
     if (change.item.status !== 'waiting') this.#toldPosition.delete(change.item.sessionId);
-    void this.#afterChange().catch((err: unknown) => this.options.log.error({ err }, 'queue broadcast failed'));
+    this.#scheduleQueueBroadcast();
+  }
+
+  /**
+   * Reading the whole queue costs time in proportion to its length: the changes of one event-loop
+   * turn (a burst of hand-offs) share one read and one broadcast of the latest queue.
+   */
+  #scheduleQueueBroadcast(): void {
+    if (this.#broadcastPending) return;
+    this.#broadcastPending = true;
+    setImmediate(() => {
+      this.#broadcastPending = false;
+      if (this.#stopped) return;
+      void this.#afterChange().catch((err: unknown) => this.options.log.error({ err }, 'queue broadcast failed'));
+    });
   }
 
   async #afterChange(): Promise<void> {
