@@ -83,6 +83,8 @@ export interface LoadResult {
   sendLag: LatencySummary | null;
   /** The client's own event-loop delay during the load: high values mean the client, not the server, limits. */
   clientLoopDelayP99Ms: number;
+  /** CPU the client process used during the load, in percent of one core. */
+  clientCpuPercent: number;
   /** A few distinct error messages, for diagnosis. */
   errorSamples: string[];
 }
@@ -116,6 +118,7 @@ class LoadRun {
   lastAnswerAt = 0;
   deadline = Number.POSITIVE_INFINITY;
   clientLoopDelayP99Ms = 0;
+  clientCpuPercent = 0;
   private onSettled: (() => void) | null = null;
 
   constructor(
@@ -506,6 +509,8 @@ async function drive(run: LoadRun, live: Shopper[]): Promise<void> {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   run.liveShoppers = live.length;
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
   run.startedAt = clock.now();
   run.deadline = run.startedAt + durationMs;
   // Re-checks the time bound when no frame arrives, and expires unanswered turns.
@@ -522,6 +527,8 @@ async function drive(run: LoadRun, live: Shopper[]): Promise<void> {
     clearInterval(sweep);
     loopDelay.disable();
   }
+  const cpu = process.cpuUsage(cpuAtStart);
+  run.clientCpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, performance.now() - wallAtStart)) * 100);
   // The histogram counts the sampling interval itself: what is above it is the delay.
   run.clientLoopDelayP99Ms = Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS);
 }
@@ -546,6 +553,7 @@ function summarise(run: LoadRun, options: LoadOptions, connected: number, connec
     latency: run.latency.summary(),
     sendLag: options.mode === 'open' ? run.sendLag.summary() : null,
     clientLoopDelayP99Ms: Math.round(run.clientLoopDelayP99Ms * 100) / 100,
+    clientCpuPercent: run.clientCpuPercent,
     errorSamples: [...run.errorSamples],
   };
 }

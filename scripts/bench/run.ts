@@ -81,7 +81,7 @@ function loadNote({ load, server }: ServerLoadRun): string {
     : '';
   return (
     `${load.turnsAnswered} turns in ${round(load.elapsedMs / 1000, 1)} s, p50 ${load.latency.p50Ms} ms, p99 ${load.latency.p99Ms} ms, ` +
-    `errors ${load.errors}, timeouts ${load.timeouts}, handoffs ${load.handoffFrames}; client loop delay p99 ${load.clientLoopDelayP99Ms} ms${stats}` +
+    `errors ${load.errors}, timeouts ${load.timeouts}, handoffs ${load.handoffFrames}; client CPU ${load.clientCpuPercent}% of a core, loop delay p99 ${load.clientLoopDelayP99Ms} ms${stats}` +
     (load.errorSamples.length > 0 ? `; first errors: ${load.errorSamples.join(' | ')}` : '')
   );
 }
