@@ -60,7 +60,8 @@ describe('runLoad', () => {
     const result = await runLoad(options(await server(bot), { mode: 'open', meanIntervalMs: 2, maxTurns: 30 }));
     expect(result.turnsSent).toBe(30);
     expect(result.turnsAnswered).toBe(30);
-    expect(result.sendLag?.count).toBe(30);
+    // Each message that fell due was timed against the schedule, sent or still held at the end.
+    expect(result.sendLag?.count).toBeGreaterThanOrEqual(30);
   });
 
   it('holds a message that falls due while the last turn is unanswered, in an open loop', async () => {
