@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   ORDER_STATUSES,
+  PRODUCT_FITS,
   type Address,
   type Customer,
   type ExchangeRequest,
@@ -97,6 +98,7 @@ export const productSchema: z.ZodType<Product> = z.object({
   colors: z.array(nonEmpty).min(1),
   sizeChart: z.array(sizeChartRowSchema),
   fitNote: localizedTextSchema.optional(),
+  fit: z.enum(PRODUCT_FITS).optional(),
   stock: z.array(stockLevelSchema),
   keywords: z.array(nonEmpty).optional(),
 });

@@ -75,6 +75,10 @@ export interface StockLevel {
   restockDate?: string; // ISO date, when out of stock and a restock is scheduled
 }
 
+/** How a product fits against its size chart: size advice moves one size up for `small`, down for `large`. */
+export const PRODUCT_FITS = ['small', 'true', 'large'] as const;
+export type ProductFit = (typeof PRODUCT_FITS)[number];
+
 export interface Product {
   id: string;
   name: LocalizedText;
@@ -85,6 +89,8 @@ export interface Product {
   sizeChart: SizeChartRow[];
   /** e.g. { ko: '작게 나와요. 한 치수 크게 추천해요', en: 'Runs small: size up' } */
   fitNote?: LocalizedText;
+  /** The fit note as data (runs small, true to size, runs large), for the size recommendation. */
+  fit?: ProductFit;
   stock: StockLevel[];
   /** Other words shoppers use for this product (청바지, jeans ...), matched by findProducts. */
   keywords?: string[];

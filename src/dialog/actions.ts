@@ -155,7 +155,15 @@ export const ACTIONS = {
       if (!rec) return { outcome: 'no_chart' };
       return {
         outcome: 'ok',
-        value: toJson({ size: rec.size, height_size: rec.heightSize, weight_size: rec.weightSize, match: rec.match, row: rec.row }),
+        value: toJson({
+          size: rec.size,
+          chart_size: rec.chartSize,
+          height_size: rec.heightSize,
+          weight_size: rec.weightSize,
+          match: rec.match,
+          fit_shift: rec.fitShift,
+          row: rec.row,
+        }),
       };
     },
   },

@@ -9,11 +9,24 @@ export type BodyMatch =
   | 'height_only' // the chart has no weight ranges
   | 'outside'; // beyond the chart: the nearest end is recommended
 
+/**
+ * What the product's fit did to the chart's size:
+ * - `up` / `down`: moved one size (runs small and the shopper is in the upper half of the
+ *   chart size's range; runs large and in the lower half);
+ * - `none`: the product runs small or large, but where the shopper sits the chart size still fits;
+ * - `unavailable`: it would move, but the product has no larger (smaller) size.
+ * Null when the product is true to size or its fit is unknown.
+ */
+export type FitShift = 'up' | 'down' | 'none' | 'unavailable';
+
 export interface BodyRecommendation {
   size: string;
+  /** The size the chart alone points to, before the product's fit is taken into account. */
+  chartSize: string;
   heightSize: string | null;
   weightSize: string | null;
   match: BodyMatch;
+  fitShift: FitShift | null;
   /** The chart row of the recommended size, for "(키 170–175cm, 65–72kg)". */
   row: SizeChartRow;
 }
@@ -33,13 +46,39 @@ export function recommendForBody(product: Product, heightCm: number, weightKg: n
       : byWeight.row === byHeight.row
         ? 'both'
         : 'split';
+  const fitted = applyFit(product.fit, rows, larger, bodyPosition(larger, heightCm, weightKg));
   return {
-    size: larger.size,
+    size: fitted.row.size,
+    chartSize: larger.size,
     heightSize: byHeight.row.size,
     weightSize: byWeight?.row.size ?? null,
     match,
-    row: larger,
+    fitShift: fitted.shift,
+    row: fitted.row,
   };
+}
+
+/**
+ * Where the shopper sits in the size's ranges: 0 at the lower bound, 1 at the upper. A garment
+ * pinches where the body is largest, so the higher of height and weight counts.
+ */
+function bodyPosition(row: SizeChartRow, heightCm: number, weightKg: number): number {
+  const within = (value: number, range: [number, number] | undefined): number | null => {
+    if (!range) return null;
+    const [lo, hi] = range;
+    return hi > lo ? (value - lo) / (hi - lo) : 0.5;
+  };
+  const positions = [within(heightCm, row.heightCm), within(weightKg, row.weightKg)].filter((p): p is number => p !== null);
+  return Math.max(...positions);
+}
+
+/** One size up for a product that runs small when the shopper is in the upper half of the range, down for one that runs large in the lower half. */
+function applyFit(fit: Product['fit'], rows: readonly SizeChartRow[], chart: SizeChartRow, position: number): { row: SizeChartRow; shift: FitShift | null } {
+  if (fit !== 'small' && fit !== 'large') return { row: chart, shift: null };
+  const moves = fit === 'small' ? position > 0.5 : position < 0.5;
+  if (!moves) return { row: chart, shift: 'none' };
+  const next = rows[rows.indexOf(chart) + (fit === 'small' ? 1 : -1)];
+  return next ? { row: next, shift: fit === 'small' ? 'up' : 'down' } : { row: chart, shift: 'unavailable' };
 }
 
 export interface FootRecommendation {
@@ -58,13 +97,10 @@ export function recommendForFoot(product: Product, usualMm: number): FootRecomme
   return fit ? { size: fit.size, match: 'exact', row: fit } : { size: last.size, match: 'outside', row: last };
 }
 
-/** Chart rows in the order the product lists its sizes (smallest first). */
+/** Chart rows of the sizes the product is sold in, in the order it lists them (smallest first): a chart row for a size it does not offer is never recommended. */
 function orderedRows(product: Product): SizeChartRow[] {
-  const rank = (size: string): number => {
-    const i = product.sizes.indexOf(size);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return [...product.sizeChart].sort((a, b) => rank(a.size) - rank(b.size));
+  const rank = (row: SizeChartRow): number => product.sizes.indexOf(row.size);
+  return product.sizeChart.filter((row) => rank(row) >= 0).sort((a, b) => rank(a) - rank(b));
 }
 
 function nearestRow(

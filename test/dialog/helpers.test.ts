@@ -4,6 +4,7 @@ import { searchWords } from '../../src/dialog/products.ts';
 import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
 import { formatDate, formatMoney, render, renderValue, templateRefs, withParticle } from '../../src/dialog/template.ts';
 import { bareNumbers, isPhrase, parseYesNo, writtenLocale } from '../../src/dialog/understanding.ts';
+import { productSchema } from '../../src/commerce/schemas.ts';
 import type { Product } from '../../src/commerce/types.ts';
 import { runAction } from '../../src/dialog/actions.ts';
 import { PRODUCT, fakeCommerce } from './fake-commerce.ts';
@@ -133,6 +134,35 @@ describe('size recommendation', () => {
 
   it('says when the shopper is outside the chart, with the nearest size', () => {
     expect(recommendForBody(PRODUCT, 195, 90)).toMatchObject({ size: 'L', match: 'outside' });
+  });
+
+  it('moves one size up for a product that runs small when the shopper is in the upper half of the range', () => {
+    const runsSmall: Product = { ...PRODUCT, fit: 'small' };
+    expect(recommendForBody(runsSmall, 172, 65)).toMatchObject({ size: 'L', chartSize: 'M', match: 'both', fitShift: 'up', row: { size: 'L' } });
+    expect(recommendForBody(runsSmall, 167, 58)).toMatchObject({ size: 'M', chartSize: 'M', fitShift: 'none' });
+  });
+
+  it('moves one size down for a product that runs large when the shopper is in the lower half of the range', () => {
+    const runsLarge: Product = { ...PRODUCT, fit: 'large' };
+    expect(recommendForBody(runsLarge, 176, 70)).toMatchObject({ size: 'M', chartSize: 'L', fitShift: 'down' });
+    expect(recommendForBody(runsLarge, 172, 65)).toMatchObject({ size: 'M', chartSize: 'M', fitShift: 'none' });
+    expect(recommendForBody({ ...PRODUCT, fit: 'true' }, 172, 65)).toMatchObject({ size: 'M', fitShift: null });
+  });
+
+  it('accepts only the fits it knows in shop data', () => {
+    expect(productSchema.safeParse({ ...PRODUCT, fit: 'small' }).success).toBe(true);
+    const wrong = productSchema.safeParse({ ...PRODUCT, fit: 'tight' });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.path).toEqual(['fit']);
+  });
+
+  it('never recommends a size the product does not offer', () => {
+    expect(recommendForBody({ ...PRODUCT, fit: 'small' }, 183, 78)).toMatchObject({ size: 'L', fitShift: 'unavailable' });
+    expect(recommendForBody({ ...PRODUCT, fit: 'large' }, 157, 47)).toMatchObject({ size: 'S', fitShift: 'unavailable' });
+    // The chart still has an L row, but L is no longer sold.
+    const noLarge: Product = { ...PRODUCT, sizes: ['S', 'M'] };
+    expect(recommendForBody(noLarge, 183, 78)).toMatchObject({ size: 'M', match: 'outside' });
+    expect(recommendForBody({ ...noLarge, fit: 'small' }, 172, 65)).toMatchObject({ size: 'M', fitShift: 'unavailable' });
   });
 
   it('picks the smallest shoe that fits the usual size, and has no answer without a chart', () => {
