@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
+import { DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
 import { verifyPassword } from './passwords.ts';
 import { configSchema, DEFAULT_AGENT_PASSWORD, DEFAULT_CUSTOMER_SECRET, DEFAULT_SECRET, type DaehwaConfig } from './schema.ts';
 
@@ -146,6 +147,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   for (const [section, kind] of [['store', 'lowdb'], ['commerce', 'demo']] as const) {
     const value = merged[section];
     if (isObject(value) && value.kind === undefined) value.kind = kind;
+  }
+  // DAEHWA_BUSINESS_TZ (or a file giving only the zone or holidays) keeps the default week.
+  const handoff = merged.handoff;
+  if (isObject(handoff) && isObject(handoff.businessHours) && handoff.businessHours.weekly === undefined) {
+    handoff.businessHours.weekly = DEFAULT_BUSINESS_HOURS.weekly;
   }
   const parsed = configSchema.safeParse(merged);
   // Named as the user wrote it: relative to the working directory, or absolute.

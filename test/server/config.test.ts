@@ -38,6 +38,14 @@ describe('configuration', () => {
     expect(result.ok && result.config.commerce).toEqual({ kind: 'http', baseUrl: 'https://shop.example.com/api', timeoutMs: 3000 });
   });
 
+  it('moves the default business week to the time zone given in the environment', async () => {
+    const result = await loadConfig({ cwd: await dirWith(), env: { DAEHWA_BUSINESS_TZ: 'Asia/Tokyo' } });
+    expect(result.ok && result.config.handoff.businessHours).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      weekly: { mon: [['09:00', '18:00']], fri: [['09:00', '18:00']] },
+    });
+  });
+
   it('names the bad key and where it came from', async () => {
     const cwd = await dirWith(JSON.stringify({ sesions: {}, handoff: { agentGraceMs: -5 } }));
     const result = await loadConfig({ cwd, env: { PORT: 'eighty' } });
