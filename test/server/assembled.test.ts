@@ -42,4 +42,24 @@ describe('the assembled product', () => {
     expect(reply.text).not.toMatch(/[가-힣]/);
     socket.close();
   });
+
+  // Last: it moves the shared clock past closing time.
+  it('after hours, answers a request for a person with the hours only, never "connecting you"', async () => {
+    server.clock.advance(9 * 60 * 60_000); // Friday 19:00 in Seoul
+    const { socket } = await shopper(server.wsUrl, { locale: 'ko' });
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.nextOfType('bot');
+    socket.send({ type: 'message', text: '교환 신청한 니트 언제 오는지 알려 주세요' });
+    await socket.nextOfType('bot');
+    expect(socket.frames.slice(1)).toEqual([
+      {
+        type: 'bot',
+        text: expect.stringMatching(/^지금은 상담 시간이 아니에요\. 상담원은 .*월요일.* 남기실 말씀을 적어 주시면/),
+        quickReplies: [{ label: '챗봇과 계속 이야기할게요', payload: 'daehwa:back_to_bot' }],
+        meta: { intent: 'agent.request', score: expect.any(Number), flow: 'handoff', state: 'offline_message' },
+      },
+      { type: 'bot', text: expect.stringMatching(/^메시지를 잘 받았어요/), meta: { intent: null, score: null, flow: 'handoff', state: null } },
+    ]);
+    socket.close();
+  });
 });
