@@ -187,7 +187,9 @@ class Turn {
       return false;
     }
     const target = this.flowSet.flows.get(pending.flow);
-    if (answer === true && target) {
+    // Saying it again ("bye" to "shall we stop?") is a yes.
+    const accepted = answer === true || (answer === null && target !== undefined && this.understoodFlow(u) === target);
+    if (accepted && target) {
       this.abandon('switch');
       await this.startFlow(target, { text: pending.text, entities: pending.entities });
       return true;
@@ -299,6 +301,7 @@ class Turn {
 
     const understood = this.understoodFlow(u);
     if (understood && understood !== flow && understood.spec.interrupts) {
+      if (understood.spec.interrupts === 'confirm' && !flow.closingAsks.has(active.step)) return this.confirmLeave(flow, understood, u);
       this.abandon('switch');
       return this.startFlow(understood, { text: u.text, entities: u.nlu.entities });
     }
@@ -436,6 +439,12 @@ class Turn {
     this.state.pending = { kind: 'switch', flow: target.spec.flow, text: u.text, entities: u.nlu.entities };
     const scope = { current: current.spec.title, next: target.spec.title };
     this.say(this.message('switch_confirm', scope), this.yesNoReplies());
+  }
+
+  /** "진행 중인 주문 취소를 그만할까요?": yes ends the flow and starts `target` (goodbye), no asks again. */
+  private confirmLeave(current: CompiledFlow, target: CompiledFlow, u: Utterance): void {
+    this.state.pending = { kind: 'switch', flow: target.spec.flow, text: u.text, entities: u.nlu.entities };
+    this.say(this.message('leave_confirm', { current: current.spec.title }), this.yesNoReplies());
   }
 
   /** Ask the pending question again, with the choices offered before. */

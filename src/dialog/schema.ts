@@ -152,8 +152,11 @@ export const FlowSchema = z.strictObject({
   events: z.array(z.string()).optional(),
   /** Answered mid-flow without leaving the current flow (FAQ-type). */
   digression: z.boolean().optional(),
-  /** Ends whatever flow is running, without asking (talk to a person, goodbye). */
-  interrupts: z.boolean().optional(),
+  /**
+   * Ends whatever flow is running: `true` at once (talk to a person); `confirm` after asking
+   * whether to stop it (goodbye), unless that flow has nothing left to do.
+   */
+  interrupts: z.union([z.boolean(), z.literal('confirm')]).optional(),
   /** Offered as a fallback suggestion ("혹시 이런 질문이신가요?"); small talk sets false. Default true. */
   suggest: z.boolean().optional(),
   requires_customer: z.boolean().optional(),
@@ -181,6 +184,7 @@ export const MESSAGE_KEYS = [
   'restart',
   'switch_confirm',
   'switch_declined',
+  'leave_confirm',
   'resume',
   'flow_gone',
   'unavailable',

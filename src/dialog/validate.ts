@@ -2,7 +2,7 @@
 // Every problem points at the YAML node that causes it.
 
 import { ENTITY_TYPES, INTENTS } from '../nlu/types.ts';
-import { isIntentId } from './flowset.ts';
+import { END, isIntentId, successors } from './flowset.ts';
 import { ACTIONS, actionDef, isActionName } from './actions.ts';
 import type { FlowProblem, SourceFile, YamlPath } from './problems.ts';
 import {
@@ -22,7 +22,6 @@ export interface ParsedFlow {
   source: SourceFile;
 }
 
-const END = 'end';
 /** Variables every flow can read: the shop's calendar date. */
 const GLOBAL_NAMES = ['today'];
 const SLOT_ERROR_REASONS = ['no_value', 'pattern', 'values', 'range'];
@@ -270,22 +269,6 @@ class FlowChecker {
       if (!seen.has(i)) this.at(['steps', i, 'id'], `step '${step.id}' is unreachable: no step leads to it`);
     });
   }
-}
-
-/** Step ids control can move to from step i. */
-function successors(steps: readonly StepSpec[], i: number, slots: FlowSpec['slots']): string[] {
-  const step = steps[i];
-  if (!step) return [];
-  const following = step.next ?? steps[i + 1]?.id ?? END;
-  if (step.goto) return [step.goto];
-  if (step.flow || step.handoff || step.end) return [];
-  if (step.branch) return [...step.branch.map((b) => b.goto), step.else ?? following];
-  if (step.call) return [...Object.values(step.on ?? {}), ...(step.on?.ok ? [] : [following])];
-  if (step.ask) {
-    const onFail = slots[step.ask]?.on_fail;
-    return [following, ...(onFail && typeof onFail === 'object' ? [onFail.goto] : [])];
-  }
-  return [following];
 }
 
 /** " (did you mean 'x'?)" for a near miss. */

@@ -106,6 +106,15 @@ describe('reading short answers', () => {
   });
 });
 
+describe('compiled flows', () => {
+  it('knows the questions after which a flow only talks', () => {
+    const flows = testFlowSet().flows;
+    expect([...(flows.get('cancel')?.closingAsks ?? [])]).toEqual([]); // the confirmation leads to the cancellation
+    expect([...(flows.get('fit')?.closingAsks ?? [])]).toEqual([]); // the weight leads to the recommendation
+    expect([...(flows.get('pay')?.closingAsks ?? [])]).toEqual(['ask_problem']); // only a thank-you follows
+  });
+});
+
 describe('return window', () => {
   const delivered = (deliveredAt: string) => ({ id: '1', status: 'delivered', items: [], deliveredAt });
   const ctx = (today: string) => ({ commerce: fakeCommerce(), customerId: 'c1', now: new Date(`${today}T12:00:00+09:00`), today });
