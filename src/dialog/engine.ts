@@ -6,7 +6,7 @@ import { NOT_UNDERSTOOD, type Entity, type IntentId, type NluResult } from '../n
 import { actionDef, isActionName, runAction, type ActionContext, type ActionName } from './actions.ts';
 import { holds } from './conditions.ts';
 import { isIntentId, type CompiledFlow, type FlowSet } from './flowset.ts';
-import { resolveProduct } from './products.ts';
+import { resolveProduct, searchWords } from './products.ts';
 import type { DataChoicesSpec, Localized, MessageKey, SlotSpec, StepSpec } from './schema.ts';
 import { freshState, readState, type ActiveFlow, type Choice, type EngineState } from './state.ts';
 import { lookupPath, render, renderValue, splitPath, type Json, type Scope } from './template.ts';
@@ -81,6 +81,9 @@ export function describeState(state: DialogState): {
     pending: s.pending?.kind ?? null,
   };
 }
+
+/** A value the reply gives for some slot type: an NLU entity, or a catalogue product. */
+type Mention = Pick<Entity, 'value'> & { type: string };
 
 /** One shopper input, whatever its kind, as the runtime reads it. */
 interface Utterance {
@@ -284,7 +287,8 @@ class Turn {
     const slot = slotName ? flow.slots.get(slotName) : undefined;
     if (!active || !flow || !slotName || !slot) return this.route(u);
 
-    const { rewindTo, filled } = this.applyEntities(flow, active, slotName, u);
+    const mentions = [...u.nlu.entities, ...(await this.productMention(flow, slotName, u))];
+    const { rewindTo, filled } = this.applyMentions(flow, active, slotName, mentions);
     if (rewindTo !== null) {
       active.step = rewindTo;
       active.waiting = false;
@@ -325,14 +329,28 @@ class Turn {
   }
 
   /**
-   * Entities for other slots of the running flow: new ones are kept for later questions, changed
-   * ones are corrections ("아 아니 주문번호 20261107이요"). Returns the step to rewind to after a
-   * correction of a slot that was already answered (else null), and the slots newly filled.
+   * A catalogue product named in a reply to another question of a flow that has a product slot:
+   * "아니 숏 덕다운 패딩이요" after the bot took another product. Only a product the reply alone
+   * singles out counts.
    */
-  private applyEntities(flow: CompiledFlow, active: ActiveFlow, pendingSlot: string, u: Utterance): { rewindTo: string | null; filled: string[] } {
+  private async productMention(flow: CompiledFlow, pendingSlot: string, u: Utterance): Promise<Mention[]> {
+    const productSlots = [...flow.slots].filter(([, s]) => s.type === 'product' && s.prefill !== false);
+    const [only] = productSlots;
+    if (productSlots.length !== 1 || !only || only[0] === pendingSlot || !u.text || searchWords(u.text).length === 0) return [];
+    const match = await resolveProduct(this.ctx.commerce, u.text);
+    return match && 'id' in match ? [{ type: 'product', value: match.id }] : [];
+  }
+
+  /**
+   * Values for other slots of the running flow (NLU entities, a named product): new ones are kept
+   * for later questions, changed ones are corrections ("아 아니 주문번호 20261107이요"). Returns the
+   * step to rewind to after a correction of a slot that was already answered (else null), and the
+   * slots newly filled.
+   */
+  private applyMentions(flow: CompiledFlow, active: ActiveFlow, pendingSlot: string, mentions: readonly Mention[]): { rewindTo: string | null; filled: string[] } {
     let rewind: number | null = null;
     const filled: string[] = [];
-    for (const entity of u.nlu.entities) {
+    for (const entity of mentions) {
       const targets = [...flow.slots].filter(([, s]) => s.type === entity.type && s.prefill !== false);
       if (targets.length !== 1) continue; // two slots of one type: the entity alone cannot say which
       const [name] = targets[0] as [string, SlotSpec];
@@ -348,7 +366,7 @@ class Turn {
     }
     if (rewind === null) return { rewindTo: null, filled };
     // Answers given after the corrected one depended on it (the item of the old order): ask again.
-    const corrected = new Set(u.nlu.entities.map((e) => e.type as string));
+    const corrected = new Set(mentions.map((m) => m.type));
     for (const [name, slot] of flow.slots) {
       const askedAt = flow.stepIndex.get(flow.askStep.get(name) ?? '') ?? -1;
       if (askedAt > rewind && !corrected.has(slot.type)) {
