@@ -65,6 +65,47 @@ describe('slot filling', () => {
 });
 
 describe('corrections and context', () => {
+  const NOTIFY = `
+flow: notify
+title: { ko: 재입고 알림, en: restock alert }
+intents: [product.stock]
+slots:
+  product_id:
+    type: product
+    prompt: { ko: 어떤 상품인가요?, en: Which product? }
+    lookup: { call: get_product, result: product }
+  confirm:
+    type: yes_no
+    prompt: { ko: '{{product.name}} 재입고 알림을 신청할까요?', en: 'Shall I tell you when the {{product.name}} is back?' }
+steps:
+  - id: ask_product
+    ask: product_id
+  - id: ask_confirm
+    ask: confirm
+  - id: done
+    say: { ko: '{{product.name}} 알림을 신청했어요.', en: Done. }
+`;
+
+  it('takes another product named at a yes/no question as a correction, not as "no"', async () => {
+    const c = new Conversation({ flowSet: testFlowSet({ ...TEST_FLOWS, 'notify.yaml': NOTIFY }) });
+    expect(texts(await c.say(nlu('린넨 셔츠 재입고 알림', 'product.stock')))).toBe('린넨 셔츠 재입고 알림을 신청할까요?');
+    const turn = await c.say(nlu('아니 울 코트요', 'None', 0.2));
+    expect(texts(turn)).toBe('울 코트 재입고 알림을 신청할까요?');
+    expect(c.view.slots).toMatchObject({ product_id: 'p2' });
+    expect(texts(await c.tap('yes'))).toBe('울 코트 알림을 신청했어요.');
+  });
+
+  it('keeps the product when the reply names the same one, and searches the catalogue only for typed words', async () => {
+    const c = new Conversation({ flowSet: testFlowSet({ ...TEST_FLOWS, 'notify.yaml': NOTIFY }) });
+    await c.say(nlu('린넨 셔츠 재입고 알림', 'product.stock'));
+    const same = await c.say(nlu('린넨 셔츠요', 'None', 0.2));
+    expect(events(same)).not.toContain('slot_filled'); // no rewind: the product was not asked again
+    expect(texts(same)).toBe('린넨 셔츠 재입고 알림을 신청할까요?');
+    const searches = c.commerce.calls.filter((call) => call === 'findProducts').length;
+    await c.tap('yes');
+    expect(c.commerce.calls.filter((call) => call === 'findProducts')).toHaveLength(searches);
+  });
+
   it('rewinds to the corrected slot: the confirmation is asked again for the new order', async () => {
     const c = new Conversation();
     await c.say(nlu('10000001 취소해 주세요', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));

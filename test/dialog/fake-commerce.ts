@@ -1,5 +1,5 @@
-// An in-memory CommercePort for the runtime's unit tests: two shoppers, a few orders and one
-// product with a size chart. Records calls so tests can see what the engine asked for.
+// An in-memory CommercePort for the runtime's unit tests: two shoppers, a few orders, a product
+// with a size chart and one without. Records calls so tests can see what the engine asked for.
 
 import type { CommercePort, CommerceResult, Order, Product, ShopPolicy } from '../../src/commerce/types.ts';
 
@@ -40,6 +40,20 @@ export const PRODUCT: Product = {
     { size: 'L', color: '블랙', quantity: 1 },
   ],
 };
+
+/** A second product, for corrections ("아니 울 코트요"). */
+export const COAT: Product = {
+  id: 'p2',
+  name: { ko: '울 코트', en: 'Wool Coat' },
+  category: 'outer',
+  price: 150000,
+  sizes: ['M', 'L'],
+  colors: ['카멜'],
+  sizeChart: [],
+  stock: [{ size: 'M', color: '카멜', quantity: 2 }],
+};
+const PRODUCTS = [PRODUCT, COAT];
+const SEARCH_TERMS: Record<string, RegExp> = { p1: /린넨|셔츠|linen|shirt/i, p2: /코트|coat/i };
 
 const POLICY: ShopPolicy = {
   returnWindowDays: 7,
@@ -104,8 +118,12 @@ export function fakeCommerce(options: { down?: boolean; throws?: boolean } = {})
         value: { id: 'EX1', orderId: input.orderId, customerId: input.customerId, lineId: input.lineId, status: 'requested', createdAt: input.now.toISOString() },
       })),
     listRefunds: () => answer('listRefunds', () => ({ ok: true, value: [] })),
-    getProduct: (id) => answer('getProduct', () => (id === PRODUCT.id ? { ok: true, value: structuredClone(PRODUCT) } : { ok: false, error: 'not_found', message: 'no product' })),
-    findProducts: (query) => answer('findProducts', () => ({ ok: true, value: /린넨|셔츠|linen|shirt/i.test(query) ? [structuredClone(PRODUCT)] : [] })),
+    getProduct: (id) =>
+      answer('getProduct', () => {
+        const product = PRODUCTS.find((p) => p.id === id);
+        return product ? { ok: true, value: structuredClone(product) } : { ok: false, error: 'not_found', message: 'no product' };
+      }),
+    findProducts: (query) => answer('findProducts', () => ({ ok: true, value: PRODUCTS.filter((p) => SEARCH_TERMS[p.id]?.test(query)).map((p) => structuredClone(p)) })),
     getPolicy: () => answer('getPolicy', () => ({ ok: true, value: POLICY })),
   };
 }
