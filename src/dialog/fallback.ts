@@ -23,6 +23,15 @@ export function understoodFlow(turn: Turn, u: Utterance): CompiledFlow | null {
   return flow && u.nlu.score >= threshold(turn, flow) ? flow : null;
 }
 
+/**
+ * The NLU is sure the input is out of scope (weather, jokes): `None` is its top reading, not a
+ * rejected candidate, and as sure as an intent must be to start a flow.
+ */
+export function outOfScope(turn: Turn, u: Utterance): boolean {
+  const { intent, score, alternatives } = u.nlu;
+  return intent === NOT_UNDERSTOOD && score >= turn.settings.handoffThreshold && (alternatives[0]?.score ?? 0) < score;
+}
+
 /** Not understood: suggest the closest intents, or after the second miss in a row offer a person. */
 export function fallback(turn: Turn, u: Utterance): void {
   turn.state.misses += 1;

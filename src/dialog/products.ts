@@ -32,8 +32,15 @@ export async function resolveProduct(commerce: CommercePort, text: string): Prom
 
 /** How many of the sentence's words the product's names and keywords contain. */
 function coverage(product: Product, words: readonly string[]): number {
-  const terms = [product.name.ko, product.name.en, ...(product.keywords ?? [])].map(normalize);
-  return words.filter((w) => terms.some((t) => t.includes(w) || (w.length >= 3 && w.includes(t) && t.length >= 2))).length;
+  const names = [product.name.ko, product.name.en, ...(product.keywords ?? [])];
+  const terms = names.map(normalize);
+  // English words match whole words of a name, or their start ("shirts", "hood"): "the" is not in "leather".
+  const englishWords = names.flatMap((n) => n.toLowerCase().split(/[\s\p{P}\p{S}]+/u)).filter((t) => t.length >= 2);
+  const contains = (w: string) =>
+    /[a-z]/.test(w)
+      ? englishWords.some((t) => t.startsWith(w) || (w.startsWith(t) && t.length >= 3))
+      : terms.some((t) => t.includes(w) || (w.length >= 3 && w.includes(t) && t.length >= 2));
+  return words.filter(contains).length;
 }
 
 export function searchWords(text: string): string[] {

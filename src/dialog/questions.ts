@@ -70,7 +70,8 @@ export function reask(turn: Turn): void {
   turn.say(turn.text(question.slot.prompt), choiceReplies(turn, question.slot, question.active.choices));
 }
 
-async function validate(turn: Turn, slot: SlotSpec, active: ActiveFlow, name: string): Promise<'ok' | 'unavailable' | { reason: string; value: Json }> {
+/** Checks the slot's value (pattern, values, range, lookup) and, when it passes, keeps it as answered. */
+export async function validate(turn: Turn, slot: SlotSpec, active: ActiveFlow, name: string): Promise<'ok' | 'unavailable' | { reason: string; value: Json }> {
   let value = active.slots[name] ?? null;
   if (NUMERIC_TYPES.has(slot.type) && typeof value === 'string' && Number.isFinite(Number(value))) value = Number(value);
   if (slot.pattern && !new RegExp(slot.pattern, 'u').test(String(value))) return { reason: 'pattern', value };

@@ -5,9 +5,11 @@
 import { detectLocale } from '../nlu/index.ts';
 import { NOT_UNDERSTOOD, type IntentId, type NluResult } from '../nlu/types.ts';
 import { applyMentions, directAnswer, mentions, readSlot, yesNo } from './answers.ts';
-import { fallback, handOffUnsure, handoff, threshold, understoodFlow } from './fallback.ts';
+import { fallback, handOffUnsure, handoff, outOfScope, threshold, understoodFlow } from './fallback.ts';
 import { isIntentId, type CompiledFlow } from './flowset.ts';
-import { pendingQuestion, reask, rejectAnswer } from './questions.ts';
+import { pendingQuestion, reask, rejectAnswer, validate } from './questions.ts';
+import type { SlotSpec } from './schema.ts';
+import type { ActiveFlow } from './state.ts';
 import { leaveVanishedFlow, runSteps, startFlow } from './runner.ts';
 import type { Json } from './template.ts';
 import { INTENT_PAYLOAD, type Turn, type Utterance } from './turn.ts';
@@ -155,10 +157,25 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
   // Restating the flow's own request at its confirmation ("취소해 주세요" to "취소할까요?") is a yes.
   const restated = understood === flow && slot.type === 'yes_no' ? true : undefined;
   const value = answeredBy ? answeredBy[1] : ((await readSlot(turn, flow, active, slotName, slot, u)) ?? restated);
-  if (value !== undefined) return fill(value);
+  // An order number, a product or a number read from the reply is an attempt at an answer, even
+  // when the NLU files the bare "20231105" under None; free text is any sentence, so it tells nothing.
+  const offTopic = outOfScope(turn, u) && (value === undefined || slot.type === 'text');
+  const elsewhere = offTopic || (understood !== null && understood !== flow);
+  if (value !== undefined && !elsewhere) return fill(value);
+  // The NLU reads something else: the value is the answer only if it passes ("후드티요" is a product, whatever the NLU says).
+  if (value !== undefined && (await answersAfterAll(turn, active, slotName, slot, value))) {
+    if (turn.state.flow !== active) return; // the shop was down: the flow apologised and ended
+    active.waiting = false;
+    return runSteps(turn, true);
+  }
   if (understood?.spec.digression) return digress(turn, understood, u);
-  if (understood && understood !== flow && slot.type !== 'text') {
+  if (understood && understood !== flow) {
     return askBeforeLeaving(turn, understood, u, turn.message('switch_confirm', { current: flow.spec.title, next: understood.spec.title }));
+  }
+  // Weather, jokes: not a failed answer, so no attempt is used up.
+  if (offTopic) {
+    turn.say(turn.message('out_of_scope'));
+    return reask(turn);
   }
   if (understood === flow) return reask(turn);
   const ambiguous = slot.type === 'product' && active.choices.length > 0;
@@ -167,6 +184,15 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
     active.step = onFail;
     await runSteps(turn, false);
   }
+}
+
+/** Whether `value` passes the slot's checks (then it is kept as answered); a shop outage counts as handled. */
+async function answersAfterAll(turn: Turn, active: ActiveFlow, name: string, slot: SlotSpec, value: Json): Promise<boolean> {
+  active.slots[name] = value;
+  const verdict = await validate(turn, slot, active, name);
+  if (verdict === 'ok' || verdict === 'unavailable') return true;
+  delete active.slots[name];
+  return false;
 }
 
 /** An FAQ-type question mid-flow: answer it, then ask the pending question again. */

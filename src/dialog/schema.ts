@@ -179,6 +179,7 @@ export type Phrases = z.infer<typeof PhrasesSchema>;
 export const MESSAGE_KEYS = [
   'fallback',
   'fallback_offer_agent',
+  'out_of_scope',
   'offer_agent_declined',
   'cancelled',
   'restart',

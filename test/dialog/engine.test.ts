@@ -334,3 +334,50 @@ describe('state', () => {
     expect(texts(turn)).toContain('Shipping is ₩3,000.');
   });
 });
+
+describe('replies that do not answer the question', () => {
+  it('answers an off-topic reply briefly and asks again, without using up attempts', async () => {
+    const c = new Conversation();
+    await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
+    expect(c.view.step).toBe('ask_product');
+    for (let i = 0; i < 4; i += 1) {
+      const turn = await c.say(nlu('오늘 날씨 어때', 'None', 0.98));
+      expect(texts(turn)).toBe('죄송하지만 그건 제가 도와드리기 어려워요.\n어떤 상품인가요?');
+      expect(events(turn)).not.toContain('flow_abandoned');
+    }
+    const answered = await c.say(nlu('울 코트요', 'None', 0.2));
+    expect(texts(answered)).toBe('키가 몇 cm예요?');
+    expect(c.view.slots).toMatchObject({ product_id: 'p2' });
+  });
+
+  it('takes a reply that passes the checks as the answer, whatever intent the NLU gives it', async () => {
+    const c = new Conversation();
+    await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
+    const turn = await c.say(nlu('울 코트요', 'order.status', 0.9));
+    expect(texts(turn)).toBe('키가 몇 cm예요?');
+    expect(c.view.slots).toMatchObject({ product_id: 'p2' });
+  });
+
+  it('asks whether to switch when a reply confidently read as another task gives no usable product', async () => {
+    const c = new Conversation();
+    await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
+    const turn = await c.say(nlu('주문한 거 취소할래요', 'order.cancel', 0.95));
+    expect(texts(turn)).toBe('지금 사이즈 추천 안내 중인데요, 주문 취소로 넘어갈까요?');
+  });
+
+  it('counts an order number as an attempt even when the NLU files the bare number under None', async () => {
+    const c = new Conversation();
+    await c.say(nlu('배송 조회', 'order.status'));
+    const turn = await c.say(nlu('99999999', 'None', 0.97, { entities: [['order_number', '99999999']] }));
+    expect(texts(turn)).toBe('99999999 주문을 찾을 수 없어요.');
+  });
+
+  it('does not take an unsure None, or a rejected candidate, as out of scope', async () => {
+    const c = new Conversation();
+    await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
+    const unsure = await c.say(nlu('린넨 바지요', 'None', 0.3));
+    expect(texts(unsure)).not.toContain('도와드리기 어려워요');
+    const rejected = await c.say(nlu('모자요', 'None', 0.55, { alternatives: [['size.help', 0.6]] }));
+    expect(texts(rejected)).not.toContain('도와드리기 어려워요');
+  });
+});
