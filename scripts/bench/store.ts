@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
-import { type ConversationDoc, catalogLine, catalogPath, conversationPath } from '../../src/store/layout.ts';
+import { catalogLine, catalogPath, conversationLog, conversationLogPath } from '../../src/store/layout.ts';
 import type { SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
 
@@ -193,14 +193,14 @@ async function seedLowdbLayout(dir: string, size: number): Promise<void> {
   const pending: Promise<void>[] = [];
   for (let i = 0; i < size; i++) {
     const id = seededId(i);
-    const doc: ConversationDoc = { version: 1, ...seededConversation(id) };
-    const path = conversationPath(dir, id);
+    const { session, transcript } = seededConversation(id);
+    const path = conversationLogPath(dir, id);
     if (!shards.has(dirname(path))) {
       await mkdir(dirname(path), { recursive: true });
       shards.add(dirname(path));
     }
-    catalog += catalogLine({ id, tokenHash: doc.session.tokenHash, status: doc.session.status });
-    pending.push(writeFile(path, JSON.stringify(doc)));
+    catalog += catalogLine({ id, tokenHash: session.tokenHash, status: session.status });
+    pending.push(writeFile(path, conversationLog(session, transcript)));
     if (pending.length >= 256) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);

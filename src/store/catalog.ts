@@ -5,7 +5,7 @@
 
 import { appendFile, readFile, truncate } from 'node:fs/promises';
 import { TextFile } from 'lowdb/node';
-import { StoreError } from './errors.ts';
+import { StoreError, nullIfMissing } from './errors.ts';
 import { type CatalogEntry, catalogEntrySchema, catalogLine } from './layout.ts';
 
 /** Rewrite the log when it holds this many more lines than live entries (and at least this many). */
@@ -23,7 +23,7 @@ export class SessionCatalog {
 
   static async open(path: string): Promise<SessionCatalog> {
     const catalog = new SessionCatalog(path);
-    const text = await readIfExists(path);
+    const text = await readFile(path, 'utf8').catch(nullIfMissing);
     if (text === null) return catalog;
 
     const complete = text.lastIndexOf('\n') + 1;
@@ -98,13 +98,4 @@ function parseLine(path: string, line: string, lineNumber: number): CatalogEntry
     throw new StoreError('corrupt', `${path}:${lineNumber}: not a catalog entry (${result.error.issues[0]?.message}); the file was left as it is`);
   }
   return result.data;
-}
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }

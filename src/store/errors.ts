@@ -31,3 +31,9 @@ export function assertStorableId(kind: 'session' | 'queue item', id: string): vo
     );
   }
 }
+
+/** For `.catch()` on a file operation: a missing file is null, anything else is thrown on. */
+export function nullIfMissing(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw error;
+}

@@ -1,7 +1,9 @@
 // Where the lowdb store keeps what on disk. Shared by the store and by the benchmark's seeder.
 //
 //   <dir>/sessions.jsonl              catalog: one line per change of a session's token or status
-//   <dir>/sessions/<ab>/<id>.json     one document per conversation: session record + transcript
+//   <dir>/sessions/<ab>/<id>.jsonl    one log per conversation: transcript entries and session snapshots
+//   <dir>/sessions/<ab>/<id>.json     format 1 (session record + transcript in one document): read,
+//                                     then replaced by the log at the next flush
 //   <dir>/queue/active.json           waiting and assigned hand-off items
 //   <dir>/queue/done/<id>.json        one document per resolved or returned item
 
@@ -9,13 +11,28 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from './schemas.ts';
+import type { SessionRecord, TranscriptEntry } from './types.ts';
 
-export const conversationDocSchema = z.object({
+/** Format 1 of a conversation: one document rewritten whole on every write. */
+export const legacyConversationDocSchema = z.object({
   version: z.literal(1),
   session: sessionRecordSchema,
   transcript: z.array(transcriptEntrySchema),
 });
-export type ConversationDoc = z.infer<typeof conversationDocSchema>;
+
+/** A line of a conversation log that holds one transcript entry. */
+export const entryLineSchema = z.object({ entry: transcriptEntrySchema });
+
+/** The line that ends every write to a conversation log. */
+export const snapshotLineSchema = z.object({
+  version: z.literal(2),
+  /** seq of the last transcript entry written before this line (0: none). */
+  lastSeq: z.number().int().nonnegative(),
+  /** Snapshot lines in the log up to this one: how much a rewrite would save. */
+  snapshots: z.number().int().positive(),
+  session: sessionRecordSchema,
+});
+export type SnapshotLine = z.infer<typeof snapshotLineSchema>;
 
 export const activeQueueDocSchema = z.object({
   version: z.literal(1),
@@ -41,8 +58,26 @@ export function conversationShard(id: string): string {
   return createHash('sha256').update(id).digest('hex').slice(0, 2);
 }
 
-export function conversationPath(dir: string, id: string): string {
+export function conversationLogPath(dir: string, id: string): string {
+  return join(sessionsDir(dir), conversationShard(id), `${id}.jsonl`);
+}
+
+export function legacyConversationPath(dir: string, id: string): string {
   return join(sessionsDir(dir), conversationShard(id), `${id}.json`);
+}
+
+export function entryLine(entry: TranscriptEntry): string {
+  return `{"entry":${JSON.stringify(entry)}}\n`;
+}
+
+/** `sessionJson` is JSON.stringify of the session record: the store keeps records as such text. */
+export function snapshotLine(sessionJson: string, lastSeq: number, snapshots: number): string {
+  return `{"version":2,"lastSeq":${lastSeq},"snapshots":${snapshots},"session":${sessionJson}}\n`;
+}
+
+/** A whole conversation log, as a rewrite (or the benchmark's seeder) writes it. */
+export function conversationLog(session: SessionRecord, transcript: TranscriptEntry[]): string {
+  return transcript.map(entryLine).join('') + snapshotLine(JSON.stringify(session), transcript.at(-1)?.seq ?? 0, 1);
 }
 
 export function catalogLine(entry: CatalogEntry): string {

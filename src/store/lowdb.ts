@@ -1,24 +1,28 @@
-// The embedded default store: lowdb documents under one directory (see layout.ts and
-// docs/store.md). Each conversation is its own document, so a turn rewrites one small file
-// whatever the number of stored conversations. Writes are accepted in memory and written
-// behind, at most `flushIntervalMs` later; `flush()` waits for them.
+// The embedded default store, under one directory (see layout.ts and docs/store.md): an
+// append-only log per conversation (conversation-log.ts), so a turn appends a few lines to one
+// file whatever the number of stored conversations and the length of the transcript, and lowdb
+// documents for the agent queue. Writes are accepted in memory and written behind, at most
+// `flushIntervalMs` later; `flush()` waits for them.
 
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { SessionCatalog } from './catalog.ts';
-import { StoreError, assertStorableId } from './errors.ts';
+import { appendLog, createLog, loadLog, readLogEntries, replaceLog } from './conversation-log.ts';
+import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
 import {
   type ActiveQueueDoc,
-  type ConversationDoc,
   activeQueueDocSchema,
   activeQueuePath,
   catalogPath,
-  conversationDocSchema,
-  conversationPath,
+  conversationLogPath,
   doneQueueDir,
   doneQueueItemPath,
+  entryLine,
+  legacyConversationDocSchema,
+  legacyConversationPath,
+  snapshotLine,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { queueItemSchema } from './schemas.ts';
@@ -29,6 +33,12 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 50;
 const DEFAULT_MAX_CACHED_CONVERSATIONS = 2000;
 /** Bounds open file handles while a flush writes many conversations at once. */
 const WRITE_CONCURRENCY = 32;
+/**
+ * A log is rewritten with one snapshot once it holds this many: superseded snapshots then never
+ * outweigh a few dozen KB, and the rewrite (which costs as much as the transcript is long) comes
+ * once every this many writes.
+ */
+const MAX_SNAPSHOTS_PER_LOG = 32;
 
 export interface LowdbStoreOptions {
   dir?: string;
@@ -56,6 +66,32 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
 
 const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || status === 'assigned';
 
+/** A conversation in memory: its session record and the part of its transcript not on disk yet. */
+interface Conversation {
+  /** JSON.stringify of the session record: a private copy, and what the next snapshot line holds. */
+  sessionJson: string;
+  status: SessionRecord['status'];
+  /** Accepted but not yet in the log, oldest first. The rest of the transcript stays on disk. */
+  unwritten: TranscriptEntry[];
+  /** seq of the last entry in the log (0: none). */
+  loggedSeq: number;
+  log: LogState;
+  /** Read from a format-1 document: the first write replaces it with a log holding everything. */
+  legacyPath: string | null;
+}
+
+interface LogState {
+  /** 'none': no whole write yet; 'uncertain': an append failed part-way and is cut back first. */
+  state: 'none' | 'whole' | 'uncertain';
+  /** Length after the last whole write. */
+  bytes: number;
+  snapshots: number;
+  /** The session status in the last snapshot written: a log is rewritten compactly when it closes. */
+  status: SessionRecord['status'] | null;
+  /** False once a rewrite found the log unreadable: appends carry on, the transcript read reports it. */
+  rewritable: boolean;
+}
+
 class LowdbStore implements Store {
   readonly #dir: string;
   readonly #catalog: SessionCatalog;
@@ -64,8 +100,8 @@ class LowdbStore implements Store {
   readonly #onFlushError: (error: unknown) => void;
 
   /** Loaded conversations, least recently used first. */
-  readonly #conversations = new Map<string, Low<ConversationDoc>>();
-  readonly #loading = new Map<string, Promise<Low<ConversationDoc> | null>>();
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #loading = new Map<string, Promise<Conversation | null>>();
   readonly #dirtyConversations = new Set<string>();
   /** Being written now: not evictable, or a reload could read the file before the write lands. */
   readonly #writingConversations = new Set<string>();
@@ -114,7 +150,7 @@ class LowdbStore implements Store {
   async getSession(id: string): Promise<SessionRecord | null> {
     this.#ensureOpen();
     const conversation = await this.#conversation(id);
-    return conversation ? structuredClone(conversation.data.session) : null;
+    return conversation ? (JSON.parse(conversation.sessionJson) as SessionRecord) : null;
   }
 
   async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
@@ -128,15 +164,25 @@ class LowdbStore implements Store {
   async putSession(session: SessionRecord): Promise<void> {
     this.#ensureOpen();
     assertStorableId('session', session.id);
-    const record = structuredClone(session);
-    const existing = this.#catalog.get(session.id) ? await this.#conversation(session.id) : null;
+    // The copy the store keeps is the text it writes: no clone, and no second serialisation at flush.
+    const sessionJson = JSON.stringify(session);
+    const { id, tokenHash, status } = session;
+    const existing = this.#catalog.get(id) ? await this.#conversation(id) : null;
     if (existing) {
-      existing.data.session = record;
+      existing.sessionJson = sessionJson;
+      existing.status = status;
     } else {
-      this.#remember(session.id, this.#newConversation(session.id, { version: 1, session: record, transcript: [] }));
+      this.#remember(id, {
+        sessionJson,
+        status,
+        unwritten: [],
+        loggedSeq: 0,
+        log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
+        legacyPath: null,
+      });
     }
-    this.#catalog.record({ id: record.id, tokenHash: record.tokenHash, status: record.status });
-    this.#markDirty(session.id);
+    this.#catalog.record({ id, tokenHash, status });
+    this.#markDirty(id);
   }
 
   async listSessions(filter?: { status?: SessionRecord['status'] }): Promise<SessionRecord[]> {
@@ -156,18 +202,22 @@ class LowdbStore implements Store {
       throw new StoreError('session_not_found', `cannot append to the transcript of unknown session ${sessionId}`);
     }
     // Synchronous from here on: concurrent appends cannot interleave between reading and using `last`.
-    const transcript = conversation.data.transcript;
-    const last = transcript.at(-1)?.seq ?? 0;
-    const stored = entries.map((entry, index) => ({ ...structuredClone(entry), seq: last + index + 1 }));
-    transcript.push(...stored);
+    const last = conversation.unwritten.at(-1)?.seq ?? conversation.loggedSeq;
+    const stored = entries.map((entry, index) => storedEntry(entry, last + index + 1));
+    conversation.unwritten.push(...stored);
     this.#markDirty(sessionId);
-    return structuredClone(stored);
+    return stored.map((entry) => ({ ...entry }));
   }
 
   async getTranscript(sessionId: string): Promise<TranscriptEntry[]> {
     this.#ensureOpen();
     const conversation = await this.#conversation(sessionId);
-    return conversation ? structuredClone(conversation.data.transcript) : [];
+    if (!conversation) return [];
+    // Taken together, before the read: a flush during it moves entries from memory to the log.
+    const loggedSeq = conversation.loggedSeq;
+    const unwritten = conversation.unwritten.map((entry) => ({ ...entry }));
+    const logged = await readLogEntries(conversationLogPath(this.#dir, sessionId), loggedSeq);
+    return logged.concat(unwritten);
   }
 
   async putQueueItem(item: QueueItem): Promise<void> {
@@ -231,8 +281,8 @@ class LowdbStore implements Store {
     if (this.#closed) throw new StoreError('closed', `the store in ${this.#dir} was used after close()`);
   }
 
-  /** The conversation document, loaded once however many callers ask at the same time. */
-  async #conversation(id: string): Promise<Low<ConversationDoc> | null> {
+  /** The conversation, loaded once however many callers ask at the same time. */
+  async #conversation(id: string): Promise<Conversation | null> {
     const cached = this.#conversations.get(id);
     if (cached) {
       this.#remember(id, cached);
@@ -248,23 +298,42 @@ class LowdbStore implements Store {
     return loading;
   }
 
-  async #load(id: string): Promise<Low<ConversationDoc> | null> {
-    const conversation = this.#newConversation(id, null);
-    await conversation.read();
-    if (!conversation.data) return null; // in the catalog, but killed before its document was written
-    const { session } = conversation.data;
+  async #load(id: string): Promise<Conversation | null> {
+    const loaded = await loadLog(conversationLogPath(this.#dir, id));
+    let session: SessionRecord;
+    let conversation: Conversation;
+    if (loaded) {
+      session = loaded.snapshot.session;
+      conversation = {
+        sessionJson: JSON.stringify(session),
+        status: session.status,
+        unwritten: [],
+        loggedSeq: loaded.snapshot.lastSeq,
+        log: { state: 'whole', bytes: loaded.bytes, snapshots: loaded.snapshot.snapshots, status: session.status, rewritable: true },
+        legacyPath: null,
+      };
+    } else {
+      const legacyPath = legacyConversationPath(this.#dir, id);
+      const legacy = await new JsonDocumentFile(legacyPath, legacyConversationDocSchema).read();
+      if (!legacy) return null; // in the catalog, but killed before its first write was whole
+      session = legacy.session;
+      conversation = {
+        sessionJson: JSON.stringify(session),
+        status: session.status,
+        unwritten: legacy.transcript,
+        loggedSeq: 0,
+        log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
+        legacyPath,
+      };
+      this.#markDirty(id);
+    }
     this.#catalog.record({ id, tokenHash: session.tokenHash, status: session.status });
     this.#remember(id, conversation);
     this.#evictIfFull();
     return conversation;
   }
 
-  #newConversation(id: string, data: ConversationDoc | null): Low<ConversationDoc> {
-    // lowdb's Low keeps `data` as given; null stands for "not read yet" until read() fills it.
-    return new Low(new JsonDocumentFile(conversationPath(this.#dir, id), conversationDocSchema), data as ConversationDoc);
-  }
-
-  #remember(id: string, conversation: Low<ConversationDoc>): void {
+  #remember(id: string, conversation: Conversation): void {
     this.#conversations.delete(id);
     this.#conversations.set(id, conversation);
   }
@@ -272,6 +341,7 @@ class LowdbStore implements Store {
   #evictIfFull(): void {
     for (const id of this.#conversations.keys()) {
       if (this.#conversations.size <= this.#maxCached) return;
+      // Not dirty means nothing unwritten: a write that fails marks its conversation dirty again.
       if (!this.#dirtyConversations.has(id) && !this.#writingConversations.has(id)) this.#conversations.delete(id);
     }
   }
@@ -305,28 +375,27 @@ class LowdbStore implements Store {
 
   /**
    * Order matters for a kill at any point: the catalog line goes first (a session it names but
-   * whose document is missing reads as absent), and an item is written in its new place before
+   * whose log is missing reads as absent), and an item is written in its new place before
    * it is removed from its old one.
    */
   async #writePending(): Promise<void> {
     await this.#catalog.writePending();
 
     const done = [...this.#pendingDone.values()];
-    await inBatches(done, async (item) => {
+    const doneFailures = await inBatches(done, async (item) => {
       await new JsonDocumentFile(doneQueueItemPath(this.#dir, item.id), queueItemSchema).write(item);
       if (this.#pendingDone.get(item.id) === item) this.#pendingDone.delete(item.id);
     });
+    if (doneFailures) throw doneFailures.error;
 
     const ids = [...this.#dirtyConversations];
     this.#dirtyConversations.clear();
     for (const id of ids) this.#writingConversations.add(id);
-    try {
-      await inBatches(ids, (id) => this.#writeConversation(id));
-    } catch (error) {
-      for (const id of ids) this.#dirtyConversations.add(id);
-      throw error;
-    } finally {
-      this.#writingConversations.clear();
+    const conversationFailures = await inBatches(ids, (id) => this.#writeConversation(id));
+    this.#writingConversations.clear();
+    if (conversationFailures) {
+      for (const id of conversationFailures.failed) this.#dirtyConversations.add(id);
+      throw conversationFailures.error;
     }
     this.#evictIfFull();
 
@@ -342,23 +411,73 @@ class LowdbStore implements Store {
     }
 
     for (const id of [...this.#doneToDelete]) {
-      await unlink(doneQueueItemPath(this.#dir, id)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      await unlink(doneQueueItemPath(this.#dir, id)).catch(nullIfMissing);
       this.#doneToDelete.delete(id);
     }
   }
 
+  /**
+   * Appends what was accepted since the last write, ending with a snapshot of the session; or
+   * rewrites the log whole when it is due (see MAX_SNAPSHOTS_PER_LOG), when the session has just
+   * closed (a finished conversation is kept compact), or to replace a format-1 document.
+   */
   async #writeConversation(id: string): Promise<void> {
     const conversation = this.#conversations.get(id);
     if (!conversation) return;
-    const path = conversationPath(this.#dir, id);
+    // What this write covers, taken at once: appends and puts during it go to the next one.
+    const { sessionJson, status, log } = conversation;
+    const entries = conversation.unwritten.slice();
+    const lastSeq = entries.at(-1)?.seq ?? conversation.loggedSeq;
+    const path = conversationLogPath(this.#dir, id);
     const shard = dirname(path);
     if (!this.#knownShards.has(shard)) {
       await mkdir(shard, { recursive: true });
       this.#knownShards.add(shard);
     }
-    await conversation.write();
+
+    const rewriteDue =
+      log.state !== 'none' && log.rewritable && (log.snapshots >= MAX_SNAPSHOTS_PER_LOG || (status === 'closed' && log.status === 'open'));
+    const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
+    if (logged) {
+      const text = logged.concat(entries).map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
+      await replaceLog(path, text);
+      conversation.log = { state: 'whole', bytes: Buffer.byteLength(text), snapshots: 1, status, rewritable: true };
+    } else {
+      const snapshots = log.state === 'none' ? 1 : log.snapshots + 1;
+      const text = entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots);
+      if (log.state === 'none') {
+        await createLog(path, text);
+        conversation.log = { ...log, state: 'whole', bytes: Buffer.byteLength(text), snapshots, status };
+      } else {
+        try {
+          await appendLog(path, text, log.bytes, log.state === 'uncertain');
+        } catch (error) {
+          log.state = 'uncertain';
+          throw error;
+        }
+        conversation.log = { ...log, state: 'whole', bytes: log.bytes + Buffer.byteLength(text), snapshots, status };
+      }
+    }
+    conversation.unwritten.splice(0, entries.length);
+    conversation.loggedSeq = lastSeq;
+
+    const legacyPath = conversation.legacyPath;
+    if (legacyPath !== null) {
+      conversation.legacyPath = null; // the log holds everything now
+      await unlink(legacyPath).catch(nullIfMissing);
+    }
+  }
+
+  /** The entries already in a log, for a rewrite; null (append instead) when the log cannot be read. */
+  async #loggedEntries(path: string, conversation: Conversation): Promise<TranscriptEntry[] | null> {
+    try {
+      return await readLogEntries(path, conversation.loggedSeq);
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === 'corrupt')) throw error;
+      conversation.log.rewritable = false;
+      this.#onFlushError(error);
+      return null;
+    }
   }
 
   async #readDoneItem(id: string): Promise<QueueItem | null> {
@@ -366,8 +485,33 @@ class LowdbStore implements Store {
   }
 }
 
-async function inBatches<T>(values: T[], write: (value: T) => Promise<void>): Promise<void> {
+/**
+ * Writes every value, WRITE_CONCURRENCY at a time, and settles them all even when some fail, so
+ * that no write is still running when the flush ends. Returns the failed values and the first error.
+ */
+async function inBatches<T>(values: T[], write: (value: T) => Promise<void>): Promise<{ failed: T[]; error: unknown } | null> {
+  const failed: T[] = [];
+  let firstError: unknown;
   for (let start = 0; start < values.length; start += WRITE_CONCURRENCY) {
-    await Promise.all(values.slice(start, start + WRITE_CONCURRENCY).map(write));
+    const batch = values.slice(start, start + WRITE_CONCURRENCY);
+    const results = await Promise.allSettled(batch.map(write));
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') return;
+      if (failed.length === 0) firstError = result.reason;
+      failed.push(batch[index] as T);
+    });
   }
+  return failed.length > 0 ? { failed, error: firstError } : null;
+}
+
+/** The entry as stored: its own fields only (all primitives, so a spread copies it whole). */
+function storedEntry(entry: Omit<TranscriptEntry, 'seq'>, seq: number): TranscriptEntry {
+  const stored: TranscriptEntry = { seq, at: entry.at, from: entry.from, text: entry.text };
+  if (entry.intent !== undefined) stored.intent = entry.intent;
+  if (entry.score !== undefined) stored.score = entry.score;
+  if (entry.flow !== undefined) stored.flow = entry.flow;
+  if (entry.state !== undefined) stored.state = entry.state;
+  if (entry.agentId !== undefined) stored.agentId = entry.agentId;
+  if (entry.internal !== undefined) stored.internal = entry.internal;
+  return stored;
 }
