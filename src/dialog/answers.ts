@@ -108,6 +108,8 @@ export async function readProduct(turn: Turn, active: ActiveFlow, text: string):
   const match = await resolveProduct(turn.ctx.commerce, text);
   if (match && 'id' in match) return match.id;
   active.choices = match ? match.candidates.map((c) => ({ label: c.name[turn.state.locale], value: c.id })) : [];
+  if (match?.unmatched) active.unmatched = match.unmatched;
+  else delete active.unmatched;
   return undefined;
 }
 

@@ -9,7 +9,17 @@ const MAX_CANDIDATES = 4;
 // Particles and endings glued onto Korean nouns in a question ("셔츠는", "원피스요").
 const KOREAN_ENDINGS = /(?:이에요|에서|으로|이요|은|는|이|가|을|를|로|의|에|도|만|요)$/u;
 
-export type ProductMatch = { id: string } | { candidates: { id: string; name: { ko: string; en: string } }[] } | null;
+// Words that come before a product name without describing it ("아니 ...", "그거 말고 ...").
+const NOT_DESCRIBING: ReadonlySet<string> = new Set(['아니', '아니요', '아뇨', '말고', '그거', '이거', '저거', '혹시', '그럼', '근데', '그냥', '저희', '제가', '저는']);
+
+export type ProductMatch =
+  | { id: string }
+  | {
+      candidates: { id: string; name: { ko: string; en: string } }[];
+      /** The product phrase the shopper typed ("린넨 셔츠") when part of it matches no product: the candidates are only the closest. */
+      unmatched?: string;
+    }
+  | null;
 
 export async function resolveProduct(commerce: CommercePort, text: string): Promise<ProductMatch> {
   let found: Product[];
@@ -24,10 +34,35 @@ export async function resolveProduct(commerce: CommercePort, text: string): Prom
   const scored = found.map((product) => ({ product, score: coverage(product, words) }));
   const best = Math.max(0, ...scored.map((s) => s.score));
   const top = scored.filter((s) => s.score === best && best > 0).map((s) => s.product);
-  const [only] = top;
-  if (only && top.length === 1) return { id: only.id };
   if (top.length === 0) return null;
-  return { candidates: top.slice(0, MAX_CANDIDATES).map((p) => ({ id: p.id, name: p.name })) };
+  const unmatched = unmatchedPhrase(text, top);
+  const [only] = top;
+  if (only && top.length === 1 && !unmatched) return { id: only.id };
+  // A phrase the catalogue lacks: offer what its known word names exactly ("셔츠" is a shirt, not a T-shirt).
+  const closest = unmatched ? closestByExactWord(top, words) : top;
+  return { candidates: closest.slice(0, MAX_CANDIDATES).map((p) => ({ id: p.id, name: p.name })), ...(unmatched ? { unmatched } : {}) };
+}
+
+/**
+ * "린넨 셔츠": a catalogue word right after a word no product has. Only the one word before counts:
+ * Korean puts what describes a product just before it, and further back is the rest of the sentence.
+ */
+function unmatchedPhrase(text: string, products: readonly Product[]): string | undefined {
+  const raw = text.split(/[\s\p{P}\p{S}]+/u);
+  for (let i = 1; i < raw.length; i += 1) {
+    const [word] = searchWords(raw[i] ?? '');
+    const [before] = searchWords(raw[i - 1] ?? '');
+    if (!word || !before || !/^\p{Script=Hangul}+$/u.test(before) || NOT_DESCRIBING.has(before)) continue;
+    const known = (w: string) => products.some((p) => coverage(p, [w]) > 0);
+    if (known(word) && !known(before)) return `${raw[i - 1]} ${raw[i]?.replace(KOREAN_ENDINGS, '')}`;
+  }
+  return undefined;
+}
+
+/** The products one of whose names or keywords is exactly a word of the sentence, or all of them when none is. */
+function closestByExactWord(products: readonly Product[], words: readonly string[]): Product[] {
+  const exact = products.filter((p) => [p.name.ko, p.name.en, ...(p.keywords ?? [])].some((t) => words.includes(normalize(t))));
+  return exact.length > 0 ? exact : [...products];
 }
 
 /** How many of the sentence's words the product's names and keywords contain. */

@@ -5,7 +5,7 @@
 import { actionDef, isActionName, runAction, type ActionName } from './actions.ts';
 import { commerceFailed, requestHandoff } from './fallback.ts';
 import type { CompiledFlow } from './flowset.ts';
-import type { DataChoicesSpec, SlotSpec } from './schema.ts';
+import type { DataChoicesSpec, Localized, SlotSpec } from './schema.ts';
 import type { ActiveFlow, Choice } from './state.ts';
 import { lookupPath, render, renderValue, splitPath, type Json } from './template.ts';
 import type { Turn } from './turn.ts';
@@ -59,8 +59,14 @@ async function prompt(turn: Turn, slot: SlotSpec, active: ActiveFlow, name: stri
   }
   active.choices = choices;
   active.waiting = true;
-  turn.say(turn.text(slot.prompt), choiceReplies(turn, slot, choices));
+  turn.say(turn.text(unmatchedNotice(slot, active) ?? slot.prompt, { value: active.unmatched ?? null }), choiceReplies(turn, slot, choices));
+  delete active.unmatched;
   return false;
+}
+
+/** "린넨 셔츠는 찾지 못했어요": said instead of the question when the shopper named a product the shop lacks. */
+function unmatchedNotice(slot: SlotSpec, active: ActiveFlow): Localized | undefined {
+  return active.unmatched === undefined ? undefined : slot.errors?.unmatched;
 }
 
 /** Ask the pending question again, with the choices offered before. */

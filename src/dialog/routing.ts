@@ -178,8 +178,11 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
     return reask(turn);
   }
   if (understood === flow) return reask(turn);
+  const unmatched = active.unmatched;
+  delete active.unmatched;
   const ambiguous = slot.type === 'product' && active.choices.length > 0;
-  const onFail = rejectAnswer(turn, flow, active, slotName, slot, ambiguous ? 'ambiguous' : 'no_value', null);
+  const reason = unmatched !== undefined && slot.errors?.unmatched ? 'unmatched' : ambiguous ? 'ambiguous' : 'no_value';
+  const onFail = rejectAnswer(turn, flow, active, slotName, slot, reason, unmatched ?? null);
   if (onFail) {
     active.step = onFail;
     await runSteps(turn, false);

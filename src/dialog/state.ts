@@ -27,6 +27,8 @@ const ActiveFlowSchema = z.object({
   attempts: z.number().int().min(0),
   /** The choices offered with the pending question, to match a typed answer to one. */
   choices: z.array(ChoiceSchema),
+  /** A product the shopper named that the catalogue lacks ("린넨 셔츠"): the next prompt says so. */
+  unmatched: z.string().optional(),
 });
 export type ActiveFlow = z.infer<typeof ActiveFlowSchema>;
 

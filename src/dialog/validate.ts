@@ -130,7 +130,7 @@ class FlowChecker {
     const extra = new Set(['value', 'allowed']);
     this.localized([...base, 'prompt'], slot.prompt, extra);
     if (slot.reprompt) this.localized([...base, 'reprompt'], slot.reprompt, extra);
-    const reasons = [...SLOT_ERROR_REASONS, ...(slot.type === 'product' ? ['ambiguous'] : [])];
+    const reasons = [...SLOT_ERROR_REASONS, ...(slot.type === 'product' ? ['ambiguous', 'unmatched'] : [])];
     if (slot.lookup) {
       const outcomes = this.checkCall([...base, 'lookup'], slot.lookup.call, slot.lookup.args, name);
       reasons.push(...outcomes.filter((o) => o !== 'unavailable'));
