@@ -1,6 +1,10 @@
 // The embedded demo shop: the committed seed under data/shop/seed/ plus the shoppers' changes in
 // <dataDir>/shop-state.json. It enforces the rules a real shop would, so flows and conversation
 // tests meet the same refusals they will meet in production.
+//
+// Answers are the shop's own objects, deeply frozen (the seed once, the state after each change),
+// instead of a deep copy per answer: a caller can read them but cannot change the shop through
+// them. Copy a value before changing it.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,8 +48,9 @@ export type DemoShop = CommercePort & { close(): Promise<void> };
 /** Orders can still be changed or cancelled only while they are in the warehouse. */
 const BEFORE_SHIPPING: readonly OrderStatus[] = ['paid', 'preparing'];
 
+/** `value` is frozen, or new and made of frozen parts: nothing in it is the shop's to change. */
 function ok<T>(value: T): CommerceResult<T> {
-  return { ok: true, value: structuredClone(value) };
+  return { ok: true, value };
 }
 
 function fail<T>(error: CommerceErrorCode, message: string): CommerceResult<T> {
@@ -59,25 +64,42 @@ function nextId(prefix: string, existing: ReadonlyArray<{ id: string }>): string
   return `${prefix}${highest + 1}`;
 }
 
+/** Freezes a value and everything it holds. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export async function createDemoShop(options: DemoShopOptions): Promise<DemoShop> {
-  const seed = await loadSeed(options.seedDir ?? DEFAULT_SEED_DIR);
+  const seed = deepFreeze(await loadSeed(options.seedDir ?? DEFAULT_SEED_DIR));
   const state = await openShopState(path.join(options.dataDir, STATE_FILE_NAME));
+  deepFreeze(state.read()); // updates change a copy (shop-state.ts), never the data read
   return new EmbeddedShop(seed, state, options.clock ?? (() => new Date()));
 }
 
 class EmbeddedShop implements DemoShop {
   #closed = false;
+  readonly #seedOrders: ReadonlyMap<string, Order>;
+  readonly #products: ReadonlyMap<string, Product>;
+  readonly #customers: ReadonlyMap<string, Customer>;
 
   constructor(
     private readonly seed: ShopSeed,
     private readonly state: ShopStateFile,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.#seedOrders = new Map(seed.orders.map((o) => [o.id, o]));
+    this.#products = new Map(seed.products.map((p) => [p.id, p]));
+    this.#customers = new Map(seed.customers.map((c) => [c.id, c]));
+  }
 
   // ---- views: the seed with the state's changes applied ----
 
   #order(orderId: string): Order | undefined {
-    return this.state.read().orders[orderId] ?? this.seed.orders.find((o) => o.id === orderId);
+    return this.state.read().orders[orderId] ?? this.#seedOrders.get(orderId);
   }
 
   /** The order only if it is this customer's: someone else's order looks exactly like a missing one. */
@@ -88,8 +110,7 @@ class EmbeddedShop implements DemoShop {
 
   #allOrders(): Order[] {
     const changed = this.state.read().orders;
-    const seedIds = new Set(this.seed.orders.map((o) => o.id));
-    const extra = Object.values(changed).filter((o) => !seedIds.has(o.id));
+    const extra = Object.values(changed).filter((o) => !this.#seedOrders.has(o.id));
     return [...this.seed.orders.map((o) => changed[o.id] ?? o), ...extra];
   }
 
@@ -129,7 +150,11 @@ class EmbeddedShop implements DemoShop {
 
   async #save<T>(change: (draft: ShopState) => void, result: () => T): Promise<CommerceResult<T>> {
     try {
-      await this.state.update(change);
+      // Frozen before it becomes the state that reads answer from (the write is still in flight then).
+      await this.state.update((draft) => {
+        change(draft);
+        deepFreeze(draft);
+      });
     } catch (error) {
       return fail('unavailable', `could not save the shop state to ${this.state.file}: ${String(error)}`);
     }
@@ -158,7 +183,7 @@ class EmbeddedShop implements DemoShop {
   async getCustomer(customerId: string): Promise<CommerceResult<Customer>> {
     const closed = this.#closedResult<Customer>();
     if (closed) return closed;
-    const customer = this.seed.customers.find((c) => c.id === customerId);
+    const customer = this.#customers.get(customerId);
     return customer ? ok(customer) : fail('not_found', `no customer ${customerId}`);
   }
 
@@ -267,7 +292,7 @@ class EmbeddedShop implements DemoShop {
     if (refused) return refused;
     const item = order.items.find((i) => i.lineId === input.lineId);
     if (!item) return fail('invalid', `order ${order.id} has no line ${input.lineId}`);
-    const product = this.seed.products.find((p) => p.id === item.productId);
+    const product = this.#products.get(item.productId);
     if (!product) return fail('invalid', `product ${item.productId} is no longer sold`);
     if (input.toSize === undefined && input.toColor === undefined) {
       return fail('invalid', 'an exchange needs a new size or a new colour');
@@ -321,7 +346,7 @@ class EmbeddedShop implements DemoShop {
   async getProduct(productId: string): Promise<CommerceResult<Product>> {
     const closed = this.#closedResult<Product>();
     if (closed) return closed;
-    const product = this.seed.products.find((p) => p.id === productId);
+    const product = this.#products.get(productId);
     return product ? ok(this.#productView(product, this.#reservedUnits())) : fail('not_found', `no product ${productId}`);
   }
 

@@ -59,8 +59,32 @@ describe('reading orders', () => {
 
   it('does not let callers change its data through returned objects', async () => {
     const order = value(await shop.getOrder('20261118', 'c1001'));
-    order.status = 'cancelled';
-    expect(value(await shop.getOrder('20261118', 'c1001')).status).toBe('paid');
+    const item = order.items[0];
+    if (!item) throw new Error('order 20261118 has no items');
+    expect(() => (order.status = 'cancelled')).toThrow(TypeError);
+    expect(() => (item.quantity = 99)).toThrow(TypeError);
+    expect(() => order.items.pop()).toThrow(TypeError);
+    const product = value(await shop.getProduct(item.productId));
+    expect(() => product.sizes.push('XXXL')).toThrow(TypeError);
+    const policy = value(await shop.getPolicy());
+    expect(() => Object.assign(policy, { returnWindowDays: 365 })).toThrow(TypeError);
+    // A list is the caller's own: changing it changes nothing in the shop.
+    const orders = value(await shop.listOrders('c1001'));
+    orders.length = 0;
+
+    const again = value(await shop.getOrder('20261118', 'c1001'));
+    expect(again.status).toBe('paid');
+    expect(again.items).toEqual(order.items);
+    expect(value(await shop.getProduct(item.productId)).sizes).not.toContain('XXXL');
+    expect(value(await shop.listOrders('c1001'))).toHaveLength(4);
+  });
+
+  it('does not let callers change what a write stored through its answer', async () => {
+    const cancelled = value(await shop.cancelOrder('20261118', 'c1001'));
+    expect(() => (cancelled.status = 'paid')).toThrow(TypeError);
+    const stored = value(await shop.getOrder('20261118', 'c1001'));
+    expect(() => (stored.address.line1 = '다른 주소')).toThrow(TypeError);
+    expect(value(await shop.getOrder('20261118', 'c1001'))).toMatchObject({ status: 'cancelled', address: cancelled.address });
   });
 
   it('finds customers and refuses unknown ones', async () => {
