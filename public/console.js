@@ -21,6 +21,8 @@ let me = null;
 let socket = null;
 let items = [];
 let selected = null; // { item, session, transcript }
+/** One list per detail request in flight: the live entries that may be newer than the transcript it reads. */
+const entriesWhileLoading = new Set();
 let refSeq = 0;
 
 function node(tag, className, text) {
@@ -117,6 +119,7 @@ function onFrame(frame) {
       break;
     }
     case 'entries':
+      for (const arrived of entriesWhileLoading) arrived.push(frame);
       if (selected && selected.item.sessionId === frame.sessionId) {
         for (const entry of frame.entries) $('transcript').append(renderEntry(entry));
         scrollTranscript();
@@ -170,13 +173,20 @@ function definitions(target, pairs) {
 }
 
 async function select(itemId) {
+  const arrived = [];
+  entriesWhileLoading.add(arrived);
   try {
     selected = await request('GET', `/api/agent/queue/${encodeURIComponent(itemId)}`);
   } catch (err) {
     toast(err.message);
     return;
+  } finally {
+    entriesWhileLoading.delete(arrived);
   }
   const { item, session, transcript } = selected;
+  // The server may have read the transcript before entries that were shown live meanwhile.
+  const lastSeq = transcript.at(-1)?.seq ?? 0;
+  const newer = arrived.filter((frame) => frame.sessionId === item.sessionId).flatMap((frame) => frame.entries).filter((entry) => entry.seq > lastSeq);
   const context = item.context ?? {};
   const mine = item.status === 'assigned' && item.agentId === me?.id;
   $('placeholder').hidden = true;
@@ -187,7 +197,7 @@ async function select(itemId) {
   for (const id of ['hand-back', 'release', 'resolve', 'reply-send']) $(id).disabled = !mine;
   $('reply-input').disabled = !mine;
   $('export').href = '#';
-  $('transcript').replaceChildren(...transcript.map(renderEntry));
+  $('transcript').replaceChildren(...transcript.map(renderEntry), ...newer.map(renderEntry));
   scrollTranscript();
 
   const customer = context.customer;
