@@ -2,8 +2,8 @@
 // engines in use untouched; conversations in progress carry on with their stored dialog state.
 import { type FSWatcher, watch } from 'node:fs';
 import type { DialogEngine } from '../dialog/types.ts';
-import type { Classifier } from '../nlu/types.ts';
-import type { EngineSlot } from './engines.ts';
+import type { DescribedClassifier, EngineSlot } from './engines.ts';
+import { SerialLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 
@@ -11,7 +11,7 @@ export type FlowsLoad = { ok: true; dialog: DialogEngine } | { ok: false; proble
 
 export interface Reloaders {
   /** Loads the newest model; throws when it cannot be loaded. */
-  loadModel?: () => Promise<Classifier & { modelInfo?: unknown }>;
+  loadModel?: () => Promise<DescribedClassifier>;
   /** Loads and validates the flow set; an invalid set comes back as problems, never as an engine. */
   loadFlows?: () => Promise<FlowsLoad>;
 }
@@ -20,8 +20,7 @@ export type ReloadOutcome = { ok: true; info?: unknown } | { ok: false; code: 'n
 
 export class Reloader {
   /** One reload per target at a time; a second request waits for the first. */
-  #modelChain: Promise<unknown> = Promise.resolve();
-  #flowsChain: Promise<unknown> = Promise.resolve();
+  readonly #lanes = new SerialLanes();
 
   constructor(
     private readonly engines: EngineSlot,
@@ -31,15 +30,11 @@ export class Reloader {
   ) {}
 
   reloadModel(): Promise<ReloadOutcome> {
-    const run = this.#modelChain.then(() => this.#reloadModel());
-    this.#modelChain = run.catch(() => undefined);
-    return run;
+    return this.#lanes.run('model', () => this.#reloadModel());
   }
 
   reloadFlows(): Promise<ReloadOutcome> {
-    const run = this.#flowsChain.then(() => this.#reloadFlows());
-    this.#flowsChain = run.catch(() => undefined);
-    return run;
+    return this.#lanes.run('flows', () => this.#reloadFlows());
   }
 
   async #reloadModel(): Promise<ReloadOutcome> {
