@@ -50,7 +50,8 @@ const RECENT_ORDERS = 5;
 
 export class HandoffDesk implements HandoffPort {
   readonly #agents = new Map<string, Set<AgentLink>>();
-  readonly #graceTimers = new Map<string, TimerHandle>();
+  /** Per queue item whose agent is gone: that agent, and the timer that returns the item to the queue. */
+  readonly #graceTimers = new Map<string, { agentId: string | undefined; timer: TimerHandle }>();
   /** The position each waiting shopper was last told, so unchanged places are not repeated. */
   readonly #toldPosition = new Map<string, number>();
   readonly #unsubscribe: () => void;
@@ -74,7 +75,7 @@ export class HandoffDesk implements HandoffPort {
   stop(): void {
     this.#stopped = true;
     this.#unsubscribe();
-    for (const timer of this.#graceTimers.values()) timer.cancel();
+    for (const { timer } of this.#graceTimers.values()) timer.cancel();
     this.#graceTimers.clear();
   }
 
@@ -146,7 +147,7 @@ export class HandoffDesk implements HandoffPort {
   async onPayload(live: LiveSession, payload: string): Promise<void> {
     if (payload === PAYLOAD_BACK_TO_BOT && live.awaitingOfflineMessage) {
       live.awaitingOfflineMessage = false;
-      await this.#botSays(live, backToBot(live.record.locale), null);
+      await this.#botSays(live, backToBot(live.record.locale));
     }
     // Any other reserved payload is stale (a button pressed twice): nothing to do.
   }
@@ -158,7 +159,7 @@ export class HandoffDesk implements HandoffPort {
     live.awaitingOfflineMessage = false;
     await this.#enqueue(live, 'offline_message', 'normal');
     metrics.handoffs.inc({ reason: 'offline_message' });
-    await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)), null);
+    await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
   }
 
   // ---- agent side ----
@@ -167,9 +168,9 @@ export class HandoffDesk implements HandoffPort {
     let links = this.#agents.get(link.agent.id);
     if (!links) this.#agents.set(link.agent.id, (links = new Set()));
     links.add(link);
-    for (const [itemId, timer] of this.#graceTimers) {
-      if (itemId.startsWith(`${link.agent.id}\u0000`)) {
-        timer.cancel();
+    for (const [itemId, grace] of this.#graceTimers) {
+      if (grace.agentId === link.agent.id) {
+        grace.timer.cancel();
         this.#graceTimers.delete(itemId);
       }
     }
@@ -262,7 +263,7 @@ export class HandoffDesk implements HandoffPort {
         await this.#setMode(live, 'bot');
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
         sessions.send(live, { type: 'handoff', status: 'ended' });
-        if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale), null);
+        if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale));
       }
       return done;
     });
@@ -281,31 +282,24 @@ export class HandoffDesk implements HandoffPort {
   }
 
   #startGrace(item: QueueItem): void {
-    const key = graceKey(item);
-    if (this.#stopped || this.#graceTimers.has(key)) return;
-    this.#graceTimers.set(
-      key,
-      this.options.clock.setTimeout(() => {
-        this.#graceTimers.delete(key);
-        void this.#inSessionLane(item.id, async (current) => {
-          // The agent came back, or someone else resolved it meanwhile.
-          if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#agents.has(item.agentId ?? '')) {
-            return current;
-          }
-          this.options.log.info({ itemId: item.id, agentId: item.agentId }, 'agent gone past the grace period; back to the queue');
-          return this.#returnToQueue(current, `agent ${item.agentId} disconnected; back in the queue`);
-        }).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'returning to the queue failed'));
-      }, this.options.agentGraceMs),
-    );
+    if (this.#stopped || this.#graceTimers.has(item.id)) return;
+    const timer = this.options.clock.setTimeout(() => {
+      this.#graceTimers.delete(item.id);
+      void this.#inSessionLane(item.id, async (current) => {
+        // The agent came back, or someone else resolved it meanwhile.
+        if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#agents.has(item.agentId ?? '')) {
+          return current;
+        }
+        this.options.log.info({ itemId: item.id, agentId: item.agentId }, 'agent gone past the grace period; back to the queue');
+        return this.#returnToQueue(current, `agent ${item.agentId} disconnected; back in the queue`);
+      }).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'returning to the queue failed'));
+    }, this.options.agentGraceMs);
+    this.#graceTimers.set(item.id, { agentId: item.agentId, timer });
   }
 
   #cancelGrace(item: QueueItem): void {
-    for (const [key, timer] of this.#graceTimers) {
-      if (key.endsWith(`\u0000${item.id}`)) {
-        timer.cancel();
-        this.#graceTimers.delete(key);
-      }
-    }
+    this.#graceTimers.get(item.id)?.timer.cancel();
+    this.#graceTimers.delete(item.id);
   }
 
   async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high'): Promise<QueueItem> {
@@ -345,11 +339,12 @@ export class HandoffDesk implements HandoffPort {
     this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
   }
 
-  async #botSays(live: LiveSession, text: string, state: string | null): Promise<void> {
+  /** The desk's own bot line: no intent read it and no flow state stands behind it. */
+  async #botSays(live: LiveSession, text: string): Promise<void> {
     await this.options.store.appendTranscript(live.record.id, [
-      { at: this.options.clock.now().toISOString(), from: 'bot', text, flow: 'handoff', state },
+      { at: this.options.clock.now().toISOString(), from: 'bot', text, flow: 'handoff', state: null },
     ]);
-    this.options.sessions.send(live, { type: 'bot', text, meta: { intent: null, score: null, flow: 'handoff', state } });
+    this.options.sessions.send(live, { type: 'bot', text, meta: { intent: null, score: null, flow: 'handoff', state: null } });
   }
 
   #tellPosition(sessionId: string, position: number): void {
@@ -429,10 +424,6 @@ export class HandoffDesk implements HandoffPort {
       throw err;
     }
   }
-}
-
-function graceKey(item: QueueItem): string {
-  return `${item.agentId ?? ''}\u0000${item.id}`;
 }
 
 function summarise(item: QueueItem, position: number | null): QueueSummary {
