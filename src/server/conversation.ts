@@ -72,11 +72,9 @@ export class Conversations {
   }
 
   async #recordForPeople(live: LiveSession, input: DialogInput): Promise<void> {
-    if (input.kind === 'event') return;
-    const text = input.kind === 'text' ? input.text : this.#labelOf(live, input.payload);
-    const entries = await this.options.store.appendTranscript(live.record.id, [
-      { at: this.options.clock.now().toISOString(), from: 'shopper', text },
-    ]);
+    const said = this.#shopperEntry(live, input, this.options.clock.now().toISOString(), null);
+    if (!said) return;
+    const entries = await this.options.store.appendTranscript(live.record.id, [said]);
     this.options.handoff.relay(live, entries);
   }
 
@@ -98,10 +96,8 @@ export class Conversations {
     } catch (err) {
       live.log.error({ err, input: input.kind }, 'turn failed');
       // What the shopper said is kept even when the bot could not answer it.
-      if (input.kind !== 'event') {
-        const text = input.kind === 'text' ? input.text : this.#labelOf(live, input.payload);
-        await store.appendTranscript(live.record.id, [{ at, from: 'shopper', text }]);
-      }
+      const said = this.#shopperEntry(live, input, at, null);
+      if (said) await store.appendTranscript(live.record.id, [said]);
       sessions.send(live, {
         type: 'error',
         code: 'internal_error',
@@ -113,12 +109,8 @@ export class Conversations {
     const replies = result.events.some((event) => event.type === 'handoff_requested')
       ? this.#withAfterHoursNotice(result.replies, result.state.locale, now)
       : result.replies;
-    const entries: Omit<TranscriptEntry, 'seq'>[] = [];
-    if (input.kind === 'text') {
-      entries.push({ at, from: 'shopper', text: input.text, ...(nlu ? { intent: nlu.intent, score: nlu.score } : {}) });
-    } else if (input.kind === 'quick_reply') {
-      entries.push({ at, from: 'shopper', text: this.#labelOf(live, input.payload) });
-    }
+    const said = this.#shopperEntry(live, input, at, nlu);
+    const entries: Omit<TranscriptEntry, 'seq'>[] = said ? [said] : [];
     for (const reply of replies) {
       entries.push({ at, from: 'bot', text: reply.text, flow: reply.meta.flow, state: reply.meta.state });
     }
@@ -160,6 +152,13 @@ export class Conversations {
     const announcement = replies.at(-1);
     const meta = { intent: announcement?.meta.intent ?? null, score: announcement?.meta.score ?? null, flow: 'handoff', state: 'offline_message' };
     return [...replies.slice(0, -1), { ...notice, meta }];
+  }
+
+  /** What the shopper said, as the transcript keeps it: a tapped quick reply by its label; events are not words. */
+  #shopperEntry(live: LiveSession, input: DialogInput, at: string, nlu: NluResult | null): Omit<TranscriptEntry, 'seq'> | null {
+    if (input.kind === 'event') return null;
+    if (input.kind === 'quick_reply') return { at, from: 'shopper', text: this.#labelOf(live, input.payload) };
+    return { at, from: 'shopper', text: input.text, ...(nlu ? { intent: nlu.intent, score: nlu.score } : {}) };
   }
 
   #labelOf(live: LiveSession, payload: string): string {
