@@ -7,7 +7,7 @@ import type { AgentAuth } from './agent-auth.ts';
 import { type AgentClientFrame, agentClientFrame, type AgentServerFrame } from './agent-protocol.ts';
 import type { Clock } from './clock.ts';
 import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
-import { HttpError } from './http-errors.ts';
+import { describeIssues, HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
 
@@ -73,8 +73,7 @@ class AgentConnection {
     }
     const parsed = agentClientFrame.safeParse(value);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`);
-      this.#send({ type: 'error', code: 'invalid_frame', message: problems.join('; ') });
+      this.#send({ type: 'error', code: 'invalid_frame', message: describeIssues(parsed.error, 'frame') });
       return;
     }
     this.#chain = this.#chain.then(() => this.#dispatch(parsed.data));

@@ -17,12 +17,16 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
   return reply.code(status).send({ error: { code, message } });
 }
 
+/** Zod's issues on one line, `field: problem; ...`; `whole` names the value itself when the issue is not in a field. */
+export function describeIssues(error: z.ZodError, whole: string): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || whole}: ${issue.message}`).join('; ');
+}
+
 /** Parses a request body with a zod schema, or throws a 400 that names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  throw new HttpError(400, 'invalid_body', problems.join('; '));
+  throw new HttpError(400, 'invalid_body', describeIssues(parsed.error, 'body'));
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

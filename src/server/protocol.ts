@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { QuickReply, ReplyMeta } from '../dialog/types.ts';
 import { LOCALES } from '../nlu/types.ts';
+import { describeIssues } from './http-errors.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -112,8 +113,7 @@ export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength
   }
   const parsed = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS].safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || type}: ${issue.message}`);
-    return fail('invalid_frame', `invalid "${type}" frame: ${problems.join('; ')}`);
+    return fail('invalid_frame', `invalid "${type}" frame: ${describeIssues(parsed.error, type)}`);
   }
   return { ok: true, frame: parsed.data };
 }
