@@ -46,7 +46,6 @@ const PendingSchema = z.discriminatedUnion('kind', [
   /** "Shall I connect you with a person?" */
   z.object({ kind: z.literal('offer_handoff'), reason: z.enum(HANDOFF_REASONS) }),
 ]);
-export type Pending = z.infer<typeof PendingSchema>;
 
 const EngineStateSchema = z.object({
   version: z.literal(1),
