@@ -30,11 +30,28 @@ export function acceptedIntent(ranked: readonly Scored[], settings: DecisionSett
  * rejected, that is the probability of `None`, and the candidate leads `alternatives`.
  */
 export function decide(labels: readonly string[], probabilities: Float64Array, settings: DecisionSettings): Decision {
-  // Labels come from the corpus; ids beyond the taxonomy in types.ts are allowed to grow it.
-  const ranked: IntentScore[] = labels
-    .map((label, i) => ({ intent: label as IntentId, score: probabilities[i] ?? 0 }))
-    .sort((a, b) => b.score - a.score);
+  // Whatever the answer, the alternatives come from the first MAX_ALTERNATIVES + 1 of the ranking.
+  const ranked = leaders(labels, probabilities, MAX_ALTERNATIVES + 1);
   const intent = acceptedIntent(ranked, settings) as IntentId;
-  const score = ranked.find((r) => r.intent === intent)?.score ?? 0;
+  const index = labels.indexOf(intent);
+  const score = index < 0 ? 0 : (probabilities[index] ?? 0);
   return { intent, score, alternatives: ranked.filter((r) => r.intent !== intent).slice(0, MAX_ALTERNATIVES) };
+}
+
+/**
+ * The `count` best labels, best first; equal scores keep the labels' order. The same as sorting
+ * them all (a stable sort) and taking the first `count`, without ranking the rest.
+ */
+function leaders(labels: readonly string[], probabilities: Float64Array, count: number): IntentScore[] {
+  const top: IntentScore[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const score = probabilities[i] ?? 0;
+    if (top.length === count && !(score > (top[count - 1] as IntentScore).score)) continue;
+    let at = top.length;
+    while (at > 0 && (top[at - 1] as IntentScore).score < score) at--;
+    // Labels come from the corpus; ids beyond the taxonomy in types.ts are allowed to grow it.
+    top.splice(at, 0, { intent: labels[i] as IntentId, score });
+    if (top.length > count) top.pop();
+  }
+  return top;
 }

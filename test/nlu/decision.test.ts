@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/nlu/decision.ts';
+import { seededRandom } from '../../src/nlu/model/scorer.ts';
 
 const labels = ['None', 'order.status', 'refund.status'];
 const probabilities = (...p: number[]) => Float64Array.from(p);
@@ -24,5 +25,19 @@ describe('decide', () => {
   });
   it('answers None when the None class itself wins', () => {
     expect(decide(labels, probabilities(0.9, 0.05, 0.05), settings)).toMatchObject({ intent: 'None', score: 0.9 });
+  });
+  it('ranks like a stable sort of every label, ties in label order, with only the leaders ranked', () => {
+    const many = Array.from({ length: 18 }, (_, i) => (i === 7 ? 'None' : `intent.${i}`));
+    const random = seededRandom(5);
+    for (let round = 0; round < 500; round++) {
+      // Few distinct values, so that ties are common, at the top too.
+      const p = Float64Array.from(many, () => Math.floor(random() * 6) / 10);
+      const sorted = many.map((intent, i) => ({ intent, score: p[i] ?? 0 })).sort((a, b) => b.score - a.score);
+      const d = decide(many, p, settings);
+      const expectedIntent = d.intent === 'None' ? 'None' : sorted[0]?.intent;
+      expect(d.intent).toBe(expectedIntent);
+      expect(d.score).toBe(sorted.find((s) => s.intent === d.intent)?.score);
+      expect(d.alternatives).toEqual(sorted.filter((s) => s.intent !== d.intent).slice(0, 5));
+    }
   });
 });

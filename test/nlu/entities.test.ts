@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractEntities } from '../../src/nlu/entities/index.ts';
+import { collect } from '../../src/nlu/entities/match.ts';
 import type { EntityType, Locale } from '../../src/nlu/types.ts';
 
 // A fixed local clock: Monday 10 March 2025, noon.
@@ -158,5 +159,20 @@ describe('spans', () => {
   it('gives offsets into the original text', () => {
     const text = '안녕하세요, 키 170이에요';
     for (const e of extractEntities(text, 'ko', NOW)) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
+
+describe('collect', () => {
+  it('finds what matchAll finds, empty matches and characters beyond the BMP included', () => {
+    const pattern = /\d*/gu;
+    const text = '주문 12 and 😀 345';
+    const viaMatchAll = [...text.matchAll(pattern)].map((m) => [m.index, m[0]]);
+    expect(collect(text, pattern, 'quantity', (m) => m[0]).map((e) => [e.start, e.text])).toEqual(viaMatchAll);
+    // The pattern is left ready for the next text.
+    expect(collect('7', pattern, 'quantity', (m) => m[0]).map((e) => e.text)).toEqual(['7', '']);
+  });
+
+  it('refuses a pattern that is not global: exec would find its first match forever', () => {
+    expect(() => collect('12', /\d+/u, 'quantity', (m) => m[0])).toThrow(TypeError);
   });
 });

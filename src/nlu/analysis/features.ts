@@ -39,38 +39,88 @@ export const daehwaKoreanAnalyzer: KoreanWordAnalyzer = analyzeKoreanRun;
 /** A text's features; each group is scaled to unit length so long texts do not dominate. */
 export type FeatureVector = Map<string, number>;
 
-// Indexes by UTF-16 unit: normalised text keeps only letters and digits, all in the BMP in practice.
-function charNgrams(text: string, [min, max]: [number, number], prefix: string, out: string[]): void {
-  for (let n = min; n <= max; n++) {
-    for (let i = 0; i + n <= text.length; i++) out.push(prefix + text.slice(i, i + n));
-  }
+/** What a feature key starts with: its group's kind (words, bigrams, Korean, Latin, cross-word n-grams). */
+export const FEATURE_PREFIXES = ['w:', 'b:', 'k:', 'l:', 'x:'] as const;
+export type FeaturePrefix = (typeof FEATURE_PREFIXES)[number];
+/** The one feature of a text with no other: a model learns a score for "nothing to read". */
+export const EMPTY_FEATURE = 'empty';
+
+/**
+ * Receives a text's feature keys, group by group, in a fixed order: a key is its prefix followed
+ * by a word, a bigram or an n-gram of a source text. A key may come more than once within a
+ * group; it counts once. A sink that only looks keys up need not build the n-gram strings.
+ */
+export interface FeatureSink {
+  key(prefix: FeaturePrefix, key: string): void;
+  /** The n-grams of `source` listed by `forEachNgram`. */
+  ngrams(prefix: FeaturePrefix, source: string, min: number, max: number, spanningOnly: boolean): void;
+  /** Ends a group: its keys each get `weight` / sqrt(its number of distinct keys). */
+  endGroup(weight: number): void;
 }
 
-// The n-grams of " word word ... " that contain a space: word pairs' joins and the text's edges.
-function crossWordNgrams(words: string[], [min, max]: [number, number], out: string[]): void {
-  if (words.length === 0) return;
-  const text = ` ${words.join(' ')} `;
-  // From 2: a 1-gram holding a space is the space alone.
-  for (let n = Math.max(min, 2); n <= max; n++) {
-    for (let i = 0; i + n <= text.length; i++) {
-      const gram = text.slice(i, i + n);
-      if (gram.includes(' ')) out.push(`x:${gram}`);
+/**
+ * The bounds of the n-grams of `source`, n from `min` to `max`, shortest first, then by position;
+ * with `spanningOnly`, only the n-grams that contain a space. Indexes by UTF-16 unit: normalised
+ * text keeps only letters and digits, all in the BMP in practice.
+ */
+export function forEachNgram(source: string, min: number, max: number, spanningOnly: boolean, visit: (start: number, end: number) => void): void {
+  for (let n = min; n <= max; n++) {
+    for (let i = 0; i + n <= source.length; i++) {
+      if (spanningOnly) {
+        const space = source.indexOf(' ', i);
+        if (space < 0 || space >= i + n) continue;
+      }
+      visit(i, i + n);
     }
   }
 }
 
-function addGroup(vector: FeatureVector, keys: string[], weight: number): void {
-  const unique = new Set(keys);
-  if (unique.size === 0) return;
-  const value = weight / Math.sqrt(unique.size);
-  for (const key of unique) vector.set(key, value);
+/** Builds the FeatureVector: the form training and the eval use. */
+class VectorSink implements FeatureSink {
+  readonly vector: FeatureVector = new Map();
+  #group: string[] = [];
+
+  key(prefix: FeaturePrefix, key: string): void {
+    this.#group.push(prefix + key);
+  }
+
+  ngrams(prefix: FeaturePrefix, source: string, min: number, max: number, spanningOnly: boolean): void {
+    forEachNgram(source, min, max, spanningOnly, (start, end) => this.#group.push(prefix + source.slice(start, end)));
+  }
+
+  endGroup(weight: number): void {
+    const unique = new Set(this.#group);
+    this.#group = [];
+    if (unique.size === 0) return;
+    const value = weight / Math.sqrt(unique.size);
+    for (const key of unique) this.vector.set(key, value);
+  }
 }
 
+/**
+ * Word analyses remembered per run of letters: shoppers reuse their words, and lang-ko's analysis
+ * is the slowest step of a classification. Emptied when full, to bound its memory.
+ */
+const MAX_REMEMBERED_RUNS = 10_000;
+
 export class Featurizer {
+  /** Hangul and Latin runs never share a letter, so one map serves both. */
+  readonly #analysedRuns = new Map<string, readonly string[]>();
+
   constructor(
     readonly spec: FeatureSpec,
     private readonly korean: KoreanWordAnalyzer,
   ) {}
+
+  #analysed(run: string, analyse: (run: string) => readonly string[]): readonly string[] {
+    let words = this.#analysedRuns.get(run);
+    if (words === undefined) {
+      if (this.#analysedRuns.size >= MAX_REMEMBERED_RUNS) this.#analysedRuns.clear();
+      words = analyse(run);
+      this.#analysedRuns.set(run, words);
+    }
+    return words;
+  }
 
   /** The analysed words of a text, in order (numbers reduced to their digit count). */
   words(text: string): { words: string[]; hangul: string; latin: string[] } {
@@ -82,10 +132,10 @@ export class Featurizer {
         if (run.script === 'hangul') {
           hangul += run.text;
           // A particle glued to a size or number ("M으로", "170에") is no word of its own.
-          if (i === 0 || !isFunctionWord(run.text)) words.push(...this.korean(run.text));
+          if (i === 0 || !isFunctionWord(run.text)) words.push(...this.#analysed(run.text, this.korean));
         } else if (run.script === 'latin') {
           latin.push(run.text);
-          words.push(...analyzeEnglishRun(run.text));
+          words.push(...this.#analysed(run.text, analyzeEnglishRun));
         } else if (run.script === 'digit') {
           words.push(`#${run.text.length}`);
         } else {
@@ -97,25 +147,31 @@ export class Featurizer {
   }
 
   features(text: string): FeatureVector {
-    const vector: FeatureVector = new Map();
+    const sink = new VectorSink();
+    this.visit(text, sink);
+    if (sink.vector.size === 0) sink.vector.set(EMPTY_FEATURE, 1);
+    return sink.vector;
+  }
+
+  /** Hands a text's feature keys to `sink`, group by group (see FeatureSink). */
+  visit(text: string, sink: FeatureSink): void {
     const { words, hangul, latin } = this.words(text);
-    addGroup(vector, words.map((w) => `w:${w}`), 1);
-    if (this.spec.wordBigrams) {
-      const bigrams: string[] = [];
-      for (let i = 1; i < words.length; i++) bigrams.push(`b:${words[i - 1]}|${words[i]}`);
-      addGroup(vector, bigrams, 1);
+    const { wordBigrams, koreanCharNgrams, latinCharNgrams, latinCrossWordNgrams } = this.spec;
+    for (const word of words) sink.key('w:', word);
+    sink.endGroup(1);
+    if (wordBigrams) {
+      for (let i = 1; i < words.length; i++) sink.key('b:', `${words[i - 1]}|${words[i]}`);
+      sink.endGroup(1);
     }
-    const chars: string[] = [];
-    if (this.spec.koreanCharNgrams) charNgrams(hangul, this.spec.koreanCharNgrams, 'k:', chars);
-    if (this.spec.latinCharNgrams) for (const w of latin) charNgrams(`<${w}>`, this.spec.latinCharNgrams, 'l:', chars);
-    addGroup(vector, chars, 1);
+    if (koreanCharNgrams) sink.ngrams('k:', hangul, koreanCharNgrams[0], koreanCharNgrams[1], false);
+    if (latinCharNgrams) for (const w of latin) sink.ngrams('l:', `<${w}>`, latinCharNgrams[0], latinCharNgrams[1], false);
+    sink.endGroup(1);
     // A group of its own: phrases weigh as much as spellings, however many of either a text has.
-    if (this.spec.latinCrossWordNgrams) {
-      const crossWord: string[] = [];
-      crossWordNgrams(latin, this.spec.latinCrossWordNgrams, crossWord);
-      addGroup(vector, crossWord, 1);
+    if (latinCrossWordNgrams) {
+      // The n-grams of " word word ... " that contain a space: word pairs' joins and the text's
+      // edges. From 2: a 1-gram holding a space is the space alone.
+      if (latin.length > 0) sink.ngrams('x:', ` ${latin.join(' ')} `, Math.max(latinCrossWordNgrams[0], 2), latinCrossWordNgrams[1], true);
+      sink.endGroup(1);
     }
-    if (vector.size === 0) vector.set('empty', 1);
-    return vector;
   }
 }

@@ -11,6 +11,8 @@ import { extractLetterSizes, extractShoeSizes, extractWaists } from './sizes.ts'
 /** When two spans overlap, the type earlier in this list wins; within a type, the longer span. */
 const PRIORITY: EntityType[] = ['order_number', 'date', 'height', 'weight', 'waist', 'shoe_size', 'size', 'quantity', 'color'];
 
+const DIGIT = /[0-9]/;
+
 function overlaps(a: Entity, b: Entity): boolean {
   return a.start < b.end && b.start < a.end;
 }
@@ -20,13 +22,16 @@ function overlaps(a: Entity, b: Entity): boolean {
  * cover both languages at once because shoppers mix them ("size M으로", "refund 내일 돼요?").
  */
 export function extractEntities(text: string, _locale: Locale, now: Date): Entity[] {
+  // Every pattern of these extractors needs an ASCII digit (\d is [0-9] even with the u flag):
+  // most messages have none, and need not be scanned for them.
+  const numeric = DIGIT.test(text);
   const candidates = [
-    ...extractOrderNumbers(text),
+    ...(numeric ? extractOrderNumbers(text) : []),
     ...extractDates(text, now),
-    ...extractHeights(text),
-    ...extractWeights(text),
-    ...extractWaists(text),
-    ...extractShoeSizes(text),
+    ...(numeric ? extractHeights(text) : []),
+    ...(numeric ? extractWeights(text) : []),
+    ...(numeric ? extractWaists(text) : []),
+    ...(numeric ? extractShoeSizes(text) : []),
     ...extractLetterSizes(text),
     ...extractQuantities(text),
     ...extractColours(text),

@@ -1,19 +1,31 @@
 import type { Entity, EntityType } from '../types.ts';
 
-/** Runs a global regex over the text and turns each match it accepts into an entity. */
+/**
+ * Runs a global regex over the text and turns each match it accepts into an entity. The matches
+ * are those of `text.matchAll(pattern)`, found with `exec` on the pattern itself: matchAll
+ * copies the regex on every call, and this runs a score of patterns on every message.
+ */
 export function collect(
   text: string,
   pattern: RegExp,
   type: EntityType,
   read: (match: RegExpMatchArray) => string | number | undefined,
 ): Entity[] {
+  if (!pattern.global) throw new TypeError(`collect needs a global pattern: ${pattern}`);
   const entities: Entity[] = [];
-  for (const match of text.matchAll(pattern)) {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    // As matchAll does: an empty match moves on by one character, or the loop would not end.
+    if (match[0] === '') pattern.lastIndex = nextIndex(text, pattern.lastIndex, pattern.unicode);
     const value = read(match);
-    if (value === undefined || match.index === undefined) continue;
+    if (value === undefined) continue;
     entities.push({ type, value, text: match[0], start: match.index, end: match.index + match[0].length });
   }
   return entities;
+}
+
+function nextIndex(text: string, index: number, unicode: boolean): number {
+  return unicode && (text.codePointAt(index) ?? 0) > 0xffff ? index + 2 : index + 1;
 }
 
 /** Not inside a longer Latin word or number. */

@@ -4,6 +4,7 @@ import { NeuralNetwork, type FeatureBag } from '@nlpjs/neural';
 import { DEFAULT_FEATURE_SPEC, Featurizer, type FeatureSpec } from '../analysis/features.ts';
 import { loadKoreanAnalyzer } from '../analysis/korean-analyzers.ts';
 import type { LearnerSpec } from '../model/learners.ts';
+import { SparseFeatureEncoder } from '../model/sparse-features.ts';
 import { trainPipeline, type LabelledText } from '../train.ts';
 import { LOCALES, type Locale } from '../types.ts';
 
@@ -41,7 +42,9 @@ export function daehwaSystem(name: string, spec: FeatureSpec = DEFAULT_FEATURE_S
     usesOurDecision: true,
     async train(examples) {
       const { featurizer, model } = await trainPipeline(examples, { features: spec, learner });
-      return { predict: async (text) => ({ ranked: rank(model.labels, model.score(featurizer.features(text))) }) };
+      // The path the shipped classifier takes (the same scores as model.score of the feature map).
+      const features = new SparseFeatureEncoder(featurizer, model.parameters.vocabulary);
+      return { predict: async (text) => ({ ranked: rank(model.labels, model.scoreRows(features.encode(text))) }) };
     },
   };
 }

@@ -77,24 +77,38 @@ export function softmaxInPlace(z: Float64Array): void {
 }
 
 export class LinearModel implements IntentScorer {
-  private readonly index: Map<string, number>;
+  /** Built on the first `score`: classifying goes through `scoreRows`, and the map is megabytes. */
+  #index: Map<string, number> | undefined;
 
-  constructor(readonly parameters: LinearParameters) {
-    this.index = new Map(parameters.vocabulary.map((f, i) => [f, i]));
-  }
+  constructor(readonly parameters: LinearParameters) {}
 
   get labels(): readonly string[] {
     return this.parameters.labels;
   }
 
   score(features: FeatureVector): Float64Array {
+    this.#index ??= new Map(this.parameters.vocabulary.map((f, i) => [f, i]));
+    const rows: number[] = [];
+    const values: number[] = [];
+    for (const [feature, value] of features) {
+      const row = this.#index.get(feature);
+      if (row === undefined) continue;
+      rows.push(row);
+      values.push(value);
+    }
+    // Typed arrays, as the classify path passes: scoreRows stays monomorphic.
+    return this.scoreRows({ rows: Int32Array.from(rows), values: Float64Array.from(values), length: rows.length });
+  }
+
+  /** The same probabilities from features already numbered as vocabulary rows (sparse-features.ts). */
+  scoreRows(features: { rows: Int32Array; values: Float64Array; length: number }): Float64Array {
     const { weights, bias, labels, scale } = this.parameters;
+    const { rows, values, length } = features;
     const classes = labels.length;
     const z = Float64Array.from(bias);
-    for (const [feature, value] of features) {
-      const row = this.index.get(feature);
-      if (row === undefined) continue;
-      const offset = row * classes;
+    for (let k = 0; k < length; k++) {
+      const offset = (rows[k] as number) * classes;
+      const value = values[k] as number;
       for (let c = 0; c < classes; c++) z[c] = (z[c] as number) + value * (weights[offset + c] as number);
     }
     if (scale !== 1) for (let c = 0; c < classes; c++) z[c] = (z[c] as number) * scale;
