@@ -39,6 +39,9 @@ async function loadGaru(): Promise<KoreanWordAnalyzer> {
 async function nlpjsAnalyzer(): Promise<KoreanWordAnalyzer> {
   const { StemmerKo } = await import('@nlpjs/lang-ko');
   const stemmer = new StemmerKo();
+  // lang-ko builds its dictionary (conjugating every verb) on its first call, which takes 0.3-0.6 s:
+  // here, while the model loads, rather than in the first Korean shopper's turn.
+  stemmer.tokenizeAndStem('주문', false);
   return (run) => stemmer.tokenizeAndStem(run, false);
 }
 
