@@ -4,7 +4,9 @@
 // snapshot line. A kill can cut only the last append short: whatever follows the last snapshot
 // line is dropped (and cut off the file) when the log is next loaded.
 
-import { type FileHandle, appendFile, open, readFile, truncate, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs';
+import { type FileHandle, open, readFile, truncate } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
 import { StoreError, nullIfMissing } from './errors.ts';
@@ -122,6 +124,11 @@ async function lineNumberAt(path: string, offset: number): Promise<number> {
   for (let at = bytes.indexOf(NEWLINE); at >= 0 && at < offset; at = bytes.indexOf(NEWLINE, at + 1)) line++;
   return line;
 }
+
+// Every turn's write goes through these: the callback API on plain descriptors costs about half
+// the CPU of fs/promises, whose FileHandle objects each write would create and finalise.
+const appendFile = promisify(fs.appendFile);
+const writeFile = promisify(fs.writeFile);
 
 /** A brand-new log (any file left by a write that never finished is replaced). */
 export async function createLog(path: string, data: string): Promise<void> {
