@@ -39,6 +39,12 @@ const WRITE_CONCURRENCY = 32;
  * once every this many writes.
  */
 const MAX_SNAPSHOTS_PER_LOG = 32;
+/**
+ * A session that closes is rewritten compactly if its log holds this many snapshots: a rewrite
+ * (temp file, rename) costs the CPU of several appends, which the short conversations most shops
+ * see do not repay; they keep their few superseded snapshots.
+ */
+const MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE = 8;
 
 export interface LowdbStoreOptions {
   dir?: string;
@@ -86,7 +92,7 @@ interface LogState {
   /** Length after the last whole write. */
   bytes: number;
   snapshots: number;
-  /** The session status in the last snapshot written: a log is rewritten compactly when it closes. */
+  /** The session status in the last snapshot written: a long log is rewritten compactly when it closes. */
   status: SessionRecord['status'] | null;
   /** False once a rewrite found the log unreadable: appends carry on, the transcript read reports it. */
   rewritable: boolean;
@@ -418,8 +424,8 @@ class LowdbStore implements Store {
 
   /**
    * Appends what was accepted since the last write, ending with a snapshot of the session; or
-   * rewrites the log whole when it is due (see MAX_SNAPSHOTS_PER_LOG), when the session has just
-   * closed (a finished conversation is kept compact), or to replace a format-1 document.
+   * rewrites the log whole when it is due (see MAX_SNAPSHOTS_PER_LOG), when a long conversation
+   * has just closed (see MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE), or to replace a format-1 document.
    */
   async #writeConversation(id: string): Promise<void> {
     const conversation = this.#conversations.get(id);
@@ -435,8 +441,8 @@ class LowdbStore implements Store {
       this.#knownShards.add(shard);
     }
 
-    const rewriteDue =
-      log.state !== 'none' && log.rewritable && (log.snapshots >= MAX_SNAPSHOTS_PER_LOG || (status === 'closed' && log.status === 'open'));
+    const closingLong = status === 'closed' && log.status === 'open' && log.snapshots >= MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE;
+    const rewriteDue = log.state !== 'none' && log.rewritable && (log.snapshots >= MAX_SNAPSHOTS_PER_LOG || closingLong);
     const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
     if (logged) {
       const text = logged.concat(entries).map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);

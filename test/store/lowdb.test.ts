@@ -162,7 +162,7 @@ describe('lowdb store on disk', () => {
     await again.close();
   });
 
-  it('rewrites a log with one snapshot when snapshots pile up and when its session closes', async () => {
+  it('rewrites a log with one snapshot when snapshots pile up and when its long conversation closes', async () => {
     const store = await createLowdbStore({ dir, flushIntervalMs: 60_000 });
     const path = conversationLogPath(dir, 's1');
     const snapshotCount = async (): Promise<number> => (await logLines(path)).filter((line) => 'session' in line).length;
@@ -188,6 +188,23 @@ describe('lowdb store on disk', () => {
     expect((await reopened.getTranscript('s1')).map((entry) => entry.text)).toEqual(Array.from({ length: 40 }, (_, i) => `message ${i + 1}`));
     expect((await reopened.getSession('s1'))?.status).toBe('closed');
     await reopened.close();
+  });
+
+  it('appends the closing snapshot of a short conversation instead of rewriting its log', async () => {
+    const store = await createLowdbStore({ dir, flushIntervalMs: 60_000 });
+    await store.putSession(session('s1'));
+    for (const text of ['배송 언제 와요?', '20260301', '감사합니다']) {
+      await store.appendTranscript('s1', [says(text)]);
+      await store.flush();
+    }
+    const before = await readFile(conversationLogPath(dir, 's1'), 'utf8');
+    await store.putSession(session('s1', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));
+    await store.flush();
+    const after = await readFile(conversationLogPath(dir, 's1'), 'utf8');
+    expect(after.startsWith(before)).toBe(true);
+    // One snapshot per flush: three turns, then the close.
+    expect((await logLines(conversationLogPath(dir, 's1'))).filter((line) => 'session' in line)).toHaveLength(4);
+    await store.close();
   });
 
   it('reads a conversation stored as one format-1 document and replaces it with a log', async () => {
