@@ -100,6 +100,10 @@ describe('runLoad', () => {
     // Like the real server, turns of one connection are answered in order: each answer takes 1 ms,
     // and its late frame leaves 2 ms after its first. A client that took the late frame for the
     // next answer would send again before that answer: the server would see an overlap.
+    // Those milliseconds are on a clock the server moves and the client reads: on real time, a
+    // loaded machine could deliver the late frame past the client's same-turn window.
+    let now = 0;
+    const clock = { now: () => now };
     const chains = new WeakMap<WebSocket, Promise<void>>();
     const waiting = new WeakMap<WebSocket, number>();
     const split: Answer = (socket) => {
@@ -111,14 +115,16 @@ describe('runLoad', () => {
         socket,
         previous.then(async () => {
           await new Promise((resolve) => setTimeout(resolve, 1));
+          now += 1;
           waiting.set(socket, waiting.get(socket)! - 1);
           socket.send(JSON.stringify({ type: 'bot', text: 'you are welcome', meta }));
           await new Promise((resolve) => setTimeout(resolve, 2));
+          now += 2;
           socket.send(JSON.stringify({ type: 'bot', text: 'back to your order', meta: { ...meta, flow: 'order_status' } }));
         }),
       );
     };
-    const result = await runLoad(options(await server(split), { shoppers: 2, maxTurns: 30, conversationsPerSession: Number.POSITIVE_INFINITY }));
+    const result = await runLoad(options(await server(split), { shoppers: 2, maxTurns: 30, conversationsPerSession: Number.POSITIVE_INFINITY, clock }));
     expect(overlaps).toBe(0);
     expect(result.turnsAnswered).toBe(30);
     expect(result.unsolicitedFrames).toBe(0);

@@ -25,7 +25,9 @@ describe('demo shop and agent console in a browser', () => {
   it('hands a shopper over to an agent who answers in the console', async () => {
     const shopperPage = await (await browser.newContext()).newPage();
     await shopperPage.goto(`${server.url}/`);
-    await expect.poll(() => shopperPage.locator('.product').count()).toBe(8);
+    // Playwright waits for the page itself (vitest's expect.poll gives up after one second).
+    await shopperPage.locator('.product').nth(7).waitFor();
+    expect(await shopperPage.locator('.product').count()).toBe(8);
     await shopperPage.click('#chat-open');
     await shopperPage.locator('.msg.bot').first().waitFor();
     await shopperPage.fill('#chat-input', '상담원 연결해 주세요');
@@ -46,7 +48,7 @@ describe('demo shop and agent console in a browser', () => {
 
     await agentPage.click('#claim');
     await shopperPage.locator('#chat-status', { hasText: '상담원이 연결됐어요' }).waitFor();
-    await expect.poll(() => agentPage.locator('#reply-input').isEnabled()).toBe(true);
+    await agentPage.locator('#reply-input:enabled').waitFor();
     await agentPage.fill('#reply-input', '안녕하세요, 상담원입니다. 어떤 점이 불편하셨나요?');
     await agentPage.click('#reply-send');
 
@@ -65,7 +67,7 @@ describe('demo shop and agent console in a browser', () => {
     const botsBefore = await shopperPage.locator('.msg.bot').count();
     await shopperPage.fill('#chat-input', '배송비 얼마예요?');
     await shopperPage.press('#chat-input', 'Enter');
-    await expect.poll(() => shopperPage.locator('.msg.bot').count()).toBeGreaterThan(botsBefore);
+    await shopperPage.locator('.msg.bot').nth(botsBefore).waitFor();
   });
 
   it('chats in English with quick replies', async () => {
@@ -83,7 +85,7 @@ describe('demo shop and agent console in a browser', () => {
     await firstChoice.click();
     // The pressed reply shows as the shopper's line and the bot answers it; the buttons go away.
     await page.locator('.msg.shopper', { hasText: label ?? '' }).waitFor();
-    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(botsBefore);
+    await page.locator('.msg.bot').nth(botsBefore).waitFor();
     expect(await page.locator('.msg.bot').last().textContent()).not.toMatch(/[가-힣]/);
   });
 

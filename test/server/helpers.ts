@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { configSchema, type ConfigInput, type DaehwaConfig } from '../../src/config/schema.ts';
 import type { CommercePort } from '../../src/commerce/types.ts';
@@ -165,8 +166,9 @@ export type Frame = { type: string; [key: string]: unknown };
 /** A websocket client whose incoming frames can be awaited one by one. */
 export class TestSocket {
   readonly frames: Frame[] = [];
-  #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void }[] = [];
   readonly #taken = new Set<number>();
+  #closedWith: { code: number; reason: string } | null = null;
   closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
@@ -179,7 +181,18 @@ export class TestSocket {
         return false;
       });
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.#closedWith = { code, reason: reason.toString() };
+        // No frame can come any more: whoever still waits fails now, naming what it waited for.
+        for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#gone());
+        resolve(this.#closedWith);
+      }),
+    );
+  }
+
+  #gone(what = 'a frame'): Error {
+    return new Error(`socket closed (${JSON.stringify(this.#closedWith)}) while waiting for ${what}; got ${JSON.stringify(this.frames)}`);
   }
 
   static async open(url: string): Promise<TestSocket> {
@@ -195,22 +208,20 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The oldest frame matching `match` not yet taken by an earlier call; waits for one if needed. */
+  /**
+   * The oldest frame matching `match` not yet taken by an earlier call; waits for one if needed,
+   * for as long as the socket is open: no deadline of its own, since a loaded machine may take
+   * seconds to answer. The test's timeout bounds a frame that never comes.
+   */
   async next(match: (f: Frame) => boolean = () => true, what = 'a frame'): Promise<Frame> {
     const index = this.frames.findIndex((frame, i) => !this.#taken.has(i) && match(frame));
     if (index !== -1) {
       this.#taken.add(index);
       return this.frames[index]!;
     }
+    if (this.#closedWith) throw this.#gone(what);
     const frame = await new Promise<Frame>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`)), 5000);
-      this.#waiters.push({
-        match,
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-      });
+      this.#waiters.push({ match, resolve, reject: () => reject(this.#gone(what)) });
     });
     this.#taken.add(this.frames.lastIndexOf(frame));
     return frame;
@@ -271,13 +282,17 @@ export async function api(
   return { status: response.status, body: await response.json() };
 }
 
-/** Waits for a condition that an asynchronous socket event makes true (no clock involved). */
+/**
+ * Waits for a condition that an asynchronous event (a socket frame, a store write on the thread
+ * pool) makes true. It counts neither turns nor milliseconds, which a loaded machine stretches:
+ * the test's timeout bounds a condition that never comes true, and the polling stops with it.
+ */
 export async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
+  const test = expect.getState().currentTestName;
+  while (!(await condition())) {
+    if (expect.getState().currentTestName !== test) throw new Error(`the test "${test}" ended before the condition became true`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  throw new Error('condition never became true');
 }
 
 /** Friday 2026-11-20 10:00 KST: the demo shop's "today", inside business hours. */
