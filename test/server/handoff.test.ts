@@ -148,10 +148,12 @@ describe('hand-off to an agent', () => {
     agent.socket.send({ type: 'claim', itemId: item!.id });
     await socket.next((f) => f.type === 'handoff' && f.status === 'assigned');
 
-    // A reconnect within the grace period keeps the conversation with the agent.
+    // A reconnect within the grace period keeps the conversation with the agent. The server hears
+    // of a disconnect on its own side of the socket, which may close after ours: the grace starts then.
+    const graceStarted = async () => server.clock.pendingDelays().includes(30_000);
     agent.socket.close();
     await agent.socket.closed;
-    await waitFor(async () => (await server.store.getQueueItem(item!.id))?.status === 'assigned');
+    await waitFor(graceStarted);
     server.clock.advance(10_000);
     const back = await agentSocket(server.wsUrl, token);
     server.clock.advance(60_000);
@@ -159,6 +161,7 @@ describe('hand-off to an agent', () => {
 
     back.socket.close();
     await back.socket.closed;
+    await waitFor(graceStarted);
     socket.send({ type: 'message', text: '여보세요? 아직 계세요?' });
     await waitFor(async () => (await server.store.getTranscript(session.sessionId)).some((e) => e.text === '여보세요? 아직 계세요?'));
     server.clock.advance(29_000);

@@ -41,6 +41,11 @@ export class ManualClock implements Clock {
     return { cancel: () => void (timer.cancelled = true) };
   }
 
+  /** How far off each pending timer is: lets a test wait until the server has set one. */
+  pendingDelays(): number[] {
+    return this.#timers.filter((t) => !t.cancelled).map((t) => t.at - this.#nowMs);
+  }
+
   advance(ms: number): void {
     const target = this.#nowMs + ms;
     for (;;) {
