@@ -7,7 +7,8 @@ import type { AgentAuth } from './agent-auth.ts';
 import { type AgentClientFrame, agentClientFrame, type AgentServerFrame } from './agent-protocol.ts';
 import type { Clock } from './clock.ts';
 import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
-import { describeIssues, HttpError } from './http-errors.ts';
+import { describeIssues } from '../shared/zod-issues.ts';
+import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
 

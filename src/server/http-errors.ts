@@ -1,6 +1,7 @@
 // One error shape for every HTTP answer: `{ "error": { "code", "message" } }` with a 4xx/5xx status.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { describeIssues } from '../shared/zod-issues.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -15,11 +16,6 @@ export class HttpError extends Error {
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({ error: { code, message } });
-}
-
-/** Zod's issues on one line, `field: problem; ...`; `whole` names the value itself when the issue is not in a field. */
-export function describeIssues(error: z.ZodError, whole: string): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || whole}: ${issue.message}`).join('; ');
 }
 
 /** Parses a request body with a zod schema, or throws a 400 that names the bad fields. */

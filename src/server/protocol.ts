@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { QuickReply, ReplyMeta } from '../dialog/types.ts';
 import { LOCALES } from '../nlu/types.ts';
-import { describeIssues } from './http-errors.ts';
+import { describeIssues } from '../shared/zod-issues.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 

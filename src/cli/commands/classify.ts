@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { loadClassifier } from '../../nlu/index.ts';
 import { LOCALES, type NluResult } from '../../nlu/types.ts';
+import { describeIssues } from '../../shared/zod-issues.ts';
 import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa classify [--model FILE] [--corpus DIR] < lines
@@ -39,7 +40,7 @@ export function parseRequest(line: string): Request | { error: string } {
     return { error: `invalid JSON: ${(err as Error).message}` };
   }
   const parsed = requestSchema.safeParse(json);
-  if (!parsed.success) return { error: `expected {"text": string, "locale"?: "ko"|"en"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return { error: `expected {"text": string, "locale"?: "ko"|"en"}: ${describeIssues(parsed.error, 'line')}` };
   return parsed.data;
 }
 
