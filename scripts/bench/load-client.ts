@@ -415,6 +415,12 @@ class Shopper {
     if (this.timer) clearTimeout(this.timer);
     const socket = this.socket;
     if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    // Still connecting: there is no conversation to end politely, and the connect path owns its
+    // listeners (it removes them on failure), so waiting for 'close' would only wait out the grace.
+    if (socket.readyState === WebSocket.CONNECTING) {
+      socket.terminate();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const force = setTimeout(() => {
         socket.terminate();
