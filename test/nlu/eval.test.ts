@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/nlu/corpus.ts';
 import { benchDataset, readDataset } from '../../src/nlu/eval/bench.ts';
 import { measureLatency } from '../../src/nlu/eval/latency.ts';
-import { stratifiedFolds } from '../../src/nlu/eval/folds.ts';
+import { groupedFolds, stratifiedFolds } from '../../src/nlu/eval/folds.ts';
+import { loadHeldOut } from '../../src/nlu/eval/heldout.ts';
+import { contentWords, lexicalDiversity, paraphraseGroups } from '../../src/nlu/eval/paraphrase.ts';
 import { chooseOperatingPoint, metrics, sweep, type JudgedLine } from '../../src/nlu/eval/metrics.ts';
 import { renderMarkdown } from '../../src/nlu/eval/report.ts';
 import { runEvaluation } from '../../src/nlu/eval/run.ts';
@@ -32,7 +34,7 @@ describe('metrics', () => {
     expect(m.en).toBe(1);
     expect(m.mixed).toBe(1);
     expect(m.outOfScopeRejected).toBe(0.5);
-    expect(m.counts).toEqual({ ko: 2, en: 1, mixed: 1, outOfScope: 2 });
+    expect(m.counts).toEqual({ ko: 2, en: 1, mixed: 1, outOfScope: 2, nearMiss: 0 });
   });
 
   it('computes precision, recall and F1 per intent, and the confused pairs', () => {
@@ -67,6 +69,80 @@ describe('stratifiedFolds', () => {
   });
 });
 
+describe('paraphrase groups and grouped folds', () => {
+  const lines = [
+    { text: 'where is my order', intent: 'order.status', locale: 'en' as const },
+    { text: 'Where is my order??', intent: 'order.status', locale: 'en' as const },
+    { text: 'where is my order please', intent: 'order.status', locale: 'en' as const },
+    { text: 'when will my parcel arrive', intent: 'order.status', locale: 'en' as const },
+    { text: 'cancel my order', intent: 'order.cancel', locale: 'en' as const },
+    { text: '배송 조회 해주세요', intent: 'order.status', locale: 'ko' as const },
+    { text: '배송 조회 좀 해줘요', intent: 'order.status', locale: 'ko' as const },
+  ];
+
+  it('drops function words and punctuation from the compared words', () => {
+    expect([...contentWords('Where is my order??')]).toEqual(['order']);
+  });
+
+  it('joins lines of one intent whose content words overlap, never across intents', () => {
+    const { group, nearDuplicatePairs } = paraphraseGroups(lines);
+    expect(group[0]).toBe(group[1]);
+    expect(group[0]).toBe(group[2]);
+    expect(group[3]).not.toBe(group[0]);
+    // "cancel my order" shares "order" with the first line but is another intent.
+    expect(group[4]).not.toBe(group[0]);
+    expect(group[5]).toBe(group[6]);
+    expect(nearDuplicatePairs.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps every group in one fold and balances the folds', () => {
+    const items = [...Array(40).keys()].map((i) => ({ stratum: 's', group: Math.floor(i / 4) }));
+    const folds = groupedFolds(items, 5, (x) => x.stratum, (x) => x.group);
+    for (let g = 0; g < 10; g++) expect(new Set(items.map((x, i) => (x.group === g ? folds[i] : -1)).filter((f) => f !== undefined && f >= 0)).size).toBe(1);
+    for (let k = 0; k < 5; k++) expect(folds.filter((f) => f === k)).toHaveLength(8);
+  });
+
+  it('reports distinct words, near-duplicates and templates per intent and locale', () => {
+    const rows = lexicalDiversity(lines);
+    const status = rows.find((r) => r.intent === 'order.status' && r.locale === 'en');
+    expect(status).toMatchObject({ lines: 4, templates: 2 });
+    // order, parcel, arriv(e): the stems, without function words.
+    expect(status?.distinctWords).toBe(3);
+  });
+});
+
+describe('held-out files', () => {
+  it('labels near-misses None and flags them', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'held.yaml');
+      await writeFile(file, 'intents:\n  thanks:\n    en: ["thx a lot"]\nnear_miss:\n  ko:\n    - 비밀번호 바꾸고 싶어요\n');
+      expect(await loadHeldOut(file)).toEqual([
+        { text: 'thx a lot', intent: 'thanks', locale: 'en', mixed: false },
+        { text: '비밀번호 바꾸고 싶어요', intent: 'None', locale: 'ko', mixed: false, nearMiss: true },
+      ]);
+    });
+  });
+
+  it('names the file, line and column of a wrong key', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'held.yaml');
+      await writeFile(file, 'intents: {}\nnear_miss:\n  fr:\n    - bonjour\n');
+      await expect(loadHeldOut(file)).rejects.toThrow(`${file}:3:3`);
+    });
+  });
+
+  it('counts rejected near-misses apart from the other out-of-scope lines', () => {
+    const judged = [
+      { ...line('None', [['None', 0.9]]), nearMiss: true },
+      { ...line('None', [['order.status', 0.9]]), nearMiss: true },
+      line('None', [['None', 0.9]]),
+    ];
+    const m = metrics(judged);
+    expect(m.nearMissRejected).toBe(0.5);
+    expect(m.outOfScopeRejected).toBeCloseTo(2 / 3);
+  });
+});
+
 describe('plain NLP.js baseline', () => {
   it('reads real scores from classifications, not the 1 NLP.js substitutes below its threshold', async () => {
     // "red" is equally likely for three intents: about 1/3 each, under NLP.js's 0.5 threshold.
@@ -93,6 +169,8 @@ describe('runEvaluation', () => {
     const [system] = report.systems;
     expect(system?.crossValidation.counts.ko).toBe(corpus.utterances.filter((u) => u.locale === 'ko' && u.intent !== 'None').length);
     expect(system?.heldOut?.counts.ko).toBe(1);
+    expect(system?.groupedCrossValidation.counts.ko).toBe(system?.crossValidation.counts.ko);
+    expect(report.diversity.length).toBeGreaterThan(0);
     expect(report.suggestedDecision).not.toBeNull();
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('| daehwa |');

@@ -5,15 +5,16 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DEFAULT_CORPUS_DIR, resolveDecision } from '../../nlu/config.ts';
 import { loadCorpus } from '../../nlu/corpus.ts';
-import { DEFAULT_HELDOUT_FILE, loadHeldOut } from '../../nlu/eval/heldout.ts';
+import { DEFAULT_HELDOUT_FILE, DEFAULT_REGISTER_DIR, loadHeldOut, loadHeldOutDir } from '../../nlu/eval/heldout.ts';
 import { renderMarkdown } from '../../nlu/eval/report.ts';
 import { defaultEvalSystems, runEvaluation } from '../../nlu/eval/run.ts';
 import { readOptions } from './options.ts';
 
-const USAGE = `usage: daehwa eval [--corpus DIR] [--heldout FILE] [--folds N] [--out PATH] [--only-shipped]
+const USAGE = `usage: daehwa eval [--corpus DIR] [--heldout FILE] [--register DIR] [--folds N] [--out PATH] [--only-shipped]
 
   --corpus DIR     intent files (default: ${DEFAULT_CORPUS_DIR})
   --heldout FILE   held-out lines, never trained on (default: ${DEFAULT_HELDOUT_FILE}, skipped if absent)
+  --register DIR   the second held-out set, in registers the corpus lacks (default: ${DEFAULT_REGISTER_DIR}, skipped if absent)
   --folds N        cross-validation folds (default: 5)
   --out PATH       report path without extension (default: reports/nlu-eval)
   --only-shipped   evaluate the shipped pipeline and plain NLP.js only (faster)
@@ -30,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = readOptions('eval', USAGE, args, {
     corpus: { type: 'string' },
     heldout: { type: 'string' },
+    register: { type: 'string' },
     folds: { type: 'string' },
     out: { type: 'string' },
     'only-shipped': { type: 'boolean' },
@@ -46,6 +48,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`daehwa eval: held-out file not found: ${heldOutFile}\n`);
     return 2;
   }
+  const registerDir = values.register ?? DEFAULT_REGISTER_DIR;
+  if (values.register && !existsSync(registerDir)) {
+    process.stderr.write(`daehwa eval: register held-out folder not found: ${registerDir}\n`);
+    return 2;
+  }
   const corpus = await loadCorpus(values.corpus ?? DEFAULT_CORPUS_DIR);
   const heldOut = existsSync(heldOutFile) ? { file: heldOutFile, lines: await loadHeldOut(heldOutFile) } : null;
   const all = defaultEvalSystems();
@@ -53,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
   const report = await runEvaluation({
     corpus,
     heldOut,
+    register: existsSync(registerDir) ? { file: registerDir, lines: (await loadHeldOutDir(registerDir)).lines } : null,
     folds,
     decision: resolveDecision(),
     systems,

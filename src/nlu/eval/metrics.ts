@@ -10,6 +10,7 @@ export interface JudgedLine {
   locale: Locale;
   mixed: boolean;
   ranked: Ranked[];
+  nearMiss?: boolean;
   /** The answer under the operating decision. */
   predicted: string;
 }
@@ -22,7 +23,9 @@ export interface Rates {
   inScope: number | null;
   /** Out-of-scope lines answered `None`. */
   outOfScopeRejected: number | null;
-  counts: { ko: number; en: number; mixed: number; outOfScope: number };
+  /** The in-domain near-misses among them answered `None`. */
+  nearMissRejected: number | null;
+  counts: { ko: number; en: number; mixed: number; outOfScope: number; nearMiss: number };
 }
 
 export interface IntentScores {
@@ -46,19 +49,21 @@ function rate(lines: { ok: boolean }[]): number | null {
   return lines.length === 0 ? null : lines.filter((l) => l.ok).length / lines.length;
 }
 
-export function rates(lines: readonly { gold: string; predicted: string; locale: Locale; mixed: boolean }[]): Rates {
+export function rates(lines: readonly { gold: string; predicted: string; locale: Locale; mixed: boolean; nearMiss?: boolean }[]): Rates {
   const judged = lines.map((l) => ({ ...l, ok: l.gold === l.predicted }));
   const inScope = judged.filter((l) => l.gold !== NOT_UNDERSTOOD);
   const group = (locale: Locale) => inScope.filter((l) => !l.mixed && l.locale === locale);
   const mixed = inScope.filter((l) => l.mixed);
   const outOfScope = judged.filter((l) => l.gold === NOT_UNDERSTOOD);
+  const nearMiss = outOfScope.filter((l) => l.nearMiss === true);
   return {
     ko: rate(group('ko')),
     en: rate(group('en')),
     mixed: rate(mixed),
     inScope: rate(inScope),
     outOfScopeRejected: rate(outOfScope),
-    counts: { ko: group('ko').length, en: group('en').length, mixed: mixed.length, outOfScope: outOfScope.length },
+    nearMissRejected: rate(nearMiss),
+    counts: { ko: group('ko').length, en: group('en').length, mixed: mixed.length, outOfScope: outOfScope.length, nearMiss: nearMiss.length },
   };
 }
 

@@ -1,6 +1,7 @@
 // Renders the eval as Markdown for people (reports/nlu-eval.md); the JSON twin keeps every figure.
 import type { EvalReport, SystemResult } from './run.ts';
 import { chooseOperatingPoint, type Rates, type SweepRow } from './metrics.ts';
+import { NEAR_DUPLICATE_JACCARD, type DiversityRow } from './paraphrase.ts';
 
 function pct(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`;
@@ -17,27 +18,37 @@ function rateCells(r: Rates | null): string[] {
 
 function sweepTable(rows: SweepRow[]): string {
   return table(
-    ['threshold', 'margin', 'ko', 'en', 'mixed', 'in-scope', 'out-of-scope rejected'],
-    rows.map((r) => [r.threshold.toFixed(2), r.margin.toFixed(2), pct(r.ko), pct(r.en), pct(r.mixed), pct(r.inScope), pct(r.outOfScopeRejected)]),
+    ['threshold', 'margin', 'ko', 'en', 'mixed', 'in-scope', 'out-of-scope rejected', 'near-misses rejected'],
+    rows.map((r) => [r.threshold.toFixed(2), r.margin.toFixed(2), pct(r.ko), pct(r.en), pct(r.mixed), pct(r.inScope), pct(r.outOfScopeRejected), pct(r.nearMissRejected)]),
   );
 }
 
 function intentTable(system: SystemResult): string {
   const cv = system.crossValidation.perIntent;
+  const grouped = system.groupedCrossValidation.perIntent;
   const held = system.heldOut?.perIntent ?? {};
+  const register = system.register?.perIntent ?? {};
   const intents = Object.keys(cv).sort();
   return table(
-    ['intent', 'CV precision', 'CV recall', 'CV F1', 'held-out precision', 'held-out recall', 'held-out F1', 'held-out lines'],
+    ['intent', 'CV precision', 'CV recall', 'grouped CV F1', 'held-out precision', 'held-out recall', 'held-out F1', 'held-out lines', 'register precision', 'register recall', 'register lines'],
     intents.map((i) => {
       const c = cv[i];
       const h = held[i];
-      return [`\`${i}\``, pct(c?.precision), pct(c?.recall), pct(c?.f1), pct(h?.precision), pct(h?.recall), pct(h?.f1), String(h?.support ?? 0)];
+      const r = register[i];
+      return [`\`${i}\``, pct(c?.precision), pct(c?.recall), pct(grouped[i]?.f1), pct(h?.precision), pct(h?.recall), pct(h?.f1), String(h?.support ?? 0), pct(r?.precision), pct(r?.recall), String(r?.support ?? 0)];
     }),
   );
 }
 
+function diversityTable(rows: readonly DiversityRow[]): string {
+  return table(
+    ['intent', 'locale', 'lines', 'distinct content words', 'distinct bigrams', 'words per line', 'near-duplicate pairs', 'templates'],
+    rows.map((r) => [`\`${r.intent}\``, r.locale, String(r.lines), String(r.distinctWords), String(r.distinctBigrams), (r.distinctWords / Math.max(1, r.lines)).toFixed(2), String(r.nearDuplicatePairs), String(r.templates)]),
+  );
+}
+
 function confusedTable(system: SystemResult): string {
-  const pairs = system.heldOut?.confusedPairs ?? system.crossValidation.confusedPairs;
+  const pairs = system.register?.confusedPairs ?? system.heldOut?.confusedPairs ?? system.crossValidation.confusedPairs;
   return table(
     ['expected', 'answered', 'lines'],
     pairs.map((p) => [`\`${p.gold}\``, `\`${p.predicted}\``, String(p.count)]),
@@ -64,16 +75,39 @@ export function renderMarkdown(report: EvalReport): string {
     '',
     '## Systems',
     '',
+    '"register" is the second held-out set, written in the registers the corpus lacks (formal, angry, long,',
+    'shorthand, typos); its near-misses are shop questions no intent covers, a part of its out-of-scope lines.',
+    '',
     table(
-      ['system', 'held-out ko', 'held-out en', 'held-out mixed', 'held-out out-of-scope rejected', 'CV ko', 'CV en', 'CV out-of-scope rejected', 'train (s)', 'ms/line'],
+      ['system', 'held-out ko', 'held-out en', 'held-out mixed', 'held-out out-of-scope rejected', 'register ko', 'register en', 'register out-of-scope rejected', 'register near-misses rejected', 'train (s)', 'ms/line'],
       report.systems.map((s) => [
         s.name,
         ...rateCells(s.heldOut),
+        pct(s.register?.ko),
+        pct(s.register?.en),
+        pct(s.register?.outOfScopeRejected),
+        pct(s.register?.nearMissRejected),
+        s.trainSeconds.toFixed(2),
+        s.msPerLine.toFixed(3),
+      ]),
+    ),
+    '',
+    '## Cross-validation',
+    '',
+    `Stratified: ${report.folds} folds dealt per (intent, locale). Grouped: the same, but lines whose content words overlap`,
+    `by Jaccard >= ${NEAR_DUPLICATE_JACCARD} (a template and its paraphrases: ${report.templates.groups} groups, ${report.templates.nearDuplicatePairs} near-duplicate pairs) stay in one fold,`,
+    'so no fold tests a sentence whose twin was trained. The grouped figure is the one that predicts new wording.',
+    '',
+    table(
+      ['system', 'stratified ko', 'stratified en', 'stratified out-of-scope rejected', 'grouped ko', 'grouped en', 'grouped out-of-scope rejected'],
+      report.systems.map((s) => [
+        s.name,
         pct(s.crossValidation.ko),
         pct(s.crossValidation.en),
         pct(s.crossValidation.outOfScopeRejected),
-        s.trainSeconds.toFixed(2),
-        s.msPerLine.toFixed(3),
+        pct(s.groupedCrossValidation.ko),
+        pct(s.groupedCrossValidation.en),
+        pct(s.groupedCrossValidation.outOfScopeRejected),
       ]),
     ),
     '',
@@ -100,7 +134,7 @@ export function renderMarkdown(report: EvalReport): string {
       '',
       intentTable(shipped),
       '',
-      `## Most confused pairs: ${shipped.name} (${shipped.heldOut ? 'held-out' : 'cross-validation'})`,
+      `## Most confused pairs: ${shipped.name} (${shipped.register ? 'register held-out' : shipped.heldOut ? 'held-out' : 'cross-validation'})`,
       '',
       confusedTable(shipped),
       '',
@@ -110,12 +144,13 @@ export function renderMarkdown(report: EvalReport): string {
       '',
     );
     if (shipped.heldOutSweep) lines.push(`## Threshold sweep: ${shipped.name}, held-out`, '', sweepTable(shipped.heldOutSweep), '');
+    if (shipped.registerSweep) lines.push(`## Threshold sweep: ${shipped.name}, register held-out`, '', sweepTable(shipped.registerSweep), '');
   }
   if (baseline && baseline !== shipped) {
     lines.push(
       `## Baseline: ${baseline.name}`,
       '',
-      `Most confused pairs (${baseline.heldOut ? 'held-out' : 'cross-validation'}):`,
+      `Most confused pairs (${baseline.register ? 'register held-out' : baseline.heldOut ? 'held-out' : 'cross-validation'}):`,
       '',
       confusedTable(baseline),
       '',
@@ -125,5 +160,15 @@ export function renderMarkdown(report: EvalReport): string {
       '',
     );
   }
+  lines.push(
+    '## Lexical diversity of the corpus',
+    '',
+    'Per intent and locale: how many different content words and word pairs its lines use, and how many of its',
+    'lines are near-duplicates of another (one template with a word swapped). Few words per line or few templates',
+    'for the lines: the intent is one phrasing repeated, and shoppers who word it otherwise are missed.',
+    '',
+    diversityTable(report.diversity),
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }

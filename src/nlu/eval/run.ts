@@ -7,7 +7,8 @@ import type { DecisionSettings } from '../config.ts';
 import type { Corpus } from '../corpus.ts';
 import { acceptedIntent } from '../decision.ts';
 import type { Locale } from '../types.ts';
-import { stratifiedFolds } from './folds.ts';
+import { groupedFolds, stratifiedFolds } from './folds.ts';
+import { lexicalDiversity, paraphraseGroups, type DiversityRow } from './paraphrase.ts';
 import type { HeldOutLine } from './heldout.ts';
 import { chooseOperatingPoint, metrics, OPERATING_TOLERANCE, sweep, type JudgedLine, type Metrics, type SweepRow } from './metrics.ts';
 import { daehwaSystem, nlpjsNeuralSystem, plainNlpjsSystem, type NluSystem, type TrainedSystem } from './systems.ts';
@@ -21,16 +22,31 @@ export interface SystemResult {
   /** Milliseconds per classification on the held-out lines. */
   msPerLine: number;
   crossValidation: Metrics;
+  /** Cross-validation whose folds never split a template group (see paraphrase.ts). */
+  groupedCrossValidation: Metrics;
   heldOut: Metrics | null;
+  /** The register held-out set (formal, angry, long, shorthand, typos; near-misses flagged). */
+  register: Metrics | null;
   crossValidationSweep: SweepRow[];
   heldOutSweep: SweepRow[] | null;
+  registerSweep: SweepRow[] | null;
+}
+
+export interface HeldOutSummary {
+  file: string;
+  lines: number;
+  alsoInCorpus: number;
 }
 
 export interface EvalReport {
   generatedAt: string;
   corpus: { dir: string; hash: string; utterances: number; intents: number };
-  heldOut: { file: string; lines: number; alsoInCorpus: number } | null;
+  heldOut: HeldOutSummary | null;
+  register: HeldOutSummary | null;
   folds: number;
+  /** Template groups the grouped folds keep together, and the corpus's lexical diversity. */
+  templates: { groups: number; nearDuplicatePairs: number };
+  diversity: DiversityRow[];
   decision: DecisionSettings;
   /** The operating point the shipped system's cross-validation sweep suggests (see chooseOperatingPoint). */
   suggestedDecision: { threshold: number; margin: number; tolerance: number } | null;
@@ -64,6 +80,7 @@ export function defaultEvalSystems(): EvalSystem[] {
 export interface EvalOptions {
   corpus: Corpus;
   heldOut: { file: string; lines: HeldOutLine[] } | null;
+  register?: { file: string; lines: HeldOutLine[] } | null;
   folds: number;
   decision: DecisionSettings;
   systems?: EvalSystem[];
@@ -76,6 +93,19 @@ interface Line {
   gold: string;
   locale: Locale;
   mixed: boolean;
+  nearMiss?: boolean;
+}
+
+const toLine = (l: HeldOutLine): Line => ({ text: l.text, gold: l.intent, locale: l.locale, mixed: l.mixed, nearMiss: l.nearMiss });
+
+async function crossValidate(system: NluSystem, examples: { text: string; intent: string; locale: Locale }[], lines: Line[], fold: number[], folds: number, decision: DecisionSettings, log: (line: string) => void, label: string): Promise<JudgedLine[]> {
+  const judged: JudgedLine[] = [];
+  for (let k = 0; k < folds; k++) {
+    log(`${system.name}: ${label} fold ${k + 1}/${folds}`);
+    const trained = await system.train(examples.filter((_, i) => fold[i] !== k), ['ko', 'en']);
+    judged.push(...(await judge(trained, system, lines.filter((_, i) => fold[i] === k), decision)));
+  }
+  return judged;
 }
 
 async function judge(trained: TrainedSystem, system: NluSystem, lines: Line[], decision: DecisionSettings): Promise<JudgedLine[]> {
@@ -90,20 +120,21 @@ async function judge(trained: TrainedSystem, system: NluSystem, lines: Line[], d
 
 export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   const { corpus, heldOut, folds, decision } = options;
+  const register = options.register ?? null;
   const log = options.log ?? (() => {});
   const systems = options.systems ?? defaultEvalSystems();
   const examples = corpus.utterances.map((u) => ({ text: u.text, intent: u.intent, locale: u.locale }));
   const lines: Line[] = corpus.utterances.map((u) => ({ text: u.text, gold: u.intent, locale: u.locale, mixed: false }));
-  const fold = stratifiedFolds(corpus.utterances, folds, (u) => `${u.intent}/${u.locale}`);
-  const heldOutLines: Line[] = (heldOut?.lines ?? []).map((l) => ({ text: l.text, gold: l.intent, locale: l.locale, mixed: l.mixed }));
+  const stratum = (u: { intent: string; locale: Locale }) => `${u.intent}/${u.locale}`;
+  const fold = stratifiedFolds(corpus.utterances, folds, stratum);
+  const templates = paraphraseGroups(corpus.utterances);
+  const groupFold = groupedFolds(corpus.utterances, folds, stratum, (_, i) => templates.group[i] ?? i);
+  const heldOutLines = (heldOut?.lines ?? []).map(toLine);
+  const registerLines = (register?.lines ?? []).map(toLine);
   const results: SystemResult[] = [];
   for (const { system, description } of systems) {
-    const cv: JudgedLine[] = [];
-    for (let k = 0; k < folds; k++) {
-      log(`${system.name}: fold ${k + 1}/${folds}`);
-      const trained = await system.train(examples.filter((_, i) => fold[i] !== k), ['ko', 'en']);
-      cv.push(...(await judge(trained, system, lines.filter((_, i) => fold[i] === k), decision)));
-    }
+    const cv = await crossValidate(system, examples, lines, fold, folds, decision, log, 'stratified');
+    const grouped = await crossValidate(system, examples, lines, groupFold, folds, decision, log, 'grouped');
     log(`${system.name}: whole corpus, held-out`);
     const started = performance.now();
     const trained = await system.train(examples, ['ko', 'en']);
@@ -111,25 +142,32 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     const classifyStarted = performance.now();
     const held = heldOut ? await judge(trained, system, heldOutLines, decision) : null;
     const msPerLine = held && held.length > 0 ? (performance.now() - classifyStarted) / held.length : 0;
+    const registered = register ? await judge(trained, system, registerLines, decision) : null;
     results.push({
       name: system.name,
       description,
       trainSeconds,
       msPerLine,
       crossValidation: metrics(cv),
+      groupedCrossValidation: metrics(grouped),
       heldOut: held ? metrics(held) : null,
+      register: registered ? metrics(registered) : null,
       crossValidationSweep: sweep(cv),
       heldOutSweep: held ? sweep(held) : null,
+      registerSweep: registered ? sweep(registered) : null,
     });
   }
   const corpusTexts = new Set(corpus.utterances.map((u) => u.text.trim().toLowerCase()));
+  const summary = (set: { file: string; lines: HeldOutLine[] } | null): HeldOutSummary | null =>
+    set ? { file: set.file, lines: set.lines.length, alsoInCorpus: set.lines.filter((l) => corpusTexts.has(l.text.trim().toLowerCase())).length } : null;
   return {
     generatedAt: (options.now ?? (() => new Date()))().toISOString(),
     corpus: { dir: corpus.dir, hash: corpus.hash, utterances: corpus.utterances.length, intents: corpus.intents.length },
-    heldOut: heldOut
-      ? { file: heldOut.file, lines: heldOut.lines.length, alsoInCorpus: heldOut.lines.filter((l) => corpusTexts.has(l.text.trim().toLowerCase())).length }
-      : null,
+    heldOut: summary(heldOut),
+    register: summary(register),
     folds,
+    templates: { groups: new Set(templates.group).size, nearDuplicatePairs: templates.nearDuplicatePairs.length },
+    diversity: lexicalDiversity(corpus.utterances, templates),
     decision,
     suggestedDecision: suggest(results[0]),
     systems: results,
