@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Concept } from './analysis/concepts.ts';
 import { normalizeText } from './analysis/normalize.ts';
+import { readConcepts } from './concepts.ts';
 import { INTENTS, LOCALES, type Locale } from './types.ts';
 import { formatIssue, formatPosition, YamlSource, type SourceIssue, type SourcePosition } from './yaml-source.ts';
 
@@ -19,7 +21,9 @@ export interface Corpus {
   dir: string;
   intents: string[];
   utterances: CorpusUtterance[];
-  /** sha256 over the sorted (intent, locale, text) triples: same data, same hash. */
+  /** The concept lexicon of `dir/concepts/` (empty without one), sorted by name. */
+  concepts: Concept[];
+  /** sha256 over the sorted (intent, locale, text) triples and the lexicon: same data, same hash. */
   hash: string;
 }
 
@@ -57,8 +61,10 @@ export class CorpusError extends Error {
   }
 }
 
-function corpusHash(utterances: CorpusUtterance[]): string {
+function corpusHash(utterances: CorpusUtterance[], concepts: readonly Concept[]): string {
   const lines = utterances.map((u) => `${u.intent}\t${u.locale}\t${u.text}`).sort();
+  // Without a lexicon the hash is what it was before lexicons existed.
+  if (concepts.length > 0) lines.push(JSON.stringify(concepts));
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
@@ -143,7 +149,7 @@ export async function readCorpus(dir: string, rules: CorpusRules = PROJECT_RULES
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch {
-    return { corpus: { dir, intents: [], utterances: [], hash: '' }, issues: [{ severity: 'error', message: 'corpus directory not found', at: { file: dir } }] };
+    return { corpus: { dir, intents: [], utterances: [], concepts: [], hash: '' }, issues: [{ severity: 'error', message: 'corpus directory not found', at: { file: dir } }] };
   }
   const issues: SourceIssue[] = [];
   const utterances: CorpusUtterance[] = [];
@@ -156,7 +162,9 @@ export async function readCorpus(dir: string, rules: CorpusRules = PROJECT_RULES
     if (result.intent) intents.push(result.intent);
   }
   issues.push(...checkDuplicates(utterances), ...checkCounts(dir, intents, utterances, rules));
-  return { corpus: { dir, intents, utterances, hash: corpusHash(utterances) }, issues };
+  const lexicon = await readConcepts(dir, intents);
+  issues.push(...lexicon.issues);
+  return { corpus: { dir, intents, utterances, concepts: lexicon.concepts, hash: corpusHash(utterances, lexicon.concepts) }, issues };
 }
 
 /** Reads the corpus and throws a CorpusError listing every error when it is not fit to train on. */

@@ -1,5 +1,5 @@
 // Training: corpus -> features -> linear model (SVM by default) -> model file with its metadata.
-import { DEFAULT_FEATURE_SPEC, Featurizer, type FeatureSpec } from './analysis/features.ts';
+import { DEFAULT_FEATURE_SPEC, Featurizer, withConcepts, type FeatureSpec } from './analysis/features.ts';
 import { loadKoreanAnalyzer } from './analysis/korean-analyzers.ts';
 import { resolveDecision, type DecisionSettings } from './config.ts';
 import type { Corpus } from './corpus.ts';
@@ -50,8 +50,9 @@ function versionName(trainedAt: Date, corpusHash: string): string {
 /** Trains on a validated corpus and returns the model file, ready to save. */
 export async function trainCorpus(corpus: Corpus, options: TrainOptions = {}): Promise<{ file: ModelFile; pipeline: TrainedPipeline }> {
   const log = options.log ?? (() => {});
-  log(`training on ${corpus.utterances.length} utterances, ${corpus.intents.length} intents`);
-  const pipeline = await trainPipeline(corpus.utterances, options);
+  log(`training on ${corpus.utterances.length} utterances, ${corpus.intents.length} intents, ${corpus.concepts.length} concepts`);
+  const features = options.features ?? withConcepts(DEFAULT_FEATURE_SPEC, corpus.concepts);
+  const pipeline = await trainPipeline(corpus.utterances, { ...options, features });
   const trainedAt = (options.now ?? (() => new Date()))();
   const counts: Record<string, { ko: number; en: number }> = {};
   for (const intent of corpus.intents) {

@@ -3,6 +3,7 @@
 // probabilities to the last bit, on every held-out line, for a model that knows most of their
 // features (the project corpus) and one that knows few (the fixture corpus).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_SPEC, withConcepts } from '../../src/nlu/analysis/features.ts';
 import { DEFAULT_CORPUS_DIR } from '../../src/nlu/config.ts';
 import { loadCorpus, type CorpusRules } from '../../src/nlu/corpus.ts';
 import { DEFAULT_HELDOUT_FILE, loadHeldOut } from '../../src/nlu/eval/heldout.ts';
@@ -24,7 +25,9 @@ describe.each([
   let pipeline: TrainedPipeline;
 
   beforeAll(async () => {
-    pipeline = await trainPipeline((await loadCorpus(corpusDir, rules)).utterances);
+    // With the corpus's concept lexicon, if it has one: the project's does.
+    const corpus = await loadCorpus(corpusDir, rules);
+    pipeline = await trainPipeline(corpus.utterances, { features: withConcepts(DEFAULT_FEATURE_SPEC, corpus.concepts) });
   });
 
   it('score every held-out line exactly as the feature map does', async () => {
@@ -45,7 +48,7 @@ describe.each([
     const { featurizer, model } = pipeline;
     const encoder = new SparseFeatureEncoder(featurizer, model.parameters.vocabulary);
     const row = new Map(model.parameters.vocabulary.map((feature, index) => [feature, index]));
-    for (const text of ['배송 조회 부탁드려요 20261101', 'can I swap this for a size M?', 'refund 언제 들어와요?', '']) {
+    for (const text of ['배송 조회 부탁드려요 20261101', 'can I swap this for a size M?', 'refund 언제 들어와요?', 'reimbursement for the damaged parcel, 환급 언제', '']) {
       const expected = [...featurizer.features(text)].filter(([feature]) => row.has(feature)).map(([feature, value]) => [row.get(feature), value]);
       const { rows, values, length } = encoder.encode(text);
       expect(Array.from({ length }, (_, i) => [rows[i], values[i]]), text).toEqual(expected);

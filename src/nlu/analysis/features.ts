@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { normalizeText, splitScripts } from './normalize.ts';
 import { analyzeEnglishRun } from './english.ts';
 import { analyzeKoreanRun, isFunctionWord } from './korean.ts';
+import { ConceptMatcher, conceptSchema, type Concept } from './concepts.ts';
 
 const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable();
 
@@ -20,6 +21,8 @@ export const featureSpecSchema = z.object({
   latinCharNgrams: range,
   /** n-gram sizes over the Latin words joined by spaces, only those that span a space; null: none. */
   latinCrossWordNgrams: range,
+  /** The trainers' concept lexicon (intents/concepts/) and the weight of its group; null: none. */
+  concepts: z.object({ weight: z.number().positive(), lexicon: z.array(conceptSchema) }).nullable(),
 });
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 
@@ -29,7 +32,16 @@ export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   koreanCharNgrams: [1, 3],
   latinCharNgrams: [2, 5],
   latinCrossWordNgrams: [3, 5],
+  concepts: null,
 };
+
+/** The weight of the concept group beside the others' 1 (chosen by `npm run eval`). */
+export const DEFAULT_CONCEPT_WEIGHT = 0.3;
+
+/** `spec` with the concept lexicon as a feature group (or without one, for an empty lexicon). */
+export function withConcepts(spec: FeatureSpec, lexicon: readonly Concept[], weight = DEFAULT_CONCEPT_WEIGHT): FeatureSpec {
+  return { ...spec, concepts: lexicon.length > 0 ? { weight, lexicon: [...lexicon] } : null };
+}
 
 /** Splits a run of Hangul into content words. */
 export type KoreanWordAnalyzer = (run: string) => string[];
@@ -39,8 +51,8 @@ export const daehwaKoreanAnalyzer: KoreanWordAnalyzer = analyzeKoreanRun;
 /** A text's features; each group is scaled to unit length so long texts do not dominate. */
 export type FeatureVector = Map<string, number>;
 
-/** What a feature key starts with: its group's kind (words, bigrams, Korean, Latin, cross-word n-grams). */
-export const FEATURE_PREFIXES = ['w:', 'b:', 'k:', 'l:', 'x:'] as const;
+/** What a feature key starts with: its group's kind (words, bigrams, Korean, Latin, cross-word n-grams, concepts). */
+export const FEATURE_PREFIXES = ['w:', 'b:', 'k:', 'l:', 'x:', 'c:'] as const;
 export type FeaturePrefix = (typeof FEATURE_PREFIXES)[number];
 /** The one feature of a text with no other: a model learns a score for "nothing to read". */
 export const EMPTY_FEATURE = 'empty';
@@ -106,11 +118,14 @@ const MAX_REMEMBERED_RUNS = 10_000;
 export class Featurizer {
   /** Hangul and Latin runs never share a letter, so one map serves both. */
   readonly #analysedRuns = new Map<string, readonly string[]>();
+  readonly #concepts: ConceptMatcher | null;
 
   constructor(
     readonly spec: FeatureSpec,
     private readonly korean: KoreanWordAnalyzer,
-  ) {}
+  ) {
+    this.#concepts = spec.concepts ? new ConceptMatcher(spec.concepts.lexicon) : null;
+  }
 
   #analysed(run: string, analyse: (run: string) => readonly string[]): readonly string[] {
     let words = this.#analysedRuns.get(run);
@@ -122,20 +137,33 @@ export class Featurizer {
     return words;
   }
 
-  /** The analysed words of a text, in order (numbers reduced to their digit count). */
-  words(text: string): { words: string[]; hangul: string; latin: string[] } {
+  /**
+   * The analysed words of a text, in order (numbers reduced to their digit count), with its
+   * Hangul (spaces removed), its Korean stems joined, its Latin words and their stems.
+   */
+  words(text: string): { words: string[]; hangul: string; koreanStems: string; latin: string[]; latinStems: string[] } {
     const words: string[] = [];
     const latin: string[] = [];
+    const latinStems: string[] = [];
     let hangul = '';
+    let koreanStems = '';
     for (const token of normalizeText(text).split(' ')) {
       splitScripts(token).forEach((run, i) => {
         if (run.script === 'hangul') {
           hangul += run.text;
           // A particle glued to a size or number ("M으로", "170에") is no word of its own.
-          if (i === 0 || !isFunctionWord(run.text)) words.push(...this.#analysed(run.text, this.korean));
+          if (i === 0 || !isFunctionWord(run.text)) {
+            for (const word of this.#analysed(run.text, this.korean)) {
+              words.push(word);
+              if (!word.startsWith('~')) koreanStems += word;
+            }
+          }
         } else if (run.script === 'latin') {
           latin.push(run.text);
-          words.push(...this.#analysed(run.text, analyzeEnglishRun));
+          for (const stem of this.#analysed(run.text, analyzeEnglishRun)) {
+            words.push(stem);
+            latinStems.push(stem);
+          }
         } else if (run.script === 'digit') {
           words.push(`#${run.text.length}`);
         } else {
@@ -143,7 +171,16 @@ export class Featurizer {
         }
       });
     }
-    return { words, hangul, latin };
+    return { words, hangul, koreanStems, latin, latinStems };
+  }
+
+  /** The names of the lexicon's concepts a text names, each once, in lexicon order. */
+  concepts(text: string): string[] {
+    if (!this.#concepts) return [];
+    const { hangul, koreanStems, latinStems } = this.words(text);
+    const found = new Set<number>();
+    this.#concepts.match(hangul, koreanStems, latinStems, (c) => found.add(c));
+    return [...found].sort((a, b) => a - b).map((c) => this.#concepts?.concepts[c]?.name ?? '');
   }
 
   features(text: string): FeatureVector {
@@ -155,8 +192,8 @@ export class Featurizer {
 
   /** Hands a text's feature keys to `sink`, group by group (see FeatureSink). */
   visit(text: string, sink: FeatureSink): void {
-    const { words, hangul, latin } = this.words(text);
-    const { wordBigrams, koreanCharNgrams, latinCharNgrams, latinCrossWordNgrams } = this.spec;
+    const { words, hangul, koreanStems, latin, latinStems } = this.words(text);
+    const { wordBigrams, koreanCharNgrams, latinCharNgrams, latinCrossWordNgrams, concepts } = this.spec;
     for (const word of words) sink.key('w:', word);
     sink.endGroup(1);
     if (wordBigrams) {
@@ -172,6 +209,11 @@ export class Featurizer {
       // edges. From 2: a 1-gram holding a space is the space alone.
       if (latin.length > 0) sink.ngrams('x:', ` ${latin.join(' ')} `, Math.max(latinCrossWordNgrams[0], 2), latinCrossWordNgrams[1], true);
       sink.endGroup(1);
+    }
+    const matcher = this.#concepts;
+    if (matcher && concepts) {
+      matcher.match(hangul, koreanStems, latinStems, (c) => sink.key('c:', matcher.concepts[c]?.name ?? ''));
+      sink.endGroup(concepts.weight);
     }
   }
 }

@@ -1,6 +1,7 @@
 // `daehwa eval`: cross-validation on the corpus and a run on the held-out file, for this
 // project's NLU, its variants (Korean analysis, learner) and plain NLP.js, in the same run.
-import { DEFAULT_FEATURE_SPEC } from '../analysis/features.ts';
+import type { Concept } from '../analysis/concepts.ts';
+import { DEFAULT_CONCEPT_WEIGHT, DEFAULT_FEATURE_SPEC, withConcepts } from '../analysis/features.ts';
 import type { KoreanAnalyzerName } from '../analysis/korean-analyzers.ts';
 import { SOFTMAX_LEARNER } from '../model/learners.ts';
 import type { DecisionSettings } from '../config.ts';
@@ -59,20 +60,35 @@ export interface EvalSystem {
   description: string;
 }
 
-/** The systems compared: the shipped pipeline first, plain NLP.js last. */
-export function defaultEvalSystems(): EvalSystem[] {
-  const full = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...DEFAULT_FEATURE_SPEC, koreanAnalyzer });
+/**
+ * The systems compared: the shipped pipeline first (with the corpus's concept lexicon), plain
+ * NLP.js last; each other one changes one thing of the shipped pipeline.
+ */
+export function defaultEvalSystems(concepts: readonly Concept[] = []): EvalSystem[] {
+  const shipped = withConcepts(DEFAULT_FEATURE_SPEC, concepts);
+  const full = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...shipped, koreanAnalyzer });
   const wordsOnly = (koreanAnalyzer: KoreanAnalyzerName) => ({ ...full(koreanAnalyzer), koreanCharNgrams: null, latinCharNgrams: null });
+  const conceptVariants: EvalSystem[] =
+    concepts.length === 0
+      ? []
+      : [
+          { system: daehwaSystem('no concept lexicon', DEFAULT_FEATURE_SPEC), description: 'the shipped pipeline without the concept features of intents/concepts/' },
+          ...[0.15, 0.6].map((weight) => ({
+            system: daehwaSystem(`concepts weighted ${weight}`, withConcepts(DEFAULT_FEATURE_SPEC, concepts, weight)),
+            description: `the concept group at weight ${weight} instead of ${DEFAULT_CONCEPT_WEIGHT}`,
+          })),
+        ];
   return [
-    { system: daehwaSystem('daehwa'), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams, one-vs-rest linear SVMs' },
-    { system: daehwaSystem('softmax regression', DEFAULT_FEATURE_SPEC, SOFTMAX_LEARNER), description: 'the shipped features into the earlier learner, multinomial logistic regression by SGD' },
+    { system: daehwaSystem('daehwa', shipped), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams + concepts, one-vs-rest linear SVMs' },
+    ...conceptVariants,
+    { system: daehwaSystem('softmax regression', shipped, SOFTMAX_LEARNER), description: 'the shipped features into the earlier learner, multinomial logistic regression by SGD' },
     { system: daehwaSystem('our Korean analysis alone', full('daehwa')), description: 'same features and model, Korean words from our analysis only' },
     { system: daehwaSystem('garu-ko analysis', full('garu')), description: 'same, Korean words from garu-ko morphemes' },
     { system: daehwaSystem('NLP.js lang-ko analysis', full('nlpjs')), description: 'same, Korean words from the NLP.js lang-ko stemmer' },
     { system: daehwaSystem('words only, our analysis', wordsOnly('daehwa')), description: 'no char n-grams: the Korean analysis alone carries Korean' },
     { system: daehwaSystem('words only, garu-ko', wordsOnly('garu')), description: 'no char n-grams, garu-ko morphemes' },
     { system: daehwaSystem('words only, NLP.js lang-ko', wordsOnly('nlpjs')), description: 'no char n-grams, NLP.js lang-ko stems' },
-    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features'), description: "the shipped features into NLP.js's own NeuralNetwork instead of the SVMs" },
+    { system: nlpjsNeuralSystem('NLP.js NeuralNetwork, our features', shipped), description: "the shipped features into NLP.js's own NeuralNetwork instead of the SVMs" },
     { system: plainNlpjsSystem(), description: 'baseline: NLP.js defaults (lang-ko, lang-en, its 0.5 threshold), same data' },
   ];
 }
@@ -122,7 +138,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   const { corpus, heldOut, folds, decision } = options;
   const register = options.register ?? null;
   const log = options.log ?? (() => {});
-  const systems = options.systems ?? defaultEvalSystems();
+  const systems = options.systems ?? defaultEvalSystems(corpus.concepts);
   const examples = corpus.utterances.map((u) => ({ text: u.text, intent: u.intent, locale: u.locale }));
   const lines: Line[] = corpus.utterances.map((u) => ({ text: u.text, gold: u.intent, locale: u.locale, mixed: false }));
   const stratum = (u: { intent: string; locale: Locale }) => `${u.intent}/${u.locale}`;

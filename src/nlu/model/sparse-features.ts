@@ -20,7 +20,7 @@ export interface SparseFeatures {
 }
 
 /** Whole-word keys are looked up by string; n-grams walk the trie. */
-const WORD_PREFIXES: readonly FeaturePrefix[] = ['w:', 'b:'];
+const WORD_PREFIXES: readonly FeaturePrefix[] = ['w:', 'b:', 'c:'];
 
 export class SparseFeatureEncoder implements FeatureSink {
   readonly #rowsByWord = new Map<FeaturePrefix, Map<string, number>>();
