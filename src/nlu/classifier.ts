@@ -20,7 +20,8 @@ export class NluClassifier implements Classifier {
     private readonly model: LinearModel,
     readonly decision: DecisionSettings,
   ) {
-    this.#features = new SparseFeatureEncoder(featurizer, model.parameters.vocabulary);
+    const { vocabulary } = model.parameters;
+    this.#features = new SparseFeatureEncoder(featurizer.correctingTo(vocabulary), vocabulary);
   }
 
   /** Synchronous form of `classify`, for callers that batch (eval, benchmarks). */

@@ -8,6 +8,7 @@ import { normalizeText, splitScripts } from './normalize.ts';
 import { analyzeEnglishRun } from './english.ts';
 import { analyzeKoreanRun, isFunctionWord } from './korean.ts';
 import { ConceptMatcher, conceptSchema, type Concept } from './concepts.ts';
+import { knownLatinStems, SpellingCorrector } from './spelling.ts';
 
 const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable();
 
@@ -36,7 +37,7 @@ export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
 };
 
 /** The weight of the concept group beside the others' 1 (chosen by `npm run eval`). */
-export const DEFAULT_CONCEPT_WEIGHT = 0.3;
+export const DEFAULT_CONCEPT_WEIGHT = 0.1;
 
 /** `spec` with the concept lexicon as a feature group (or without one, for an empty lexicon). */
 export function withConcepts(spec: FeatureSpec, lexicon: readonly Concept[], weight = DEFAULT_CONCEPT_WEIGHT): FeatureSpec {
@@ -123,8 +124,18 @@ export class Featurizer {
   constructor(
     readonly spec: FeatureSpec,
     private readonly korean: KoreanWordAnalyzer,
+    private readonly spelling: SpellingCorrector | null = null,
   ) {
     this.#concepts = spec.concepts ? new ConceptMatcher(spec.concepts.lexicon) : null;
+  }
+
+  /**
+   * The same analysis for a trained model: English words it has no feature for are read as its
+   * word one typo away (analysis/spelling.ts). Training texts are all known, so their features
+   * are the same either way.
+   */
+  correctingTo(vocabulary: readonly string[]): Featurizer {
+    return new Featurizer(this.spec, this.korean, new SpellingCorrector(knownLatinStems(vocabulary)));
   }
 
   #analysed(run: string, analyse: (run: string) => readonly string[]): readonly string[] {
@@ -160,7 +171,8 @@ export class Featurizer {
           }
         } else if (run.script === 'latin') {
           latin.push(run.text);
-          for (const stem of this.#analysed(run.text, analyzeEnglishRun)) {
+          for (const analysed of this.#analysed(run.text, analyzeEnglishRun)) {
+            const stem = this.spelling ? this.spelling.correct(analysed) : analysed;
             words.push(stem);
             latinStems.push(stem);
           }

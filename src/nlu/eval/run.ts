@@ -73,7 +73,7 @@ export function defaultEvalSystems(concepts: readonly Concept[] = []): EvalSyste
       ? []
       : [
           { system: daehwaSystem('no concept lexicon', DEFAULT_FEATURE_SPEC), description: 'the shipped pipeline without the concept features of intents/concepts/' },
-          ...[0.15, 0.6].map((weight) => ({
+          ...[0.3, 0.6].map((weight) => ({
             system: daehwaSystem(`concepts weighted ${weight}`, withConcepts(DEFAULT_FEATURE_SPEC, concepts, weight)),
             description: `the concept group at weight ${weight} instead of ${DEFAULT_CONCEPT_WEIGHT}`,
           })),
@@ -81,6 +81,7 @@ export function defaultEvalSystems(concepts: readonly Concept[] = []): EvalSyste
   return [
     { system: daehwaSystem('daehwa', shipped), description: 'shipped: our Korean analysis plus NLP.js lang-ko pieces, words + bigrams + char n-grams + concepts, one-vs-rest linear SVMs' },
     ...conceptVariants,
+    { system: daehwaSystem('no spelling correction', shipped, undefined, false), description: 'the shipped pipeline without reading unknown English words as the known word one typo away' },
     { system: daehwaSystem('softmax regression', shipped, SOFTMAX_LEARNER), description: 'the shipped features into the earlier learner, multinomial logistic regression by SGD' },
     { system: daehwaSystem('our Korean analysis alone', full('daehwa')), description: 'same features and model, Korean words from our analysis only' },
     { system: daehwaSystem('garu-ko analysis', full('garu')), description: 'same, Korean words from garu-ko morphemes' },

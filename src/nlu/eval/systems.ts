@@ -35,15 +35,19 @@ function rank(labels: readonly string[], scores: ArrayLike<number>): Ranked[] {
   return labels.map((intent, i) => ({ intent, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score);
 }
 
-/** This project's pipeline: our analysis and features, a linear model (the shipped learner by default). */
-export function daehwaSystem(name: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC, learner?: LearnerSpec): NluSystem {
+/**
+ * This project's pipeline: our analysis and features, a linear model (the shipped learner by
+ * default), and unknown English words read as the model's word one typo away unless `spelling` is false.
+ */
+export function daehwaSystem(name: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC, learner?: LearnerSpec, spelling = true): NluSystem {
   return {
     name,
     usesOurDecision: true,
     async train(examples) {
       const { featurizer, model } = await trainPipeline(examples, { features: spec, learner });
       // The path the shipped classifier takes (the same scores as model.score of the feature map).
-      const features = new SparseFeatureEncoder(featurizer, model.parameters.vocabulary);
+      const { vocabulary } = model.parameters;
+      const features = new SparseFeatureEncoder(spelling ? featurizer.correctingTo(vocabulary) : featurizer, vocabulary);
       return { predict: async (text) => ({ ranked: rank(model.labels, model.scoreRows(features.encode(text))) }) };
     },
   };
