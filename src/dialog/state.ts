@@ -35,6 +35,7 @@ export type ActiveFlow = z.infer<typeof ActiveFlowSchema>;
 const EntitySchema = z.object({
   type: z.enum(ENTITY_TYPES),
   value: z.union([z.string(), z.number()]),
+  currency: z.enum(['KRW', 'USD']).optional(),
   text: z.string(),
   start: z.number(),
   end: z.number(),

@@ -37,7 +37,10 @@ export const NOT_UNDERSTOOD: IntentId = 'None';
  * - weight: number, kilograms
  * - color: canonical lowercase English name ("black", "white", "navy" ...)
  * - quantity: number
- * - date: ISO calendar date "YYYY-MM-DD", resolved against the clock passed in
+ * - date: ISO calendar date "YYYY-MM-DD", resolved against the clock passed in and the shop's time zone
+ * - money: number, the amount in major units (35000 for 3만5천원, 25.5 for $25.50), with `currency`
+ * - phone: national digits with the leading 0 ("01012345678")
+ * - email: the address, lower-cased
  */
 export const ENTITY_TYPES = [
   'order_number',
@@ -49,12 +52,17 @@ export const ENTITY_TYPES = [
   'color',
   'quantity',
   'date',
+  'money',
+  'phone',
+  'email',
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export interface Entity {
   type: EntityType;
   value: string | number;
+  /** Money only: the currency of `value`. */
+  currency?: 'KRW' | 'USD';
   /** The exact span of the input it was read from. */
   text: string;
   start: number;

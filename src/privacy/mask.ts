@@ -1,6 +1,12 @@
 // Masks personal data in free text (Korean and English) before it reaches logs or exports.
 // Order matters: resident registration numbers and card numbers are long digit runs that the
 // phone pattern would otherwise eat in pieces.
+// E-mail addresses and Korean phone numbers are found by the NLU's own detectors (one definition
+// for the entity and the mask); masking takes every bare phone-shaped number, as the entity does
+// not, and adds representative and foreign numbers, which are no entity.
+import { findEmails } from '../nlu/entities/email.ts';
+import { withoutOverlaps } from '../nlu/entities/match.ts';
+import { findPhoneNumbers } from '../nlu/entities/phone.ts';
 
 export type PiiKind = 'rrn' | 'card' | 'email' | 'phone' | 'address';
 
@@ -15,15 +21,13 @@ export const PII_PLACEHOLDER: Record<PiiKind, string> = {
 // 주민등록번호: YYMMDD-GNNNNNN, the 7th digit 1-8 (century and sex, foreigners 5-8).
 const RRN = /(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s?-?\s?[1-8]\d{6}(?!\d)/g;
 
-// 13 to 19 digits, optionally grouped by spaces or dashes (4-4-4-4, Amex 4-6-5).
-const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+// 13 to 19 digits, optionally grouped by spaces or dashes (4-4-4-4, Amex 4-6-5); not after a +,
+// which begins a phone number ("+82-010-1234-5678").
+const CARD_CANDIDATE = /(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-
-const PHONE = new RegExp(
+// Phone numbers besides the Korean ones of ../nlu/entities/phone.ts.
+const OTHER_PHONE = new RegExp(
   [
-    // Korean mobile and landline, with or without +82: 010-1234-5678, 02 123 4567, +82 10 1234 5678
-    String.raw`(?:\+82[ -]?|(?<!\d)0)(?:1[016789]|2|[3-6][1-5]|70)[ .-]?\d{3,4}[ .-]?\d{4}(?!\d)`,
     // Korean representative numbers: 1588-1234
     String.raw`(?<!\d)1[5-9]\d{2}-\d{4}(?!\d)`,
     // North American and other international forms: +1 (415) 555-0132, 415.555.0132
@@ -66,17 +70,45 @@ const MIGHT_CONTAIN_PII = /\d{3}|@|[로길동리가호층]\s*\d|\d\s*(?:호|층)
 /** Replaces personal data in `text` with placeholders such as `[PHONE]`. */
 export function maskPii(text: string): string {
   if (!MIGHT_CONTAIN_PII.test(text)) return text;
-  return text
-    .replace(RRN, PII_PLACEHOLDER.rrn)
-    .replace(CARD_CANDIDATE, (match) => {
-      const digits = match.replace(/[ -]/g, '');
-      // Grouped runs look like cards whatever their checksum; bare runs must pass Luhn so that
-      // long order numbers stay readable in logs.
-      return /[ -]/.test(match) || passesLuhn(digits) ? PII_PLACEHOLDER.card : match;
-    })
-    .replace(EMAIL, PII_PLACEHOLDER.email)
-    .replace(ADDRESS, PII_PLACEHOLDER.address)
-    .replace(PHONE, PII_PLACEHOLDER.phone);
+  const withoutNumbers = text.replace(RRN, PII_PLACEHOLDER.rrn).replace(CARD_CANDIDATE, (match) => {
+    const digits = match.replace(/[ -]/g, '');
+    // A phone number as long as a card ("0082 10 1234 5678", "0504-1234-5678") is left to the phone step.
+    if (isWholePhoneNumber(match)) return match;
+    // Grouped runs look like cards whatever their checksum; bare runs must pass Luhn so that
+    // long order numbers stay readable in logs.
+    return /[ -]/.test(match) || passesLuhn(digits) ? PII_PLACEHOLDER.card : match;
+  });
+  return maskPhones(maskEmails(withoutNumbers).replace(ADDRESS, PII_PLACEHOLDER.address));
+}
+
+function isWholePhoneNumber(candidate: string): boolean {
+  const [phone, ...more] = findPhoneNumbers(candidate, 'mask');
+  return phone !== undefined && more.length === 0 && phone.start === 0 && phone.end === candidate.length;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** `text` with each of `spans` (in reading order, not overlapping) replaced by `placeholder`. */
+function replaceSpans(text: string, spans: readonly Span[], placeholder: string): string {
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    out += text.slice(at, span.start) + placeholder;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
+function maskEmails(text: string): string {
+  return replaceSpans(text, findEmails(text), PII_PLACEHOLDER.email);
+}
+
+function maskPhones(text: string): string {
+  const others = [...text.matchAll(OTHER_PHONE)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  return replaceSpans(text, withoutOverlaps([...findPhoneNumbers(text, 'mask'), ...others]), PII_PLACEHOLDER.phone);
 }
 
 /** Masks every string inside a JSON-like value; other values are returned unchanged. */

@@ -3,8 +3,8 @@ import { extractEntities } from '../../src/nlu/entities/index.ts';
 import { collect } from '../../src/nlu/entities/match.ts';
 import type { EntityType, Locale } from '../../src/nlu/types.ts';
 
-// A fixed local clock: Monday 10 March 2025, noon.
-const NOW = new Date(2025, 2, 10, 12, 0, 0);
+// A fixed instant: Monday 10 March 2025, noon in Seoul (dates are read in the shop's zone, Asia/Seoul).
+const NOW = new Date('2025-03-10T12:00:00+09:00');
 
 function found(text: string, locale: Locale = 'ko'): [EntityType, string | number, string][] {
   return extractEntities(text, locale, NOW).map((e) => [e.type, e.value, e.text]);
@@ -17,14 +17,14 @@ describe('order numbers', () => {
   });
   it('reads a long bare number but not a phone number or a short one', () => {
     expect(found('2938475610 배송 어디쯤이에요')).toEqual([['order_number', '2938475610', '2938475610']]);
-    expect(found('010-1234-5678로 연락 주세요')).toEqual([]);
+    expect(found('010-1234-5678로 연락 주세요')).toEqual([['phone', '01012345678', '010-1234-5678']]);
     expect(found('1234 언제 와요')).toEqual([]);
   });
   it('reads a number with a Korean particle attached, as in a correction', () => {
     expect(found('20261107이요')).toEqual([['order_number', '20261107', '20261107']]);
     expect(found('아 아니 주문번호 20261107이요')).toEqual([['order_number', '20261107', '20261107']]);
     expect(found('20261115로 바꿔주세요')).toEqual([['order_number', '20261115', '20261115']]);
-    expect(found('010-1234-5678이에요')).toEqual([]);
+    expect(found('010-1234-5678이에요')).toEqual([['phone', '01012345678', '010-1234-5678']]);
   });
 });
 
@@ -126,7 +126,9 @@ describe('quantities', () => {
     expect(found('하나만 교환할게요')).toEqual([['quantity', 1, '하나']]);
   });
   it('does not read durations or politeness endings as quantities', () => {
-    expect(found('3개월 전에 샀어요')).toEqual([]);
+    // "3개월 전" is no count of things; with 전 it is a date (relative-date.ts).
+    expect(found('3개월 전에 샀어요')).toEqual([['date', '2024-12-10', '3개월 전']]);
+    expect(found('3개월 됐어요')).toEqual([]);
     expect(found('확인해 주세요')).toEqual([]);
   });
   it('reads English numbers', () => {
@@ -149,7 +151,7 @@ describe('dates', () => {
     expect(found('ordered on the 5th of March', 'en').map(([, v]) => v)).toEqual(['2025-03-05']);
   });
   it('rolls over month ends and rejects impossible dates', () => {
-    const endOfMonth = new Date(2025, 0, 31, 12);
+    const endOfMonth = new Date('2025-01-31T12:00:00+09:00');
     expect(extractEntities('tomorrow', 'en', endOfMonth).map((e) => e.value)).toEqual(['2025-02-01']);
     expect(found('2월 30일')).toEqual([]);
   });

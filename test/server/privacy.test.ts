@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { extractEmails } from '../../src/nlu/entities/email.ts';
+import { extractPhones } from '../../src/nlu/entities/phone.ts';
 import { maskDeep, maskPii } from '../../src/privacy/mask.ts';
 
 describe('maskPii', () => {
@@ -37,5 +39,39 @@ describe('maskPii', () => {
       list: ['[PHONE]', 3],
       nested: { ok: true },
     });
+  });
+
+  it.each([
+    // Forms the NLU's phone and e-mail detectors read, and every bare number of a phone's shape.
+    ['(02) 123-4567로 전화 주세요', '[PHONE]로 전화 주세요'],
+    ['+82-010-1234-5678', '[PHONE]'],
+    ['0082 10 1234 5678', '[PHONE]'],
+    ['0504 1234 5678', '[PHONE]'],
+    ['010.1234.5678', '[PHONE]'],
+    ['배송 기사 안심번호 0504-1234-5678', '배송 기사 안심번호 [PHONE]'],
+    ['0212345678', '[PHONE]'],
+    ['HP01012345678', 'HP[PHONE]'],
+    ['대표번호 1588-1234', '대표번호 [PHONE]'],
+    ['연락은...minji@example.com으로', '연락은...[EMAIL]으로'],
+    ['Kim+shop@Naver.COM 010-1234-5678', '[EMAIL] [PHONE]'],
+    ['01012345678@naver.com', '[EMAIL]'],
+  ])('masks %s', (input, masked) => {
+    expect(maskPii(input)).toBe(masked);
+  });
+
+  it.each(['주문번호 2024031587 확인 부탁해요', '0101234567 배송 어디쯤이에요', '3만5천원 결제했어요'])(
+    'leaves what is no phone number alone: %s',
+    (input) => {
+      expect(maskPii(input)).toBe(input);
+    },
+  );
+
+  it('masks every phone number and e-mail address the NLU reads as an entity', () => {
+    const texts = ['연락처 0212345678이고 메일은 a.b@c.co.kr', '+82 10-1234-5678 or kim@x.com', '010 1234 5678로 주세요', 'phone: 0311234567'];
+    for (const text of texts) {
+      const masked = maskPii(text);
+      for (const entity of [...extractPhones(text), ...extractEmails(text)]) expect(masked).not.toContain(entity.text);
+      expect(masked).not.toMatch(/\d{4}/);
+    }
   });
 });

@@ -1,18 +1,27 @@
-import type { Entity, EntityType } from '../types.ts';
+import type { ExtractedEntityType } from './kinds.ts';
+
+/** An entity as `collect` builds it: its type and the value its reader gave. */
+export interface Collected<T extends ExtractedEntityType, V> {
+  type: T;
+  value: V;
+  text: string;
+  start: number;
+  end: number;
+}
 
 /**
  * Runs a global regex over the text and turns each match it accepts into an entity. The matches
  * are those of `text.matchAll(pattern)`, found with `exec` on the pattern itself: matchAll
  * copies the regex on every call, and this runs a score of patterns on every message.
  */
-export function collect(
+export function collect<T extends ExtractedEntityType, V>(
   text: string,
   pattern: RegExp,
-  type: EntityType,
-  read: (match: RegExpMatchArray) => string | number | undefined,
-): Entity[] {
+  type: T,
+  read: (match: RegExpMatchArray) => V | undefined,
+): Collected<T, V>[] {
   if (!pattern.global) throw new TypeError(`collect needs a global pattern: ${pattern}`);
-  const entities: Entity[] = [];
+  const entities: Collected<T, V>[] = [];
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     // As matchAll does: an empty match moves on by one character, or the loop would not end.
@@ -41,4 +50,15 @@ export const COUNTER_AFTER = String.raw`(?=$|[^\uAC00-\uD7A3]|만|씩|요|이요
 
 export function inRange(value: number, min: number, max: number): number | undefined {
   return value >= min && value <= max ? value : undefined;
+}
+
+/**
+ * Spans that do not overlap, in reading order: of two that do, the longer is kept (then the
+ * earlier). For one extractor's own alternatives ("₩35,000원" is found as "₩35,000원" and "35,000원").
+ */
+export function withoutOverlaps<T extends { start: number; end: number }>(spans: readonly T[]): T[] {
+  const kept: T[] = [];
+  const byLength = [...spans].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  for (const span of byLength) if (!kept.some((k) => span.start < k.end && k.start < span.end)) kept.push(span);
+  return kept.sort((a, b) => a.start - b.start);
 }
