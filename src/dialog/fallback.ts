@@ -46,14 +46,15 @@ export function fallback(turn: Turn, u: Utterance): void {
   turn.say(turn.message('fallback'), offered.map((intent) => turn.intentReply(intent)));
 }
 
-/** The closest intents whose flows may be suggested, best first. */
+/**
+ * The closest intents whose flows may be suggested, best first: the model's runners-up, then the
+ * intents the shop concepts of the line point to ("환급" names a refund even when the model is unsure).
+ */
 function suggestionsFor(turn: Turn, nlu: NluResult): IntentId[] {
   const { byIntent } = turn.flowSet;
-  return nlu.alternatives
-    .filter((a) => a.score >= MIN_SUGGESTION_SCORE && byIntent.get(a.intent)?.spec.suggest !== false)
-    .filter((a) => a.intent !== NOT_UNDERSTOOD && byIntent.has(a.intent))
-    .slice(0, MAX_SUGGESTIONS)
-    .map((a) => a.intent);
+  const suggestable = (intent: IntentId) => intent !== NOT_UNDERSTOOD && byIntent.has(intent) && byIntent.get(intent)?.spec.suggest !== false;
+  const likely = nlu.alternatives.filter((a) => a.score >= MIN_SUGGESTION_SCORE).map((a) => a.intent);
+  return [...new Set([...likely, ...(nlu.hints ?? [])])].filter(suggestable).slice(0, MAX_SUGGESTIONS);
 }
 
 /** An intent recognised, but not surely enough to act on: a person takes over. */

@@ -84,6 +84,11 @@ export interface NluResult {
   entities: Entity[];
   /** Other candidate intents, best first (excluding `intent`). */
   alternatives: IntentScore[];
+  /**
+   * Only when not understood: the intents the shop concepts it names point to (intents/concepts/),
+   * most named first, so "did you mean" can offer them even when the model scores them low.
+   */
+  hints?: IntentId[];
 }
 
 export interface ClassifyOptions {

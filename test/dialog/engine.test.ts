@@ -239,6 +239,12 @@ describe('fallback and hand-off policy', () => {
     expect(accepted.events).toContainEqual({ type: 'handoff_requested', reason: 'repeated_misunderstanding', priority: 'normal', flow: null });
   });
 
+  it('adds the intents the shop concepts of the line point to after the runners-up', async () => {
+    const c = new Conversation();
+    const turn = await c.say({ ...nlu('사이즈랑 배송 관련해서요', 'None', 0.7, { alternatives: [['order.status', 0.2], ['refund.status', 0.01]] }), hints: ['size.help', 'order.status'] });
+    expect(turn.events).toContainEqual({ type: 'fallback', text: '사이즈랑 배송 관련해서요', suggestions: ['order.status', 'size.help'], consecutive: 1 });
+  });
+
   it('does not suggest small talk or faint alternatives, and offers the menu instead', async () => {
     const flows = { ...TEST_FLOWS, 'hello.yaml': 'flow: hello\ntitle: { ko: 인사, en: greeting }\nintents: [greeting]\nsuggest: false\nsteps:\n  - id: hi\n    say: { ko: 안녕하세요, en: Hi }\n' };
     const c = new Conversation({ flowSet: testFlowSet(flows) });

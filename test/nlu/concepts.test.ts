@@ -7,6 +7,8 @@ import { DEFAULT_FEATURE_SPEC, Featurizer, daehwaKoreanAnalyzer, withConcepts } 
 import { readConcepts, MAX_LEXICON_FILE_BYTES } from '../../src/nlu/concepts.ts';
 import { CorpusError, loadCorpus, readCorpus } from '../../src/nlu/corpus.ts';
 import { formatIssue } from '../../src/nlu/yaml-source.ts';
+import { classifierFromModel } from '../../src/nlu/index.ts';
+import { trainCorpus } from '../../src/nlu/train.ts';
 import { FIXTURE_CORPUS, FIXTURE_RULES, withTempDir } from './helpers.ts';
 
 const INTENTS = ['order.status', 'refund.status', 'None'];
@@ -139,6 +141,26 @@ describe('concept lexicon validation', () => {
       await expect(loadCorpus(dir, FIXTURE_RULES)).rejects.toThrow(CorpusError);
       const { issues } = await readCorpus(dir, FIXTURE_RULES);
       expect(issues.map(formatIssue).join('\n')).toContain("concepts/shop.yaml:3:10: error: '돈' is one syllable");
+    });
+  });
+});
+
+describe('hints for a line not understood', () => {
+  it('lists the intents its concepts point to, only when the answer is None, and survives the model file', async () => {
+    await withTempDir(async (dir) => {
+      await cp(FIXTURE_CORPUS, dir, { recursive: true });
+      await mkdir(join(dir, 'concepts'));
+      await writeFile(join(dir, 'concepts', 'shop.yaml'), 'concepts:\n  refund:\n    intents: [refund.status]\n    en: [refund, chargeback]\n    ko: [환급]\n  weather:\n    en: [weather]\n');
+      const { file } = await trainCorpus(await loadCorpus(dir, FIXTURE_RULES));
+      const classifier = await classifierFromModel(JSON.parse(JSON.stringify(file)) as typeof file);
+      // Forced to None by a threshold no intent reaches: the concepts still say where to look.
+      const unsure = await classifierFromModel(file, { threshold: 1 });
+      expect((await unsure.classify('a question about a chargeback')).hints).toEqual(['refund.status']);
+      expect((await unsure.classify('환급 문의')).hints).toEqual(['refund.status']);
+      expect((await unsure.classify('tell me a joke')).hints).toEqual([]);
+      const understood = await classifier.classify('when will I get my refund');
+      expect(understood.intent).toBe('refund.status');
+      expect(understood.hints).toBeUndefined();
     });
   });
 });

@@ -10,7 +10,7 @@ import { readOptions } from './options.ts';
 const USAGE = `usage: daehwa classify [--model FILE] [--corpus DIR] < lines
 
 Each input line is either JSON {"text": "...", "locale"?: "ko"|"en"} or plain text.
-Each output line is {"text","locale","intent","score","entities","alternatives"},
+Each output line is {"text","locale","intent","score","entities","alternatives","hints"?},
 or {"line","error"} for a line that could not be read. Trains first if no model exists.
 `;
 
@@ -25,8 +25,9 @@ function present(result: NluResult): object {
     locale: result.locale,
     intent: result.intent,
     score: round(result.score),
-    entities: result.entities.map((e) => ({ type: e.type, value: e.value, text: e.text })),
+    entities: result.entities.map((e) => ({ type: e.type, value: e.value, ...(e.currency ? { currency: e.currency } : {}), text: e.text })),
     alternatives: result.alternatives.map((a) => ({ intent: a.intent, score: round(a.score) })),
+    ...(result.hints ? { hints: result.hints } : {}),
   };
 }
 
