@@ -17,6 +17,7 @@ import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ServerFrame } from './protocol.ts';
 import type { LiveSession, SessionDirectory } from './sessions.ts';
+import { extractEntities } from '../nlu/index.ts';
 import { backToBot, DESK_PAYLOAD_PREFIX, offlineMessageTaken, offlineNotice, PAYLOAD_BACK_TO_BOT } from './texts.ts';
 
 export interface AgentLink {
@@ -157,7 +158,10 @@ export class HandoffDesk implements HandoffPort {
     const now = clock.now();
     await store.appendTranscript(live.record.id, [{ at: now.toISOString(), from: 'shopper', text }]);
     live.awaitingOfflineMessage = false;
-    await this.#enqueue(live, 'offline_message', 'normal');
+    // How to reach the shopper, read from the message by the NLU's own detectors: the ticket's first line.
+    const found = extractEntities(text, live.record.locale, now);
+    const contact = { phone: found.find((e) => e.type === 'phone')?.value, email: found.find((e) => e.type === 'email')?.value };
+    await this.#enqueue(live, 'offline_message', 'normal', contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
     metrics.handoffs.inc({ reason: 'offline_message' });
     await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
   }
@@ -302,8 +306,8 @@ export class HandoffDesk implements HandoffPort {
     this.#graceTimers.delete(item.id);
   }
 
-  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high'): Promise<QueueItem> {
-    const context = await this.#snapshot(live);
+  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', extra: Record<string, unknown> = {}): Promise<QueueItem> {
+    const context = { ...(await this.#snapshot(live)), ...extra };
     const item = await this.options.queue.enqueue({ sessionId: live.record.id, reason, priority, context });
     await this.#system(live, `handed off to the agent queue (${reason})`);
     return item;

@@ -236,6 +236,20 @@ describe('outside business hours', () => {
     socket.close();
   });
 
+  it('puts the phone number and e-mail address of a message left outside hours on the ticket', async () => {
+    server = await startTestServer({ clock: new ManualClock(CLOSED_HOURS) });
+    const token = await login(server.url);
+    const { socket } = await shopper(server.wsUrl, { locale: 'ko' });
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.nextOfType('bot');
+    socket.send({ type: 'message', text: '교환 문의요. 010 1234 5678 이나 Kim.Shopper@Example.com 으로 연락 주세요' });
+    await socket.nextOfType('bot');
+    const [summary] = await queued(server.url, token);
+    const detail = (await api(server.url, 'GET', `/api/agent/queue/${summary?.id}`, { token })).body as { item: { context: unknown } };
+    expect(detail.item.context).toMatchObject({ contact: { phone: '01012345678', email: 'kim.shopper@example.com' } });
+    socket.close();
+  });
+
   it('keeps the dialog\'s hand-off reply while people are answering', async () => {
     server = await startTestServer();
     const { socket } = await shopper(server.wsUrl, { locale: 'ko' });
