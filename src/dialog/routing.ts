@@ -172,8 +172,9 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
   if (understood && understood !== flow) {
     return askBeforeLeaving(turn, understood, u, turn.message('switch_confirm', { current: flow.spec.title, next: understood.spec.title }));
   }
-  // Weather, jokes: not a failed answer, so no attempt is used up.
-  if (offTopic) {
+  // Weather, jokes: not a failed answer, so no attempt is used up. A product the catalogue lacks
+  // ("린넨 셔츠요") is an answer, however out of scope the NLU finds the words.
+  if (offTopic && active.unmatched === undefined) {
     turn.say(turn.message('out_of_scope'));
     return reask(turn);
   }

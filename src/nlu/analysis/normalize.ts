@@ -4,8 +4,9 @@
 const FULL_WIDTH_ASCII = /[\uFF01-\uFF5E]/gu;
 // Letters and digits of any script, Hangul jamo (ㅠㅠ, ㄱㄴ) and the apostrophe (where's, 5'9").
 const NOT_WORD = /[^\p{L}\p{N}'\u3131-\u318E]+/gu;
-// "ㅠㅠㅠㅠ", "soooo", "!!!!" carry no more meaning than two of them.
-const LONG_REPEAT = /(.)\1{2,}/gu;
+// "ㅠㅠㅠㅠ", "soooo" carry no more meaning than two of them. Letters only: "11111111" is an
+// eight-digit number, not a two-digit one.
+const LONG_REPEAT = /(\p{L})\1{2,}/gu;
 
 export function normalizeText(text: string): string {
   return text

@@ -8,7 +8,7 @@ import { LinearModel } from './linear.ts';
 
 export const MODEL_FORMAT = 'daehwa-nlu-model';
 // Bumped whenever the analysis changes what features a text yields: older models then ask to be retrained.
-export const MODEL_FORMAT_VERSION = 4;
+export const MODEL_FORMAT_VERSION = 5;
 
 const localeCounts = z.object({ ko: z.number().int(), en: z.number().int() });
 
