@@ -34,6 +34,20 @@ const configObject = z.strictObject({
     .strictObject({
       port: z.number().int().min(0).max(65535).default(3000),
       host: z.string().min(1).default('0.0.0.0'),
+      /**
+       * CSP `frame-ancestors` for the shopper page (`/`, the widget), e.g. ["'self'",
+       * "https://shop.example"]. The agent console and the API can never be framed.
+       */
+      frameAncestors: z
+        .array(z.string().regex(/^(?:'self'|'none'|https?:\/\/[^\s;,']+|\*\.[^\s;,']+)$/, "'self', 'none' or an origin such as https://shop.example"))
+        .min(1)
+        .default(["'self'"]),
+      /**
+       * Origins allowed to open the shopper websocket (`/ws`), e.g. ["https://shop.example"].
+       * Absent: the server's own origin (the request's Host), plus http://localhost and
+       * http://127.0.0.1 on any port unless NODE_ENV=production.
+       */
+      allowedOrigins: z.array(z.url()).optional(),
     })
     .prefault({}),
   log: z

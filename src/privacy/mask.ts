@@ -67,10 +67,14 @@ function passesLuhn(digits: string): boolean {
 // Cheap pre-check: most log lines and chat turns have no run of 6+ digits, no @ and no address word.
 const MIGHT_CONTAIN_PII = /\d{3}|@|[로길동리가호층]\s*\d|\d\s*(?:호|층)|\b(?:St|Ave|Rd|Street|Avenue|Road)\b/;
 
-/** Replaces personal data in `text` with placeholders such as `[PHONE]`. */
-export function maskPii(text: string): string {
-  if (!MIGHT_CONTAIN_PII.test(text)) return text;
-  const withoutNumbers = text.replace(RRN, PII_PLACEHOLDER.rrn).replace(CARD_CANDIDATE, (match) => {
+/**
+ * Replaces resident registration numbers and card numbers (grouped, or bare and passing Luhn)
+ * with `[RRN]` / `[CARD]`; everything else is left as written. Used on shopper lines before they
+ * are stored, where agents still need phone numbers and addresses.
+ */
+export function maskIdAndCardNumbers(text: string): string {
+  if (!/\d{3}/.test(text)) return text;
+  return text.replace(RRN, PII_PLACEHOLDER.rrn).replace(CARD_CANDIDATE, (match) => {
     const digits = match.replace(/[ -]/g, '');
     // A phone number as long as a card ("0082 10 1234 5678", "0504-1234-5678") is left to the phone step.
     if (isWholePhoneNumber(match)) return match;
@@ -78,6 +82,12 @@ export function maskPii(text: string): string {
     // long order numbers stay readable in logs.
     return /[ -]/.test(match) || passesLuhn(digits) ? PII_PLACEHOLDER.card : match;
   });
+}
+
+/** Replaces personal data in `text` with placeholders such as `[PHONE]`. */
+export function maskPii(text: string): string {
+  if (!MIGHT_CONTAIN_PII.test(text)) return text;
+  const withoutNumbers = maskIdAndCardNumbers(text);
   return maskPhones(maskEmails(withoutNumbers).replace(ADDRESS, PII_PLACEHOLDER.address));
 }
 

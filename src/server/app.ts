@@ -27,6 +27,8 @@ import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
+import { withMaskedShopperLines } from './masked-store.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -64,6 +66,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promise<DaehwaServer> {
   const clock = deps.clock ?? systemClock;
+  // Shopper lines are masked (RRN, card numbers) on their way into the store.
+  deps = { ...deps, store: withMaskedShopperLines(deps.store) };
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog });
@@ -120,6 +124,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     bodyLimit: MAX_BODY_BYTES,
   });
   installErrorHandler(app);
+  await registerSecurityHeaders(app, config.server.frameAncestors);
   await app.register(fastifyWebsocket, {
     // UTF-8 is checked by the frame parser, so that bad bytes get an error frame, not a dropped connection.
     options: { maxPayload: MAX_WS_PAYLOAD_BYTES, skipUTF8Validation: true },
@@ -147,6 +152,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
     rateLimit: config.sessions.rateLimit,
+    origins: { allowed: config.server.allowedOrigins ?? null, production: config.env === 'production' },
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);

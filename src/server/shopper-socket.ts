@@ -11,6 +11,7 @@ import type { HandoffDesk } from './handoff-desk.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame } from './protocol.ts';
+import { checkOrigin, type OriginPolicy } from './origins.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
 
@@ -24,6 +25,7 @@ export interface ShopperSocketOptions {
   log: Logger;
   maxTextLength: number;
   rateLimit: { framesPerSecond: number; burst: number };
+  origins: OriginPolicy;
 }
 
 /** At most one "slow down" frame a second: a flood must not be answered with a flood. */
@@ -47,7 +49,7 @@ function toInput(frame: Exclude<ShopperFrame, HelloFrame>): DialogInput {
 }
 
 export function registerShopperSocket(app: FastifyInstance, options: ShopperSocketOptions): void {
-  app.get('/ws', { websocket: true }, (socket, request) => {
+  app.get('/ws', { websocket: true, preValidation: checkOrigin(options.origins) }, (socket, request) => {
     // The upgraded TCP socket ws writes to: corked while a turn sends its frames.
     new ShopperConnection(socket, request.raw.socket, options);
   });

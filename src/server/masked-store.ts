@@ -1,0 +1,25 @@
+// The one boundary where shopper lines reach the store: resident registration numbers and card
+// numbers are masked before a shopper's transcript entry is written (conversation log on disk,
+// agent relay, history). The shopper's own screen keeps what they typed; the dialog turn still
+// sees the raw text, which is never stored.
+import { maskIdAndCardNumbers } from '../privacy/mask.ts';
+import type { Store, TranscriptEntry } from '../store/types.ts';
+
+/** `store` with transcript entries (shopper lines, and any reply quoting them) masked on `appendTranscript`; every other call passes through. */
+export function withMaskedShopperLines(store: Store): Store {
+  const maskEntry = (entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> => {
+    // Every line is masked, not only the shopper's: a bot reply may quote what the shopper wrote.
+    const text = maskIdAndCardNumbers(entry.text);
+    return text === entry.text ? entry : { ...entry, text };
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'appendTranscript') {
+        return (sessionId: string, entries: Omit<TranscriptEntry, 'seq'>[]) =>
+          target.appendTranscript(sessionId, entries.map(maskEntry));
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
