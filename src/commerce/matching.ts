@@ -53,9 +53,9 @@ const COLOR_NAMES_EN: Readonly<Record<string, readonly string[]>> = {
   카멜: ['camel'],
   버건디: ['burgundy'],
   오트밀: ['oatmeal'],
-  연청: ['light blue', 'light wash'],
-  진청: ['dark blue', 'dark wash'],
-  스카이블루: ['sky blue', 'light blue'],
+  연청: ['light wash', 'light blue'],
+  진청: ['dark wash', 'dark blue'],
+  스카이블루: ['sky blue', 'light blue', 'blue'],
   플라워네이비: ['navy floral', 'floral navy'],
   플라워아이보리: ['ivory floral', 'floral ivory'],
 };

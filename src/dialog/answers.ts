@@ -7,10 +7,13 @@ import type { CompiledFlow } from './flowset.ts';
 import { resolveProduct, searchWords } from './products.ts';
 import { allowedValues, NUMERIC_TYPES } from './questions.ts';
 import type { SlotSpec } from './schema.ts';
-import type { ActiveFlow, Choice } from './state.ts';
+import type { ActiveFlow } from './state.ts';
 import type { Json } from './template.ts';
 import type { Turn, Utterance } from './turn.ts';
-import { bareNumbers, normalize, parseYesNo } from './understanding.ts';
+import { matchChoice, namedChoice } from './reading/choices.ts';
+import { lastStated } from './reading/corrections.ts';
+import { readYesNo } from './reading/yes-no.ts';
+import { bareNumbers, normalize } from './understanding.ts';
 
 /** A value the reply gives for some slot type: an NLU entity, or a catalogue product. */
 type Mention = Pick<Entity, 'value'> & { type: string };
@@ -84,7 +87,7 @@ export function directAnswer(turn: Turn, slot: SlotSpec, active: ActiveFlow, u: 
 export async function readSlot(turn: Turn, flow: CompiledFlow, active: ActiveFlow, name: string, slot: SlotSpec, u: Utterance): Promise<Json | undefined> {
   const text = u.text.trim();
   if (u.payload !== null || !text || slot.type === 'yes_no') return undefined; // answered directly, if at all
-  const chosen = matchChoice(active.choices, text, 'contained');
+  const chosen = await namedChoice(turn.ctx.commerce, active.choices, text);
   if (chosen) return chosen.value;
   switch (slot.type) {
     case 'text':
@@ -92,7 +95,7 @@ export async function readSlot(turn: Turn, flow: CompiledFlow, active: ActiveFlo
     case 'product':
       return readProduct(turn, active, text);
   }
-  const entity = u.nlu.entities.find((e) => e.type === slot.type);
+  const entity = lastStated(u.nlu.entities, slot.type);
   if (entity) return entity.value;
   if (slot.pattern) {
     const match = new RegExp(slot.pattern, 'u').exec(text)?.[0];
@@ -133,22 +136,7 @@ function readNumbers(flow: CompiledFlow, active: ActiveFlow, name: string, text:
 export function yesNo(turn: Turn, u: Utterance): boolean | null {
   if (u.payload === 'yes') return true;
   if (u.payload === 'no') return false;
-  const { yes, no } = turn.flowSet.messages.commands;
-  return u.text ? parseYesNo(u.text, yes, no) : null;
-}
-
-/**
- * A typed answer to a question with choices: the label, value or a synonym as the whole reply,
- * or the only choice whose label or synonym the reply contains ("사이즈요", "색깔 바꿀래요").
- */
-function matchChoice(choices: readonly Choice[], text: string, how: 'exact' | 'contained'): Choice | undefined {
-  const reply = normalize(text);
-  if (!reply) return undefined;
-  const words = (c: Choice) => [c.label, c.value, ...(c.synonyms ?? [])].map(normalize).filter((w) => w.length > 0);
-  const exact = choices.find((c) => words(c).includes(reply));
-  if (exact || how === 'exact') return exact;
-  const contained = choices.filter((c) => words(c).some((w) => reply.includes(w)));
-  return contained.length === 1 ? contained[0] : undefined;
+  return u.text ? readYesNo(u.text, turn.flowSet.messages.commands) : null;
 }
 
 function sameValue(a: Json | undefined, b: string | number): boolean {

@@ -44,6 +44,27 @@ export async function resolveProduct(commerce: CommercePort, text: string): Prom
 }
 
 /**
+ * Which of the products `ids` the text names ("그 바지" in an order of jeans and a T-shirt), when
+ * it names exactly one of them best; undefined otherwise.
+ */
+export async function productAmong(commerce: CommercePort, text: string, ids: readonly string[]): Promise<string | undefined> {
+  const words = searchWords(text);
+  if (words.length === 0 || ids.length === 0) return undefined;
+  let found: Product[];
+  try {
+    const result = await commerce.findProducts(text.trim());
+    if (!result.ok) return undefined;
+    found = result.value.filter((p) => ids.includes(p.id));
+  } catch {
+    return undefined; // the question is asked as usual
+  }
+  const scored = found.map((p) => ({ id: p.id, score: coverage(p, words) })).filter((s) => s.score > 0);
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  const top = scored.filter((s) => s.score === best);
+  return top.length === 1 ? top[0]?.id : undefined;
+}
+
+/**
  * "린넨 셔츠": a catalogue word right after a word no product has. Only the one word before counts:
  * Korean puts what describes a product just before it, and further back is the rest of the sentence.
  */

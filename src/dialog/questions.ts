@@ -10,6 +10,7 @@ import type { ActiveFlow, Choice } from './state.ts';
 import { lookupPath, render, renderValue, splitPath, type Json } from './template.ts';
 import type { Turn } from './turn.ts';
 import type { QuickReply } from './types.ts';
+import { namedChoice } from './reading/choices.ts';
 import { normalize } from './understanding.ts';
 
 /** Slot types whose values are numbers: "170" typed or tapped is 170. */
@@ -50,8 +51,10 @@ async function prompt(turn: Turn, slot: SlotSpec, active: ActiveFlow, name: stri
   // Without choices of its own, the question offers what the last reply could have meant.
   const choices = slot.choices ? await buildChoices(turn, slot, active) : active.choices;
   const only = choices.length === 1 && slot.choices && !Array.isArray(slot.choices) && slot.choices.auto_single ? choices[0] : undefined;
-  if (only) {
-    active.slots[name] = only.value;
+  // "그 셔츠 반품할래요", "사이즈 교환이요": the sentence that started the flow already chose.
+  const named = only ?? (slot.choices && active.opening && slot.prefill !== false ? await namedChoice(turn.ctx.commerce, choices, active.opening) : undefined);
+  if (named) {
+    active.slots[name] = named.value;
     const verdict = await validate(turn, slot, active, name);
     if (verdict === 'ok') return true;
     delete active.slots[name];
@@ -132,7 +135,7 @@ async function buildChoices(turn: Turn, slot: SlotSpec, active: ActiveFlow): Pro
   return items.slice(0, spec.limit ?? 5).map((item) => {
     const ctx = turn.renderCtx({ item });
     const label = typeof spec.label === 'string' ? spec.label : spec.label[locale];
-    return { label: render(label, ctx), value: render(spec.value, ctx) };
+    return { label: render(label, ctx), value: render(spec.value, ctx), ...(spec.product ? { product: render(spec.product, ctx) } : {}) };
   });
 }
 

@@ -14,6 +14,8 @@ import { leaveVanishedFlow, runSteps, startFlow } from './runner.ts';
 import type { Json } from './template.ts';
 import { INTENT_PAYLOAD, type Turn, type Utterance } from './turn.ts';
 import type { DialogInput } from './types.ts';
+import { searchWords } from './products.ts';
+import { withoutTakenBack } from './reading/corrections.ts';
 import { hasEnglishWord, isPhrase } from './understanding.ts';
 
 export async function handleInput(turn: Turn, input: DialogInput, nlu: NluResult | null): Promise<void> {
@@ -36,7 +38,11 @@ function utterance(turn: Turn, input: Exclude<DialogInput, { kind: 'event' }>, n
     entities: [],
     alternatives: [],
   });
-  if (input.kind === 'text') return { text: input.text, nlu: nlu ?? { ...blank(NOT_UNDERSTOOD, 0), text: input.text, locale: detectLocale(input.text) }, payload: null };
+  if (input.kind === 'text') {
+    const read = nlu ?? { ...blank(NOT_UNDERSTOOD, 0), text: input.text, locale: detectLocale(input.text) };
+    // "S 아니고 M이요": the values the shopper takes back are not values they give.
+    return { text: input.text, nlu: { ...read, entities: withoutTakenBack(input.text, read.entities) }, payload: null };
+  }
   if (input.payload.startsWith(INTENT_PAYLOAD)) {
     // A suggestion the shopper picked is as good as a confident classification.
     const intent = input.payload.slice(INTENT_PAYLOAD.length);
@@ -109,9 +115,31 @@ function runCommand(turn: Turn, text: string): boolean {
 async function route(turn: Turn, u: Utterance): Promise<void> {
   const { intent, score } = u.nlu;
   const flow = intent === NOT_UNDERSTOOD ? undefined : turn.flowSet.byIntent.get(intent);
+  if (!flow || score < threshold(turn, flow)) {
+    const followUp = followUpOf(turn, u);
+    if (followUp) return startFlow(turn, followUp.flow, { text: u.text, entities: u.nlu.entities }, followUp.given);
+  }
   if (!flow) return fallback(turn, u);
   if (score < threshold(turn, flow)) return handOffUnsure(turn);
   await startFlow(turn, flow, { text: u.text, entities: u.nlu.entities });
+}
+
+/** Words around a bare value that say nothing else: "주문번호 20261020이요", "it's 20261020". */
+const AROUND_A_VALUE: ReadonlySet<string> = new Set(['주문번호', '주문', '번호', '이거', '여기', 'order', 'number', 'its', "it's", 'the', 'this', 'one', 'please', 'here', 'what', 'about', 'and']);
+
+/**
+ * A reply that is nothing but a value ("20261020", "L이요") right after a flow that has a question
+ * of that type: the flow that completed last runs again with it, as when it ends with "tell me an
+ * order number if you want to check another one".
+ */
+function followUpOf(turn: Turn, u: Utterance): { flow: CompiledFlow; given: Record<string, Json> } | null {
+  const last = turn.state.last === undefined ? undefined : turn.flowSet.flows.get(turn.state.last);
+  const [entity, ...others] = u.nlu.entities;
+  if (!last || !entity || others.length > 0) return null;
+  const rest = u.text.slice(0, entity.start) + ' ' + u.text.slice(entity.end);
+  if (!searchWords(rest).every((w) => AROUND_A_VALUE.has(w))) return null;
+  const slot = [...last.slots].find(([, s]) => s.type === entity.type && s.prefill !== false);
+  return slot ? { flow: last, given: { [slot[0]]: entity.value } } : null;
 }
 
 async function onEvent(turn: Turn, name: string, data: Record<string, unknown>): Promise<void> {
@@ -150,16 +178,24 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
     turn.abandon('switch');
     return startFlow(turn, understood, { text: u.text, entities: u.nlu.entities });
   }
+  // A step may keep the shopper at its question: no answers about other things, no switch offered.
+  const mayLeave = flow.steps[flow.stepIndex.get(active.step) ?? -1]?.digressions !== false;
   // Any sentence answers a free-text question, so questions about the shop must be caught first.
-  if (slot.type === 'text' && understood?.spec.digression) return digress(turn, understood, u);
+  if (slot.type === 'text' && understood?.spec.digression && mayLeave) return digress(turn, understood, u);
 
   const answeredBy = Object.entries(slot.answered_by ?? {}).find(([other]) => filled.includes(other));
   // Restating the flow's own request at its confirmation ("취소해 주세요" to "취소할까요?") is a yes.
   const restated = understood === flow && slot.type === 'yes_no' ? true : undefined;
   const value = answeredBy ? answeredBy[1] : ((await readSlot(turn, flow, active, slotName, slot, u)) ?? restated);
-  // An order number, a product or a number read from the reply is an attempt at an answer, even
-  // when the NLU files the bare "20231105" under None; free text is any sentence, so it tells nothing.
-  const offTopic = outOfScope(turn, u) && (value === undefined || slot.type === 'text');
+  // Slot first: an order number, a size, a product read from the reply answers the question,
+  // whatever the NLU makes of the words around it ("size XL please" is no size-advice request);
+  // the question's own checks then accept it or say why not. Free text is any sentence, so it tells nothing.
+  if (value !== undefined && slot.type !== 'text') return fill(value);
+  // "패딩이요": a name that fits several products is an answer too; the re-prompt offers them.
+  if (slot.type === 'product' && active.choices.length > 0 && active.unmatched === undefined && searchWords(u.text).length <= 2) {
+    return rejectAndContinue(turn, flow, active, slotName, slot, 'ambiguous', null);
+  }
+  const offTopic = outOfScope(turn, u);
   const elsewhere = offTopic || (understood !== null && understood !== flow);
   if (value !== undefined && !elsewhere) return fill(value);
   // The NLU reads something else: the value is the answer only if it passes ("후드티요" is a product, whatever the NLU says).
@@ -168,8 +204,8 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
     active.waiting = false;
     return runSteps(turn, true);
   }
-  if (understood?.spec.digression) return digress(turn, understood, u);
-  if (understood && understood !== flow) {
+  if (understood?.spec.digression && mayLeave) return digress(turn, understood, u);
+  if (understood && understood !== flow && mayLeave) {
     return askBeforeLeaving(turn, understood, u, turn.message('switch_confirm', { current: flow.spec.title, next: understood.spec.title }));
   }
   // Weather, jokes: not a failed answer, so no attempt is used up. A product the catalogue lacks
@@ -183,7 +219,12 @@ async function answer(turn: Turn, u: Utterance): Promise<void> {
   delete active.unmatched;
   const ambiguous = slot.type === 'product' && active.choices.length > 0;
   const reason = unmatched !== undefined && slot.errors?.unmatched ? 'unmatched' : ambiguous ? 'ambiguous' : 'no_value';
-  const onFail = rejectAnswer(turn, flow, active, slotName, slot, reason, unmatched ?? null);
+  return rejectAndContinue(turn, flow, active, slotName, slot, reason, unmatched ?? null);
+}
+
+/** An answer that does not fit: re-prompt with the reason, or go where the slot's `on_fail` says. */
+async function rejectAndContinue(turn: Turn, flow: CompiledFlow, active: ActiveFlow, name: string, slot: SlotSpec, reason: string, value: Json | null): Promise<void> {
+  const onFail = rejectAnswer(turn, flow, active, name, slot, reason, value);
   if (onFail) {
     active.step = onFail;
     await runSteps(turn, false);

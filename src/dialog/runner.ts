@@ -31,6 +31,7 @@ export async function startFlow(turn: Turn, flow: CompiledFlow, from: { text: st
     vars: {},
     attempts: 0,
     choices: [],
+    ...(from.text ? { opening: from.text } : {}),
   };
   turn.state.flow = active;
   turn.state.misses = 0;

@@ -57,6 +57,11 @@ const DataChoicesSchema = z.strictObject({
   limit: z.number().int().positive().max(10).optional(),
   /** When the data has exactly one entry, take it without asking. */
   auto_single: z.boolean().optional(),
+  /**
+   * The catalogue product each entry is (`'{{item.productId}}'`): the shopper may name it in their
+   * own words ("그 티셔츠", "the jeans"), in the sentence that started the flow or in the reply.
+   */
+  product: z.string().min(1).optional(),
 });
 const ChoicesSchema = z.union([z.array(StaticChoiceSchema).min(1), DataChoicesSchema]);
 export type DataChoicesSpec = z.infer<typeof DataChoicesSchema>;
@@ -137,6 +142,11 @@ export const StepSchema = z.strictObject({
     .optional(),
   end: z.literal(true).optional(),
   next: z.string().optional(),
+  /**
+   * On an `ask` step: whether a question about something else may interrupt it (answered and the
+   * question asked again, or a switch offered). Default true; false keeps the shopper at the question.
+   */
+  digressions: z.boolean().optional(),
 });
 export type StepSpec = z.infer<typeof StepSchema>;
 

@@ -10,7 +10,7 @@ const JsonSchema: z.ZodType<Json> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
 );
 
-const ChoiceSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional() });
+const ChoiceSchema = z.object({ label: z.string(), value: z.string(), synonyms: z.array(z.string()).optional(), product: z.string().optional() });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
 const ActiveFlowSchema = z.object({
@@ -29,6 +29,8 @@ const ActiveFlowSchema = z.object({
   choices: z.array(ChoiceSchema),
   /** A product the shopper named that the catalogue lacks ("린넨 셔츠"): the next prompt says so. */
   unmatched: z.string().optional(),
+  /** The sentence that started the flow: a question with choices first looks there for its answer ("그 셔츠 반품할래요"). */
+  opening: z.string().optional(),
 });
 export type ActiveFlow = z.infer<typeof ActiveFlowSchema>;
 
@@ -60,6 +62,8 @@ const EngineStateSchema = z.object({
   memory: z.record(z.string(), z.object({ value: JsonSchema, flow: z.string().nullable() })),
   /** Consecutive turns the engine did not understand. */
   misses: z.number().int().min(0),
+  /** The flow that completed last: a bare "20261020" right after it is an answer to it ("tell me an order number ..."). */
+  last: z.string().optional(),
 });
 export type EngineState = z.infer<typeof EngineStateSchema> & DialogState;
 

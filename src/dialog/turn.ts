@@ -83,6 +83,7 @@ export class Turn {
     if (!active) return;
     this.emit({ type: 'flow_completed', flow: active.id });
     this.state.flow = null;
+    this.state.last = active.id;
   }
 
   abandon(why: 'cancel' | 'switch' | 'attempts' | 'error'): void {

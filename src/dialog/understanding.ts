@@ -14,23 +14,6 @@ export function isPhrase(text: string, phrases: Phrases): boolean {
   return n.length > 0 && [...phrases.ko, ...phrases.en].some((p) => normalize(p) === n);
 }
 
-/** The utterance is, or starts with, one of the phrases followed by a word break ("네, 취소해 주세요"). */
-export function startsWithPhrase(text: string, phrases: Phrases): boolean {
-  const t = text.trim().toLowerCase();
-  return [...phrases.ko, ...phrases.en].some((p) => {
-    const phrase = p.toLowerCase();
-    if (normalize(t) === normalize(phrase)) return true;
-    return t.startsWith(phrase) && /^[\s\p{P}]/u.test(t.slice(phrase.length));
-  });
-}
-
-export function parseYesNo(text: string, yes: Phrases, no: Phrases): boolean | null {
-  // "no" first: "아니요 괜찮아요" must not be read as a yes because of "괜찮아요".
-  if (startsWithPhrase(text, no)) return false;
-  if (startsWithPhrase(text, yes)) return true;
-  return null;
-}
-
 /** Numbers written in the reply, in order ("170에 65요" -> [170, 65]). */
 export function bareNumbers(text: string): number[] {
   return [...text.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));

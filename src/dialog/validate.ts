@@ -166,6 +166,8 @@ class FlowChecker {
     if (step.ask !== undefined) {
       if (!Object.hasOwn(this.spec.slots, step.ask)) this.at([...base, 'ask'], `unknown slot '${step.ask}'${suggest(step.ask, Object.keys(this.spec.slots))}`);
       if (this.spec.digression) this.at([...base, 'ask'], 'a digression flow answers and returns: it cannot ask questions');
+    } else if (step.digressions !== undefined) {
+      this.at([...base, 'digressions'], `step '${step.id}' asks nothing: \`digressions\` only applies to an \`ask\` step`);
     }
     if (step.call !== undefined) {
       const outcomes = this.checkCall(base, step.call, step.args, null);

@@ -153,6 +153,18 @@ describe('digressions, switching and commands', () => {
     expect(texts(answer)).toBe('"카드가 거절돼요" 내용으로 접수했어요.');
   });
 
+  it('keeps the shopper at a question marked `digressions: false`: no answer about shipping, no switch offered', async () => {
+    const flows = { ...TEST_FLOWS, 'cancel.yaml': (TEST_FLOWS['cancel.yaml'] ?? '').replace('  - id: ask_order\n    ask: order_number', '  - id: ask_order\n    ask: order_number\n    digressions: false') };
+    const c = new Conversation({ flowSet: testFlowSet(flows) });
+    await c.say(nlu('주문 취소', 'order.cancel'));
+    const fee = await c.say(nlu('배송비 얼마예요', 'shipping.fee'));
+    expect(events(fee)).not.toContain('digression');
+    expect(texts(fee)).not.toContain('3,000원');
+    const other = await c.say(nlu('사이즈 추천해 주세요', 'size.help'));
+    expect(texts(other)).not.toContain('넘어갈까요');
+    expect(c.view).toMatchObject({ flow: 'cancel', step: 'ask_order', pending: null });
+  });
+
   it('asks before switching to another task; "no" returns to the question', async () => {
     const c = new Conversation();
     await c.say(nlu('주문 취소', 'order.cancel'));

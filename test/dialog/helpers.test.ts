@@ -3,7 +3,7 @@ import { holds } from '../../src/dialog/conditions.ts';
 import { searchWords } from '../../src/dialog/products.ts';
 import { recommendForBody, recommendForFoot } from '../../src/dialog/sizing.ts';
 import { formatDate, formatMoney, render, renderValue, templateRefs, withParticle } from '../../src/dialog/template.ts';
-import { bareNumbers, hasEnglishWord, isPhrase, parseYesNo } from '../../src/dialog/understanding.ts';
+import { bareNumbers, hasEnglishWord, isPhrase } from '../../src/dialog/understanding.ts';
 import { productSchema } from '../../src/commerce/schemas.ts';
 import type { Product } from '../../src/commerce/types.ts';
 import { runAction } from '../../src/dialog/actions.ts';
@@ -79,14 +79,7 @@ describe('conditions', () => {
 });
 
 describe('reading short answers', () => {
-  const { yes, no, cancel } = messages.commands;
-  it('reads yes and no at the start of a reply, "no" first', () => {
-    expect(parseYesNo('네, 취소해 주세요', yes, no)).toBe(true);
-    expect(parseYesNo('아니요 괜찮아요', yes, no)).toBe(false);
-    expect(parseYesNo('네이비로 주세요', yes, no)).toBeNull();
-    expect(parseYesNo('Yes please', yes, no)).toBe(true);
-  });
-
+  const { cancel } = messages.commands;
   it('matches commands only as the whole reply', () => {
     expect(isPhrase('그만 할게요!', cancel)).toBe(true);
     expect(isPhrase('Never mind.', cancel)).toBe(true);

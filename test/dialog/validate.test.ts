@@ -57,6 +57,12 @@ describe('flow validation', () => {
     expect(problems).toEqual([{ file: 'flows/test.yaml', line: 4, column: 11, message: "unknown intent 'shipping.fees' (did you mean 'shipping.fee'?)" }]);
   });
 
+  it('reports `digressions` on a step that asks nothing, where it is written', () => {
+    const flow = VALID.replace("say: { ko: '{{order_number}} 확인했어요'", "digressions: false\n    say: { ko: '{{order_number}} 확인했어요'");
+    expect(check(flow)).toEqual([{ file: 'flows/test.yaml', line: 13, column: 18, message: "step 'answer' asks nothing: `digressions` only applies to an `ask` step" }]);
+    expect(check(VALID.replace('ask: order_number', 'ask: order_number\n    digressions: false'))).toEqual([]);
+  });
+
   it('reports an unknown entity type for a slot', () => {
     const [problem] = check(VALID.replace('type: order_number', 'type: order_numbr'));
     expect(problem).toMatchObject({ line: 7, column: 11 });

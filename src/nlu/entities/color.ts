@@ -10,6 +10,9 @@ const COLOURS: Record<string, string[]> = {
   beige: ['베이지', 'beige'],
   ivory: ['아이보리', 'ivory', 'cream', '크림'],
   red: ['빨간색', '빨강', '빨간', '레드', 'red'],
+  // Denim washes and the shades shoppers name them by, before plain blue.
+  'light blue': ['연청', '연청색', 'light wash', 'light denim', 'light blue', '연한 파랑'],
+  'dark blue': ['진청', '진청색', 'dark wash', 'dark denim', 'dark blue', '진한 파랑', 'raw denim'],
   blue: ['파란색', '파랑', '파란', '블루', '하늘색', 'blue', 'sky blue'],
   green: ['초록색', '초록', '녹색', '그린', 'green'],
   khaki: ['카키', 'khaki', 'olive', '올리브'],

@@ -12,6 +12,21 @@ const SINGLE_LETTER = new RegExp(
   `(?<![\\p{L}\\p{N}'’])(?:(?<cue>size|사이즈)\\s*)?(?<letter>[sml])(?:(?=\\s*(?:size|사이즈))|${LATIN_AFTER})(?<particle>으로|로|이|가|은|는|을|를|도|요|이요|만|말고|에서)?`,
   'giu',
 );
+// Sizes spelt as words: "미디움으로", "in medium", "라지 사이즈". "too small" and "a bit large" say how
+// an item fits, not which size is wanted, so a degree word before the English ones rules them out.
+// Keyed without spaces or hyphens: "x-large", "x large" and "xlarge" are one word.
+const SIZE_WORDS: Record<string, string> = {
+  스몰: 'S', 스말: 'S', 미디움: 'M', 미디엄: 'M', 미듐: 'M', 라지: 'L', 엑스라지: 'XL', 엑라: 'XL', 투엑스라지: 'XXL',
+  small: 'S', medium: 'M', med: 'M', large: 'L', xlarge: 'XL', extralarge: 'XL', extrasmall: 'XS', xsmall: 'XS',
+};
+const wordKey = (word: string) => word.toLowerCase().replace(/[\s-]+/g, '');
+const SIZE_WORD = new RegExp(
+  `(?<!(?:too|so|very|bit|little|kinda|of|way|much|more|less|slightly|quite|pretty|rather)\\s+)(?<![\\p{L}\\p{N}])(${Object.keys(SIZE_WORDS)
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/^(x|extra)(?=[a-z])/, '$1[\\s-]?'))
+    .join('|')})(?![a-z])`,
+  'giu',
+);
 const FREE_SIZE = /(프리\s*사이즈|프리|free\s*size|one\s*size|원\s*사이즈)/giu;
 const WOMENS_SIZE = new RegExp(`${NUMBER_BEFORE}(44|55|66|77|88)(?:\\s*반)?${NUMBER_AFTER}(?!\\s*(?:키로|킬로|kg|cm|센|인치|inch|개|일|월|세|살|%|원|mm|lbs?|pounds?|번|호))`, 'giu');
 const SHOE_MM = new RegExp(`${NUMBER_BEFORE}(2[2-9]\\d|300)(?:\\s*(mm|밀리))?${NUMBER_AFTER}(?!\\s*(?:lbs?|pounds?|kg|키로|킬로|cm|센|원|개|일|%))`, 'giu');
@@ -29,9 +44,10 @@ export function extractLetterSizes(text: string): Entity[] {
     const offset = e.text.search(/[sml](?=[^a-z]*$)/i);
     return { ...e, text: e.text.slice(offset, offset + 1), start: e.start + offset, end: e.start + offset + 1 };
   });
+  const words = collect(text, SIZE_WORD, 'size', (m) => SIZE_WORDS[wordKey(m[1] ?? '')]);
   const free = collect(text, FREE_SIZE, 'size', () => 'FREE');
   const womens = collect(text, WOMENS_SIZE, 'size', (m) => m[1]);
-  return [...multi, ...single, ...free, ...womens];
+  return [...multi, ...single, ...words, ...free, ...womens];
 }
 
 function usToMillimetres(us: number, womens: boolean): number {

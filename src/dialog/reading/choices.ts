@@ -1,0 +1,36 @@
+// A typed answer to a question with choices: a choice's label, value or synonym ("사이즈요",
+// "색깔 바꿀래요"), or the catalogue product a choice stands for, named in the shopper's words
+// ("그 바지", "the jeans").
+
+import type { CommercePort } from '../../commerce/types.ts';
+import { productAmong } from '../products.ts';
+import type { Choice } from '../state.ts';
+import { normalize } from '../understanding.ts';
+
+/**
+ * The choice the text names: its label, value or a synonym as the whole text (`exact`), or the only
+ * choice one of whose words the text contains (`contained`).
+ */
+export function matchChoice(choices: readonly Choice[], text: string, how: 'exact' | 'contained'): Choice | undefined {
+  const reply = normalize(text);
+  if (!reply) return undefined;
+  const words = (c: Choice) => [c.label, c.value, ...(c.synonyms ?? [])].map(normalize).filter((w) => w.length > 0);
+  const exact = choices.find((c) => words(c).includes(reply));
+  if (exact || how === 'exact') return exact;
+  const contained = choices.filter((c) => words(c).some((w) => reply.includes(w)));
+  return contained.length === 1 ? contained[0] : undefined;
+}
+
+/** The only choice whose product the text names; undefined when it names none, or a product two choices share. */
+export async function productChoice(commerce: CommercePort, choices: readonly Choice[], text: string): Promise<Choice | undefined> {
+  const ids = [...new Set(choices.flatMap((c) => (c.product ? [c.product] : [])))];
+  if (ids.length === 0) return undefined;
+  const id = await productAmong(commerce, text, ids);
+  const named = choices.filter((c) => c.product !== undefined && c.product === id);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** The choice a text names, by its words first, then by its product. */
+export async function namedChoice(commerce: CommercePort, choices: readonly Choice[], text: string): Promise<Choice | undefined> {
+  return matchChoice(choices, text, 'contained') ?? (await productChoice(commerce, choices, text));
+}
