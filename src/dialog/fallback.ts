@@ -90,5 +90,8 @@ export function handoff(turn: Turn, reason: HandoffReason, priority: 'normal' | 
 export function requestHandoff(turn: Turn, reason: HandoffReason, priority: 'normal' | 'high', flow: string | null): void {
   turn.state.pending = null;
   turn.state.misses = 0;
-  turn.emit({ type: 'handoff_requested', reason, priority, flow });
+  // Remembered values (the order looked up earlier), then this turn's answers, then the running flow's.
+  const remembered = Object.fromEntries(Object.entries(turn.state.memory).map(([name, m]) => [name, m.value]));
+  const slots = { ...remembered, ...turn.answered, ...(turn.state.flow?.slots ?? {}) };
+  turn.emit({ type: 'handoff_requested', reason, priority, flow, slots });
 }

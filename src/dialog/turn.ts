@@ -6,7 +6,7 @@ import type { ActionContext } from './actions.ts';
 import type { CompiledFlow, FlowSet } from './flowset.ts';
 import type { Localized, MessageKey } from './schema.ts';
 import type { EngineState } from './state.ts';
-import { render, type Scope } from './template.ts';
+import { render, type Json, type Scope } from './template.ts';
 import type { BotReply, DialogEvent, QuickReply, TurnContext, TurnResult } from './types.ts';
 
 export interface TurnSettings {
@@ -41,6 +41,8 @@ export class Turn {
   score: number | null = null;
   /** Steps run so far: a flow that loops is stopped (runner.ts). */
   steps = 0;
+  /** Answers of the flows left during this turn, for a hand-off that follows (the agent gets them). */
+  readonly answered: Record<string, Json> = {};
 
   constructor(
     readonly flowSet: FlowSet,
@@ -81,6 +83,7 @@ export class Turn {
   complete(): void {
     const active = this.state.flow;
     if (!active) return;
+    Object.assign(this.answered, active.slots);
     this.emit({ type: 'flow_completed', flow: active.id });
     this.state.flow = null;
     this.state.last = active.id;
@@ -89,6 +92,7 @@ export class Turn {
   abandon(why: 'cancel' | 'switch' | 'attempts' | 'error'): void {
     const active = this.state.flow;
     if (!active) return;
+    Object.assign(this.answered, active.slots);
     this.emit({ type: 'flow_abandoned', flow: active.id, why });
     this.state.flow = null;
   }

@@ -40,7 +40,14 @@ export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 export type DialogEvent =
   | { type: 'fallback'; text: string; suggestions: IntentId[]; consecutive: number }
-  | { type: 'handoff_requested'; reason: HandoffReason; priority: 'normal' | 'high'; flow: string | null }
+  | {
+      type: 'handoff_requested';
+      reason: HandoffReason;
+      priority: 'normal' | 'high';
+      flow: string | null;
+      /** What the shopper has told so far (the flows' answers, the order looked up): the agent need not ask again. */
+      slots: Record<string, unknown>;
+    }
   | { type: 'flow_started'; flow: string }
   | { type: 'flow_completed'; flow: string }
   | { type: 'flow_abandoned'; flow: string; why: 'cancel' | 'switch' | 'attempts' | 'error' }

@@ -25,8 +25,8 @@ export interface HandoffContextInput {
   recentOrders: Order[];
   /** The NLU's latest readings, oldest first; derived from the transcript when omitted. */
   lastIntents?: IntentReading[];
-  /** Filled slots, when the caller has them; otherwise read from `dialogState.slots`. */
-  slots?: Record<string, unknown>;
+  /** What the shopper has told (the dialog's `handoff_requested` event carries it). */
+  slots: Record<string, unknown>;
 }
 
 export type HandoffContext = {
@@ -45,7 +45,7 @@ export function buildHandoffContext(input: HandoffContextInput): HandoffContext 
     locale: input.dialogState.locale,
     transcript: input.transcript,
     intents: input.lastIntents ?? intentsFromTranscript(input.transcript),
-    slots: input.slots ?? slotsOf(input.dialogState),
+    slots: input.slots,
     customer: input.customer,
     recentOrders: [...input.recentOrders].sort((a, b) => b.placedAt.localeCompare(a.placedAt)).slice(0, MAX_RECENT_ORDERS),
     dialogState: input.dialogState,
@@ -59,9 +59,4 @@ function intentsFromTranscript(transcript: TranscriptEntry[]): IntentReading[] {
     .filter((entry) => entry.from === 'shopper' && entry.intent !== undefined && entry.score !== undefined)
     .slice(-MAX_DERIVED_INTENTS)
     .map((entry) => ({ text: entry.text, intent: entry.intent as IntentId, score: entry.score as number }));
-}
-
-function slotsOf(state: DialogState): Record<string, unknown> {
-  const slots = state['slots'];
-  return typeof slots === 'object' && slots !== null && !Array.isArray(slots) ? { ...(slots as Record<string, unknown>) } : {};
 }

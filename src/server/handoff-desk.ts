@@ -104,7 +104,7 @@ export class HandoffDesk implements HandoffPort {
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
     await this.#setMode(live, 'queued');
-    const item = await this.#enqueue(live, event.reason, event.priority);
+    const item = await this.#enqueue(live, event.reason, event.priority, event.slots);
     if (item.status === 'assigned') {
       await this.#setMode(live, 'agent');
       sessions.send(live, { type: 'handoff', status: 'assigned' });
@@ -161,7 +161,7 @@ export class HandoffDesk implements HandoffPort {
     // How to reach the shopper, read from the message by the NLU's own detectors: the ticket's first line.
     const found = extractEntities(text, live.record.locale, now);
     const contact = { phone: found.find((e) => e.type === 'phone')?.value, email: found.find((e) => e.type === 'email')?.value };
-    await this.#enqueue(live, 'offline_message', 'normal', contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
+    await this.#enqueue(live, 'offline_message', 'normal', {}, contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
     metrics.handoffs.inc({ reason: 'offline_message' });
     await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
   }
@@ -306,14 +306,14 @@ export class HandoffDesk implements HandoffPort {
     this.#graceTimers.delete(item.id);
   }
 
-  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', extra: Record<string, unknown> = {}): Promise<QueueItem> {
-    const context = { ...(await this.#snapshot(live)), ...extra };
+  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<QueueItem> {
+    const context = { ...(await this.#snapshot(live, slots)), ...extra };
     const item = await this.options.queue.enqueue({ sessionId: live.record.id, reason, priority, context });
     await this.#system(live, `handed off to the agent queue (${reason})`);
     return item;
   }
 
-  async #snapshot(live: LiveSession): Promise<Record<string, unknown>> {
+  async #snapshot(live: LiveSession, slots: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { store, commerce } = this.options;
     const customerId = live.record.customerId;
     const [transcript, customer, orders] = await Promise.all([
@@ -328,6 +328,7 @@ export class HandoffDesk implements HandoffPort {
       dialogState: live.record.dialog,
       customer: known<Customer>(customer),
       recentOrders: known<Order[]>(orders) ?? [],
+      slots,
     });
   }
 

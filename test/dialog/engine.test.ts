@@ -31,7 +31,7 @@ describe('slot filling', () => {
     expect(texts(other)).toBe('20000001 주문을 찾을 수 없어요.');
     expect(c.view.step).toBe('ask_order');
     const last = await c.say(nlu('99999999', 'None', 0.1, { entities: [['order_number', '99999999']] }));
-    expect(last.events).toContainEqual({ type: 'handoff_requested', reason: 'slot_attempts_exhausted', priority: 'normal', flow: 'track' });
+    expect(last.events).toContainEqual({ type: 'handoff_requested', reason: 'slot_attempts_exhausted', priority: 'normal', flow: 'track', slots: {} });
     expect(last.events).toContainEqual({ type: 'flow_abandoned', flow: 'track', why: 'attempts' });
     expect(c.view.flow).toBeNull();
   });
@@ -201,11 +201,11 @@ describe('digressions, switching and commands', () => {
     expect(texts(stopped)).toMatch(/^OK, I've stopped that/);
   });
 
-  it('hands off at once when the shopper asks for a person mid-flow', async () => {
+  it('hands off at once when the shopper asks for a person mid-flow, with what the shopper told so far', async () => {
     const c = new Conversation();
-    await c.say(nlu('주문 취소', 'order.cancel'));
+    await c.say(nlu('10000001 주문 취소', 'order.cancel', 0.95, { entities: [['order_number', '10000001']] }));
     const turn = await c.say(nlu('상담원 연결해 주세요', 'agent.request', 0.98));
-    expect(turn.events).toContainEqual({ type: 'handoff_requested', reason: 'user_request', priority: 'normal', flow: 'person' });
+    expect(turn.events).toContainEqual({ type: 'handoff_requested', reason: 'user_request', priority: 'normal', flow: 'person', slots: { order_number: '10000001' } });
     expect(turn.events).toContainEqual({ type: 'flow_abandoned', flow: 'cancel', why: 'switch' });
     expect(texts(turn)).toBe('상담원에게 연결해 드릴게요. 잠시만 기다려 주세요.');
   });
@@ -248,7 +248,7 @@ describe('fallback and hand-off policy', () => {
     const second = await c.say(nlu('날씨 어때', 'None', 0.1));
     expect(second.replies[0]?.quickReplies?.map((q) => q.payload)).toEqual(['handoff', 'no']);
     const accepted = await c.tap('handoff');
-    expect(accepted.events).toContainEqual({ type: 'handoff_requested', reason: 'repeated_misunderstanding', priority: 'normal', flow: null });
+    expect(accepted.events).toContainEqual({ type: 'handoff_requested', reason: 'repeated_misunderstanding', priority: 'normal', flow: null, slots: {} });
   });
 
   it('adds the intents the shop concepts of the line point to after the runners-up', async () => {
@@ -275,7 +275,7 @@ describe('fallback and hand-off policy', () => {
   it('hands off instead of guessing below the threshold, and a flow can raise its own', async () => {
     const strict = new Conversation({ engine: { handoffThreshold: 0.7 } });
     const low = await strict.say(nlu('배송 조회 되나', 'order.status', 0.6));
-    expect(low.events).toContainEqual({ type: 'handoff_requested', reason: 'low_confidence', priority: 'normal', flow: null });
+    expect(low.events).toContainEqual({ type: 'handoff_requested', reason: 'low_confidence', priority: 'normal', flow: null, slots: {} });
     expect(strict.view.flow).toBeNull();
 
     const c = new Conversation();
@@ -293,7 +293,7 @@ describe('fallback and hand-off policy', () => {
       expect(texts(turn)).toBe('죄송해요, 지금 주문 정보를 불러오지 못하고 있어요. 상담원을 연결해 드릴까요?');
       expect(turn.events).toContainEqual({ type: 'flow_abandoned', flow: 'track', why: 'error' });
       const yes = await c.say(nlu('네', 'None', 0.3));
-      expect(yes.events).toContainEqual({ type: 'handoff_requested', reason: 'commerce_unavailable', priority: 'normal', flow: null });
+      expect(yes.events).toContainEqual({ type: 'handoff_requested', reason: 'commerce_unavailable', priority: 'normal', flow: null, slots: {} });
     }
   });
 

@@ -27,9 +27,10 @@ describe('buildHandoffContext', () => {
     const orders = Array.from({ length: 7 }, (_, i) => order(`o${i}`, `2026-02-0${i + 1}T00:00:00.000Z`));
     const context = buildHandoffContext({
       transcript,
-      dialogState: { version: 1, locale: 'ko', slots: { order_number: '20260301' } },
+      dialogState: { version: 1, locale: 'ko' },
       customer,
       recentOrders: orders,
+      slots: { order_number: '20260301' },
     });
     expect(context.transcript).toEqual(transcript);
     expect(context.intents).toEqual([
@@ -42,7 +43,7 @@ describe('buildHandoffContext', () => {
     expect(context.locale).toBe('ko');
   });
 
-  it('prefers the NLU readings and slots the caller passes', () => {
+  it('prefers the NLU readings the caller passes', () => {
     const context = buildHandoffContext({
       transcript,
       dialogState: { version: 1, locale: 'en' },

@@ -33,6 +33,20 @@ describe('the assembled product', () => {
     socket.close();
   });
 
+  it('gives the agent what a flow collected before the hand-off (the order number, the item, the reason)', async () => {
+    const { socket, session } = await shopper(server.wsUrl, { locale: 'ko', customerId: 'c1009' });
+    socket.send({ type: 'message', text: '20261102 티셔츠에 얼룩이 있어서 반품할래요' });
+    expect((await socket.nextOfType('bot')).meta).toMatchObject({ flow: 'return_request' });
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.nextOfType('handoff');
+    const token = await login(server.url);
+    const { body } = await api(server.url, 'GET', '/api/agent/queue', { token });
+    const item = (body.items as { id: string; sessionId: string }[]).find((i) => i.sessionId === session.sessionId);
+    const detail = await api(server.url, 'GET', `/api/agent/queue/${item?.id}`, { token });
+    expect(detail.body.item.context.slots).toMatchObject({ order_number: '20261102', line_id: '20261102-2', reason: 'defect' });
+    socket.close();
+  });
+
   it('answers in English when the shopper writes English', async () => {
     const { socket } = await shopper(server.wsUrl, { locale: 'en' });
     socket.send({ type: 'message', text: 'how much is shipping?' });

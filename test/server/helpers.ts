@@ -108,7 +108,7 @@ export function scriptedDialog(): DialogEngine {
       if (nlu?.intent === 'greeting') replies[0]!.quickReplies = [{ label: '배송 조회', payload: 'intent:order.status' }];
       if (nlu?.intent === 'None') events.push({ type: 'fallback', text: said, suggestions: [], consecutive: 1 });
       if (nlu?.intent === 'agent.request') {
-        events.push({ type: 'handoff_requested', reason: 'user_request', priority: 'normal', flow: null });
+        events.push({ type: 'handoff_requested', reason: 'user_request', priority: 'normal', flow: null, slots: {} });
       }
       return { state: next, replies, events };
     },
