@@ -3,6 +3,7 @@
 // shopper's words go to the transcript and to the agents instead.
 import { performance } from 'node:perf_hooks';
 import type { CommercePort } from '../commerce/types.ts';
+import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
 import type { Store, TranscriptEntry } from '../store/types.ts';
@@ -60,11 +61,11 @@ export class Conversations {
       await handoff.onPayload(live, input.payload);
       return;
     }
-    if (live.record.mode !== 'bot') {
+    if (ownedByPeople(live.record.mode)) {
       await this.#recordForPeople(live, input);
       return;
     }
-    if (live.awaitingOfflineMessage && input.kind === 'text') {
+    if (live.record.mode === 'offline_message' && input.kind === 'text') {
       await handoff.leaveOfflineMessage(live, input.text);
       return;
     }

@@ -3,6 +3,7 @@
 // and agents write, and returns a conversation to the queue when its agent has been gone too long.
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
 import type { DialogEvent, QuickReply } from '../dialog/types.ts';
+import { transition, type ModeEvent } from '../conversation/session-mode.ts';
 import { buildHandoffContext } from '../handoff/context.ts';
 import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
@@ -96,17 +97,15 @@ export class HandoffDesk implements HandoffPort {
   async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date): Promise<void> {
     const { metrics, hours, sessions } = this.options;
     metrics.handoffs.inc({ reason: event.reason });
-    if (!isOpen(hours, now)) {
-      // The shopper has been shown the after-hours notice in place of the dialog's reply.
-      live.awaitingOfflineMessage = true;
-      return;
-    }
+    const open = isOpen(hours, now);
+    // After hours the shopper has been shown the notice in place of the dialog's reply: their next text is a message.
+    await this.#move(live, { type: 'handoff', open });
+    if (!open) return;
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
-    await this.#setMode(live, 'queued');
     const item = await this.#enqueue(live, event.reason, event.priority, event.slots);
     if (item.status === 'assigned') {
-      await this.#setMode(live, 'agent');
+      await this.#move(live, { type: 'claimed' });
       sessions.send(live, { type: 'handoff', status: 'assigned' });
       return;
     }
@@ -146,8 +145,8 @@ export class HandoffDesk implements HandoffPort {
   }
 
   async onPayload(live: LiveSession, payload: string): Promise<void> {
-    if (payload === PAYLOAD_BACK_TO_BOT && live.awaitingOfflineMessage) {
-      live.awaitingOfflineMessage = false;
+    if (payload === PAYLOAD_BACK_TO_BOT && live.record.mode === 'offline_message') {
+      await this.#move(live, { type: 'back_to_bot' });
       await this.#botSays(live, backToBot(live.record.locale));
     }
     // Any other reserved payload is stale (a button pressed twice): nothing to do.
@@ -157,7 +156,7 @@ export class HandoffDesk implements HandoffPort {
     const { store, clock, hours, metrics } = this.options;
     const now = clock.now();
     await store.appendTranscript(live.record.id, [{ at: now.toISOString(), from: 'shopper', text }]);
-    live.awaitingOfflineMessage = false;
+    await this.#move(live, { type: 'message_left' });
     // How to reach the shopper, read from the message by the NLU's own detectors: the ticket's first line.
     const found = extractEntities(text, live.record.locale, now);
     const contact = { phone: found.find((e) => e.type === 'phone')?.value, email: found.find((e) => e.type === 'email')?.value };
@@ -213,7 +212,7 @@ export class HandoffDesk implements HandoffPort {
       this.#toldPosition.delete(claimed.sessionId);
       const live = await this.options.sessions.get(claimed.sessionId);
       if (live) {
-        await this.#setMode(live, 'agent');
+        await this.#move(live, { type: 'claimed' });
         await this.#system(live, `${agent.name} (${agent.id}) joined the conversation`);
         this.options.sessions.send(live, { type: 'handoff', status: 'assigned' });
       }
@@ -264,7 +263,7 @@ export class HandoffDesk implements HandoffPort {
       this.#cancelGrace(done);
       const live = await sessions.get(done.sessionId);
       if (live) {
-        await this.#setMode(live, 'bot');
+        await this.#move(live, { type: how === 'resolve' ? 'resolved' : 'handed_back' });
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
         sessions.send(live, { type: 'handoff', status: 'ended' });
         if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale));
@@ -275,7 +274,7 @@ export class HandoffDesk implements HandoffPort {
 
   async #returnToQueue(item: QueueItem, why: string): Promise<QueueItem> {
     const live = await this.options.sessions.get(item.sessionId);
-    if (live) await this.#setMode(live, 'queued');
+    if (live) await this.#move(live, { type: 'released' });
     const released = await this.#queueOp(() => this.options.queue.release(item.id));
     if (live) {
       await this.#system(live, why);
@@ -332,8 +331,15 @@ export class HandoffDesk implements HandoffPort {
     });
   }
 
-  async #setMode(live: LiveSession, mode: SessionRecord['mode']): Promise<void> {
-    live.record = { ...live.record, mode, updatedAt: this.options.clock.now().toISOString() };
+  /** Moves the session's mode by the machine in src/conversation; a move it does not allow is logged and ignored. */
+  async #move(live: LiveSession, event: ModeEvent): Promise<void> {
+    const moved = transition(live.record.mode, event);
+    if (!moved.ok) {
+      live.log.warn({ mode: live.record.mode, event: event.type }, moved.message);
+      return;
+    }
+    if (moved.mode === live.record.mode) return;
+    live.record = { ...live.record, mode: moved.mode, updatedAt: this.options.clock.now().toISOString() };
     await this.options.store.putSession(live.record);
   }
 

@@ -1,5 +1,6 @@
 // Shopper sessions in memory: the stored record, the sockets showing it, and its idle timer.
 // The store stays the source of truth; this cache spares a store read on every turn.
+import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
@@ -21,8 +22,6 @@ export interface LiveSession {
   readonly links: Set<ShopperLink>;
   lastActivityMs: number;
   idleTimer: TimerHandle | null;
-  /** Outside business hours the shopper was offered to leave a message: their next text is it. */
-  awaitingOfflineMessage: boolean;
 }
 
 export type OpenResult =
@@ -181,7 +180,6 @@ export class SessionDirectory {
       links: new Set(),
       lastActivityMs: Date.parse(record.updatedAt),
       idleTimer: null,
-      awaitingOfflineMessage: false,
     };
   }
 
@@ -197,7 +195,7 @@ export class SessionDirectory {
   }
 
   #isIdle(live: LiveSession): boolean {
-    return live.record.mode === 'bot' && this.#idleRemainingMs(live) <= 0;
+    return !ownedByPeople(live.record.mode) && this.#idleRemainingMs(live) <= 0;
   }
 
   // One timer per session, re-armed lazily when it fires early, so a turn never pays for
@@ -209,7 +207,7 @@ export class SessionDirectory {
         if (live.record.status === 'closed' || this.#byId.get(live.record.id) !== live) return;
         const remaining = this.#idleRemainingMs(live);
         // People own queued and assigned conversations: only the bot's sessions time out.
-        if (remaining > 0 || live.record.mode !== 'bot') {
+        if (remaining > 0 || ownedByPeople(live.record.mode)) {
           this.#scheduleIdleCheck(live, remaining > 0 ? remaining : this.options.idleTimeoutMs);
           return;
         }

@@ -22,7 +22,7 @@ export const sessionRecordSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   closedAt: isoTime.optional(),
-  mode: z.enum(['bot', 'queued', 'agent']),
+  mode: z.enum(['bot', 'queued', 'agent', 'offline_message']),
   dialog: dialogStateSchema,
 }) satisfies z.ZodType<SessionRecord>;
 

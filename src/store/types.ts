@@ -14,8 +14,8 @@ export interface SessionRecord {
   createdAt: string;
   updatedAt: string;
   closedAt?: string;
-  /** Who answers the shopper now. */
-  mode: 'bot' | 'queued' | 'agent';
+  /** Who answers the shopper now (src/conversation/session-mode.ts); `offline_message`: after hours, their next text is a message for the agents. */
+  mode: 'bot' | 'queued' | 'agent' | 'offline_message';
   dialog: DialogState;
 }
 

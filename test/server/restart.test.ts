@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
-import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
+import { api, CLOSED_HOURS, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
 
 let dir: string;
 let running: TestServer | null = null;
@@ -54,6 +54,28 @@ describe('after a server restart', () => {
     again.socket.send({ type: 'message', text: '감사합니다' });
     expect((await again.socket.nextOfType('bot')).text).toBe('#2 감사합니다');
     expect((await after.store.getSession(first.session.sessionId))?.customerId).toBe('c1001');
+    again.socket.close();
+  });
+
+  it('after hours, still takes the shopper\'s next text as a message for the agents', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'daehwa-restart-'));
+    const clock = new ManualClock(CLOSED_HOURS);
+    const before = await start(clock);
+    const first = await shopper(before.wsUrl, { locale: 'ko' });
+    first.socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await first.socket.nextOfType('bot');
+    first.socket.close();
+    await stop(before);
+
+    const after = await start(clock);
+    const again = await shopper(after.wsUrl, { sessionToken: first.session.sessionToken });
+    await again.socket.nextOfType('history');
+    again.socket.send({ type: 'message', text: '교환 문의 남겨요. 내일 연락 주세요' });
+    await again.socket.nextOfType('bot');
+    const token = await login(after.url);
+    const { body } = await api(after.url, 'GET', '/api/agent/queue', { token });
+    expect(body.items).toMatchObject([{ sessionId: first.session.sessionId, reason: 'offline_message' }]);
+    expect((await after.store.getSession(first.session.sessionId))?.mode).toBe('bot');
     again.socket.close();
   });
 
