@@ -19,6 +19,17 @@ function wordMatches(word: string, terms: string[]): boolean {
 }
 
 /**
+ * "트랜치" for 트렌치, "스니거즈" for 스니커즈: a Korean word of three or more syllables that differs
+ * from a name or keyword, or from the start of one, in one syllable only.
+ */
+export function oneSyllableOff(word: string, term: string): boolean {
+  if (word.length < 3 || term.length < word.length || /[a-z0-9]/.test(word)) return false;
+  let differences = 0;
+  for (let i = 0; i < word.length && differences <= 1; i += 1) if (word[i] !== term[i]) differences += 1;
+  return differences === 1;
+}
+
+/**
  * Products whose names or keywords match the query, best first: the whole query matching one
  * name outranks matching some of its words. Words shorter than two characters are ignored
  * (they match too much).
@@ -27,10 +38,13 @@ export function searchProducts(products: readonly Product[], query: string): Pro
   const whole = normalizeTerm(query);
   if (whole.length < 2) return [];
   const words = query.split(/\s+/).map(normalizeTerm).filter((w) => w.length >= 2);
-  const scored = products.map((product) => {
-    const terms = searchTerms(product);
+  const allTerms = products.map(searchTerms);
+  // A word no product has as written may be a typo of one ("트랜치").
+  const typos = words.filter((word) => !allTerms.some((terms) => wordMatches(word, terms)));
+  const scored = products.map((product, i) => {
+    const terms = allTerms[i] ?? [];
     const wholeScore = wordMatches(whole, terms) ? words.length + 1 : 0;
-    const wordScore = words.filter((word) => wordMatches(word, terms)).length;
+    const wordScore = words.filter((word) => wordMatches(word, terms)).length + typos.filter((word) => terms.some((t) => oneSyllableOff(word, t))).length;
     return { product, score: wholeScore + wordScore };
   });
   return scored

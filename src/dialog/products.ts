@@ -2,6 +2,7 @@
 // finds candidates; the one whose name or keywords cover most words of the sentence wins. A tie
 // ("패딩" fits two parkas) is not guessed: the candidates are offered as choices.
 
+import { oneSyllableOff } from '../commerce/matching.ts';
 import type { CommercePort, Product } from '../commerce/types.ts';
 import { normalize } from './understanding.ts';
 
@@ -31,7 +32,7 @@ export async function resolveProduct(commerce: CommercePort, text: string): Prom
     return null; // the question is asked again; an outage shows up at the lookup that follows
   }
   const words = searchWords(text);
-  const scored = found.map((product) => ({ product, score: coverage(product, words) }));
+  const scored = found.map((product) => ({ product, score: withTypos(product, words, found) }));
   const best = Math.max(0, ...scored.map((s) => s.score));
   const top = scored.filter((s) => s.score === best && best > 0).map((s) => s.product);
   if (top.length === 0) return null;
@@ -58,7 +59,7 @@ export async function productAmong(commerce: CommercePort, text: string, ids: re
   } catch {
     return undefined; // the question is asked as usual
   }
-  const scored = found.map((p) => ({ id: p.id, score: coverage(p, words) })).filter((s) => s.score > 0);
+  const scored = found.map((p) => ({ id: p.id, score: withTypos(p, words, found) })).filter((s) => s.score > 0);
   const best = Math.max(0, ...scored.map((s) => s.score));
   const top = scored.filter((s) => s.score === best);
   return top.length === 1 ? top[0]?.id : undefined;
@@ -74,7 +75,7 @@ function unmatchedPhrase(text: string, products: readonly Product[]): string | u
     const [word] = searchWords(raw[i] ?? '');
     const [before] = searchWords(raw[i - 1] ?? '');
     if (!word || !before || !/^\p{Script=Hangul}+$/u.test(before) || NOT_DESCRIBING.has(before)) continue;
-    const known = (w: string) => products.some((p) => coverage(p, [w]) > 0);
+    const known = (w: string) => products.some((p) => coverage(p, [w], true) > 0);
     if (known(word) && !known(before)) return `${raw[i - 1]} ${raw[i]?.replace(KOREAN_ENDINGS, '')}`;
   }
   return undefined;
@@ -86,8 +87,17 @@ function closestByExactWord(products: readonly Product[], words: readonly string
   return exact.length > 0 ? exact : [...products];
 }
 
-/** How many of the sentence's words the product's names and keywords contain. */
-function coverage(product: Product, words: readonly string[]): number {
+/**
+ * The coverage of the words, where a word no candidate contains as written may be one syllable off
+ * ("트랜치 코트"): "청바지" names the jeans, and is never read as a typo for 면바지.
+ */
+function withTypos(product: Product, words: readonly string[], candidates: readonly Product[]): number {
+  const loose = words.filter((w) => !candidates.some((c) => coverage(c, [w]) > 0));
+  return coverage(product, words) + (loose.length > 0 ? coverage(product, loose, true) : 0);
+}
+
+/** How many of the sentence's words the product's names and keywords contain (`typos`: or one syllable off). */
+function coverage(product: Product, words: readonly string[], typos = false): number {
   const names = [product.name.ko, product.name.en, ...(product.keywords ?? [])];
   const terms = names.map(normalize);
   // English words match whole words of a name, or their start ("shirts", "hood"): "the" is not in "leather".
@@ -95,7 +105,7 @@ function coverage(product: Product, words: readonly string[]): number {
   const contains = (w: string) =>
     /[a-z]/.test(w)
       ? englishWords.some((t) => t.startsWith(w) || (w.startsWith(t) && t.length >= 3))
-      : terms.some((t) => t.includes(w) || (w.length >= 3 && w.includes(t) && t.length >= 2));
+      : terms.some((t) => t.includes(w) || (w.length >= 3 && w.includes(t) && t.length >= 2) || (typos && oneSyllableOff(w, t)));
   return words.filter(contains).length;
 }
 

@@ -12,7 +12,7 @@ describe('yes and no in shoppers\' words', () => {
     'yes please cancel it', 'sure go ahead', 'yeah do it', 'ok', 'please', 'no problem', 'yes but how long does the refund take',
   ];
   const no = [
-    '아 그냥 놔둘게요', 'ㄴㄴ', '아니 됐어', '아니요 괜찮아요', '잠깐만요 취소는 안할래요', '네.. 아 아니다 취소하지 마세요', '나중에 할게요', '그대로 둘게요',
+    '아 그냥 놔둘게요', 'ㄴㄴ', '취소 ㄴㄴ', '아니 됐어', '아니요 괜찮아요', '잠깐만요 취소는 안할래요', '네.. 아 아니다 취소하지 마세요', '나중에 할게요', '그대로 둘게요',
     'nope', "no wait, don't cancel it", "hmm actually I'll keep it", 'yes.. actually no, not yet', 'nah leave it', 'hold off for now',
   ];
   const neither = ['배송 조회 해주세요', '그럼 배송조회 해주세요', '어떻게 해야 돼요?', '취소하면 환불은 언제 돼요?', '안내해 주세요', '네이비로 주세요', 'what is the fee', '20261107'];

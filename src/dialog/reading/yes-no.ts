@@ -17,7 +17,7 @@ import { isPhrase } from '../understanding.ts';
 /** Words that say no wherever they stand in a clause. */
 const REFUSALS: readonly RegExp[] = [
   // Korean: "하지 마세요", "안 할래요", "안해도 돼요", "않을게요", "놔둘게요", "그대로 둘게요", "보류", "다음에 할게요".
-  /하지\s*마|하지\s*말|말아\s*주|(?:^|[\s,.])안\s*(?:할|해|하|함|합|돼|될|됨|원|필요)|않|놔\s*둘|놔\s*두|냅\s*둘|냅\s*두|내비\s*둘|그대로\s*(?:둘|두|할|갈)|그냥\s*둘|그냥\s*두|보류|다음에|나중에|생각해\s*볼|생각\s*좀|필요\s*없|아니(?:요|오|에요|야|다|고|거든)?(?=$|[\s,.!?~])|^아뇨|^ㄴ+$|^ㄴㄴ|^노(?=$|[\s,.!])|^놉|됐어|됐습니다|취소\s*안/u,
+  /하지\s*마|하지\s*말|말아\s*주|(?:^|[\s,.])안\s*(?:할|해|하|함|합|돼|될|됨|원|필요)|않|놔\s*둘|놔\s*두|냅\s*둘|냅\s*두|내비\s*둘|그대로\s*(?:둘|두|할|갈)|그냥\s*둘|그냥\s*두|보류|다음에|나중에|생각해\s*볼|생각\s*좀|필요\s*없|아니(?:요|오|에요|야|다|고|거든)?(?=$|[\s,.!?~])|^아뇨|^ㄴ+$|(?:^|\s)ㄴㄴ|^노(?=$|[\s,.!])|^놉|됐어|됐습니다|취소\s*안/u,
   // English: "no", "nope", "don't", "not yet", "keep it", "leave it", "hold off", "changed my mind".
   /\b(?:no|nope|nah|nay|nvm)\b|\bdon'?t\b|\bdo not\b|\bnot\b|\bnever\b|\bkeep (?:it|them|the order|my order)\b|\bi'?ll keep\b|\bleave it\b|\bhold off\b|\bhold on\b|\bchanged? my mind\b|\brather not\b|\bstop\b/i,
 ];
