@@ -83,6 +83,12 @@ export function matchColor(product: Product, wanted: string): string | undefined
   });
 }
 
+/** Whether a text that shows a colour in the shop's spelling ("M/화이트") shows the one the shopper named ("white", "흰색" read as white). */
+export function showsColor(text: string, wanted: string): boolean {
+  const w = normalizeTerm(wanted);
+  return Object.entries(COLOR_NAMES_EN).some(([color, names]) => text.includes(color) && [color, ...names].map(normalizeTerm).includes(w));
+}
+
 /** The product's own spelling of a size: case-insensitive, "250mm" for shoe size "250". */
 export function matchSize(product: Product, wanted: string): string | undefined {
   const w = normalizeTerm(wanted).replace(/mm$/, '');

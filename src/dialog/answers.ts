@@ -87,7 +87,7 @@ export function directAnswer(turn: Turn, slot: SlotSpec, active: ActiveFlow, u: 
 export async function readSlot(turn: Turn, flow: CompiledFlow, active: ActiveFlow, name: string, slot: SlotSpec, u: Utterance): Promise<Json | undefined> {
   const text = u.text.trim();
   if (u.payload !== null || !text || slot.type === 'yes_no') return undefined; // answered directly, if at all
-  const chosen = await namedChoice(turn.ctx.commerce, active.choices, text);
+  const chosen = await namedChoice(turn.ctx.commerce, active.choices, text, true);
   if (chosen) return chosen.value;
   switch (slot.type) {
     case 'text':

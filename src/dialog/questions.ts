@@ -52,7 +52,7 @@ async function prompt(turn: Turn, slot: SlotSpec, active: ActiveFlow, name: stri
   const choices = slot.choices ? await buildChoices(turn, slot, active) : active.choices;
   const only = choices.length === 1 && slot.choices && !Array.isArray(slot.choices) && slot.choices.auto_single ? choices[0] : undefined;
   // "그 셔츠 반품할래요", "사이즈 교환이요": the sentence that started the flow already chose.
-  const named = only ?? (slot.choices && active.opening && slot.prefill !== false ? await namedChoice(turn.ctx.commerce, choices, active.opening) : undefined);
+  const named = only ?? (slot.choices && active.opening && slot.prefill !== false ? await namedChoice(turn.ctx.commerce, choices, active.opening, false) : undefined);
   if (named) {
     active.slots[name] = named.value;
     const verdict = await validate(turn, slot, active, name);

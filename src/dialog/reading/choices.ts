@@ -2,7 +2,9 @@
 // "색깔 바꿀래요"), or the catalogue product a choice stands for, named in the shopper's words
 // ("그 바지", "the jeans").
 
+import { showsColor } from '../../commerce/matching.ts';
 import type { CommercePort } from '../../commerce/types.ts';
+import { extractEntities } from '../../nlu/index.ts';
 import { productAmong } from '../products.ts';
 import type { Choice } from '../state.ts';
 import { normalize } from '../understanding.ts';
@@ -21,16 +23,24 @@ export function matchChoice(choices: readonly Choice[], text: string, how: 'exac
   return contained.length === 1 ? contained[0] : undefined;
 }
 
-/** The only choice whose product the text names; undefined when it names none, or a product two choices share. */
-export async function productChoice(commerce: CommercePort, choices: readonly Choice[], text: string): Promise<Choice | undefined> {
+/**
+ * The only choice whose product the text names; of two lines of one product, the one whose colour
+ * it names. `answer`: the text answers "which item?", so a colour alone ("검정색이요") may pick one.
+ */
+export async function productChoice(commerce: CommercePort, choices: readonly Choice[], text: string, answer: boolean): Promise<Choice | undefined> {
   const ids = [...new Set(choices.flatMap((c) => (c.product ? [c.product] : [])))];
   if (ids.length === 0) return undefined;
   const id = await productAmong(commerce, text, ids);
-  const named = choices.filter((c) => c.product !== undefined && c.product === id);
-  return named.length === 1 ? named[0] : undefined;
+  if (id === undefined && !answer) return undefined;
+  const named = choices.filter((c) => c.product !== undefined && (id === undefined || c.product === id));
+  if (id !== undefined && named.length <= 1) return named[0];
+  // Two lines of one product ("흰색 티셔츠" of a white and a black one): the colour named tells them apart.
+  const colors = extractEntities(text, 'ko', new Date()).filter((e) => e.type === 'color');
+  const shown = named.filter((c) => colors.some((e) => showsColor(c.label, String(e.value))));
+  return shown.length === 1 ? shown[0] : undefined;
 }
 
-/** The choice a text names, by its words first, then by its product. */
-export async function namedChoice(commerce: CommercePort, choices: readonly Choice[], text: string): Promise<Choice | undefined> {
-  return matchChoice(choices, text, 'contained') ?? (await productChoice(commerce, choices, text));
+/** The choice a text names, by its words first, then by its product (`answer`: the text replies to the question). */
+export async function namedChoice(commerce: CommercePort, choices: readonly Choice[], text: string, answer: boolean): Promise<Choice | undefined> {
+  return matchChoice(choices, text, 'contained') ?? (await productChoice(commerce, choices, text, answer));
 }
