@@ -1,23 +1,27 @@
 // zod schemas for everything the store reads back from disk: a file edited by hand or cut short
-// is reported, never trusted.
+// is reported, never trusted. Names other layers own (intents, hand-off reasons) are read as
+// non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import { HANDOFF_REASONS } from '../dialog/types.ts';
-import { INTENTS, LOCALES } from '../nlu/types.ts';
-import type { QueueItem, SessionRecord, TranscriptEntry } from './types.ts';
+import type { QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+
+/** The locales a stored conversation can have (types.ts's StoredLocale). */
+export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
+/** An intent id or a hand-off reason as it was written. */
+const storedName = z.string().min(1);
 
 const isoTime = z.string().min(1);
 
 export const dialogStateSchema = z.looseObject({
   version: z.literal(1),
-  locale: z.enum(LOCALES),
+  locale: z.enum(STORED_LOCALES),
 });
 
 export const sessionRecordSchema = z.object({
   id: z.string(),
   tokenHash: z.string(),
   customerId: z.string().nullable(),
-  locale: z.enum(LOCALES),
+  locale: z.enum(STORED_LOCALES),
   status: z.enum(['open', 'closed']),
   createdAt: isoTime,
   updatedAt: isoTime,
@@ -31,7 +35,7 @@ export const transcriptEntrySchema = z.object({
   at: isoTime,
   from: z.enum(['shopper', 'bot', 'agent', 'system']),
   text: z.string(),
-  intent: z.enum(INTENTS).optional(),
+  intent: storedName.optional(),
   score: z.number().optional(),
   flow: z.string().nullable().optional(),
   state: z.string().nullable().optional(),
@@ -42,7 +46,7 @@ export const transcriptEntrySchema = z.object({
 export const queueItemSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
-  reason: z.enum([...HANDOFF_REASONS, 'offline_message']),
+  reason: storedName,
   priority: z.enum(['normal', 'high']),
   status: z.enum(['waiting', 'assigned', 'resolved', 'returned_to_bot']),
   createdAt: isoTime,

@@ -1,22 +1,38 @@
 // The store port: sessions, transcripts and the agent queue. lowdb is the embedded default;
 // any other store implements the same interface and must pass test/store/contract.ts.
+//
+// The store imports neither src/dialog/ nor src/nlu/ (test/architecture.test.ts): what it keeps
+// outlives any version of the flows or the intent model. Intents and hand-off reasons are plain
+// strings here; the code that writes them holds the typed, closed lists, and reading history never
+// checks a stored name against today's list, so renaming or removing an intent cannot make an old
+// transcript unreadable.
 
-import type { DialogState, HandoffReason } from '../dialog/types.ts';
-import type { IntentId, Locale } from '../nlu/types.ts';
+/** The languages a conversation can be held in; the same list as src/nlu's LOCALES (test/store/independence.test.ts). */
+export type StoredLocale = 'ko' | 'en';
+
+/**
+ * The dialog runtime's state as the store keeps it: opaque besides its version and locale. The
+ * same shape as src/dialog's DialogState, which the store passes back untouched.
+ */
+export interface StoredDialogState {
+  version: 1;
+  locale: StoredLocale;
+  [key: string]: unknown;
+}
 
 export interface SessionRecord {
   id: string;
   /** sha256 of the shopper's session token: the token itself is never stored. */
   tokenHash: string;
   customerId: string | null;
-  locale: Locale;
+  locale: StoredLocale;
   status: 'open' | 'closed';
   createdAt: string;
   updatedAt: string;
   closedAt?: string;
   /** Who answers the shopper now (src/conversation/session-mode.ts); `offline_message`: after hours, their next text is a message for the agents. */
   mode: 'bot' | 'queued' | 'agent' | 'offline_message';
-  dialog: DialogState;
+  dialog: StoredDialogState;
 }
 
 export interface TranscriptEntry {
@@ -25,8 +41,8 @@ export interface TranscriptEntry {
   at: string;
   from: 'shopper' | 'bot' | 'agent' | 'system';
   text: string;
-  /** For shopper text: what the NLU made of it. */
-  intent?: IntentId;
+  /** For shopper text: what the NLU made of it (an intent id of the model that read it, maybe no longer in today's model). */
+  intent?: string;
   score?: number;
   /** For bot replies: the reply meta (flow, state). */
   flow?: string | null;
@@ -41,7 +57,8 @@ export type QueueItemStatus = 'waiting' | 'assigned' | 'resolved' | 'returned_to
 export interface QueueItem {
   id: string;
   sessionId: string;
-  reason: HandoffReason | 'offline_message';
+  /** Why it was handed off: a dialog hand-off reason or `offline_message`, as named when it was enqueued. */
+  reason: string;
   priority: 'normal' | 'high';
   status: QueueItemStatus;
   createdAt: string;
