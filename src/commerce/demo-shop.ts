@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { matchColor, matchSize, searchProducts } from './matching.ts';
 import { addressSchema, formatZodIssues } from './schemas.ts';
 import { loadSeed, type ShopSeed } from './seed.ts';
-import { addBusinessDaysKst, kstDaysBetween } from './shop-calendar.ts';
+import { type ShopCalendar, shopCalendar } from './shop-calendar.ts';
 import { openShopState, type ShopState, type ShopStateFile } from './shop-state.ts';
 import type {
   Address,
@@ -41,6 +41,8 @@ export interface DemoShopOptions {
    * Tests pass their fixed clock here.
    */
   clock?: () => Date;
+  /** The shop's time zone (config `handoff.businessHours.timeZone`): return windows and refund dates count its days. */
+  timeZone?: string;
 }
 
 export type DemoShop = CommercePort & { close(): Promise<void> };
@@ -77,7 +79,7 @@ export async function createDemoShop(options: DemoShopOptions): Promise<DemoShop
   const seed = deepFreeze(await loadSeed(options.seedDir ?? DEFAULT_SEED_DIR));
   const state = await openShopState(path.join(options.dataDir, STATE_FILE_NAME));
   deepFreeze(state.read()); // updates change a copy (shop-state.ts), never the data read
-  return new EmbeddedShop(seed, state, options.clock ?? (() => new Date()));
+  return new EmbeddedShop(seed, state, options.clock ?? (() => new Date()), shopCalendar(options.timeZone));
 }
 
 class EmbeddedShop implements DemoShop {
@@ -90,6 +92,7 @@ class EmbeddedShop implements DemoShop {
     private readonly seed: ShopSeed,
     private readonly state: ShopStateFile,
     private readonly clock: () => Date,
+    private readonly calendar: ShopCalendar,
   ) {
     this.#seedOrders = new Map(seed.orders.map((o) => [o.id, o]));
     this.#products = new Map(seed.products.map((p) => [p.id, p]));
@@ -170,7 +173,7 @@ class EmbeddedShop implements DemoShop {
     if (order.status !== 'delivered' || !order.deliveredAt) {
       return fail('not_allowed', `order ${order.id} is ${order.status}: only delivered orders can have a ${what}`);
     }
-    const days = kstDaysBetween(new Date(order.deliveredAt), now);
+    const days = this.calendar.daysBetween(new Date(order.deliveredAt), now);
     const window = this.seed.policy.returnWindowDays;
     if (days > window) {
       return fail('past_window', `order ${order.id} was delivered ${days} days ago; the ${what} window is ${window} days`);
@@ -221,7 +224,7 @@ class EmbeddedShop implements DemoShop {
       method: order.paymentMethod,
       status: 'pending',
       requestedAt: now.toISOString(),
-      expectedBy: addBusinessDaysKst(now, this.seed.policy.refundBusinessDays),
+      expectedBy: this.calendar.addBusinessDays(now, this.seed.policy.refundBusinessDays),
     };
     return this.#save(
       (draft) => {

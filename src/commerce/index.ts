@@ -14,7 +14,8 @@ export type CommerceConfig = { kind: 'demo'; dataDir: string } | { kind: 'http';
 /** Every implementation can be closed; the HTTP adapter holds nothing open, so its close is a no-op. */
 export type ClosableCommercePort = CommercePort & { close(): Promise<void> };
 
-export async function createCommerceFromConfig(config: CommerceConfig): Promise<ClosableCommercePort> {
-  if (config.kind === 'demo') return createDemoShop({ dataDir: config.dataDir });
+/** `timeZone`: the shop's calendar (config `handoff.businessHours.timeZone`), for the demo shop's return windows. */
+export async function createCommerceFromConfig(config: CommerceConfig, options: { timeZone?: string } = {}): Promise<ClosableCommercePort> {
+  if (config.kind === 'demo') return createDemoShop({ dataDir: config.dataDir, ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}) });
   return { ...createHttpShop({ baseUrl: config.baseUrl, timeoutMs: config.timeoutMs }), close: async () => {} };
 }

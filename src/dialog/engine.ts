@@ -2,6 +2,7 @@
 // No I/O besides the commerce port in the context; the clock is ctx.now. What a turn does is in
 // routing.ts; the modules it uses: answers, questions, runner, fallback, turn.
 
+import { shopCalendar } from '../commerce/shop-calendar.ts';
 import { handleInput } from './routing.ts';
 import { freshState, readState } from './state.ts';
 import type { FlowSet } from './flowset.ts';
@@ -17,13 +18,12 @@ export interface DialogEngineOptions {
   handoffThreshold?: number;
   /** Invalid answers to one question before the slot's `on_fail` applies (a slot's `max_attempts` overrides it). */
   maxAttempts?: number;
-  /** The shop's time zone: what "today" is for return windows and late deliveries. */
+  /** The shop's time zone (config `handoff.businessHours.timeZone`): what "today" is for return windows and late deliveries. */
   timeZone?: string;
 }
 
 export const DEFAULT_HANDOFF_THRESHOLD = 0.5;
 const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_TIME_ZONE = 'Asia/Seoul';
 
 export function createDialogEngine(flowSet: FlowSet, options: DialogEngineOptions = {}): DialogEngine {
   const settings = {
@@ -31,11 +31,11 @@ export function createDialogEngine(flowSet: FlowSet, options: DialogEngineOption
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
   };
   // Throws here, at start-up, for a time zone the runtime does not know.
-  const calendar = new Intl.DateTimeFormat('en-CA', { timeZone: options.timeZone ?? DEFAULT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const calendar = shopCalendar(options.timeZone);
   return {
     initialState: (locale) => freshState(locale),
     async turn(state, input, nlu, ctx) {
-      const turn = new Turn(flowSet, settings, readState(state), ctx, calendar.format(ctx.now));
+      const turn = new Turn(flowSet, settings, readState(state), ctx, calendar.dateOf(ctx.now));
       await handleInput(turn, input, nlu);
       return turn.result();
     },

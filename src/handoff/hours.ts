@@ -2,6 +2,7 @@
 // so the server's own zone never matters.
 
 import { z } from 'zod';
+import { DEFAULT_SHOP_TIME_ZONE, isKnownTimeZone } from '../commerce/shop-calendar.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 type Day = (typeof DAYS)[number];
@@ -19,9 +20,10 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use an ISO date "YYYY-M
 
 export const businessHoursSchema = z
   .object({
+    /** The shop's one time zone: business hours, and the calendar of return windows and "today" (shop-calendar.ts). */
     timeZone: z
       .string()
-      .default('Asia/Seoul')
+      .default(DEFAULT_SHOP_TIME_ZONE)
       .refine(isKnownTimeZone, { message: 'not an IANA time zone (for example "Asia/Seoul")' }),
     /** How the zone is shown to English-speaking shoppers; defaults to KST for Asia/Seoul. */
     timeZoneLabel: z.string().min(1).optional(),
@@ -200,13 +202,4 @@ function daysBetween(from: string, to: string): number {
 
 function isoDateOf(utcMs: number): string {
   return new Date(utcMs).toISOString().slice(0, 10);
-}
-
-function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -47,7 +47,8 @@ async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   const loaded = await loadFlowSet(config.flowsDir);
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
   const { handoffThreshold } = config.dialog;
-  return { ok: true, dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold } : {}) };
+  const timeZone = config.handoff.businessHours.timeZone; // the shop's one calendar
+  return { ok: true, dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }) };
 }
 
 export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Logger; clock?: Clock }): Promise<AssembledDaehwa> {
@@ -58,7 +59,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   // Loaded side by side: the model and the flows dominate cold start.
   const [store, commerce, classifier, flows] = await Promise.all([
     openStore(config, log),
-    createCommerceFromConfig(config.commerce),
+    createCommerceFromConfig(config.commerce, { timeZone: config.handoff.businessHours.timeZone }),
     loadClassifier({ modelPath, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);

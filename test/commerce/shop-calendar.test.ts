@@ -1,0 +1,69 @@
+// One shop calendar from one configuration key (handoff.businessHours.timeZone, issue 10): the
+// demo shop's return window, the dialog's "today" and business hours all move with it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCommerceFromConfig, type ClosableCommercePort } from '../../src/commerce/index.ts';
+import { DEFAULT_SHOP_TIME_ZONE, shopCalendar } from '../../src/commerce/shop-calendar.ts';
+import { configSchema } from '../../src/config/schema.ts';
+
+// 20261102 was delivered 2026-11-13T05:05Z (14:05 in Seoul); the return window is 7 days.
+const LATE_EVENING_UTC = new Date('2026-11-20T23:30:00Z'); // 2026-11-21 08:30 in Seoul
+
+const zoneOf = (timeZone?: string): string =>
+  configSchema.parse(timeZone === undefined ? {} : { handoff: { businessHours: { timeZone, weekly: { mon: ['09:00', '18:00'] } } } }).handoff
+    .businessHours.timeZone;
+
+describe('the shop calendar', () => {
+  it('is Asia/Seoul unless configured', () => {
+    expect(zoneOf()).toBe(DEFAULT_SHOP_TIME_ZONE);
+    expect(DEFAULT_SHOP_TIME_ZONE).toBe('Asia/Seoul');
+  });
+
+  it('puts the same instant on different days in Asia/Seoul and UTC', () => {
+    expect(shopCalendar(zoneOf()).dateOf(LATE_EVENING_UTC)).toBe('2026-11-21');
+    expect(shopCalendar(zoneOf('UTC')).dateOf(LATE_EVENING_UTC)).toBe('2026-11-20');
+    expect(shopCalendar('Asia/Seoul').daysBetween(new Date('2026-11-13T05:05:00Z'), LATE_EVENING_UTC)).toBe(8);
+    expect(shopCalendar('UTC').daysBetween(new Date('2026-11-13T05:05:00Z'), LATE_EVENING_UTC)).toBe(7);
+  });
+
+  it('counts business days in its own zone', () => {
+    // Friday 2026-11-20 23:30 UTC is already Saturday in Seoul.
+    expect(shopCalendar('UTC').addBusinessDays(LATE_EVENING_UTC, 1)).toBe('2026-11-23');
+    expect(shopCalendar('Asia/Seoul').addBusinessDays(LATE_EVENING_UTC, 1)).toBe('2026-11-23');
+    expect(shopCalendar('UTC').addBusinessDays(new Date('2026-11-19T23:30:00Z'), 1)).toBe('2026-11-20');
+    expect(shopCalendar('Asia/Seoul').addBusinessDays(new Date('2026-11-19T23:30:00Z'), 1)).toBe('2026-11-23');
+  });
+
+  it('refuses a zone the runtime does not know', () => {
+    expect(() => shopCalendar('Mars/Olympus')).toThrow(RangeError);
+    expect(() => zoneOf('Asia/Busan')).toThrow();
+  });
+});
+
+describe("the demo shop's return window follows the configured zone", () => {
+  let dataDir: string;
+  const shops: ClosableCommercePort[] = [];
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'daehwa-calendar-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(shops.splice(0).map((shop) => shop.close()));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function returnAt(timeZone: string, now: Date): Promise<string> {
+    const shop = await createCommerceFromConfig({ kind: 'demo', dataDir: path.join(dataDir, timeZone.replace('/', '-')) }, { timeZone });
+    shops.push(shop);
+    const result = await shop.createReturn({ orderId: '20261102', customerId: 'c1009', reason: '단순 변심', now });
+    return result.ok ? result.value.status : result.error;
+  }
+
+  it('is past the window in Asia/Seoul (day 8) and still open in UTC (day 7) at 2026-11-20T23:30Z', async () => {
+    expect(await returnAt(zoneOf(), LATE_EVENING_UTC)).toBe('past_window');
+    expect(await returnAt(zoneOf('UTC'), LATE_EVENING_UTC)).toBe('requested');
+  });
+});
