@@ -32,7 +32,8 @@ export async function resolveProduct(commerce: CommercePort, text: string): Prom
     return null; // the question is asked again; an outage shows up at the lookup that follows
   }
   const words = searchWords(text);
-  const scored = found.map((product) => ({ product, score: withTypos(product, words, found) }));
+  const scores = coverageWithTypos(found, words);
+  const scored = found.map((product, i) => ({ product, score: scores[i] ?? 0 }));
   const best = Math.max(0, ...scored.map((s) => s.score));
   const top = scored.filter((s) => s.score === best && best > 0).map((s) => s.product);
   if (top.length === 0) return null;
@@ -59,7 +60,8 @@ export async function productAmong(commerce: CommercePort, text: string, ids: re
   } catch {
     return undefined; // the question is asked as usual
   }
-  const scored = found.map((p) => ({ id: p.id, score: withTypos(p, words, found) })).filter((s) => s.score > 0);
+  const scores = coverageWithTypos(found, words);
+  const scored = found.map((p, i) => ({ id: p.id, score: scores[i] ?? 0 })).filter((s) => s.score > 0);
   const best = Math.max(0, ...scored.map((s) => s.score));
   const top = scored.filter((s) => s.score === best);
   return top.length === 1 ? top[0]?.id : undefined;
@@ -88,12 +90,12 @@ function closestByExactWord(products: readonly Product[], words: readonly string
 }
 
 /**
- * The coverage of the words, where a word no candidate contains as written may be one syllable off
+ * Each candidate's coverage of the words, where a word no candidate contains as written may be one syllable off
  * ("트랜치 코트"): "청바지" names the jeans, and is never read as a typo for 면바지.
  */
-function withTypos(product: Product, words: readonly string[], candidates: readonly Product[]): number {
+function coverageWithTypos(candidates: readonly Product[], words: readonly string[]): number[] {
   const loose = words.filter((w) => !candidates.some((c) => coverage(c, [w]) > 0));
-  return coverage(product, words) + (loose.length > 0 ? coverage(product, loose, true) : 0);
+  return candidates.map((product) => coverage(product, words) + (loose.length > 0 ? coverage(product, loose, true) : 0));
 }
 
 /** How many of the sentence's words the product's names and keywords contain (`typos`: or one syllable off). */

@@ -125,7 +125,7 @@ async function route(turn: Turn, u: Utterance): Promise<void> {
 }
 
 /** Words around a bare value that say nothing else: "주문번호 20261020이요", "it's 20261020". */
-const AROUND_A_VALUE: ReadonlySet<string> = new Set(['주문번호', '주문', '번호', '이거', '여기', 'order', 'number', 'its', "it's", 'the', 'this', 'one', 'please', 'here', 'what', 'about', 'and']);
+const AROUND_A_VALUE: ReadonlySet<string> = new Set(['주문번호', '주문', '번호', '이거', '여기', 'order', 'number', 'its', 'the', 'this', 'one', 'please', 'here', 'what', 'about', 'and']);
 
 /**
  * A reply that is nothing but a value ("20261020", "L이요") right after a flow that has a question

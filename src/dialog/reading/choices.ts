@@ -4,7 +4,7 @@
 
 import { showsColor } from '../../commerce/matching.ts';
 import type { CommercePort } from '../../commerce/types.ts';
-import { extractEntities } from '../../nlu/index.ts';
+import { extractColours } from '../../nlu/entities/color.ts';
 import { productAmong } from '../products.ts';
 import type { Choice } from '../state.ts';
 import { normalize } from '../understanding.ts';
@@ -35,7 +35,7 @@ export async function productChoice(commerce: CommercePort, choices: readonly Ch
   const named = choices.filter((c) => c.product !== undefined && (id === undefined || c.product === id));
   if (id !== undefined && named.length <= 1) return named[0];
   // Two lines of one product ("흰색 티셔츠" of a white and a black one): the colour named tells them apart.
-  const colors = extractEntities(text, 'ko', new Date()).filter((e) => e.type === 'color');
+  const colors = extractColours(text);
   const shown = named.filter((c) => colors.some((e) => showsColor(c.label, String(e.value))));
   return shown.length === 1 ? shown[0] : undefined;
 }
