@@ -1,7 +1,7 @@
 // The end-to-end measurements, each run against daehwa and against the echo baseline in turn
 // (never at once: they share the machine's cores with the load client).
 
-import { readdir } from 'node:fs/promises';
+import { copyFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
@@ -252,6 +252,10 @@ export async function profileUnderLoad(ctx: ScenarioContext, shoppers: number, d
   }
   const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir}: the server did not exit normally`);
-  const profile = await readProfile(path.join(dir, files[0]!), window);
+  const written = path.join(dir, files[0]!);
+  // DAEHWA_BENCH_PROFILE_COPY=file keeps the raw profile (the workspace is removed after the run) for a closer look.
+  const keep = process.env.DAEHWA_BENCH_PROFILE_COPY;
+  if (keep) await copyFile(written, keep);
+  const profile = await readProfile(written, window);
   return { load: result, profile };
 }

@@ -9,8 +9,16 @@ export function normalizeTerm(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
+/** Terms per catalogue entry, read once: the catalogue's products are the same objects from one search to the next. */
+const termsOf = new WeakMap<Product, string[]>();
+
 function searchTerms(product: Product): string[] {
-  return [product.name.ko, product.name.en, ...(product.keywords ?? [])].map(normalizeTerm).filter((t) => t.length >= 2);
+  let terms = termsOf.get(product);
+  if (!terms) {
+    terms = [product.name.ko, product.name.en, ...(product.keywords ?? [])].map(normalizeTerm).filter((t) => t.length >= 2);
+    termsOf.set(product, terms);
+  }
+  return terms;
 }
 
 /** A query word matches a term either way round, so Korean particles ("청바지는") still match. */

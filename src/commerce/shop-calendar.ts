@@ -33,7 +33,18 @@ export function shopCalendar(timeZone: string = DEFAULT_SHOP_TIME_ZONE): ShopCal
   const known = calendars.get(timeZone);
   if (known) return known;
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dateOf = (instant: Date): string => format.format(instant);
+  // Formatting costs microseconds and a turn asks for "today" at least once: the last minute's
+  // answer is kept (zone offsets and local midnight fall on whole minutes since 1972).
+  let cachedMinute = Number.NaN;
+  let cachedDate = '';
+  const dateOf = (instant: Date): string => {
+    const minute = Math.floor(instant.getTime() / 60_000);
+    if (minute !== cachedMinute) {
+      cachedDate = format.format(instant);
+      cachedMinute = minute;
+    }
+    return cachedDate;
+  };
   /** Days since 1970-01-01 of the shop's date at this instant. */
   const dayNumber = (instant: Date): number => Math.round(Date.parse(`${dateOf(instant)}T00:00:00Z`) / DAY_MS);
   const calendar: ShopCalendar = {

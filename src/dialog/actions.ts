@@ -7,6 +7,7 @@ import { matchColor, matchSize } from '../commerce/matching.ts';
 import { extractEntities } from '../nlu/index.ts';
 import { recommendForBody, recommendForFoot } from './sizing.ts';
 import type { Json } from './template.ts';
+import { toJson } from './json.ts';
 
 export interface ActionContext {
   commerce: CommercePort;
@@ -256,11 +257,6 @@ async function safely<T>(call: () => Promise<CommerceResult<T>>): Promise<Commer
 
 function fromResult<T>(result: CommerceResult<T>): ActionOutcome {
   return result.ok ? { outcome: 'ok', value: toJson(result.value) } : { outcome: result.error satisfies CommerceErrorCode };
-}
-
-/** Action results are stored in the conversation state, so they must be plain JSON. */
-function toJson(value: unknown): Json {
-  return JSON.parse(JSON.stringify(value)) as Json;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -4,7 +4,7 @@
 
 import { shopCalendar } from '../commerce/shop-calendar.ts';
 import { handleInput } from './routing.ts';
-import { freshState, readState } from './state.ts';
+import { freshState, readState, writtenByRuntime } from './state.ts';
 import type { FlowSet } from './flowset.ts';
 import type { Json } from './template.ts';
 import { Turn } from './turn.ts';
@@ -37,6 +37,7 @@ export function createDialogEngine(flowSet: FlowSet, options: DialogEngineOption
     async turn(state, input, nlu, ctx) {
       const turn = new Turn(flowSet, settings, readState(state), ctx, calendar.dateOf(ctx.now));
       await handleInput(turn, input, nlu);
+      writtenByRuntime(turn.state);
       return turn.result();
     },
   };

@@ -98,12 +98,37 @@ function coverageWithTypos(candidates: readonly Product[], words: readonly strin
   return candidates.map((product) => coverage(product, words) + (loose.length > 0 ? coverage(product, loose, true) : 0));
 }
 
+interface NameTerms {
+  names: readonly string[];
+  /** The names, normalised. */
+  terms: readonly string[];
+  /** The words of the names, lower case, two letters or more. */
+  englishWords: readonly string[];
+}
+
+/** A product's names read once per product and name: a turn scores every candidate, often more than once. */
+const nameTermsById = new Map<string, NameTerms>();
+const MAX_REMEMBERED_PRODUCTS = 10_000;
+
+function nameTerms(product: Product): NameTerms {
+  const names = [product.name.ko, product.name.en, ...(product.keywords ?? [])];
+  const known = nameTermsById.get(product.id);
+  // A shop may rename a product while the engine runs: the names are compared, not trusted.
+  if (known && known.names.length === names.length && known.names.every((n, i) => n === names[i])) return known;
+  const read: NameTerms = {
+    names,
+    terms: names.map(normalize),
+    englishWords: names.flatMap((n) => n.toLowerCase().split(/[\s\p{P}\p{S}]+/u)).filter((t) => t.length >= 2),
+  };
+  if (nameTermsById.size >= MAX_REMEMBERED_PRODUCTS) nameTermsById.clear();
+  nameTermsById.set(product.id, read);
+  return read;
+}
+
 /** How many of the sentence's words the product's names and keywords contain (`typos`: or one syllable off). */
 function coverage(product: Product, words: readonly string[], typos = false): number {
-  const names = [product.name.ko, product.name.en, ...(product.keywords ?? [])];
-  const terms = names.map(normalize);
   // English words match whole words of a name, or their start ("shirts", "hood"): "the" is not in "leather".
-  const englishWords = names.flatMap((n) => n.toLowerCase().split(/[\s\p{P}\p{S}]+/u)).filter((t) => t.length >= 2);
+  const { terms, englishWords } = nameTerms(product);
   const contains = (w: string) =>
     /[a-z]/.test(w)
       ? englishWords.some((t) => t.startsWith(w) || (w.startsWith(t) && t.length >= 3))

@@ -1,9 +1,10 @@
-// The conversation state the runtime keeps between turns. The server stores it as JSON; it is
-// parsed back on every turn, so a state written by an older build or flow set never crashes a turn.
+// The conversation state the runtime keeps between turns. The server stores it as JSON; a state
+// read back from there is parsed, so a state written by an older build or flow set never crashes a turn.
 
 import { z } from 'zod';
 import { ENTITY_TYPES, LOCALES, type Locale } from '../nlu/types.ts';
 import { HANDOFF_REASONS, type DialogState } from './types.ts';
+import { toJson } from './json.ts';
 import type { Json } from './template.ts';
 
 const JsonSchema: z.ZodType<Json> = z.lazy(() =>
@@ -71,10 +72,24 @@ export function freshState(locale: Locale): EngineState {
   return { version: 1, locale, flow: null, pending: null, memory: {}, misses: 0 };
 }
 
+/**
+ * States this process's runtime wrote (a turn's result): they are well formed by construction, so
+ * the next turn copies them without parsing them again. A state that comes from anywhere else (the
+ * store after a restart, another process, a test) is parsed.
+ */
+const written = new WeakSet<object>();
+
+/** Marks a turn's resulting state as the runtime's own (see `readState`). */
+export function writtenByRuntime(state: EngineState): void {
+  written.add(state);
+}
+
 /** A state that does not parse (corrupt, or from an incompatible build) starts over, keeping the language. */
 export function readState(state: DialogState): EngineState {
+  // Copied all the same: a turn changes its state in place, and a failed turn must leave the old one as it was.
+  if (written.has(state)) return toJson(state) as EngineState;
   const parsed = EngineStateSchema.safeParse(state);
-  if (parsed.success) return structuredClone(parsed.data);
+  if (parsed.success) return toJson(parsed.data) as EngineState;
   const locale = (LOCALES as readonly unknown[]).includes(state.locale) ? state.locale : 'ko';
   return freshState(locale);
 }

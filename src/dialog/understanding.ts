@@ -8,10 +8,16 @@ export function normalize(text: string): string {
   return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
+/** Each phrase list normalised once: the lists come from the flow set and do not change. */
+const normalisedPhrases = new WeakMap<Phrases, ReadonlySet<string>>();
+
 /** The whole utterance is one of the phrases (in either language: shoppers mix them). */
 export function isPhrase(text: string, phrases: Phrases): boolean {
   const n = normalize(text);
-  return n.length > 0 && [...phrases.ko, ...phrases.en].some((p) => normalize(p) === n);
+  if (n.length === 0) return false;
+  let known = normalisedPhrases.get(phrases);
+  if (!known) normalisedPhrases.set(phrases, (known = new Set([...phrases.ko, ...phrases.en].map(normalize))));
+  return known.has(n);
 }
 
 /** Numbers written in the reply, in order ("170에 65요" -> [170, 65]). */

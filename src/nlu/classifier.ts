@@ -12,8 +12,24 @@ import { NOT_UNDERSTOOD, type Classifier, type ClassifyOptions, type IntentId, t
 // Something to read: a letter or a digit of any script.
 const READABLE = /[\p{L}\p{N}]/u;
 
+type Reading = Pick<NluResult, 'intent' | 'score' | 'alternatives' | 'hints'>;
+
+/**
+ * Readings remembered per text: shoppers send the same lines again and again (quick replies, "네",
+ * "감사합니다", "track my order"). Emptied when full, to bound its memory.
+ */
+const MAX_REMEMBERED_READINGS = 5000;
+
+function deepFreeze<T extends Reading>(reading: T): T {
+  for (const alternative of reading.alternatives) Object.freeze(alternative);
+  Object.freeze(reading.alternatives);
+  if (reading.hints) Object.freeze(reading.hints);
+  return Object.freeze(reading);
+}
+
 export class NluClassifier implements Classifier {
   readonly #features: SparseFeatureEncoder;
+  readonly #readings = new Map<string, Reading>();
   /** Concept name -> the intents it points to. */
   readonly #conceptIntents: Map<string, readonly string[]>;
 
@@ -33,10 +49,20 @@ export class NluClassifier implements Classifier {
     const entities = extractEntities(text, locale, options.now ?? new Date());
     // Empty, whitespace-only or emoji-only input: nothing for the model to read.
     if (!READABLE.test(text)) return { text, locale, intent: NOT_UNDERSTOOD, score: 0, entities, alternatives: [] };
-    const read = text.slice(0, MAX_CLASSIFIED_CHARS);
-    const decision = decide(this.model.labels, this.model.scoreRows(this.#features.encode(read)), this.decision);
-    if (decision.intent !== NOT_UNDERSTOOD || this.#conceptIntents.size === 0) return { text, locale, entities, ...decision };
-    return { text, locale, entities, ...decision, hints: this.#hints(read) };
+    return { text, locale, entities, ...this.#read(text.slice(0, MAX_CLASSIFIED_CHARS)) };
+  }
+
+  /** The model's reading of a text: the same for the same text, so remembered (entities are not: they depend on the date). */
+  #read(text: string): Reading {
+    let reading = this.#readings.get(text);
+    if (reading === undefined) {
+      const decision = decide(this.model.labels, this.model.scoreRows(this.#features.encode(text)), this.decision);
+      const hints = decision.intent === NOT_UNDERSTOOD && this.#conceptIntents.size > 0 ? this.#hints(text) : undefined;
+      reading = deepFreeze(hints ? { ...decision, hints } : decision);
+      if (this.#readings.size >= MAX_REMEMBERED_READINGS) this.#readings.clear();
+      this.#readings.set(text, reading);
+    }
+    return reading;
   }
 
   /** The intents the concepts of a text point to, the most pointed-to first (ties in lexicon order). */

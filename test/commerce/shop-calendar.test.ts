@@ -36,6 +36,17 @@ describe('the shop calendar', () => {
     expect(shopCalendar('Asia/Seoul').addBusinessDays(new Date('2026-11-19T23:30:00Z'), 1)).toBe('2026-11-23');
   });
 
+  it('turns the date at local midnight, to the millisecond, however the instants alternate', () => {
+    const seoul = shopCalendar('Asia/Seoul');
+    const before = new Date('2026-11-20T14:59:59.999Z'); // 23:59:59.999 in Seoul
+    const after = new Date('2026-11-20T15:00:00.000Z');
+    expect([seoul.dateOf(before), seoul.dateOf(after), seoul.dateOf(before)]).toEqual(['2026-11-20', '2026-11-21', '2026-11-20']);
+    // Kathmandu is UTC+5:45: its midnight is at :15 past a UTC hour.
+    const kathmandu = shopCalendar('Asia/Kathmandu');
+    expect(kathmandu.dateOf(new Date('2026-11-20T18:14:59Z'))).toBe('2026-11-20');
+    expect(kathmandu.dateOf(new Date('2026-11-20T18:15:00Z'))).toBe('2026-11-21');
+  });
+
   it('refuses a zone the runtime does not know', () => {
     expect(() => shopCalendar('Mars/Olympus')).toThrow(RangeError);
     expect(() => zoneOf('Asia/Busan')).toThrow();

@@ -342,6 +342,19 @@ describe('state', () => {
     expect(turn.state.locale).toBe('en');
   });
 
+  it("never changes the state a turn was given, its own last result included", async () => {
+    const engine = createDialogEngine(testFlowSet());
+    const ctx = { now: NOW, customerId: null, commerce: fakeCommerce() };
+    const first = await engine.turn(engine.initialState('ko'), { kind: 'text', text: '주문 취소' }, nlu('주문 취소', 'order.cancel'), ctx);
+    const before = structuredClone(first.state);
+    const second = await engine.turn(first.state, { kind: 'text', text: 'how much is shipping?' }, nlu('how much is shipping?', 'shipping.fee'), ctx);
+    expect(second.state).not.toBe(first.state);
+    expect(first.state).toEqual(before);
+    // The same state read back from the store (parsed, not the runtime's own object) reads the same.
+    const again = await engine.turn(JSON.parse(JSON.stringify(first.state)), { kind: 'text', text: 'how much is shipping?' }, nlu('how much is shipping?', 'shipping.fee'), ctx);
+    expect(again.state).toEqual(second.state);
+  });
+
   it('follows the shopper into English, but digits alone keep the language', async () => {
     const c = new Conversation();
     await c.say(nlu('주문 취소', 'order.cancel'));

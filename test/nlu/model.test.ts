@@ -27,6 +27,18 @@ describe('training and classification on the fixture corpus', () => {
     expect((await classifier.classify('when will my refund arrive')).intent).toBe('refund.status');
   });
 
+  it('reads a line it has read before the same way, with its dates read again for the day', async () => {
+    const first = await classifier.classify('내일 환불 언제 돼요', { now: new Date('2025-03-10T03:00:00Z') });
+    const again = await classifier.classify('내일 환불 언제 돼요', { now: new Date('2025-04-20T03:00:00Z') });
+    expect(again).toMatchObject({ intent: first.intent, score: first.score, alternatives: first.alternatives });
+    const dates = (result: typeof first): unknown[] => result.entities.filter((e) => e.type === 'date').map((e) => e.value);
+    expect(dates(first)).toEqual(['2025-03-11']);
+    expect(dates(again)).toEqual(['2025-04-21']);
+    // What one caller does to its result does not reach the next one.
+    expect(() => (first.alternatives as unknown[]).push('x')).toThrow(TypeError);
+    expect((await classifier.classify('내일 환불 언제 돼요')).alternatives).toEqual(again.alternatives);
+  });
+
   it('picks the locale from the script for mixed lines', async () => {
     const result = await classifier.classify('refund 언제 들어와요?');
     expect(result).toMatchObject({ locale: 'ko', intent: 'refund.status' });
