@@ -47,12 +47,16 @@ export function searchProducts(products: readonly Product[], query: string): Pro
   if (whole.length < 2) return [];
   const words = query.split(/\s+/).map(normalizeTerm).filter((w) => w.length >= 2);
   const allTerms = products.map(searchTerms);
+  // Which words each product's terms match, worked out once for the typo check and the scores.
+  const matched = allTerms.map((terms) => words.map((word) => wordMatches(word, terms)));
   // A word no product has as written may be a typo of one ("트랜치").
-  const typos = words.filter((word) => !allTerms.some((terms) => wordMatches(word, terms)));
+  const typos = words.filter((_, w) => !matched.some((row) => row[w]));
   const scored = products.map((product, i) => {
     const terms = allTerms[i] ?? [];
     const wholeScore = wordMatches(whole, terms) ? words.length + 1 : 0;
-    const wordScore = words.filter((word) => wordMatches(word, terms)).length + typos.filter((word) => terms.some((t) => oneSyllableOff(word, t))).length;
+    let wordScore = 0;
+    for (const hit of matched[i] ?? []) if (hit) wordScore++;
+    for (const word of typos) if (terms.some((t) => oneSyllableOff(word, t))) wordScore++;
     return { product, score: wholeScore + wordScore };
   });
   return scored

@@ -127,21 +127,94 @@ async function lineNumberAt(path: string, offset: number): Promise<number> {
 
 // Every turn's write goes through these: the callback API on plain descriptors costs about half
 // the CPU of fs/promises, whose FileHandle objects each write would create and finalise.
-const appendFile = promisify(fs.appendFile);
+const openFile = promisify(fs.open);
+const closeFile = promisify(fs.close);
 const writeFile = promisify(fs.writeFile);
+const ftruncate = promisify(fs.ftruncate);
 
-/** A brand-new log (any file left by a write that never finished is replaced). */
-export async function createLog(path: string, data: string): Promise<void> {
-  await writeFile(path, data);
-}
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = fs.constants;
+/** Every descriptor appends, whoever truncates the file meanwhile: a new log starts empty, an old one is kept. */
+const NEW_LOG = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
+const OLD_LOG = O_WRONLY | O_CREAT | O_APPEND;
 
-/** `wholeBytes`: the log's length after its last whole write; a failed append may have left more. */
-export async function appendLog(path: string, data: string, wholeBytes: number, tailUncertain: boolean): Promise<void> {
-  if (tailUncertain) await truncate(path, wholeBytes);
-  await appendFile(path, data);
-}
+/** How many logs are kept open between writes, unless the store is told otherwise. */
+export const DEFAULT_OPEN_LOGS = 2000;
 
-/** Rewrites the log through a temporary file and a rename: the old log stays whole until then. */
-export async function replaceLog(path: string, data: string): Promise<void> {
-  await new TextFile(path).write(data);
+/**
+ * Writes conversation logs, keeping the descriptors of the logs written lately open: a turn's
+ * append is then one write, where opening and closing the file each time cost more than the write
+ * itself. The least recently written log is closed beyond `maxOpen`, and all of them when the
+ * process runs out of descriptors. What reaches the disk, and when, is the same either way: each
+ * call returns once its data is written to the file.
+ *
+ * One write per log at a time (the store writes each conversation from one flush at a time).
+ */
+export class LogFiles {
+  /** Path -> descriptor, the least recently written first. */
+  readonly #open = new Map<string, number>();
+
+  constructor(private readonly maxOpen: number = DEFAULT_OPEN_LOGS) {}
+
+  /** A brand-new log (any file left by a write that never finished is replaced). */
+  async create(path: string, data: string): Promise<void> {
+    await this.#close(path);
+    await this.#write(path, NEW_LOG, (fd) => writeFile(fd, data));
+  }
+
+  /** `wholeBytes`: the log's length after its last whole write; a failed append may have left more. */
+  async append(path: string, data: string, wholeBytes: number, tailUncertain: boolean): Promise<void> {
+    await this.#write(path, OLD_LOG, async (fd) => {
+      if (tailUncertain) await ftruncate(fd, wholeBytes);
+      await writeFile(fd, data); // lands at the end, after the truncation too
+    });
+  }
+
+  /** Rewrites the log through a temporary file and a rename: the old log stays whole until then. */
+  async replace(path: string, data: string): Promise<void> {
+    await this.#close(path); // its descriptor would go on writing to the replaced file
+    await new TextFile(path).write(data);
+  }
+
+  /** Closes every log kept open. */
+  async closeAll(): Promise<void> {
+    const fds = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.all(fds.map((fd) => closeFile(fd).catch(() => undefined)));
+  }
+
+  async #write(path: string, flags: number, write: (fd: number) => Promise<void>): Promise<void> {
+    let fd = this.#open.get(path);
+    this.#open.delete(path);
+    fd ??= await this.#openFile(path, flags);
+    try {
+      await write(fd);
+    } catch (error) {
+      await closeFile(fd).catch(() => undefined);
+      throw error;
+    }
+    this.#open.set(path, fd);
+    while (this.#open.size > this.maxOpen) {
+      const [oldest, oldestFd] = this.#open.entries().next().value as [string, number];
+      this.#open.delete(oldest);
+      await closeFile(oldestFd).catch(() => undefined);
+    }
+  }
+
+  async #openFile(path: string, flags: number): Promise<number> {
+    try {
+      return await openFile(path, flags);
+    } catch (error) {
+      // Out of descriptors (sockets count too): give back the ones kept here, then try once more.
+      if ((error as NodeJS.ErrnoException).code !== 'EMFILE' || this.#open.size === 0) throw error;
+      await this.closeAll();
+      return openFile(path, flags);
+    }
+  }
+
+  async #close(path: string): Promise<void> {
+    const fd = this.#open.get(path);
+    if (fd === undefined) return;
+    this.#open.delete(path);
+    await closeFile(fd).catch(() => undefined);
+  }
 }

@@ -8,7 +8,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { SessionCatalog } from './catalog.ts';
-import { appendLog, createLog, loadLog, readLogEntries, replaceLog } from './conversation-log.ts';
+import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
 import {
@@ -103,6 +103,7 @@ class LowdbStore implements Store {
   readonly #catalog: SessionCatalog;
   readonly #flushIntervalMs: number;
   readonly #maxCached: number;
+  readonly #logs = new LogFiles();
   readonly #onFlushError: (error: unknown) => void;
 
   /** Loaded conversations, least recently used first. */
@@ -279,7 +280,11 @@ class LowdbStore implements Store {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#flushNow();
+    try {
+      await this.#flushNow();
+    } finally {
+      await this.#logs.closeAll();
+    }
     this.#closed = true;
   }
 
@@ -446,17 +451,17 @@ class LowdbStore implements Store {
     const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
     if (logged) {
       const text = logged.concat(entries).map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
-      await replaceLog(path, text);
+      await this.#logs.replace(path, text);
       conversation.log = { state: 'whole', bytes: Buffer.byteLength(text), snapshots: 1, status, rewritable: true };
     } else {
       const snapshots = log.state === 'none' ? 1 : log.snapshots + 1;
       const text = entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots);
       if (log.state === 'none') {
-        await createLog(path, text);
+        await this.#logs.create(path, text);
         conversation.log = { ...log, state: 'whole', bytes: Buffer.byteLength(text), snapshots, status };
       } else {
         try {
-          await appendLog(path, text, log.bytes, log.state === 'uncertain');
+          await this.#logs.append(path, text, log.bytes, log.state === 'uncertain');
         } catch (error) {
           log.state = 'uncertain';
           throw error;
