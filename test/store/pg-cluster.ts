@@ -2,8 +2,8 @@
 // free port on 127.0.0.1, trust authentication, fsync off. One per test file (start it in
 // beforeAll); each test takes a fresh database from it.
 //
-// The binaries are looked for in DAEHWA_PG_BIN, then Debian's /usr/lib/postgresql/<version>/bin
-// (newest first), then PATH. initdb refuses to run as root: as root, the cluster runs as the
+// The binaries are looked for in DAEHWA_PG_BIN when it is set (only there), otherwise in
+// Debian's /usr/lib/postgresql/<version>/bin (newest first), then PATH. initdb refuses to run as root: as root, the cluster runs as the
 // `postgres` user (runuser), in a directory it owns.
 
 import { execFile, execFileSync } from 'node:child_process';
@@ -20,14 +20,21 @@ const run = promisify(execFile);
 /** The directory holding initdb and pg_ctl, or null when this machine has no PostgreSQL server binaries. */
 export function findPostgresBinDir(): string | null {
   const candidates: string[] = [];
+  // Set, it is the only place looked at: DAEHWA_PG_BIN=/nowhere runs the tests as a machine without PostgreSQL would.
   if (process.env.DAEHWA_PG_BIN) candidates.push(process.env.DAEHWA_PG_BIN);
+  else candidates.push(...defaultPlaces());
+  return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'postgres'))) ?? null;
+}
+
+function defaultPlaces(): string[] {
+  const candidates: string[] = [];
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => join(debian, version, 'bin')));
   }
   candidates.push(...(process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== ''));
-  return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'postgres'))) ?? null;
+  return candidates;
 }
 
 export interface PgCluster {
