@@ -24,6 +24,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_STORE_DIR: { path: ['store', 'dir'], type: 'string' },
   DAEHWA_STORE_FLUSH_MS: { path: ['store', 'flushIntervalMs'], type: 'number' },
   DAEHWA_STORE_CACHE: { path: ['store', 'maxCachedConversations'], type: 'number' },
+  DAEHWA_STORE_POOL_SIZE: { path: ['store', 'poolSize'], type: 'number' },
   DAEHWA_SHOP_DIR: { path: ['commerce', 'dataDir'], type: 'string' },
   DAEHWA_SHOP_API_URL: { path: ['commerce', 'baseUrl'], type: 'string' },
   DAEHWA_FLOWS_DIR: { path: ['flowsDir'], type: 'string' },
@@ -140,6 +141,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     if (raw === undefined || raw === '') continue;
     setPath(merged, binding.path, convertEnv(raw, binding.type));
     envByKey.set(binding.path.join('.'), name);
+  }
+  // DATABASE_URL is read for the PostgreSQL store only: many hosts set it for other programs.
+  const store = merged.store;
+  if (env.DATABASE_URL && isObject(store) && store.kind === 'postgres') {
+    store.url = env.DATABASE_URL;
+    envByKey.set('store.url', 'DATABASE_URL');
   }
   // A shop API URL in the environment switches the commerce adapter to HTTP.
   if (env.DAEHWA_SHOP_API_URL) setPath(merged, ['commerce', 'kind'], 'http');

@@ -2,6 +2,7 @@
 // no environment runs everything embedded (demo shop, lowdb store under data/, port 3000).
 import { z } from 'zod';
 import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
+import { databaseUrlProblem } from '../store/postgres/url.ts';
 import { isPasswordHash } from './passwords.ts';
 
 /** Signing secret used when none is configured. Refused in production (see load.ts). */
@@ -70,6 +71,18 @@ const configObject = z.strictObject({
         maxCachedConversations: z.number().int().min(100).default(10_000),
       }),
       z.strictObject({ kind: z.literal('memory') }),
+      z.strictObject({
+        kind: z.literal('postgres'),
+        /** postgres://user:password@host:5432/database; DATABASE_URL sets it. Checked here, reported without the password. */
+        url: z
+          .string({ error: (issue) => (issue.input === undefined ? 'required when store.kind is postgres: set DATABASE_URL (or store.url in the file)' : 'expected a string') })
+          .superRefine((value, ctx) => {
+            const problem = databaseUrlProblem(value);
+            if (problem) ctx.addIssue({ code: 'custom', message: `not a usable PostgreSQL URL: ${problem}` });
+          }),
+        /** Connections each server process opens at most. */
+        poolSize: z.number().int().min(1).max(1000).default(10),
+      }),
     ])
     .prefault({ kind: 'lowdb' }),
   commerce: z

@@ -1,4 +1,4 @@
-// The real dependencies behind buildServer, chosen by config: the lowdb (or memory) store, the
+// The real dependencies behind buildServer, chosen by config: the lowdb, PostgreSQL (or memory) store, the
 // demo shop or the shop's HTTP API, the trained model (trained first when missing) and the flows.
 // `daehwa serve` and the end-to-end tests start the product through this one function.
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
 import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
 import { createMemoryStore } from '../store/memory.ts';
+import { createPostgresStore } from '../store/postgres/index.ts';
 import type { Store } from '../store/types.ts';
 import { buildServer, type DaehwaServer } from './app.ts';
 import type { Clock } from './clock.ts';
@@ -35,6 +36,13 @@ export class InvalidFlowsError extends Error {
 
 function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
   if (config.store.kind === 'memory') return createMemoryStore();
+  if (config.store.kind === 'postgres') {
+    return createPostgresStore({
+      connectionString: config.store.url,
+      poolSize: config.store.poolSize,
+      onPoolError: (err) => log.error({ err }, 'an idle PostgreSQL connection failed'),
+    });
+  }
   return createLowdbStore({
     dir: config.store.dir,
     maxCachedConversations: config.store.maxCachedConversations,
@@ -51,18 +59,35 @@ async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   return { ok: true, dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }) };
 }
 
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Logger; clock?: Clock }): Promise<AssembledDaehwa> {
   const log = options.logger;
   const modelPath = join(config.modelsDir, CURRENT_MODEL_FILE);
   const nluLog = (line: string): void => log.info({ component: 'nlu' }, line);
 
-  // Loaded side by side: the model and the flows dominate cold start.
-  const [store, commerce, classifier, flows] = await Promise.all([
+  // Loaded side by side: the model and the flows dominate cold start. All settle before a
+  // failure is thrown (the database unreachable, a locked data directory), so that whatever did
+  // open is closed again and nothing is left running.
+  const settled = await Promise.allSettled([
     openStore(config, log),
     createCommerceFromConfig(config.commerce, { timeZone: config.handoff.businessHours.timeZone }),
     loadClassifier({ modelPath, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
+  const [storeResult, commerceResult, classifierResult, flowsResult] = settled;
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled([
+      storeResult.status === 'fulfilled' ? storeResult.value.close() : undefined,
+      commerceResult.status === 'fulfilled' ? commerceResult.value.close() : undefined,
+    ]);
+    throw failed.reason;
+  }
+  const [store, commerce, classifier, flows] = [valueOf(storeResult), valueOf(commerceResult), valueOf(classifierResult), valueOf(flowsResult)];
   if (!flows.ok) {
     await Promise.all([store.close(), commerce.close()]);
     throw new InvalidFlowsError(config.flowsDir, flows.problems);

@@ -8,7 +8,15 @@ export type StoreErrorCode =
   /** A file on disk does not parse or does not match its schema; the file is left untouched. */
   | 'corrupt'
   /** The store was used after close(). */
-  | 'closed';
+  | 'closed'
+  /** Another process (or another store in this one) holds the lowdb data directory. */
+  | 'locked'
+  /** The database cannot be reached or refuses the connection. */
+  | 'unavailable'
+  /** A schema migration failed; it was rolled back. */
+  | 'migration_failed'
+  /** The database was migrated by a newer daehwa than this one. */
+  | 'schema_too_new';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

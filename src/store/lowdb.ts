@@ -8,6 +8,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { SessionCatalog } from './catalog.ts';
+import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
@@ -56,18 +57,29 @@ export interface LowdbStoreOptions {
   onFlushError?: (error: unknown) => void;
 }
 
+/**
+ * Opens the store in `dir`, taking the directory's lock first (dir-lock.ts): a second store on
+ * the same directory, in this process or another, is refused with a `locked` StoreError naming
+ * the directory and the holder's pid. close() releases it.
+ */
 export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise<Store> {
   const dir = options.dir ?? DEFAULT_STORE_DIR;
   await mkdir(doneQueueDir(dir), { recursive: true });
-  const catalog = await SessionCatalog.open(catalogPath(dir));
-  const activeQueue = new Low<ActiveQueueDoc>(
-    new JsonDocumentFile(activeQueuePath(dir), activeQueueDocSchema),
-    { version: 1, items: [] },
-  );
-  await activeQueue.read();
-  const store = new LowdbStore(dir, catalog, activeQueue, options);
-  await store.reconcileQueue();
-  return store;
+  const lock = await lockDirectory(dir, options.onFlushError ? { onCompromised: options.onFlushError } : {});
+  try {
+    const catalog = await SessionCatalog.open(catalogPath(dir));
+    const activeQueue = new Low<ActiveQueueDoc>(
+      new JsonDocumentFile(activeQueuePath(dir), activeQueueDocSchema),
+      { version: 1, items: [] },
+    );
+    await activeQueue.read();
+    const store = new LowdbStore(dir, catalog, activeQueue, lock, options);
+    await store.reconcileQueue();
+    return store;
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
 }
 
 const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || status === 'assigned';
@@ -101,6 +113,7 @@ interface LogState {
 class LowdbStore implements Store {
   readonly #dir: string;
   readonly #catalog: SessionCatalog;
+  readonly #lock: DirectoryLock;
   readonly #flushIntervalMs: number;
   readonly #maxCached: number;
   readonly #logs = new LogFiles();
@@ -126,8 +139,9 @@ class LowdbStore implements Store {
   #flushChain: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, options: LowdbStoreOptions) {
+  constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, lock: DirectoryLock, options: LowdbStoreOptions) {
     this.#dir = dir;
+    this.#lock = lock;
     this.#catalog = catalog;
     this.#activeQueue = activeQueue;
     this.#flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
@@ -286,6 +300,7 @@ class LowdbStore implements Store {
       await this.#logs.closeAll();
     }
     this.#closed = true;
+    await this.#lock.release();
   }
 
   #ensureOpen(): void {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.ts';
 import { hashPassword } from '../../config/passwords.ts';
 import { assembleDaehwa, InvalidFlowsError } from '../../server/assemble.ts';
 import { createLogger } from '../../server/logging.ts';
+import { StoreError } from '../../store/errors.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -37,8 +38,9 @@ export async function run(args: string[]): Promise<number> {
   try {
     daehwa = await assembleDaehwa(config, { logger: log });
   } catch (err) {
-    if (!(err instanceof InvalidFlowsError)) throw err;
-    process.stderr.write(`daehwa serve: ${err.message}\n`);
+    if (!(err instanceof InvalidFlowsError || err instanceof StoreError)) throw err;
+    // The store could not open (database unreachable, migration failed, data directory locked): say why and stop.
+    process.stderr.write(`daehwa serve: ${err instanceof StoreError ? `the ${config.store.kind} store cannot open: ` : ''}${err.message}\n`);
     return 1;
   }
   const address = await daehwa.server.listen();

@@ -1,0 +1,3 @@
+export { createPostgresStore, DEFAULT_POOL_SIZE, type PostgresStore, type PostgresStoreOptions } from './store.ts';
+export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration, type MigrationResult } from './migrate.ts';
+export { databaseUrlProblem, redactDatabaseUrl } from './url.ts';

@@ -1,0 +1,253 @@
+// The PostgreSQL store: the same Store as lowdb and memory (test/store/contract.ts), on a `pg`
+// Pool, for shops that run more than one server process on one database. Every write is one
+// awaited statement, so what a call resolved is committed and flush() has nothing to do.
+// Rows read back are checked with the zod schemas of src/store/schemas.ts: a row edited by hand
+// is reported by table and id, never trusted.
+
+import pg from 'pg';
+import type { z } from 'zod';
+import { StoreError, assertStorableId } from '../errors.ts';
+import { sortOldestFirst } from '../order.ts';
+import { queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
+import type { QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
+import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+
+export const DEFAULT_POOL_SIZE = 10;
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:5432/database */
+  connectionString: string;
+  /** Connections the pool opens at most. */
+  poolSize?: number;
+  /** How long opening a connection may take before it fails. */
+  connectionTimeoutMs?: number;
+  /** Where the NNN_name.sql migrations are; the ones shipped beside this file by default. */
+  migrationsDir?: string;
+  /** An idle pooled connection failed (the server restarted, the network dropped). Defaults to a process warning. */
+  onPoolError?: (error: Error) => void;
+}
+
+export interface PostgresStore extends Store {
+  /** What the migration run at open did. */
+  readonly migrations: MigrationResult;
+}
+
+/** Connects, applies pending migrations, and returns the store; a `StoreError` saying why when it cannot. */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const problem = databaseUrlProblem(options.connectionString);
+  if (problem) throw new StoreError('unavailable', `the PostgreSQL connection URL is not usable: ${problem}`);
+  const where = redactDatabaseUrl(options.connectionString);
+  const migrations = await loadMigrations(options.migrationsDir);
+
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+  });
+  const onPoolError = options.onPoolError ?? ((error: Error) => process.emitWarning(error));
+  pool.on('error', onPoolError);
+
+  try {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new StoreError('unavailable', `cannot connect to PostgreSQL at ${where}: ${describeConnectError(error)}`, { cause: error });
+    }
+    try {
+      const result = await migrate(client, migrations);
+      return new PgStore(pool, where, result);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+function describeConnectError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner))).join('; ');
+  }
+  return error instanceof Error && error.message !== '' ? error.message : String(error);
+}
+
+const SESSIONS = 'daehwa_sessions';
+const TRANSCRIPT = 'daehwa_transcript_entries';
+const QUEUE = 'daehwa_queue_items';
+
+/** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
+function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new StoreError('corrupt', `${table} row ${rowId} does not match its schema${field}: ${issue?.message ?? 'invalid'}; the row was left as it is`);
+  }
+  const heldId = (result.data as { id?: unknown }).id;
+  if (id !== undefined && heldId !== id) {
+    throw new StoreError('corrupt', `${table} row ${rowId} holds the record of ${JSON.stringify(heldId)}; the row was left as it is`);
+  }
+  return result.data;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The entry as stored: its own fields only, without seq (the row's key holds it). */
+function entryJson(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
+  const stored: Omit<TranscriptEntry, 'seq'> = { at: entry.at, from: entry.from, text: entry.text };
+  if (entry.intent !== undefined) stored.intent = entry.intent;
+  if (entry.score !== undefined) stored.score = entry.score;
+  if (entry.flow !== undefined) stored.flow = entry.flow;
+  if (entry.state !== undefined) stored.state = entry.state;
+  if (entry.agentId !== undefined) stored.agentId = entry.agentId;
+  if (entry.internal !== undefined) stored.internal = entry.internal;
+  return stored;
+}
+
+class PgStore implements PostgresStore {
+  readonly #pool: pg.Pool;
+  readonly #where: string;
+  readonly migrations: MigrationResult;
+  #closed = false;
+
+  constructor(pool: pg.Pool, where: string, migrations: MigrationResult) {
+    this.#pool = pool;
+    this.#where = where;
+    this.migrations = migrations;
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${SESSIONS} WHERE id = $1`, [id]);
+    return rows[0] ? this.#session(rows[0]) : null;
+  }
+
+  async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(
+      `SELECT id, record FROM ${SESSIONS} WHERE token_hash = $1 ORDER BY id LIMIT 1`,
+      [tokenHash],
+    );
+    return rows[0] ? this.#session(rows[0]) : null;
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('session', session.id);
+    await this.#pool.query(
+      `INSERT INTO ${SESSIONS} (id, token_hash, status, record) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, status = EXCLUDED.status, record = EXCLUDED.record`,
+      [session.id, session.tokenHash, session.status, JSON.stringify(session)],
+    );
+  }
+
+  async listSessions(filter?: { status?: SessionRecord['status'] }): Promise<SessionRecord[]> {
+    this.#ensureOpen();
+    const { rows } =
+      filter?.status === undefined
+        ? await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${SESSIONS} ORDER BY id`)
+        : await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${SESSIONS} WHERE status = $1 ORDER BY id`, [
+            filter.status,
+          ]);
+    return rows.map((row) => this.#session(row));
+  }
+
+  /**
+   * One statement, so one transaction: the UPDATE takes the session row's lock and moves its
+   * last_seq on by the number of entries, and the INSERT numbers the entries from the old value.
+   * Appenders on any connection to the database queue on that row lock, and an insert that fails
+   * undoes the move, so seqs never collide and never skip.
+   */
+  async appendTranscript(sessionId: string, entries: Omit<TranscriptEntry, 'seq'>[]): Promise<TranscriptEntry[]> {
+    this.#ensureOpen();
+    if (entries.length === 0) {
+      const { rowCount } = await this.#pool.query(`SELECT 1 FROM ${SESSIONS} WHERE id = $1`, [sessionId]);
+      if (!rowCount) throw this.#unknownSession(sessionId);
+      return [];
+    }
+    const stored = entries.map(entryJson);
+    const { rows } = await this.#pool.query<{ seq: number }>(
+      `WITH moved AS (
+         UPDATE ${SESSIONS} SET last_seq = last_seq + $3 WHERE id = $1 RETURNING last_seq - $3 AS base
+       )
+       INSERT INTO ${TRANSCRIPT} (session_id, seq, entry)
+       SELECT $1, (moved.base + e.ord)::integer, e.value
+       FROM moved, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord)
+       RETURNING seq`,
+      [sessionId, JSON.stringify(stored), entries.length],
+    );
+    if (rows.length === 0) throw this.#unknownSession(sessionId);
+    const seqs = rows.map((row) => row.seq).sort((a, b) => a - b);
+    return stored.map((entry, index) => ({ seq: seqs[index] as number, ...entry }));
+  }
+
+  async getTranscript(sessionId: string): Promise<TranscriptEntry[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ seq: number; entry: unknown }>(
+      `SELECT seq, entry FROM ${TRANSCRIPT} WHERE session_id = $1 ORDER BY seq`,
+      [sessionId],
+    );
+    return rows.map((row) => {
+      const rowId = `(session ${JSON.stringify(sessionId)}, seq ${row.seq})`;
+      if (!isObject(row.entry)) {
+        throw new StoreError('corrupt', `${TRANSCRIPT} row ${rowId} does not hold an entry object; the row was left as it is`);
+      }
+      return checkedRow(transcriptEntrySchema, TRANSCRIPT, rowId, { ...row.entry, seq: row.seq });
+    });
+  }
+
+  async putQueueItem(item: QueueItem): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('queue item', item.id);
+    await this.#pool.query(
+      `INSERT INTO ${QUEUE} (id, session_id, status, created_at, record) VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (id) DO UPDATE SET session_id = EXCLUDED.session_id, status = EXCLUDED.status,
+         created_at = EXCLUDED.created_at, record = EXCLUDED.record`,
+      [item.id, item.sessionId, item.status, item.createdAt, JSON.stringify(item)],
+    );
+  }
+
+  async getQueueItem(id: string): Promise<QueueItem | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${QUEUE} WHERE id = $1`, [id]);
+    return rows[0] ? checkedRow(queueItemSchema, QUEUE, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) : null;
+  }
+
+  async listQueue(statuses?: QueueItemStatus[]): Promise<QueueItem[]> {
+    this.#ensureOpen();
+    const { rows } =
+      statuses === undefined
+        ? await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${QUEUE}`)
+        : await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${QUEUE} WHERE status = ANY($1::text[])`, [statuses]);
+    // Sorted here, not by ORDER BY: the database's collation may order ids unlike the other stores.
+    return sortOldestFirst(rows.map((row) => checkedRow(queueItemSchema, QUEUE, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  /** Every write resolved only once committed: nothing is pending. */
+  async flush(): Promise<void> {
+    this.#ensureOpen();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  #session(row: { id: string; record: unknown }): SessionRecord {
+    return checkedRow(sessionRecordSchema, SESSIONS, JSON.stringify(row.id), row.record, row.id);
+  }
+
+  #unknownSession(sessionId: string): StoreError {
+    return new StoreError('session_not_found', `cannot append to the transcript of unknown session ${sessionId}`);
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new StoreError('closed', `the PostgreSQL store at ${this.#where} was used after close()`);
+  }
+}
