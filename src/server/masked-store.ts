@@ -12,14 +12,17 @@ export function withMaskedShopperLines(store: Store): Store {
     const text = maskIdAndCardNumbers(entry.text);
     return text === entry.text ? entry : { ...entry, text };
   };
+  const appendTranscript: Store['appendTranscript'] = (sessionId, entries) => store.appendTranscript(sessionId, entries.map(maskEntry));
+  // Methods are bound once, not on every call: the store is called several times a turn.
+  const bound = new Map<PropertyKey, unknown>([['appendTranscript', appendTranscript]]);
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === 'appendTranscript') {
-        return (sessionId: string, entries: Omit<TranscriptEntry, 'seq'>[]) =>
-          target.appendTranscript(sessionId, entries.map(maskEntry));
-      }
+      if (bound.has(property)) return bound.get(property);
       const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, method);
+      return method;
     },
   });
 }
