@@ -6,3 +6,7 @@ export type { FlowSet, CompiledFlow } from './flowset.ts';
 export { createDialogEngine, describeState, DEFAULT_HANDOFF_THRESHOLD, type DialogEngineOptions } from './engine.ts';
 export type * from './types.ts';
 export { HANDOFF_REASONS } from './types.ts';
+export { FLOW_PAYLOAD, START_FLOW_EVENT, flowPayload, parseFlowPayload, type DirectStart } from './direct.ts';
+export { SourceFile } from './problems.ts';
+export { schemaProblems } from './loader.ts';
+export { suggest } from './validate.ts';

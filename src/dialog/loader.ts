@@ -121,7 +121,7 @@ function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
 }
 
-function schemaProblems(source: SourceFile, error: z.ZodError): FlowProblem[] {
+export function schemaProblems(source: SourceFile, error: z.ZodError): FlowProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {

@@ -16,6 +16,7 @@ import { INTENT_PAYLOAD, type Turn, type Utterance } from './turn.ts';
 import type { DialogInput } from './types.ts';
 import { searchWords } from './products.ts';
 import { withoutTakenBack } from './reading/corrections.ts';
+import { parseFlowPayload, readStartEvent, START_FLOW_EVENT, type DirectStart } from './direct.ts';
 import { hasEnglishWord, isPhrase } from './understanding.ts';
 
 export async function handleInput(turn: Turn, input: DialogInput, nlu: NluResult | null): Promise<void> {
@@ -54,6 +55,8 @@ function utterance(turn: Turn, input: Exclude<DialogInput, { kind: 'event' }>, n
 async function dispatch(turn: Turn, u: Utterance): Promise<void> {
   if (turn.state.pending && (await answerPending(turn, u))) return;
   if (u.payload === 'handoff') return handoff(turn, 'user_request', 'normal');
+  const direct = u.payload === null ? null : parseFlowPayload(u.payload);
+  if (direct && turn.flowSet.flows.has(direct.flow)) return startDirectly(turn, direct);
   if (u.text && runCommand(turn, u.text)) return;
   if (turn.state.flow?.waiting) return answer(turn, u);
   return route(turn, u);
@@ -145,8 +148,24 @@ function followUpOf(turn: Turn, u: Utterance): { flow: CompiledFlow; given: Reco
 async function onEvent(turn: Turn, name: string, data: Record<string, unknown>): Promise<void> {
   // The page the shopper looks at is the default product for size and stock questions.
   if (name === 'page_view' && typeof data.productId === 'string') turn.state.memory.product_id = { value: data.productId, flow: null };
+  if (name === START_FLOW_EVENT) {
+    // A proactive rule's `flow` action: only while nothing else is going on.
+    const start = readStartEvent(data);
+    if (start && !turn.state.flow && !turn.state.pending) await startDirectly(turn, start);
+    return;
+  }
   const flow = turn.flowSet.byEvent.get(name);
   if (flow && !turn.state.flow && !turn.state.pending) await startFlow(turn, flow, { text: '', entities: [] });
+}
+
+/** A `flow:` chip or a proactive start: the named flow with the given slots, no NLU involved. */
+async function startDirectly(turn: Turn, start: DirectStart): Promise<void> {
+  const flow = turn.flowSet.flows.get(start.flow);
+  if (!flow) return;
+  if (turn.state.flow) turn.abandon('switch');
+  turn.state.pending = null;
+  const given = Object.fromEntries(Object.entries(start.slots).filter(([name]) => flow.slots.has(name)));
+  await startFlow(turn, flow, { text: '', entities: [] }, given);
 }
 
 /** A reply while the flow waits on a question. */
