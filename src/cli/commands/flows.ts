@@ -1,8 +1,9 @@
-// `daehwa flows check [--dir flows]`: validates every flow file, prints each problem as
+// `daehwa flows check [--dir flows]`: validates every flow file and the proactive rules and suggestions (flows/proactive/), prints each problem as
 // file:line:column, exits non-zero when there is any.
 
 import { parseArgs } from 'node:util';
 import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
+import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../../proactive/loader.ts';
 
 const USAGE = 'usage: daehwa flows check [--dir <flow directory>]   (default: flows)\n';
 
@@ -26,7 +27,14 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const { flowSet } = result;
-  process.stdout.write(`${dir}/: ${flowSet.flows.size} flows, all valid.\n`);
+  const proactive = await loadProactive(dir, catalogueOf(flowSet.flows));
+  if (!proactive.ok) {
+    const count = proactive.problems.length;
+    process.stderr.write(`${formatProblems(proactive.problems)}\n\n${count} problem${count === 1 ? '' : 's'} in ${dir}/${PROACTIVE_DIR}/: the proactive rules were not loaded.\n`);
+    return 1;
+  }
+  const { rules, suggestions } = proactive.config;
+  process.stdout.write(`${dir}/: ${flowSet.flows.size} flows, ${rules.rules.length} proactive rules, suggestions for ${Object.keys(suggestions.pages).length} page types, all valid.\n`);
   if (flowSet.intentsWithoutFlow.length > 0) {
     process.stdout.write(`note: no flow starts on ${flowSet.intentsWithoutFlow.join(', ')}: those intents get the fallback.\n`);
   }
