@@ -1,6 +1,8 @@
 // buildServer(config, deps): the whole support desk as one fastify instance. Everything with state
 // or I/O comes in through `deps`, so tests start it in-process on port 0 with a memory store and
 // a manual clock, and `daehwa serve` wires the real model, flows, shop and lowdb store.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -8,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { CommercePort } from '../commerce/types.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
 import type { DialogEngine } from '../dialog/types.ts';
+import { PROACTIVE_DIR, type ProactiveConfig } from '../proactive/loader.ts';
 import { HandoffQueue } from '../handoff/queue.ts';
 import type { Store } from '../store/types.ts';
 import { AgentAuth } from './agent-auth.ts';
@@ -26,6 +29,7 @@ import { MAX_TEXT_LENGTH } from './protocol.ts';
 import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
+import { ProactiveDesk } from './proactive.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -35,6 +39,8 @@ export interface ServerDeps {
   commerce: CommercePort;
   classifier: DescribedClassifier;
   dialog: DialogEngine;
+  /** Proactive rules and contextual FAQ (flows/proactive/); none by default. */
+  proactive?: ProactiveConfig;
   logger?: Logger;
   clock?: Clock;
   reloaders?: Reloaders;
@@ -70,7 +76,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   deps = { ...deps, store: withMaskedShopperLines(deps.store) };
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
-  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog });
+  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
   const lanes = new SerialLanes();
   const sessions = new SessionDirectory({
     store: deps.store,
@@ -108,6 +114,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     handoff: desk,
     log,
+  });
+  const proactive = new ProactiveDesk({
+    config: () => engines.current.proactive,
+    sessions,
+    conversations,
+    lanes,
+    store: deps.store,
+    clock,
+    commerce: deps.commerce,
+    hours: config.handoff.businessHours,
+    metrics,
   });
   const customers = new CustomerVerifier({
     secret: config.shopper.customerTokenSecret,
@@ -147,6 +164,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     conversations,
     customers,
     desk,
+    proactive,
     clock,
     metrics,
     log,
@@ -167,6 +185,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     }
     if (deps.reloaders?.loadFlows) {
       stopWatching.push(watchDirectory(config.flowsDir, () => void reloader.reloadFlows(), log));
+      // The proactive rules sit in a folder of their own, which a watch of flowsDir does not see into.
+      if (existsSync(join(config.flowsDir, PROACTIVE_DIR))) {
+        stopWatching.push(watchDirectory(join(config.flowsDir, PROACTIVE_DIR), () => void reloader.reloadFlows(), log));
+      }
     }
   }
   await desk.start();

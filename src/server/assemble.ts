@@ -10,6 +10,7 @@ import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { createPostgresStore } from '../store/postgres/index.ts';
+import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../proactive/loader.ts';
 import type { Store } from '../store/types.ts';
 import { buildServer, type DaehwaServer } from './app.ts';
 import type { Clock } from './clock.ts';
@@ -54,9 +55,15 @@ function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
 async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   const loaded = await loadFlowSet(config.flowsDir);
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
+  const proactive = await loadProactive(config.flowsDir, catalogueOf(loaded.flowSet.flows));
+  if (!proactive.ok) return { ok: false, problems: `${formatProblems(proactive.problems)}\n(in ${config.flowsDir}/${PROACTIVE_DIR}/)` };
   const { handoffThreshold } = config.dialog;
   const timeZone = config.handoff.businessHours.timeZone; // the shop's one calendar
-  return { ok: true, dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }) };
+  return {
+    ok: true,
+    dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }),
+    proactive: proactive.config,
+  };
 }
 
 function valueOf<T>(result: PromiseSettledResult<T>): T {
@@ -97,6 +104,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     commerce,
     classifier,
     dialog: flows.dialog,
+    ...(flows.proactive ? { proactive: flows.proactive } : {}),
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
     reloaders: {

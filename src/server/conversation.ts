@@ -48,12 +48,15 @@ export class Conversations {
 
   constructor(private readonly options: ConversationOptions) {}
 
-  /** Queues the input on the session's lane; resolves when it has been answered. */
-  handle(live: LiveSession, input: DialogInput): Promise<void> {
-    return this.options.lanes.run(live.record.id, () => this.#handleInLane(live, input));
+  /**
+   * Queues the input on the session's lane; resolves when it has been answered. `nudge`: a
+   * proactive rule's flow start (src/server/proactive.ts), whose replies go out as `nudge` frames.
+   */
+  handle(live: LiveSession, input: DialogInput, delivery: { nudge?: string } = {}): Promise<void> {
+    return this.options.lanes.run(live.record.id, () => this.#handleInLane(live, input, delivery.nudge));
   }
 
-  async #handleInLane(live: LiveSession, input: DialogInput): Promise<void> {
+  async #handleInLane(live: LiveSession, input: DialogInput, nudge?: string): Promise<void> {
     const { sessions, handoff } = this.options;
     if (live.record.status === 'closed') return;
     sessions.touch(live);
@@ -69,7 +72,9 @@ export class Conversations {
       await handoff.leaveOfflineMessage(live, input.text);
       return;
     }
-    await this.#botTurn(live, input);
+    // A proactive start is for the bot's conversations only.
+    if (nudge !== undefined && live.record.mode !== 'bot') return;
+    await this.#botTurn(live, input, nudge);
   }
 
   async #recordForPeople(live: LiveSession, input: DialogInput): Promise<void> {
@@ -79,7 +84,7 @@ export class Conversations {
     this.options.handoff.relay(live, entries);
   }
 
-  async #botTurn(live: LiveSession, input: DialogInput): Promise<void> {
+  async #botTurn(live: LiveSession, input: DialogInput, nudge?: string): Promise<void> {
     const { store, clock, engines, commerce, metrics, sessions } = this.options;
     const started = performance.now();
     const now = clock.now();
@@ -121,7 +126,7 @@ export class Conversations {
 
     for (const reply of replies) {
       sessions.send(live, {
-        type: 'bot',
+        ...(nudge === undefined ? { type: 'bot' } : { type: 'nudge', rule: nudge }),
         text: reply.text,
         ...(reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {}),
         meta: reply.meta,

@@ -12,6 +12,8 @@ export interface ServerMetrics {
   frameErrors: Counter<'code'>;
   shopperConnections: Gauge;
   reloads: Counter<'target' | 'outcome'>;
+  proactive: Counter<'rule' | 'outcome'>;
+  suggestionTaps: Counter<'payload'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
@@ -62,6 +64,18 @@ export function createMetrics(options: { defaultMetrics: boolean }): ServerMetri
       name: 'daehwa_reloads_total',
       help: 'Model and flow reloads, by target and outcome',
       labelNames: ['target', 'outcome'],
+      registers,
+    }),
+    proactive: new Counter({
+      name: 'daehwa_proactive_total',
+      help: 'Proactive decisions: rule and outcome (sent, or why not: dismissed, not_bot, in_flow, typing, too_soon, daily_cap, no_rule)',
+      labelNames: ['rule', 'outcome'],
+      registers,
+    }),
+    suggestionTaps: new Counter({
+      name: 'daehwa_suggestion_taps_total',
+      help: 'Contextual FAQ chips tapped, by payload',
+      labelNames: ['payload'],
       registers,
     }),
   };

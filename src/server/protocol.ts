@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { QuickReply, ReplyMeta } from '../dialog/types.ts';
 import { LOCALES } from '../nlu/types.ts';
+import { isPageEventName, type PageEvent, parsePageEvent } from '../proactive/events.ts';
 import { describeIssues } from '../shared/zod-issues.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
@@ -33,16 +34,31 @@ const eventFrame = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'expected a lowercase event name such as page_view'),
   data: z.record(z.string(), z.unknown()).optional(),
 });
+/** The shopper closed a proactive nudge: nothing proactive for the rest of the visit. */
+const dismissFrame = z.strictObject({ type: z.literal('dismiss'), rule: z.string().min(1).max(100).optional() });
+/** The shopper is typing (`active` false: stopped); proactive nudges wait meanwhile. */
+const typingFrame = z.strictObject({ type: z.literal('typing'), active: z.boolean().default(true) });
 
 const FRAME_SCHEMAS = {
   hello: helloFrame,
   message: messageFrame,
   quick_reply: quickReplyFrame,
   event: eventFrame,
+  dismiss: dismissFrame,
+  typing: typingFrame,
 } as const;
 
 export type HelloFrame = z.infer<typeof helloFrame>;
-export type ShopperFrame = z.infer<(typeof FRAME_SCHEMAS)[keyof typeof FRAME_SCHEMAS]>;
+type EventFrame = z.infer<typeof eventFrame> & {
+  /** A known page event (page_view, dwell, cart_idle, checkout_error), its data checked. */
+  page?: PageEvent;
+};
+export type ShopperFrame = z.infer<(typeof FRAME_SCHEMAS)[Exclude<keyof typeof FRAME_SCHEMAS, 'event'>]> | EventFrame;
+export type DismissFrame = z.infer<typeof dismissFrame>;
+export type TypingFrame = z.infer<typeof typingFrame>;
+
+/** Event names the server keeps for itself (the dialog's proactive start): a shopper may not send them. */
+const RESERVED_EVENT_PREFIX = 'daehwa.';
 
 export type HistoryEntry = { seq: number; at: string; from: 'shopper' | 'bot' | 'agent' | 'system'; text: string };
 
@@ -53,6 +69,10 @@ export type ServerFrame =
   | { type: 'bot'; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
   | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number }
   | { type: 'agent'; text: string }
+  /** A proactive message, shown as a dismissible nudge; `rule` is the rule that sent it. */
+  | { type: 'nudge'; rule: string; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
+  /** The contextual FAQ for the page the shopper is on. */
+  | { type: 'suggestions'; page: string; items: QuickReply[] }
   | { type: 'error'; code: ErrorCode; message: string };
 
 export type ErrorCode =
@@ -115,5 +135,16 @@ export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength
   if (!parsed.success) {
     return fail('invalid_frame', `invalid "${type}" frame: ${describeIssues(parsed.error, type)}`);
   }
-  return { ok: true, frame: parsed.data };
+  const frame = parsed.data;
+  if (frame.type === 'event') {
+    if (frame.name.startsWith(RESERVED_EVENT_PREFIX)) {
+      return fail('invalid_frame', `invalid "event" frame: name: event names starting "${RESERVED_EVENT_PREFIX}" are the server's own`);
+    }
+    if (isPageEventName(frame.name)) {
+      const page = parsePageEvent(frame.name, frame.data);
+      if (!page.ok) return fail('invalid_frame', `invalid "${frame.name}" event: ${describeIssues(page.error, 'data')}`);
+      return { ok: true, frame: { ...frame, page: page.event } };
+    }
+  }
+  return { ok: true, frame };
 }

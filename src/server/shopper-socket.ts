@@ -10,7 +10,8 @@ import type { CustomerVerifier } from './customers.ts';
 import type { HandoffDesk } from './handoff-desk.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
-import { type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame } from './protocol.ts';
+import type { ProactiveDesk } from './proactive.ts';
+import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame, type TypingFrame } from './protocol.ts';
 import { checkOrigin, type OriginPolicy } from './origins.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
@@ -20,6 +21,7 @@ export interface ShopperSocketOptions {
   conversations: Conversations;
   customers: CustomerVerifier;
   desk: HandoffDesk;
+  proactive: ProactiveDesk;
   clock: Clock;
   metrics: ServerMetrics;
   log: Logger;
@@ -37,7 +39,7 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-function toInput(frame: Exclude<ShopperFrame, HelloFrame>): DialogInput {
+function toInput(frame: Exclude<ShopperFrame, HelloFrame | TypingFrame | DismissFrame>): DialogInput {
   switch (frame.type) {
     case 'message':
       return { kind: 'text', text: frame.text };
@@ -144,7 +146,12 @@ class ShopperConnection {
       this.#error('session_closed', 'the session has ended; reconnect and send hello to start a new one');
       return;
     }
+    const { proactive } = this.options;
+    if (frame.type === 'typing') return proactive.typing(live, frame.active);
+    if (frame.type === 'dismiss') return proactive.dismiss(live);
+    if (frame.type === 'quick_reply') proactive.tapped(live, frame.payload);
     await this.options.conversations.handle(live, toInput(frame));
+    if (frame.type === 'event' && frame.page) await proactive.onPageEvent(live, frame.page, this.#link.send);
   }
 
   async #hello(frame: HelloFrame): Promise<void> {
@@ -173,9 +180,11 @@ class ShopperConnection {
     this.#live = live;
     live.links.add(this.#link);
     this.#send({ type: 'session', sessionId: live.record.id, sessionToken: token, resumed });
-    if (!resumed) return;
-    this.#send({ type: 'history', entries: await sessions.history(live.record.id) });
-    const status = await desk.statusFrame(live);
-    if (status) this.#send(status);
+    if (resumed) {
+      this.#send({ type: 'history', entries: await sessions.history(live.record.id) });
+      const status = await desk.statusFrame(live);
+      if (status) this.#send(status);
+    }
+    await this.options.proactive.afterHello(live, this.#link.send);
   }
 }

@@ -1,0 +1,164 @@
+// The proactive desk: feeds page events, typing and dismissals to the pure rule evaluation
+// (src/proactive/evaluate.ts) and sends what it decides, as `nudge` frames; sends the contextual
+// FAQ (`suggestions`) after hello and each page_view; counts the chips tapped.
+// Visit state lives with the live session, caps per shopper (customer, else session), in memory.
+import { shopCalendar } from '../commerce/shop-calendar.ts';
+import type { CommercePort } from '../commerce/types.ts';
+import { describeState, START_FLOW_EVENT } from '../dialog/index.ts';
+import type { QuickReply } from '../dialog/types.ts';
+import type { BusinessHours } from '../handoff/hours.ts';
+import type { PageEvent, PageType } from '../proactive/events.ts';
+import { decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState } from '../proactive/evaluate.ts';
+import type { ProactiveConfig } from '../proactive/loader.ts';
+import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import type { Conversations } from './conversation.ts';
+import type { SerialLanes } from './lanes.ts';
+import type { ServerFrame } from './protocol.ts';
+import type { ServerMetrics } from './metrics.ts';
+import type { LiveSession, SessionDirectory } from './sessions.ts';
+
+export interface ProactiveDeskOptions {
+  config: () => ProactiveConfig;
+  sessions: SessionDirectory;
+  conversations: Conversations;
+  lanes: SerialLanes;
+  store: Store;
+  clock: Clock;
+  commerce: CommercePort;
+  hours: BusinessHours;
+  metrics: ServerMetrics;
+}
+
+/** Sends a frame to the one tab the event came from (its page is the one the FAQ is for). */
+export type Reply = (frame: ServerFrame) => void;
+
+/** Caps of shoppers not seen for a day are forgotten; the map is swept when it grows past this. */
+const SWEEP_AT = 10_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class ProactiveDesk {
+  readonly #visits = new WeakMap<LiveSession, VisitState>();
+  readonly #offered = new WeakMap<LiveSession, ReadonlySet<string>>();
+  readonly #caps = new Map<string, ShopperCaps>();
+  readonly #calendar;
+
+  constructor(private readonly options: ProactiveDeskOptions) {
+    this.#calendar = shopCalendar(options.hours.timeZone);
+  }
+
+  /** After `session` (and `history`): the FAQ for the page the visit was last on, the home page at first. */
+  async afterHello(live: LiveSession, reply: Reply): Promise<void> {
+    await this.#sendSuggestions(live, this.#visit(live).page?.page ?? 'home', reply);
+  }
+
+  typing(live: LiveSession, active: boolean): void {
+    this.#visits.set(live, recordTyping(this.#visit(live), active, this.options.clock.nowMs()));
+  }
+
+  dismiss(live: LiveSession): void {
+    this.#visits.set(live, recordDismissal(this.#visit(live)));
+    this.options.metrics.proactive.inc({ rule: 'any', outcome: 'dismissed' });
+  }
+
+  /** A quick reply: counted when it is one of the chips last offered to this session. */
+  tapped(live: LiveSession, payload: string): void {
+    if (this.#offered.get(live)?.has(payload)) this.options.metrics.suggestionTaps.inc({ payload });
+  }
+
+  /** A page event the dialog has already seen: the FAQ for a new page, then the rules. */
+  async onPageEvent(live: LiveSession, event: PageEvent, reply: Reply): Promise<void> {
+    const { lanes, clock, metrics } = this.options;
+    const config = this.options.config();
+    this.#visits.set(live, observe(this.#visit(live), event));
+    if (event.name === 'page_view') await this.#sendSuggestions(live, event.data.page, reply);
+    if (config.rules.rules.length === 0) return;
+    const order = await this.#orderInView(live, event, config);
+    const decision = await lanes.run(live.record.id, async () => {
+      if (live.record.status === 'closed') return null;
+      const now = clock.now();
+      const key = this.#shopperKey(live);
+      const visit = this.#visit(live);
+      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order };
+      const decided = decide(config.rules, event, state, { visit, caps: this.#caps.get(key) ?? NO_CAPS }, now);
+      if (!decided.act) return decided;
+      const shown = recordShown(visit, this.#caps.get(key) ?? NO_CAPS, decided.rule, now);
+      this.#visits.set(live, shown.visit);
+      this.#remember(key, shown.caps);
+      if (decided.action.kind === 'message') await this.#say(live, decided.rule.id, decided.action.text, decided.action.quickReplies, now);
+      return decided;
+    });
+    if (!decision) return;
+    metrics.proactive.inc({ rule: decision.act ? decision.rule.id : 'none', outcome: decision.act ? 'sent' : decision.reason });
+    if (decision.act && decision.action.kind === 'flow') {
+      // The dialog starts the flow only if it is still idle; its replies go out as nudges.
+      await this.options.conversations.handle(live, { kind: 'event', name: START_FLOW_EVENT, data: { flow: decision.action.flow, slots: decision.action.slots } }, { nudge: decision.rule.id });
+    }
+  }
+
+  #visit(live: LiveSession): VisitState {
+    return this.#visits.get(live) ?? NEW_VISIT;
+  }
+
+  #shopperKey(live: LiveSession): string {
+    return live.record.customerId !== null ? `c:${live.record.customerId}` : `s:${live.record.id}`;
+  }
+
+  #remember(key: string, caps: ShopperCaps): void {
+    this.#caps.set(key, caps);
+    if (this.#caps.size <= SWEEP_AT) return;
+    const now = this.options.clock.nowMs();
+    for (const [k, c] of this.#caps) if (c.shownAtMs.every((at) => now - at >= DAY_MS)) this.#caps.delete(k);
+  }
+
+  async #say(live: LiveSession, rule: string, text: string, quickReplies: QuickReply[], now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.options.store.appendTranscript(live.record.id, [{ at, from: 'bot', text, flow: 'proactive', state: rule }]);
+    this.options.sessions.send(live, {
+      type: 'nudge',
+      rule,
+      text,
+      ...(quickReplies.length > 0 ? { quickReplies } : {}),
+      meta: { intent: null, score: null, flow: 'proactive', state: rule },
+    });
+  }
+
+  /** Only for an order page, and only when some rule asks about late orders: one shop call. */
+  async #orderInView(live: LiveSession, event: PageEvent, config: ProactiveConfig): Promise<{ number: string; late: boolean } | null> {
+    const customerId = live.record.customerId;
+    if (event.name !== 'page_view' || event.data.page !== 'order' || !event.data.orderNumber || customerId === null) return null;
+    if (!config.rules.rules.some((rule) => rule.when.trigger === 'order_late')) return null;
+    const found = await this.options.commerce.getOrder(event.data.orderNumber, customerId);
+    if (!found.ok) return null;
+    const order = found.value;
+    const today = this.#calendar.dateOf(this.options.clock.now());
+    const open = order.status === 'paid' || order.status === 'preparing' || order.status === 'shipped';
+    return { number: order.id, late: open && order.expectedDelivery !== undefined && order.expectedDelivery < today };
+  }
+
+  async #sendSuggestions(live: LiveSession, page: PageType, reply: Reply): Promise<void> {
+    const { suggestions } = this.options.config();
+    if (!suggestions.pages[page]) return;
+    const latest = wantsLatestOrder(suggestions, page) ? await this.#latestOrder(live) : null;
+    const items = suggestionsFor(suggestions, page, live.record.locale, latest);
+    this.#offered.set(live, new Set(items.map((item) => item.payload)));
+    reply({ type: 'suggestions', page, items });
+  }
+
+  async #latestOrder(live: LiveSession): Promise<LatestOrder | null> {
+    const customerId = live.record.customerId;
+    if (customerId === null) return null;
+    const orders = await this.options.commerce.listOrders(customerId, { limit: 1 });
+    const order = orders.ok ? orders.value[0] : undefined;
+    const item = order?.items[0];
+    if (!order || !item) return null;
+    return { number: order.id, product: item.name[live.record.locale] };
+  }
+}
+
+/** A flow waits on the shopper's answer, or the bot asked "shall we ...?". */
+function midFlow(live: LiveSession): boolean {
+  const state = describeState(live.record.dialog);
+  return state.step !== null || state.pending !== null;
+}
