@@ -1,0 +1,212 @@
+// Proactive nudges and the contextual FAQ over a real websocket: page_view brings the page's
+// suggestions, dwell brings a nudge, the caps hold, a dismissal silences the visit, nothing is
+// sent while people own the conversation, and bad event payloads change nothing.
+import { afterEach, describe, expect, it } from 'vitest';
+import { RulesFileSchema, SuggestionsFileSchema } from '../../src/proactive/schema.ts';
+import type { ProactiveConfig } from '../../src/proactive/loader.ts';
+import { type Frame, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
+
+const proactive: ProactiveConfig = {
+  rules: RulesFileSchema.parse({
+    caps: { min_minutes_between: 10, max_per_day: 3, typing_quiet_seconds: 10 },
+    rules: [
+      {
+        id: 'size_on_dwell',
+        when: { trigger: 'dwell', seconds: 20 },
+        if: { page: 'product' },
+        do: { message: { ko: '사이즈 고민 중이신가요?', en: 'Not sure about the size?' }, quick_replies: [{ label: { ko: '사이즈 추천', en: 'Size advice' }, payload: 'intent:size.help' }] },
+        once_per_visit: false,
+      },
+      { id: 'payment_declined', when: { trigger: 'checkout_error', code: 'payment_declined' }, do: { flow: 'payment_issue', slots: { problem: 'failed' } } },
+    ],
+  }),
+  suggestions: SuggestionsFileSchema.parse({
+    pages: {
+      home: [{ label: { ko: '배송 조회', en: 'Where is my order?' }, payload: 'intent:order.status' }],
+      product: [
+        { label: { ko: '사이즈 추천', en: 'Size advice' }, payload: 'intent:size.help' },
+        { label: { ko: '재고 확인', en: 'Stock' }, payload: 'intent:product.stock' },
+        { label: { ko: '배송비', en: 'Shipping' }, payload: 'intent:shipping.fee' },
+      ],
+    },
+  }),
+};
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(): Promise<TestServer> {
+  server = await startTestServer({ deps: { proactive } });
+  return server;
+}
+
+const productView = (productId = 'p101') => ({ type: 'event', name: 'page_view', data: { page: 'product', productId, category: 'top' } });
+const dwell = (seconds = 20) => ({ type: 'event', name: 'dwell', data: { seconds } });
+
+/** Sends a message and waits for its echo: every frame sent before it has been handled by then. */
+async function settle(socket: TestSocket, text: string): Promise<void> {
+  socket.send({ type: 'message', text });
+  await socket.next((f) => f.type === 'bot' && String(f.text).endsWith(text), `the echo of "${text}"`);
+}
+
+const nudges = (socket: TestSocket): Frame[] => socket.frames.filter((f) => f.type === 'nudge');
+
+describe('contextual FAQ', () => {
+  it('sends the home page chips after hello and the product chips after a product page_view', async () => {
+    const { wsUrl } = await start();
+    const { socket } = await shopper(wsUrl);
+    expect(await socket.nextOfType('suggestions')).toEqual({ type: 'suggestions', page: 'home', items: [{ label: '배송 조회', payload: 'intent:order.status' }] });
+    socket.send(productView());
+    const chips = await socket.nextOfType('suggestions');
+    expect(chips.page).toBe('product');
+    expect((chips.items as { label: string }[]).map((i) => i.label)).toEqual(['사이즈 추천', '재고 확인', '배송비']);
+    socket.close();
+  });
+
+  it('counts a tapped chip by its payload, and not a payload that was never offered', async () => {
+    const { wsUrl, url } = await start();
+    const { socket } = await shopper(wsUrl);
+    await socket.nextOfType('suggestions');
+    socket.send({ type: 'quick_reply', payload: 'intent:order.status' });
+    socket.send({ type: 'quick_reply', payload: 'intent:refund.status' });
+    await settle(socket, 'done');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('daehwa_suggestion_taps_total{payload="intent:order.status"} 1');
+    expect(metrics).not.toContain('payload="intent:refund.status"');
+    socket.close();
+  });
+});
+
+describe('proactive nudges', () => {
+  it('dwell on a product page brings a nudge, kept in the transcript', async () => {
+    const { wsUrl, store } = await start();
+    const { socket, session } = await shopper(wsUrl);
+    socket.send(productView());
+    socket.send(dwell(20));
+    const nudge = await socket.nextOfType('nudge');
+    expect(nudge).toMatchObject({ rule: 'size_on_dwell', text: '사이즈 고민 중이신가요?', quickReplies: [{ label: '사이즈 추천', payload: 'intent:size.help' }] });
+    const transcript = await store.getTranscript(session.sessionId);
+    expect(transcript.at(-1)).toMatchObject({ from: 'bot', text: '사이즈 고민 중이신가요?', flow: 'proactive', state: 'size_on_dwell' });
+    socket.close();
+  });
+
+  it('a short dwell brings nothing', async () => {
+    const { wsUrl } = await start();
+    const { socket } = await shopper(wsUrl);
+    socket.send(productView());
+    socket.send(dwell(5));
+    await settle(socket, 'after');
+    expect(nudges(socket)).toEqual([]);
+    socket.close();
+  });
+
+  it('at most one nudge per 10 minutes', async () => {
+    const { wsUrl, clock } = await start();
+    const { socket } = await shopper(wsUrl);
+    socket.send(productView());
+    socket.send(dwell(20));
+    await socket.nextOfType('nudge');
+    clock.advance(9 * 60_000);
+    socket.send(productView('p104'));
+    socket.send(dwell(20));
+    await settle(socket, 'nine minutes later');
+    expect(nudges(socket)).toHaveLength(1);
+    clock.advance(2 * 60_000);
+    socket.send(dwell(30));
+    await socket.nextOfType('nudge');
+    expect(nudges(socket)).toHaveLength(2);
+    socket.close();
+  });
+
+  it('a dismissal silences the rest of the visit, in every tab of the session', async () => {
+    const { wsUrl, clock } = await start();
+    const { socket, session } = await shopper(wsUrl);
+    socket.send(productView());
+    socket.send(dwell(20));
+    await socket.nextOfType('nudge');
+    socket.send({ type: 'dismiss', rule: 'size_on_dwell' });
+    await settle(socket, 'dismissed');
+    // Past the 10-minute cap, inside the 30-minute idle timeout: the same visit.
+    clock.advance(20 * 60_000);
+    const other = await shopper(wsUrl, { sessionToken: session.sessionToken });
+    other.socket.send(productView('p104'));
+    other.socket.send(dwell(60));
+    await settle(other.socket, 'twenty minutes later');
+    expect(nudges(socket)).toHaveLength(1);
+    expect(nudges(other.socket)).toEqual([]);
+    socket.close();
+    other.socket.close();
+  });
+
+  it('nothing while the shopper types', async () => {
+    const { wsUrl, clock } = await start();
+    const { socket } = await shopper(wsUrl);
+    socket.send(productView());
+    socket.send({ type: 'typing' });
+    socket.send(dwell(20));
+    await settle(socket, 'typed');
+    expect(nudges(socket)).toEqual([]);
+    clock.advance(11_000);
+    socket.send(dwell(30));
+    await socket.nextOfType('nudge');
+    socket.close();
+  });
+
+  it('no nudge while the conversation waits for an agent', async () => {
+    const { wsUrl } = await start();
+    const { socket } = await shopper(wsUrl);
+    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+    await socket.next((f) => f.type === 'handoff' && f.status === 'queued', 'queued');
+    socket.send(productView());
+    socket.send(dwell(60));
+    socket.send({ type: 'event', name: 'checkout_error', data: { code: 'payment_declined' } });
+    socket.send({ type: 'typing', active: false });
+    // While queued the bot is silent: no reply to wait for, so give the frames time to be handled.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(nudges(socket)).toEqual([]);
+    expect(socket.frames.filter((f) => f.type === 'bot')).toHaveLength(1);
+    socket.close();
+  });
+
+  it('a declined payment starts the rule flow in the dialog; its replies arrive as nudges', async () => {
+    const { wsUrl } = await start();
+    const { socket } = await shopper(wsUrl);
+    socket.send({ type: 'event', name: 'page_view', data: { page: 'checkout', cartValue: 52000 } });
+    socket.send({ type: 'event', name: 'checkout_error', data: { code: 'payment_declined', orderNumber: '20261118' } });
+    const nudge = await socket.nextOfType('nudge');
+    // The scripted dialog echoes the input it got: the server's own start event.
+    expect(nudge).toMatchObject({ rule: 'payment_declined', text: expect.stringContaining('event:daehwa.start_flow') });
+    socket.close();
+  });
+});
+
+describe('bad event frames', () => {
+  it('a bad page event payload gets an error frame and changes nothing', async () => {
+    const { wsUrl, store, url } = await start();
+    const { socket, session } = await shopper(wsUrl);
+    await socket.nextOfType('suggestions');
+    const before = await store.getTranscript(session.sessionId);
+    const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+    socket.send({ type: 'event', name: 'page_view', data: { page: 'landing' } });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('invalid "page_view" event: page:') });
+    socket.send({ type: 'event', name: 'dwell', data: { seconds: 'long' } });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('seconds') });
+    socket.send({ type: 'event', name: 'checkout_error', data: { code: 'card_melted' } });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('code') });
+    socket.send({ type: 'event', name: 'daehwa.start_flow', data: { flow: 'cancel_order' } });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('server') });
+    socket.send({ type: 'typing', active: 'yes' });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('active') });
+    socket.send({ type: 'dismiss', why: 1 });
+    expect(await socket.nextOfType('error')).toMatchObject({ code: 'invalid_frame' });
+    expect(await store.getTranscript(session.sessionId)).toEqual(before);
+    const metricsAfter = await (await fetch(`${url}/metrics`)).text();
+    const turns = (text: string) => text.split('\n').filter((line) => line.startsWith('daehwa_turns_total'));
+    expect(turns(metricsAfter)).toEqual(turns(metricsBefore));
+    expect(socket.frames.filter((f) => f.type === 'suggestions')).toHaveLength(1);
+    socket.close();
+  });
+});
