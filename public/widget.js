@@ -1,9 +1,16 @@
 // The chat widget: speaks the shopper protocol over /ws, keeps the session token in localStorage
 // so a reload or a reconnect resumes the conversation, and renders bot, agent and hand-off frames.
-import { customerToken, LOCALE_KEY } from './shop.js';
+// It connects when the page loads, to tell the server which page the shopper is on (page_view,
+// dwell marks, a basket left alone, a failed checkout, typing) and to show what comes back: the
+// page's suggested questions as chips, and proactive messages as a dismissible nudge.
+import { currentPage, customerToken, LOCALE_KEY } from './shop.js';
 
 const TOKEN_KEY = 'daehwa.sessionToken';
 const CLOSE_SESSION_IDLE = 4000;
+/** Seconds on a page at which the widget reports `dwell`. */
+const DWELL_MARKS = [10, 20, 30, 60, 120];
+/** At most one `typing` frame in this many milliseconds. */
+const TYPING_EVERY_MS = 3000;
 
 const TEXT = {
   ko: {
@@ -20,6 +27,7 @@ const TEXT = {
     assigned: '상담원이 연결됐어요',
     handoffEnded: '상담원과의 상담이 끝났어요. 이어서 챗봇이 도와드릴게요.',
     agent: '상담원',
+    suggested: '자주 묻는 질문',
     errors: {
       rate_limited: '메시지를 너무 빨리 보내고 있어요. 잠시 후 다시 보내 주세요.',
       text_too_long: '메시지가 너무 길어요. 2,000자 이내로 나눠서 보내 주세요.',
@@ -41,6 +49,7 @@ const TEXT = {
     assigned: 'An agent has joined',
     handoffEnded: 'The agent has left the chat. The bot will keep helping you.',
     agent: 'Agent',
+    suggested: 'Popular questions',
     errors: {
       rate_limited: 'You are sending messages too fast. Please wait a moment.',
       text_too_long: 'That message is too long. Please keep it under 2,000 characters.',
@@ -59,6 +68,11 @@ const el = {
   form: document.getElementById('chat-form'),
   input: document.getElementById('chat-input'),
   status: document.getElementById('chat-status'),
+  suggest: document.getElementById('chat-suggest'),
+  nudge: document.getElementById('nudge'),
+  nudgeText: document.getElementById('nudge-text'),
+  nudgeReplies: document.getElementById('nudge-replies'),
+  nudgeClose: document.getElementById('nudge-close'),
 };
 
 let locale = localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'ko';
@@ -66,6 +80,9 @@ let socket = null;
 let ready = false;
 let outbox = [];
 let retryMs = 500;
+let page = currentPage();
+let dwellTimers = [];
+let lastTypingMs = 0;
 
 const t = () => TEXT[locale];
 
@@ -119,6 +136,65 @@ function showQuickReplies(replies) {
   );
 }
 
+function replyButton(reply, onPress) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = reply.label;
+  button.addEventListener('click', () => onPress(reply));
+  return button;
+}
+
+/** A chip, a nudge's button: said as the shopper's words, sent as the payload. */
+function press(reply) {
+  openChat();
+  addMessage('shopper', reply.label);
+  showQuickReplies([]);
+  send({ type: 'quick_reply', payload: reply.payload });
+}
+
+function showSuggestions(items) {
+  if (!items?.length) {
+    el.suggest.replaceChildren();
+    return;
+  }
+  const title = document.createElement('span');
+  title.className = 'suggest-title';
+  title.textContent = t().suggested;
+  el.suggest.replaceChildren(title, ...items.map((item) => replyButton(item, press)));
+}
+
+function hideNudge() {
+  el.nudge.hidden = true;
+}
+
+/** A proactive message: in the chat when it is open, otherwise a bubble by the launcher as well. */
+function showNudge(frame) {
+  addMessage('bot', frame.text);
+  showQuickReplies(frame.quickReplies);
+  if (!el.chat.hidden) return;
+  el.nudge.dataset.rule = frame.rule;
+  el.nudgeText.textContent = frame.text;
+  el.nudgeReplies.replaceChildren(...(frame.quickReplies ?? []).map((reply) => replyButton(reply, press)));
+  el.nudge.hidden = false;
+}
+
+function pageEvent(name, data) {
+  // Page events are worth nothing later: sent only while connected.
+  if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'event', name, data }));
+}
+
+function armDwell() {
+  for (const timer of dwellTimers) clearTimeout(timer);
+  dwellTimers = DWELL_MARKS.map((seconds) => setTimeout(() => pageEvent('dwell', { seconds }), seconds * 1000));
+}
+
+function openChat() {
+  hideNudge();
+  el.chat.hidden = false;
+  el.open.hidden = true;
+  if (!socket) connect();
+}
+
 function send(frame) {
   if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   else {
@@ -135,6 +211,7 @@ function onFrame(frame) {
       retryMs = 500;
       setStatus(t().online);
       if (!frame.resumed && el.log.children.length === 0) addMessage('bot', t().welcome);
+      pageEvent('page_view', page);
       for (const queued of outbox.splice(0)) socket.send(JSON.stringify(queued));
       break;
     case 'history':
@@ -151,6 +228,12 @@ function onFrame(frame) {
       break;
     case 'agent':
       addMessage('agent', frame.text, t().agent);
+      break;
+    case 'nudge':
+      showNudge(frame);
+      break;
+    case 'suggestions':
+      showSuggestions(frame.items);
       break;
     case 'handoff':
       if (frame.status === 'queued') setStatus(t().queued(frame.position));
@@ -216,14 +299,30 @@ function restart() {
   }
   el.log.replaceChildren();
   showQuickReplies([]);
-  if (!el.chat.hidden) connect();
+  showSuggestions([]);
+  hideNudge();
+  connect();
 }
 
 el.open.addEventListener('click', () => {
-  el.chat.hidden = false;
-  el.open.hidden = true;
-  if (!socket) connect();
+  openChat();
   el.input.focus();
+});
+el.nudgeText.addEventListener('click', () => openChat());
+el.nudgeClose.addEventListener('click', () => {
+  hideNudge();
+  send({ type: 'dismiss', rule: el.nudge.dataset.rule });
+});
+el.input.addEventListener('input', () => {
+  const now = Date.now();
+  if (now - lastTypingMs < TYPING_EVERY_MS || !el.input.value) return;
+  lastTypingMs = now;
+  if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "typing" }));
+});
+el.input.addEventListener('blur', () => {
+  if (lastTypingMs === 0) return;
+  lastTypingMs = 0;
+  if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'typing', active: false }));
 });
 el.close.addEventListener('click', () => {
   el.chat.hidden = true;
@@ -236,6 +335,7 @@ el.form.addEventListener('submit', (event) => {
   el.input.value = '';
   addMessage('shopper', text);
   showQuickReplies([]);
+  lastTypingMs = 0;
   send({ type: 'message', text });
 });
 el.input.addEventListener('keydown', (event) => {
@@ -248,9 +348,19 @@ el.input.addEventListener('keydown', (event) => {
 document.addEventListener('daehwa:locale', (event) => {
   locale = event.detail;
   applyLocale();
+  // Nothing said yet: a fresh session in the new language (the welcome, the chips, the nudges).
+  if (!el.log.querySelector('.msg.shopper, .msg.agent')) restart();
 });
 // Another customer is another conversation.
 document.addEventListener('daehwa:customer', restart);
+document.addEventListener('daehwa:page', (event) => {
+  page = event.detail;
+  hideNudge();
+  pageEvent('page_view', page);
+  armDwell();
+});
+document.addEventListener('daehwa:cart_idle', (event) => pageEvent('cart_idle', event.detail));
+document.addEventListener('daehwa:checkout_error', (event) => pageEvent('checkout_error', event.detail));
 document.addEventListener('daehwa:ask', (event) => {
   el.open.click();
   el.input.value = `${event.detail.name} `;
@@ -258,3 +368,5 @@ document.addEventListener('daehwa:ask', (event) => {
 });
 
 applyLocale();
+armDwell();
+connect();
