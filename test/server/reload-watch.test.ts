@@ -1,9 +1,11 @@
 // Edited flows and a retrained model are picked up from the file system without a restart.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DialogEngine } from '../../src/dialog/types.ts';
+import { formatProblems } from '../../src/dialog/index.ts';
+import { loadProactive } from '../../src/proactive/loader.ts';
 import type { FlowsLoad } from '../../src/server/reload.ts';
 import { scriptedClassifier, scriptedDialog, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
 
@@ -47,6 +49,39 @@ describe('file watch reload', () => {
     await waitForMetric(server, 'daehwa_reloads_total{target="flows",outcome="ok"}');
     socket.send({ type: 'message', text: 'after' });
     expect((await socket.nextOfType('bot')).text).toBe('new #2 after');
+    socket.close();
+  });
+
+  it('reloads the proactive rules when flows/proactive/ changes; a broken rule file is refused at its line', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'daehwa-watch-'));
+    await mkdir(path.join(dir, 'proactive'));
+    await writeFile(path.join(dir, 'proactive', 'rules.yaml'), 'rules: []\n');
+    const catalogue = { flows: new Map<string, string[]>(), intents: new Set(['size.help']) };
+    const problems: string[] = [];
+    const loadFlows = async (): Promise<FlowsLoad> => {
+      const loaded = await loadProactive(dir, catalogue);
+      if (!loaded.ok) {
+        problems.push(formatProblems(loaded.problems));
+        return { ok: false, problems: formatProblems(loaded.problems) };
+      }
+      return { ok: true, dialog: scriptedDialog(), proactive: loaded.config };
+    };
+    server = await startTestServer({
+      config: { reload: { watch: true }, flowsDir: dir, modelsDir: path.join(dir, 'no-models') },
+      deps: { reloaders: { loadFlows } },
+    });
+    const { socket } = await shopper(server.wsUrl);
+    await writeFile(path.join(dir, 'proactive', 'rules.yaml'), 'rules:\n  - id: x\n    when: { trigger: dwel }\n    do: { message: { ko: 네, en: yes } }\n');
+    await waitForMetric(server, 'daehwa_reloads_total{target="flows",outcome="refused"}');
+    expect(problems.at(-1)).toMatch(/proactive\/rules\.yaml:3:22: unknown trigger 'dwel'/);
+    await writeFile(
+      path.join(dir, 'proactive', 'rules.yaml'),
+      'rules:\n  - id: linger\n    when: { trigger: dwell, seconds: 5 }\n    do: { message: { ko: 도와드릴까요?, en: Need help? } }\n',
+    );
+    await waitForMetric(server, 'daehwa_reloads_total{target="flows",outcome="ok"}');
+    socket.send({ type: 'event', name: 'page_view', data: { page: 'home' } });
+    socket.send({ type: 'event', name: 'dwell', data: { seconds: 10 } });
+    expect((await socket.nextOfType('nudge')).text).toBe('도와드릴까요?');
     socket.close();
   });
 
