@@ -65,7 +65,9 @@ describe('the assembled product', () => {
     await socket.nextOfType('bot');
     socket.send({ type: 'message', text: '교환 신청한 니트 언제 오는지 알려 주세요' });
     await socket.nextOfType('bot');
-    expect(socket.frames.slice(1)).toEqual([
+    // After `session` come the home page's suggested questions (flows/proactive/suggestions.yaml), then the answers.
+    expect(socket.frames[1]).toMatchObject({ type: 'suggestions', page: 'home' });
+    expect(socket.frames.slice(2)).toEqual([
       {
         type: 'bot',
         text: expect.stringMatching(/^지금은 상담 시간이 아니에요\. 상담원은 .*월요일.* 남기실 말씀을 적어 주시면/),
