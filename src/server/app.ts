@@ -114,8 +114,9 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     handoff: desk,
     log,
+    labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
   });
-  const proactive = new ProactiveDesk({
+  const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
     sessions,
     conversations,

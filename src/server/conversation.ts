@@ -40,6 +40,8 @@ export interface ConversationOptions {
   handoff: HandoffPort;
   /** The server's logger: its level decides whether a turn is worth a session's child logger. */
   log: Logger;
+  /** Labels of buttons offered outside the dialog's replies (suggested questions, nudges), for the transcript. */
+  labelOf?: (live: LiveSession, payload: string) => string | undefined;
 }
 
 export class Conversations {
@@ -168,6 +170,6 @@ export class Conversations {
   }
 
   #labelOf(live: LiveSession, payload: string): string {
-    return this.#offered.get(live)?.find((reply) => reply.payload === payload)?.label ?? payload;
+    return this.#offered.get(live)?.find((reply) => reply.payload === payload)?.label ?? this.options.labelOf?.(live, payload) ?? payload;
   }
 }

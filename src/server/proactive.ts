@@ -40,7 +40,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class ProactiveDesk {
   readonly #visits = new WeakMap<LiveSession, VisitState>();
-  readonly #offered = new WeakMap<LiveSession, ReadonlySet<string>>();
+  /** The chips last offered to each session (payload to label), and the last nudge's buttons. */
+  readonly #offered = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
+  readonly #nudged = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #caps = new Map<string, ShopperCaps>();
   readonly #calendar;
 
@@ -63,6 +65,11 @@ export class ProactiveDesk {
   }
 
   /** A quick reply: counted when it is one of the chips last offered to this session. */
+  /** The label of a chip or nudge button, so the transcript shows what the shopper tapped. */
+  labelOf(live: LiveSession, payload: string): string | undefined {
+    return this.#offered.get(live)?.get(payload) ?? this.#nudged.get(live)?.get(payload);
+  }
+
   tapped(live: LiveSession, payload: string): void {
     if (this.#offered.get(live)?.has(payload)) this.options.metrics.suggestionTaps.inc({ payload });
   }
@@ -115,6 +122,7 @@ export class ProactiveDesk {
   async #say(live: LiveSession, rule: string, text: string, quickReplies: QuickReply[], now: Date): Promise<void> {
     const at = now.toISOString();
     await this.options.store.appendTranscript(live.record.id, [{ at, from: 'bot', text, flow: 'proactive', state: rule }]);
+    this.#nudged.set(live, new Map(quickReplies.map((reply) => [reply.payload, reply.label])));
     this.options.sessions.send(live, {
       type: 'nudge',
       rule,
@@ -142,7 +150,7 @@ export class ProactiveDesk {
     if (!suggestions.pages[page]) return;
     const latest = wantsLatestOrder(suggestions, page) ? await this.#latestOrder(live) : null;
     const items = suggestionsFor(suggestions, page, live.record.locale, latest);
-    this.#offered.set(live, new Set(items.map((item) => item.payload)));
+    this.#offered.set(live, new Map(items.map((item) => [item.payload, item.label])));
     reply({ type: 'suggestions', page, items });
   }
 

@@ -66,9 +66,9 @@ describe('contextual FAQ', () => {
     socket.close();
   });
 
-  it('counts a tapped chip by its payload, and not a payload that was never offered', async () => {
-    const { wsUrl, url } = await start();
-    const { socket } = await shopper(wsUrl);
+  it('counts a tapped chip by its payload, and not a payload that was never offered; the transcript keeps its label', async () => {
+    const { wsUrl, url, store } = await start();
+    const { socket, session } = await shopper(wsUrl);
     await socket.nextOfType('suggestions');
     socket.send({ type: 'quick_reply', payload: 'intent:order.status' });
     socket.send({ type: 'quick_reply', payload: 'intent:refund.status' });
@@ -76,6 +76,8 @@ describe('contextual FAQ', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('daehwa_suggestion_taps_total{payload="intent:order.status"} 1');
     expect(metrics).not.toContain('payload="intent:refund.status"');
+    const said = (await store.getTranscript(session.sessionId)).filter((e) => e.from === 'shopper').map((e) => e.text);
+    expect(said).toEqual(['배송 조회', 'intent:refund.status', 'done']);
     socket.close();
   });
 });
