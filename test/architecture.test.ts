@@ -23,6 +23,8 @@ const RULES: Rule[] = [
   { from: 'conversation', forbidden: ['server'] },
   { from: 'handoff', forbidden: ['server'] },
   { from: 'dialog', forbidden: ['server'] },
+  // The proactive rules are pure: the server feeds them (issue 11).
+  { from: 'proactive', forbidden: ['server', 'store'] },
   { from: 'store', forbidden: ['dialog', 'nlu'] },
 ];
 
