@@ -26,7 +26,7 @@ export interface AgentSocketOptions {
 }
 
 export function registerAgentSocket(app: FastifyInstance, options: AgentSocketOptions): void {
-  app.get('/agent/ws', { websocket: true }, (socket) => {
+  app.get('/agent/ws', { websocket: true, helmet: false }, (socket) => {
     new AgentConnection(socket, options);
   });
 }

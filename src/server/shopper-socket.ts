@@ -49,7 +49,8 @@ function toInput(frame: Exclude<ShopperFrame, HelloFrame>): DialogInput {
 }
 
 export function registerShopperSocket(app: FastifyInstance, options: ShopperSocketOptions): void {
-  app.get('/ws', { websocket: true, preValidation: checkOrigin(options.origins) }, (socket, request) => {
+  // A websocket upgrade answers 101 with the socket library's own headers: page headers would be wasted work.
+  app.get('/ws', { websocket: true, helmet: false, preValidation: checkOrigin(options.origins) }, (socket, request) => {
     // The upgraded TCP socket ws writes to: corked while a turn sends its frames.
     new ShopperConnection(socket, request.raw.socket, options);
   });
