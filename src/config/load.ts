@@ -18,6 +18,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   HOST: { path: ['server', 'host'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   DAEHWA_SECRET: { path: ['secret'], type: 'string' },
+  DAEHWA_MAX_LOOP_DELAY_MS: { path: ['server', 'maxLoopDelayMs'], type: 'number' },
   DAEHWA_CUSTOMER_SECRET: { path: ['shopper', 'customerTokenSecret'], type: 'string' },
   DAEHWA_TRUST_CUSTOMER_ID: { path: ['shopper', 'trustCustomerId'], type: 'boolean' },
   DAEHWA_STORE: { path: ['store', 'kind'], type: 'string' },

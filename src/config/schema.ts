@@ -49,6 +49,11 @@ const configObject = z.strictObject({
        * http://127.0.0.1 on any port unless NODE_ENV=production.
        */
       allowedOrigins: z.array(z.url()).optional(),
+      /**
+       * Event-loop delay (ms) beyond which the process counts as saturated and refuses new
+       * sessions with a `busy` error (src/server/admission.ts); 0 admits everyone.
+       */
+      maxLoopDelayMs: z.number().int().min(0).default(1000),
     })
     .prefault({}),
   log: z

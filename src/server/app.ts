@@ -29,6 +29,7 @@ import { SessionDirectory } from './sessions.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -40,6 +41,8 @@ export interface ServerDeps {
   reloaders?: Reloaders;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. Default true. */
   processMetrics?: boolean;
+  /** Decides when new sessions are refused as `busy`; default: the event-loop delay against `server.maxLoopDelayMs`. */
+  admission?: AdmissionGauge;
 }
 
 export interface DaehwaServer {
@@ -72,6 +75,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog });
   const lanes = new SerialLanes();
+  const admission = deps.admission ?? loopDelayGauge(config.server.maxLoopDelayMs);
   const sessions = new SessionDirectory({
     store: deps.store,
     clock,
@@ -153,6 +157,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
     rateLimit: config.sessions.rateLimit,
     origins: { allowed: config.server.allowedOrigins ?? null, production: config.env === 'production' },
+    admission,
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
@@ -184,6 +189,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       for (const stop of stopWatching) stop();
       desk.stop();
       sessions.stop();
+      admission.stop();
       await app.close();
     },
   };

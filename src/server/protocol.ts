@@ -72,6 +72,7 @@ export type ErrorCode =
   | 'invalid_customer_token'
   | 'customer_id_not_trusted'
   | 'customer_mismatch'
+  | 'busy'
   | 'internal_error';
 
 export type ParseResult = { ok: true; frame: ShopperFrame } | { ok: false; code: ErrorCode; message: string };
