@@ -60,7 +60,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const [store, commerce, classifier, flows] = await Promise.all([
     openStore(config, log),
     createCommerceFromConfig(config.commerce, { timeZone: config.handoff.businessHours.timeZone }),
-    loadClassifier({ modelPath, trainIfMissing: true, log: nluLog }),
+    loadClassifier({ modelPath, corpusDir: config.corpusDir, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
   if (!flows.ok) {
@@ -75,7 +75,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
     reloaders: {
-      loadModel: () => loadClassifier({ modelPath, log: nluLog }),
+      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, log: nluLog }),
       loadFlows: () => loadFlows(config),
     },
   });
