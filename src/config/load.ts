@@ -157,8 +157,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     handoff.businessHours.weekly = DEFAULT_BUSINESS_HOURS.weekly;
   }
   // The demo's flows and corpus ship in the package: used when the working directory has none.
-  if (merged.flowsDir === undefined) merged.flowsDir = bundledDir('flows');
-  if (merged.corpusDir === undefined) merged.corpusDir = bundledDir(DEFAULT_CORPUS_DIR);
+  if (merged.flowsDir === undefined) merged.flowsDir = bundledDir('flows', cwd);
+  if (merged.corpusDir === undefined) merged.corpusDir = bundledDir(DEFAULT_CORPUS_DIR, cwd);
   const parsed = configSchema.safeParse(merged);
   // Named as the user wrote it: relative to the working directory, or absolute.
   const source = read ? (explicitFile ?? DEFAULT_CONFIG_FILE) : null;
