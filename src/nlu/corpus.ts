@@ -68,13 +68,14 @@ function corpusHash(utterances: CorpusUtterance[], concepts: readonly Concept[])
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-interface FileResult {
+export interface FileResult {
   utterances: CorpusUtterance[];
   intent?: string;
   issues: SourceIssue[];
 }
 
-function readCorpusFile(file: string, text: string): FileResult {
+/** One intent file's utterances and its own issues (syntax, shape, name, locales); never throws on bad text. */
+export function readCorpusFile(file: string, text: string): FileResult {
   const source = new YamlSource(file, text);
   const { value, issues } = source.parse(corpusFileSchema);
   if (!value) return { utterances: [], issues };
