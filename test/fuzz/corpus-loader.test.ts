@@ -86,7 +86,7 @@ describe('corpus loader, fuzzed', () => {
   });
 
   it('a wrong shape is an error naming what is wrong, at a position inside the file', () => {
-    const wrong = fc.oneof(
+    const wrong: fc.Arbitrary<{ intent: unknown; utterances: unknown; expect: string; extra?: string }> = fc.oneof(
       fc.record({ intent: fc.oneof(fc.integer(), fc.constant(null), fc.string().filter((s) => !/^(None|[a-z][a-z_]*(\.[a-z][a-z_]*)*)$/.test(s))), utterances, expect: fc.constant('intent') }),
       fc.record({ intent: intentId, utterances: fc.oneof(fc.array(utterance), fc.string(), fc.integer()), expect: fc.constant('utterances') }),
       fc.record({ intent: intentId, utterances: fc.record({ ko: fc.array(fc.oneof(fc.integer(), fc.constantFrom('', '  ', '\n')), { minLength: 1 }) }), expect: fc.constant('utterances.ko') }),
