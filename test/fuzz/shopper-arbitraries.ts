@@ -118,9 +118,25 @@ const textTooLong: fc.Arbitrary<LabelledFrame> = fc
   .record({ type: fc.constantFrom(...FRAME_TYPES), extra: fc.integer({ min: 1, max: 300 }), char: fc.constantFrom('a', '가', ' ', '😀'.charAt(0)) })
   .map(({ type, extra, char }) => ({ data: text({ type, text: char.repeat(MAX_TEXT_LENGTH + extra) }), isBinary: false, expected: 'text_too_long' as const }));
 
+/** Over 64 KiB and not an over-long text: a valid frame, junk, bad UTF-8, an unknown type, a list. */
 const tooLarge: fc.Arbitrary<LabelledFrame> = fc
-  .record({ extra: fc.integer({ min: 1, max: 2000 }), name: eventName })
-  .map(({ extra, name }) => ({ data: text({ type: 'event', name, data: { pad: 'x'.repeat(MAX_USEFUL_FRAME_BYTES + extra) } }), isBinary: false, expected: 'frame_too_large' as const }));
+  .record({
+    extra: fc.integer({ min: 1, max: 2000 }),
+    name: eventName,
+    kind: fc.constantFrom('event', 'junk', 'utf8', 'unknown', 'list', 'short-text'),
+  })
+  .map(({ extra, name, kind }) => {
+    const pad = 'x'.repeat(MAX_USEFUL_FRAME_BYTES + extra);
+    const data = {
+      event: () => text({ type: 'event', name, data: { pad } }),
+      junk: () => Buffer.from(`{${pad}`),
+      utf8: () => Buffer.concat([text({ type: 'message', text: 'hi', pad }), Buffer.from([0xff])]),
+      unknown: () => text({ type: name, pad }),
+      list: () => text([pad]),
+      'short-text': () => text({ type: 'message', text: 'hi', pad }),
+    }[kind]();
+    return { data, isBinary: false, expected: 'frame_too_large' as const };
+  });
 
 const binary: fc.Arbitrary<LabelledFrame> = fc
   .oneof(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), validFrameObject.map(text))
