@@ -157,7 +157,15 @@ export async function readCorpus(dir: string, rules: CorpusRules = PROJECT_RULES
   const intents: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const result = readCorpusFile(file, await readFile(file, 'utf8'));
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      // A directory named x.yaml, or a file without read permission: an issue, not an exception.
+      issues.push({ severity: 'error', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}`, at: { file } });
+      continue;
+    }
+    const result = readCorpusFile(file, text);
     issues.push(...result.issues);
     utterances.push(...result.utterances);
     if (result.intent) intents.push(result.intent);

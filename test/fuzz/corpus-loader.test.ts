@@ -142,6 +142,19 @@ describe('corpus loader, fuzzed', () => {
 
     const RULES: CorpusRules = { minimums: { perIntent: { ko: 1, en: 0 }, none: { ko: 1, en: 0 } }, requiredIntents: [] };
 
+    it('a directory named like an intent or lexicon file is an issue, not an exception (found while fuzzing)', async () => {
+      const dir = path.join(root, 'dirs');
+      await mkdir(path.join(dir, 'concepts', 'colours.yaml'), { recursive: true });
+      await mkdir(path.join(dir, 'greeting.yaml'));
+      await writeFile(path.join(dir, 'thanks.yaml'), 'intent: thanks\nutterances:\n  ko: [고마워요]\n');
+      const { corpus, issues } = await readCorpus(dir, RULES);
+      expect(corpus.intents).toEqual(['thanks']);
+      expect(issues).toEqual([
+        { severity: 'error', message: expect.stringMatching(/^cannot read the file: .*EISDIR/), at: { file: path.join(dir, 'greeting.yaml') } },
+        { severity: 'error', message: expect.stringMatching(/^cannot read the file: .*EISDIR/), at: { file: path.join(dir, 'concepts', 'colours.yaml') } },
+      ]);
+    });
+
     it('with generated good and bad files (and a concepts/ folder) reads without throwing; each file\'s issues are inside it', async () => {
       let run = 0;
       await fc.assert(

@@ -3,12 +3,14 @@
 // Generated text, mutated copies of the project's flows and re-formatted copies of them hold it to
 // that; the project's flows written out again in another YAML style load to the same flows.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type FlowSource, loadFlowSetFromSources, type LoadResult } from '../../src/dialog/loader.ts';
+import { type FlowSource, loadFlowSet, loadFlowSetFromSources, type LoadResult } from '../../src/dialog/loader.ts';
 import { anyText, insideText, mutation } from './yaml-arbitraries.ts';
 
 const FLOWS = fileURLToPath(new URL('../../flows/', import.meta.url));
@@ -133,5 +135,20 @@ describe('flow loader, fuzzed', () => {
     const text = `${levels.join('\n')}\n`;
     const result = loadChecked([...SHARED, { file: 'flows/bomb.yaml', text }]);
     expect(!result.ok && result.problems).toContainEqual(expect.objectContaining({ file: 'flows/bomb.yaml', line: 2, message: expect.stringContaining('Excessive alias count') }));
+  });
+
+  it('a directory named like a flow file is a problem of the set, not an exception (found while fuzzing)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'daehwa-flows-'));
+    try {
+      await cp(FLOWS, dir, { recursive: true });
+      await mkdir(path.join(dir, 'drafts.yaml'));
+      const result = await loadFlowSet(dir);
+      expect(result).toEqual({
+        ok: false,
+        problems: [{ file: path.join(dir, 'drafts.yaml'), line: 1, column: 1, message: expect.stringMatching(/^cannot read the file: .*EISDIR/) }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
