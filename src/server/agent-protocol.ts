@@ -33,12 +33,18 @@ export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 
 export type AgentParseResult = { ok: true; frame: AgentClientFrame } | { ok: false; code: 'invalid_json' | 'invalid_frame'; message: string };
 
-/** One frame from an agent socket: `invalid_json` for anything but JSON text, `invalid_frame` for JSON that is not a frame. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One frame from an agent socket: `invalid_json` for anything but JSON text (binary, bytes that
+ * are not UTF-8, which would otherwise reach the shopper as U+FFFD), `invalid_frame` for JSON
+ * that is not a frame.
+ */
 export function parseAgentFrame(data: Buffer, isBinary: boolean): AgentParseResult {
   let value: unknown;
   try {
     if (isBinary) throw new Error('binary');
-    value = JSON.parse(data.toString('utf8'));
+    value = JSON.parse(utf8.decode(data));
   } catch {
     return { ok: false, code: 'invalid_json', message: 'frames must be JSON text' };
   }

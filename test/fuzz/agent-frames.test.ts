@@ -73,6 +73,18 @@ describe('agent frame parser, fuzzed', () => {
     );
   });
 
+  it('a frame with bytes that are not UTF-8 is invalid_json, not a message with U+FFFD in it', () => {
+    fc.assert(
+      fc.property(validAgentFrame, fc.nat(), fc.constantFrom([0xff], [0xc0, 0x80], [0x80], [0xed, 0xa0, 0x80]), (frame, at, bad) => {
+        const bytes = Buffer.from(JSON.stringify(frame));
+        const cut = at % (bytes.length + 1);
+        const data = Buffer.concat([bytes.subarray(0, cut), Buffer.from(bad), bytes.subarray(cut)]);
+        expect(parseAgentFrame(data, false)).toMatchObject({ ok: false, code: 'invalid_json' });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('JSON that is not an object, or a frame with a broken field, is invalid_frame naming the field', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), (value) => {
