@@ -1,6 +1,7 @@
 // The package as a shop installs it (issue 18, item 5): `npm run build`, `npm pack`, the tarball
 // installed into an empty project, `npx daehwa serve` there with a temporary data directory, and
-// one shopper conversation over the real websocket, as the demo page would have it.
+// one shopper conversation over the real websocket, as the demo page would have it; then the same
+// in production (NODE_ENV=production, the shop's own secrets and agent).
 //
 // It needs npm and the packages in the npm cache (or the registry): `--prefer-offline`.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -79,23 +80,102 @@ async function openSocket(url: string, origin: string): Promise<{ send(frame: Fr
 }
 
 let tmp: string;
-let child: ChildProcess | null = null;
-let output = '';
+const children: ChildProcess[] = [];
+
+interface Served {
+  url: string;
+  /** SIGTERM to the group (npx and the node it started); resolves with how it ended. */
+  stop(): Promise<number | string>;
+}
+
+/** `npx daehwa serve` in `project` on a free port, its data in `data`; resolves once /healthz answers. */
+async function serve(project: string, data: string, env: Record<string, string>): Promise<Served> {
+  let output = '';
+  const proc = spawn('npx', ['--no', 'daehwa', 'serve'], {
+    cwd: project,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cleanEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DAEHWA_STORE_DIR: path.join(data, 'store'),
+      DAEHWA_SHOP_DIR: path.join(data, 'shop'),
+      DAEHWA_MODELS_DIR: path.join(data, 'models'),
+      DAEHWA_WATCH: 'false',
+      ...env,
+    }),
+  });
+  children.push(proc);
+  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = (): string | null => (proc.exitCode !== null || proc.signalCode !== null ? `daehwa exited (${proc.exitCode ?? proc.signalCode}):\n${output}` : null);
+  const url = await poll('the "demo shop" line', 3 * MINUTE, async () => /demo shop (http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? null, exited);
+  const health = await poll(
+    '/healthz',
+    MINUTE,
+    async () => {
+      const response = await fetch(`${url}/healthz`);
+      return response.ok ? ((await response.json()) as { status: string }) : null;
+    },
+    exited,
+  );
+  expect(health.status).toBe('ok');
+  return {
+    url,
+    async stop() {
+      process.kill(-proc.pid!, 'SIGTERM');
+      return poll('daehwa to stop', MINUTE, async () => proc.exitCode ?? proc.signalCode ?? null);
+    },
+  };
+}
+
+/** The demo page, then one shopper conversation over the websocket as the page would open it. */
+async function chat(url: string): Promise<void> {
+  const page = await fetch(`${url}/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await page.text()).toMatch(/<html/i);
+
+  const socket = await openSocket(`${url.replace(/^http/, 'ws')}/ws`, url);
+  socket.send({ type: 'hello', locale: 'en' });
+  const session = await socket.next('session');
+  expect(session.sessionId).toEqual(expect.any(String));
+  socket.send({ type: 'message', text: 'Where is my order?' });
+  const bot = await socket.next('bot');
+  expect(typeof bot.text).toBe('string');
+  expect((bot.text as string).length).toBeGreaterThan(0);
+  expect(bot.meta).toMatchObject({ intent: 'order.status' });
+  socket.close();
+}
+
+/** `daehwa serve --hash-password` reads the password on stdin. */
+async function hashWithStdin(project: string): Promise<string> {
+  const proc = spawn('npx', ['--no', 'daehwa', 'serve', '--hash-password'], { cwd: project, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  proc.stdin.end('a-long-test-password\n');
+  await poll('the password hash', MINUTE, async () => (proc.exitCode !== null ? proc.exitCode : null));
+  expect(out.trim()).toMatch(/^scrypt\$/);
+  return out.trim();
+}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'daehwa-package-'));
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-    // The whole group: npx, and the node it started.
-    process.kill(-child.pid, 'SIGKILL');
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      // The whole group: npx, and the node it started.
+      process.kill(-child.pid, 'SIGKILL');
+    }
   }
   await rm(tmp, { recursive: true, force: true });
 });
 
 describe('the npm package', () => {
-  it('builds, packs, installs into an empty project and serves the demo with `npx daehwa serve`', { timeout: 8 * MINUTE }, async () => {
+  it('builds, packs, installs into an empty project and serves the demo with `npx daehwa serve`, in development and in production', { timeout: 8 * MINUTE }, async () => {
     const started = Date.now();
     const timings: string[] = [];
     const lap = (what: string): void => {
@@ -133,60 +213,33 @@ describe('the npm package', () => {
     lap('install');
 
     const data = path.join(tmp, 'data');
-    child = spawn('npx', ['--no', 'daehwa', 'serve'], {
-      cwd: project,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: cleanEnv({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DAEHWA_STORE_DIR: path.join(data, 'store'),
-        DAEHWA_SHOP_DIR: path.join(data, 'shop'),
-        DAEHWA_MODELS_DIR: path.join(data, 'models'),
-        DAEHWA_WATCH: 'false',
-      }),
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = (): string | null => (child!.exitCode !== null || child!.signalCode !== null ? `daehwa exited (${child!.exitCode ?? child!.signalCode}):\n${output}` : null);
-
-    const url = await poll('the "demo shop" line', 3 * MINUTE, async () => /demo shop (http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? null, exited);
-    const health = await poll(
-      '/healthz',
-      MINUTE,
-      async () => {
-        const response = await fetch(`${url}/healthz`);
-        return response.ok ? ((await response.json()) as { status: string; model: { version: string } }) : null;
-      },
-      exited,
-    );
-    expect(health.status).toBe('ok');
+    const dev = await serve(project, data, {});
     // Trained on first start into the data directory, from the corpus the package ships.
     expect(existsSync(path.join(data, 'models', 'current.json'))).toBe(true);
     lap('serving');
-
-    const page = await fetch(`${url}/`);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/<html/i);
-
-    const socket = await openSocket(`${url.replace(/^http/, 'ws')}/ws`, url);
-    socket.send({ type: 'hello', locale: 'en' });
-    const session = await socket.next('session');
-    expect(session.sessionId).toEqual(expect.any(String));
-    socket.send({ type: 'message', text: 'Where is my order?' });
-    const bot = await socket.next('bot');
-    expect(typeof bot.text).toBe('string');
-    expect((bot.text as string).length).toBeGreaterThan(0);
-    expect(bot.meta).toMatchObject({ intent: 'order.status' });
-    socket.close();
+    await chat(dev.url);
     lap('bot reply');
-
-    process.kill(-child.pid!, 'SIGTERM');
-    const code = await poll('daehwa to stop', MINUTE, async () => child!.exitCode ?? child!.signalCode ?? null);
-    expect([0, 'SIGTERM']).toContain(code);
+    expect([0, 'SIGTERM']).toContain(await dev.stop());
     lap('stopped');
+
+    // In production the development secrets are refused, by the compiled config check...
+    const refused = (await run('npx', ['--no', 'daehwa', 'serve'], { cwd: project, env: cleanEnv({ NODE_ENV: 'production', PORT: '0' }) }).then(
+      () => null,
+      (err: unknown) => err,
+    )) as { code?: number; stderr?: string } | null;
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('the default secret is refused when NODE_ENV=production');
+    // ... and with the secrets and an agent of the shop's own (docs/server.md) it serves.
+    const passwordHash = await hashWithStdin(project);
+    await writeFile(path.join(project, 'daehwa.config.json'), JSON.stringify({ agents: [{ id: 'kim', name: 'Kim', passwordHash, role: 'admin' }] }));
+    const prod = await serve(project, data, {
+      NODE_ENV: 'production',
+      DAEHWA_SECRET: 'package-test-secret-0123456789',
+      DAEHWA_CUSTOMER_SECRET: 'package-test-customer-secret-0123456789abcdef',
+    });
+    await chat(prod.url);
+    expect([0, 'SIGTERM']).toContain(await prod.stop());
+    lap('production');
     console.info(`package test: ${timings.join(', ')}`);
   });
 });

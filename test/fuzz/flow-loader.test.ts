@@ -61,7 +61,7 @@ describe('flow loader, fuzzed', () => {
         const result = loadChecked([...others, { file, text }]);
         expect(result.ok).toBe(false);
       }),
-      { numRuns: 1000 },
+      { numRuns: 800 },
     );
   });
 
@@ -71,7 +71,7 @@ describe('flow loader, fuzzed', () => {
         const text = changes.reduce((t, change) => change(t), source.text);
         loadChecked([...SHARED, { file: source.file, text }]);
       }),
-      { numRuns: 800 },
+      { numRuns: 600 },
     );
   });
 
