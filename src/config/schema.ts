@@ -100,7 +100,10 @@ const configObject = z.strictObject({
       }),
     ])
     .prefault({ kind: 'demo' }),
+  /** loadConfig falls back to the package's own flows when the working directory has no flows/. */
   flowsDir: z.string().min(1).default('flows'),
+  /** The intent corpus the model is trained from (and checked against); the package's when the working directory has no intents/. */
+  corpusDir: z.string().min(1).default('intents'),
   modelsDir: z.string().min(1).default('models'),
   dialog: z
     .strictObject({

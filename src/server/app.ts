@@ -1,7 +1,7 @@
 // buildServer(config, deps): the whole support desk as one fastify instance. Everything with state
 // or I/O comes in through `deps`, so tests start it in-process on port 0 with a memory store and
 // a manual clock, and `daehwa serve` wires the real model, flows, shop and lowdb store.
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../shared/package-paths.ts';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -65,7 +65,7 @@ export interface DaehwaServer {
 const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
 /** Agent messages and sign-ins are small; fastify answers larger bodies with 413. */
 const MAX_BODY_BYTES = 64 * 1024;
-const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const PUBLIC_DIR = packagePath('public');
 
 export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promise<DaehwaServer> {
   const clock = deps.clock ?? systemClock;
