@@ -33,6 +33,7 @@ const TEXT = {
       text_too_long: '메시지가 너무 길어요. 2,000자 이내로 나눠서 보내 주세요.',
       internal_error: '죄송해요, 답변 중 문제가 생겼어요. 다시 한번 보내 주세요.',
       invalid_customer_token: '로그인 정보를 확인하지 못해 비회원으로 상담을 이어갈게요.',
+      busy: '지금 문의가 많아 연결이 늦어지고 있어요. 잠시 후 자동으로 다시 연결할게요.',
     },
   },
   en: {
@@ -55,6 +56,7 @@ const TEXT = {
       text_too_long: 'That message is too long. Please keep it under 2,000 characters.',
       internal_error: 'Sorry, something went wrong. Please send that again.',
       invalid_customer_token: 'We could not confirm your sign-in, so this chat continues as a guest.',
+      busy: 'We are very busy right now. The chat will reconnect by itself in a moment.',
     },
   },
 };

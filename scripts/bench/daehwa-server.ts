@@ -19,16 +19,30 @@ import { freePort, HOOK_ARGS, spawnServer, type ServerProcess } from './processe
  */
 const UNLIMITED_RATE = { framesPerSecond: 1_000_000, burst: 1_000_000 };
 
+/** What the servers run: the compiled build, as production does (`npm start` with NODE_ENV=production), or the TypeScript through tsx. */
+export type ServerCode = 'compiled' | 'source';
+
+const ENTRY: Record<ServerCode, string> = { compiled: 'dist/cli/main.js', source: 'src/cli/main.ts' };
+
 export class BenchWorkspace {
   private serial = 0;
 
   private constructor(
     readonly dir: string,
     readonly projectDir: string,
+    readonly code: ServerCode,
   ) {}
 
-  static async create(projectDir: string): Promise<BenchWorkspace> {
-    return new BenchWorkspace(await mkdtemp(path.join(tmpdir(), 'daehwa-bench-')), projectDir);
+  static async create(projectDir: string, code: ServerCode = 'compiled'): Promise<BenchWorkspace> {
+    return new BenchWorkspace(await mkdtemp(path.join(tmpdir(), 'daehwa-bench-')), projectDir, code);
+  }
+
+  /** Builds dist/ from the working tree (not timed), so the bench measures this code compiled. */
+  ensureBuild(log: (line: string) => void): void {
+    if (this.code !== 'compiled') return;
+    log('building dist/ with npm run build (not timed)');
+    const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: this.projectDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal}); run the bench with --source to measure the TypeScript`);
   }
 
   /** The model the servers load; trained here (not timed) when the project has none yet. */
@@ -61,7 +75,7 @@ export class BenchWorkspace {
     const configFile = path.join(dir, 'daehwa.config.json');
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
     return spawnServer({
-      nodeArgs: [...extraNodeArgs, ...HOOK_ARGS, 'src/cli/main.ts', 'serve'],
+      nodeArgs: [...extraNodeArgs, ...HOOK_ARGS, ENTRY[this.code], 'serve'],
       env: { ...isolatedEnv(), DAEHWA_CONFIG: configFile },
       logFile: path.join(dir, 'server.log'),
       port: await freePort(),

@@ -46,15 +46,16 @@ export function areaOf(url: string, functionName: string): string {
   if (url.startsWith('node:')) return 'node internals';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const local = /\/(src\/[^/]+|scripts\/[^/]+)\//.exec(url);
-  if (local) return local[1]!;
+  // The compiled build (dist/) is charged to the source module it came from.
+  const local = /\/((?:src|dist)\/[^/]+|scripts\/[^/]+)\//.exec(url);
+  if (local) return local[1]!.replace(/^dist\//, 'src/');
   return url.replace(/^file:\/\//, '');
 }
 
 function functionLabel(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
-  const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*?\/(src|scripts)\//, '$1/');
+  const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*?\/(src|dist|scripts)\//, '$1/');
   return `${name} ${file}:${frame.lineNumber + 1}`;
 }
 

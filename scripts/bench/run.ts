@@ -4,6 +4,7 @@
 //   npm run bench                      full run (about 8 minutes on 2 cores)
 //   npm run bench -- --quick           shorter runs, a smoke test; written to the temp directory
 //   npm run bench -- --only capacity,cold --no-profile
+//   npm run bench -- --source          servers run src/ through tsx instead of the compiled dist/
 // A CPU profile of the server under load is taken when a server target is missed (or --profile).
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -116,6 +117,7 @@ async function main(): Promise<number> {
       'no-profile': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
+      source: { type: 'boolean', default: false },
     },
   });
   const plan = values.quick ? QUICK : FULL;
@@ -130,12 +132,15 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   log(`bench: ${values.quick ? 'quick' : 'full'} run on ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}`);
 
-  const workspace = await BenchWorkspace.create(process.cwd());
+  const workspace = await BenchWorkspace.create(process.cwd(), values.source ? 'source' : 'compiled');
   const ctx: ScenarioContext = { workspace, profiles: await loadShopperProfiles(), log };
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   try {
-    if (sections.has('capacity') || sections.has('open') || sections.has('cold')) workspace.ensureModel(log);
+    if (sections.has('capacity') || sections.has('open') || sections.has('cold')) {
+      workspace.ensureModel(log);
+      workspace.ensureBuild(log);
+    }
 
     if (sections.has('nlu')) {
       log('NLU: latency and training, daehwa vs plain NLP.js on the same corpus (scripts/bench/nlu.ts)');
@@ -263,6 +268,7 @@ async function main(): Promise<number> {
       generatedAt: startedAt.toISOString(),
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       quick: values.quick,
+      serverCode: workspace.code,
       machine: { ...machine, loadAverageAtEnd },
       durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
       rows,
@@ -281,7 +287,7 @@ async function main(): Promise<number> {
       for (const fn of profile.profile.topFunctions) process.stdout.write(`  ${String(fn.selfPercent).padStart(5)}%  ${fn.name}\n`);
     }
     process.stdout.write(
-      `\n${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, ${startedAt.toISOString()}, ${report.durationS} s, ` +
+      `\n${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, server ${workspace.code === 'compiled' ? 'dist/ (compiled)' : 'src/ through tsx'}, ${startedAt.toISOString()}, ${report.durationS} s, ` +
         `load average ${machine.loadAverageAtStart} at start and ${loadAverageAtEnd} at end (above ${machine.cpus}: other work competed); written to ${out}\n`,
     );
     // A missed target is a finding, not a failed run: the table and the JSON say it.

@@ -7,7 +7,7 @@
 // them. Copy a value before changing it.
 
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../shared/package-paths.ts';
 import { matchColor, matchSize, searchProducts } from './matching.ts';
 import { addressSchema, formatZodIssues } from './schemas.ts';
 import { loadSeed, type ShopSeed } from './seed.ts';
@@ -28,7 +28,7 @@ import type {
   ShopPolicy,
 } from './types.ts';
 
-export const DEFAULT_SEED_DIR = fileURLToPath(new URL('../../data/shop/seed/', import.meta.url));
+export const DEFAULT_SEED_DIR = packagePath('data', 'shop', 'seed');
 export const STATE_FILE_NAME = 'shop-state.json';
 
 export interface DemoShopOptions {

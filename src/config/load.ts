@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
+import { DEFAULT_CORPUS_DIR } from '../nlu/config.ts';
+import { bundledDir } from '../shared/package-paths.ts';
 import { verifyPassword } from './passwords.ts';
 import { configSchema, DEFAULT_AGENT_PASSWORD, DEFAULT_CUSTOMER_SECRET, DEFAULT_SECRET, type DaehwaConfig } from './schema.ts';
 
@@ -18,6 +20,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   HOST: { path: ['server', 'host'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   DAEHWA_SECRET: { path: ['secret'], type: 'string' },
+  DAEHWA_MAX_LOOP_DELAY_MS: { path: ['server', 'maxLoopDelayMs'], type: 'number' },
   DAEHWA_CUSTOMER_SECRET: { path: ['shopper', 'customerTokenSecret'], type: 'string' },
   DAEHWA_TRUST_CUSTOMER_ID: { path: ['shopper', 'trustCustomerId'], type: 'boolean' },
   DAEHWA_STORE: { path: ['store', 'kind'], type: 'string' },
@@ -28,6 +31,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_SHOP_DIR: { path: ['commerce', 'dataDir'], type: 'string' },
   DAEHWA_SHOP_API_URL: { path: ['commerce', 'baseUrl'], type: 'string' },
   DAEHWA_FLOWS_DIR: { path: ['flowsDir'], type: 'string' },
+  DAEHWA_CORPUS_DIR: { path: ['corpusDir'], type: 'string' },
   DAEHWA_MODELS_DIR: { path: ['modelsDir'], type: 'string' },
   DAEHWA_HANDOFF_THRESHOLD: { path: ['dialog', 'handoffThreshold'], type: 'number' },
   DAEHWA_IDLE_TIMEOUT_MS: { path: ['sessions', 'idleTimeoutMs'], type: 'number' },
@@ -160,6 +164,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (isObject(handoff) && isObject(handoff.businessHours) && handoff.businessHours.weekly === undefined) {
     handoff.businessHours.weekly = DEFAULT_BUSINESS_HOURS.weekly;
   }
+  // The demo's flows and corpus ship in the package: used when the working directory has none.
+  if (merged.flowsDir === undefined) merged.flowsDir = bundledDir('flows', cwd);
+  if (merged.corpusDir === undefined) merged.corpusDir = bundledDir(DEFAULT_CORPUS_DIR, cwd);
   const parsed = configSchema.safeParse(merged);
   // Named as the user wrote it: relative to the working directory, or absolute.
   const source = read ? (explicitFile ?? DEFAULT_CONFIG_FILE) : null;

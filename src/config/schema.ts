@@ -49,6 +49,11 @@ const configObject = z.strictObject({
        * http://127.0.0.1 on any port unless NODE_ENV=production.
        */
       allowedOrigins: z.array(z.url()).optional(),
+      /**
+       * Event-loop delay (ms) beyond which the process counts as saturated and refuses new
+       * sessions with a `busy` error (src/server/admission.ts); 0 admits everyone.
+       */
+      maxLoopDelayMs: z.number().int().min(0).default(1000),
     })
     .prefault({}),
   log: z
@@ -95,7 +100,10 @@ const configObject = z.strictObject({
       }),
     ])
     .prefault({ kind: 'demo' }),
+  /** loadConfig falls back to the package's own flows when the working directory has no flows/. */
   flowsDir: z.string().min(1).default('flows'),
+  /** The intent corpus the model is trained from (and checked against); the package's when the working directory has no intents/. */
+  corpusDir: z.string().min(1).default('intents'),
   modelsDir: z.string().min(1).default('models'),
   dialog: z
     .strictObject({

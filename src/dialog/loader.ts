@@ -31,7 +31,21 @@ export async function loadFlowSet(dir: string): Promise<LoadResult> {
   } catch (err) {
     return { ok: false, problems: [{ file: dir, line: 1, column: 1, message: `cannot read the flow directory: ${errorText(err)}` }] };
   }
-  const sources = await Promise.all(names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })));
+  // A file that cannot be read (a directory named x.yaml, no permission) is a problem of the set.
+  const unreadable: FlowProblem[] = [];
+  const read = await Promise.all(
+    names.map(async (name) => {
+      const file = join(dir, name);
+      try {
+        return { file, text: await readFile(file, 'utf8') };
+      } catch (err) {
+        unreadable.push({ file, line: 1, column: 1, message: `cannot read the file: ${errorText(err)}` });
+        return null;
+      }
+    }),
+  );
+  if (unreadable.length > 0) return { ok: false, problems: unreadable };
+  const sources = read.filter((s): s is FlowSource => s !== null);
   if (!names.includes(MESSAGES_FILE)) {
     return { ok: false, problems: [{ file: join(dir, MESSAGES_FILE), line: 1, column: 1, message: `missing ${MESSAGES_FILE}: the engine's own sentences and command phrases live there` }] };
   }

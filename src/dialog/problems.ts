@@ -1,6 +1,8 @@
 // Problems found in flow files, each pinned to file:line:column so a designer can jump to it.
 
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, parseDocument, type Document } from 'yaml';
+import { LineIndex } from '../shared/line-index.ts';
+import { yamlData } from '../shared/yaml-data.ts';
 
 export interface FlowProblem {
   file: string;
@@ -21,25 +23,40 @@ export type YamlPath = readonly (string | number)[];
 
 /** A parsed YAML file that can answer "where is the node at this path?". */
 export class SourceFile {
+  /** The document's plain value; undefined until parse() found no problem. */
+  #value: unknown;
+
   private constructor(
     readonly file: string,
     private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly lines: LineIndex,
   ) {}
 
   static parse(file: string, text: string): { source: SourceFile; problems: FlowProblem[] } {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const lines = new LineIndex(text);
+    // logLevel 'error': toJS() must not print Node warnings (a collection used as a key) from the server.
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
     const source = new SourceFile(file, doc, lines);
     const problems = [...doc.errors, ...doc.warnings].map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return { file, line: pos.line, column: pos.col, message: `YAML syntax: ${firstLine(e.message)}` };
+      const pos = lines.position(e.pos[0]);
+      return { file, line: pos.line, column: pos.column, message: `YAML syntax: ${firstLine(e.message)}` };
     });
+    if (problems.length === 0) {
+      // An unresolvable or exploding alias is a problem of the file too, not an exception.
+      const data = yamlData(doc);
+      if (data.ok) {
+        source.#value = data.value;
+      } else {
+        const pos = lines.position(data.offset);
+        problems.push({ file, line: pos.line, column: pos.column, message: `YAML: ${firstLine(data.message)}` });
+      }
+    }
     return { source, problems };
   }
 
+  /** The plain value of a file parse() found no problem in. */
   data(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    return this.#value;
   }
 
   /** Problem at the deepest existing node along `path` (a missing key points at its parent map). */
@@ -47,8 +64,8 @@ export class SourceFile {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
       if (isNode(node) && node.range) {
-        const pos = this.lines.linePos(node.range[0]);
-        return { file: this.file, line: pos.line, column: pos.col, message };
+        const pos = this.lines.position(node.range[0]);
+        return { file: this.file, line: pos.line, column: pos.column, message };
       }
     }
     return { file: this.file, line: 1, column: 1, message };

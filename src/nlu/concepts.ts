@@ -46,12 +46,19 @@ export async function readConcepts(corpusDir: string, intents: readonly string[]
   const lexicon = new Lexicon(intents);
   for (const name of names) {
     const file = join(dir, name);
-    const { size } = await stat(file);
-    if (size > MAX_LEXICON_FILE_BYTES) {
-      lexicon.issues.push({ severity: 'error', message: `the file is ${Math.round(size / 1024)} KB, over the ${MAX_LEXICON_FILE_BYTES / 1024} KB a lexicon file may have: split it by topic`, at: { file } });
+    let text: string;
+    try {
+      const { size } = await stat(file);
+      if (size > MAX_LEXICON_FILE_BYTES) {
+        lexicon.issues.push({ severity: 'error', message: `the file is ${Math.round(size / 1024)} KB, over the ${MAX_LEXICON_FILE_BYTES / 1024} KB a lexicon file may have: split it by topic`, at: { file } });
+        continue;
+      }
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      lexicon.issues.push({ severity: 'error', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}`, at: { file } });
       continue;
     }
-    lexicon.add(file, await readFile(file, 'utf8'));
+    lexicon.add(file, text);
   }
   return { concepts: lexicon.concepts(), issues: lexicon.issues };
 }

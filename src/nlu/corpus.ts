@@ -68,13 +68,14 @@ function corpusHash(utterances: CorpusUtterance[], concepts: readonly Concept[])
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-interface FileResult {
+export interface FileResult {
   utterances: CorpusUtterance[];
   intent?: string;
   issues: SourceIssue[];
 }
 
-function readCorpusFile(file: string, text: string): FileResult {
+/** One intent file's utterances and its own issues (syntax, shape, name, locales); never throws on bad text. */
+export function readCorpusFile(file: string, text: string): FileResult {
   const source = new YamlSource(file, text);
   const { value, issues } = source.parse(corpusFileSchema);
   if (!value) return { utterances: [], issues };
@@ -156,7 +157,15 @@ export async function readCorpus(dir: string, rules: CorpusRules = PROJECT_RULES
   const intents: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const result = readCorpusFile(file, await readFile(file, 'utf8'));
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      // A directory named x.yaml, or a file without read permission: an issue, not an exception.
+      issues.push({ severity: 'error', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}`, at: { file } });
+      continue;
+    }
+    const result = readCorpusFile(file, text);
     issues.push(...result.issues);
     utterances.push(...result.utterances);
     if (result.intent) intents.push(result.intent);

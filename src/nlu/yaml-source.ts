@@ -1,7 +1,9 @@
 // Reads a YAML file and validates it with a zod schema, reporting every problem at its
 // file:line:column so a trainer can fix the corpus without reading code.
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
+import { LineIndex } from '../shared/line-index.ts';
 import type { z } from 'zod';
+import { yamlData } from '../shared/yaml-data.ts';
 
 export interface SourcePosition {
   file: string;
@@ -26,19 +28,20 @@ export function formatIssue(issue: SourceIssue): string {
 }
 
 export class YamlSource {
-  private readonly lineCounter = new LineCounter();
+  private readonly lines: LineIndex;
   readonly document: Document.Parsed;
 
   constructor(
     readonly file: string,
     text: string,
   ) {
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    this.lines = new LineIndex(text);
+    this.document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   }
 
   positionAtOffset(offset: number): SourcePosition {
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, column: col };
+    const { line, column } = this.lines.position(offset);
+    return { file: this.file, line, column };
   }
 
   /** Where the value at `path` starts; falls back to the nearest ancestor that exists. */
@@ -68,7 +71,9 @@ export class YamlSource {
       at: this.positionAtOffset(e.pos[0]),
     }));
     if (syntax.length > 0) return { issues: syntax };
-    const result = schema.safeParse(this.document.toJS());
+    const data = yamlData(this.document);
+    if (!data.ok) return { issues: [{ severity: 'error', message: data.message, at: this.positionAtOffset(data.offset) }] };
+    const result = schema.safeParse(data.value);
     if (result.success) return { value: result.data, issues: [] };
     return {
       issues: result.error.issues.map((i) => ({

@@ -1,5 +1,6 @@
 // The agent side's websocket frames and the request bodies shared with the REST endpoints.
 import { z } from 'zod';
+import { describeIssues } from '../shared/zod-issues.ts';
 import type { QueueItem, TranscriptEntry } from '../store/types.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
 
@@ -29,6 +30,28 @@ export const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('release'), itemId, ref }),
 ]);
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
+
+export type AgentParseResult = { ok: true; frame: AgentClientFrame } | { ok: false; code: 'invalid_json' | 'invalid_frame'; message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One frame from an agent socket: `invalid_json` for anything but JSON text (binary, bytes that
+ * are not UTF-8, which would otherwise reach the shopper as U+FFFD), `invalid_frame` for JSON
+ * that is not a frame.
+ */
+export function parseAgentFrame(data: Buffer, isBinary: boolean): AgentParseResult {
+  let value: unknown;
+  try {
+    if (isBinary) throw new Error('binary');
+    value = JSON.parse(utf8.decode(data));
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'frames must be JSON text' };
+  }
+  const parsed = agentClientFrame.safeParse(value);
+  if (!parsed.success) return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error, 'frame') };
+  return { ok: true, frame: parsed.data };
+}
 
 /** A queue item without its (large) context snapshot: what the queue list shows. */
 export type QueueSummary = Omit<QueueItem, 'context'> & {

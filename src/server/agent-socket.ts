@@ -4,10 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { AgentAuth } from './agent-auth.ts';
-import { type AgentClientFrame, agentClientFrame, type AgentServerFrame } from './agent-protocol.ts';
+import { type AgentClientFrame, type AgentServerFrame, parseAgentFrame } from './agent-protocol.ts';
 import type { Clock } from './clock.ts';
 import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
-import { describeIssues } from '../shared/zod-issues.ts';
 import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -25,8 +24,14 @@ export interface AgentSocketOptions {
   log: Logger;
 }
 
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
 export function registerAgentSocket(app: FastifyInstance, options: AgentSocketOptions): void {
-  app.get('/agent/ws', { websocket: true }, (socket) => {
+  app.get('/agent/ws', { websocket: true, helmet: false }, (socket) => {
     new AgentConnection(socket, options);
   });
 }
@@ -64,20 +69,12 @@ class AgentConnection {
       this.#send({ type: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
       return;
     }
-    let value: unknown;
-    try {
-      if (isBinary) throw new Error('binary');
-      value = JSON.parse(data.toString());
-    } catch {
-      this.#send({ type: 'error', code: 'invalid_json', message: 'frames must be JSON text' });
+    const parsed = parseAgentFrame(toBuffer(data), isBinary);
+    if (!parsed.ok) {
+      this.#send({ type: 'error', code: parsed.code, message: parsed.message });
       return;
     }
-    const parsed = agentClientFrame.safeParse(value);
-    if (!parsed.success) {
-      this.#send({ type: 'error', code: 'invalid_frame', message: describeIssues(parsed.error, 'frame') });
-      return;
-    }
-    this.#chain = this.#chain.then(() => this.#dispatch(parsed.data));
+    this.#chain = this.#chain.then(() => this.#dispatch(parsed.frame));
   }
 
   async #dispatch(frame: AgentClientFrame): Promise<void> {

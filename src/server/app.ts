@@ -3,7 +3,7 @@
 // a manual clock, and `daehwa serve` wires the real model, flows, shop and lowdb store.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../shared/package-paths.ts';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -33,6 +33,7 @@ import { ProactiveDesk } from './proactive.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -46,6 +47,8 @@ export interface ServerDeps {
   reloaders?: Reloaders;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. Default true. */
   processMetrics?: boolean;
+  /** Decides when new sessions are refused as `busy`; default: the event-loop delay against `server.maxLoopDelayMs`. */
+  admission?: AdmissionGauge;
 }
 
 export interface DaehwaServer {
@@ -68,7 +71,7 @@ export interface DaehwaServer {
 const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
 /** Agent messages and sign-ins are small; fastify answers larger bodies with 413. */
 const MAX_BODY_BYTES = 64 * 1024;
-const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const PUBLIC_DIR = packagePath('public');
 
 export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promise<DaehwaServer> {
   const clock = deps.clock ?? systemClock;
@@ -78,6 +81,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
   const lanes = new SerialLanes();
+  const admission = deps.admission ?? loopDelayGauge(config.server.maxLoopDelayMs);
   const sessions = new SessionDirectory({
     store: deps.store,
     clock,
@@ -172,6 +176,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
     rateLimit: config.sessions.rateLimit,
     origins: { allowed: config.server.allowedOrigins ?? null, production: config.env === 'production' },
+    admission,
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
@@ -207,6 +212,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       for (const stop of stopWatching) stop();
       desk.stop();
       sessions.stop();
+      admission.stop();
       await app.close();
     },
   };

@@ -82,7 +82,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const settled = await Promise.allSettled([
     openStore(config, log),
     createCommerceFromConfig(config.commerce, { timeZone: config.handoff.businessHours.timeZone }),
-    loadClassifier({ modelPath, trainIfMissing: true, log: nluLog }),
+    loadClassifier({ modelPath, corpusDir: config.corpusDir, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
   const [storeResult, commerceResult, classifierResult, flowsResult] = settled;
@@ -108,7 +108,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
     reloaders: {
-      loadModel: () => loadClassifier({ modelPath, log: nluLog }),
+      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, log: nluLog }),
       loadFlows: () => loadFlows(config),
     },
   });

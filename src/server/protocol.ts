@@ -92,6 +92,7 @@ export type ErrorCode =
   | 'invalid_customer_token'
   | 'customer_id_not_trusted'
   | 'customer_mismatch'
+  | 'busy'
   | 'internal_error';
 
 export type ParseResult = { ok: true; frame: ShopperFrame } | { ok: false; code: ErrorCode; message: string };
@@ -103,6 +104,16 @@ function fail(code: ErrorCode, message: string): ParseResult {
 }
 
 export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength = MAX_TEXT_LENGTH): ParseResult {
+  const result = parseFrame(data, isBinary, maxTextLength);
+  // Over the useful size, only an over-long text is told apart (the shopper pasted too much):
+  // whatever else it is (not UTF-8, not JSON, an unknown type ...), it is frame_too_large.
+  if (!isBinary && data.length > MAX_USEFUL_FRAME_BYTES && (result.ok || result.code !== 'text_too_long')) {
+    return fail('frame_too_large', `the frame is ${data.length} bytes; frames are at most ${MAX_USEFUL_FRAME_BYTES}`);
+  }
+  return result;
+}
+
+function parseFrame(data: Buffer, isBinary: boolean, maxTextLength: number): ParseResult {
   if (isBinary) return fail('binary_not_supported', 'binary frames are not supported; send JSON text frames');
   let text: string;
   try {
@@ -127,9 +138,6 @@ export function parseShopperFrame(data: Buffer, isBinary: boolean, maxTextLength
   const textField = (value as { text?: unknown }).text;
   if (typeof textField === 'string' && textField.length > maxTextLength) {
     return fail('text_too_long', `text is ${textField.length} characters; the limit is ${maxTextLength}`);
-  }
-  if (data.length > MAX_USEFUL_FRAME_BYTES) {
-    return fail('frame_too_large', `the frame is ${data.length} bytes; frames are at most ${MAX_USEFUL_FRAME_BYTES}`);
   }
   const parsed = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS].safeParse(value);
   if (!parsed.success) {

@@ -12,6 +12,7 @@ import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ProactiveDesk } from './proactive.ts';
 import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame, type TypingFrame } from './protocol.ts';
+import type { AdmissionGauge } from './admission.ts';
 import { checkOrigin, type OriginPolicy } from './origins.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
@@ -28,7 +29,11 @@ export interface ShopperSocketOptions {
   maxTextLength: number;
   rateLimit: { framesPerSecond: number; burst: number };
   origins: OriginPolicy;
+  admission: AdmissionGauge;
 }
+
+/** WebSocket close code 1013: try again later. */
+export const CLOSE_BUSY = 1013;
 
 /** At most one "slow down" frame a second: a flood must not be answered with a flood. */
 const RATE_ERROR_INTERVAL_MS = 1000;
@@ -51,7 +56,8 @@ function toInput(frame: Exclude<ShopperFrame, HelloFrame | TypingFrame | Dismiss
 }
 
 export function registerShopperSocket(app: FastifyInstance, options: ShopperSocketOptions): void {
-  app.get('/ws', { websocket: true, preValidation: checkOrigin(options.origins) }, (socket, request) => {
+  // A websocket upgrade answers 101 with the socket library's own headers: page headers would be wasted work.
+  app.get('/ws', { websocket: true, helmet: false, preValidation: checkOrigin(options.origins) }, (socket, request) => {
     // The upgraded TCP socket ws writes to: corked while a turn sends its frames.
     new ShopperConnection(socket, request.raw.socket, options);
   });
@@ -159,7 +165,14 @@ class ShopperConnection {
       this.#error('already_started', 'this connection already has a session; open a new connection to switch sessions');
       return;
     }
-    const { sessions, desk, customers } = this.options;
+    const { sessions, desk, customers, admission } = this.options;
+    // Saturated: a new visit is told so at once; a shopper resuming a conversation is let in.
+    if (!frame.sessionToken && admission.busy()) {
+      const seconds = Math.ceil(admission.retryAfterMs / 1000);
+      this.#error('busy', `the server is busy; try again in ${seconds} s`);
+      this.socket.close(CLOSE_BUSY, 'busy');
+      return;
+    }
     const { customerId, problem } = customers.identify(frame);
     if (problem) this.#error(problem.code, problem.message);
     const request = { locale: frame.locale, customerId };

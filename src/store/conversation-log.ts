@@ -137,8 +137,14 @@ const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND } = fs.constants;
 const NEW_LOG = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
 const OLD_LOG = O_WRONLY | O_CREAT | O_APPEND;
 
-/** How many logs are kept open between writes, unless the store is told otherwise. */
-export const DEFAULT_OPEN_LOGS = 2000;
+/**
+ * How many logs are kept open between writes, unless the store is told otherwise: above the
+ * shoppers active at once (a smaller bound, written round-robin, would close one log per write).
+ * Node raises the process's descriptor limit to its hard limit; where that is lower, the first
+ * EMFILE halves the bound.
+ */
+export const DEFAULT_OPEN_LOGS = 8000;
+const MIN_OPEN_LOGS = 16;
 
 /**
  * Writes conversation logs, keeping the descriptors of the logs written lately open: a turn's
@@ -153,7 +159,11 @@ export class LogFiles {
   /** Path -> descriptor, the least recently written first. */
   readonly #open = new Map<string, number>();
 
-  constructor(private readonly maxOpen: number = DEFAULT_OPEN_LOGS) {}
+  #maxOpen: number;
+
+  constructor(maxOpen: number = DEFAULT_OPEN_LOGS) {
+    this.#maxOpen = maxOpen;
+  }
 
   /** A brand-new log (any file left by a write that never finished is replaced). */
   async create(path: string, data: string): Promise<void> {
@@ -193,7 +203,7 @@ export class LogFiles {
       throw error;
     }
     this.#open.set(path, fd);
-    while (this.#open.size > this.maxOpen) {
+    while (this.#open.size > this.#maxOpen) {
       const [oldest, oldestFd] = this.#open.entries().next().value as [string, number];
       this.#open.delete(oldest);
       await closeFile(oldestFd).catch(() => undefined);
@@ -204,8 +214,10 @@ export class LogFiles {
     try {
       return await openFile(path, flags);
     } catch (error) {
-      // Out of descriptors (sockets count too): give back the ones kept here, then try once more.
+      // Out of descriptors (sockets count too): keep fewer from now on, give back the ones kept
+      // here, then try once more.
       if ((error as NodeJS.ErrnoException).code !== 'EMFILE' || this.#open.size === 0) throw error;
+      this.#maxOpen = Math.max(MIN_OPEN_LOGS, Math.floor(this.#open.size / 2));
       await this.closeAll();
       return openFile(path, flags);
     }

@@ -123,7 +123,9 @@ export const offlineCommerce = new Proxy({} as CommercePort, {
 export function testConfig(overrides: ConfigInput = {}): DaehwaConfig {
   return configSchema.parse({
     env: 'test',
-    server: { port: 0, host: '127.0.0.1' },
+    // No refusals for a loop blocked by a test's own work (training a model in the same worker):
+    // test/server/admission.test.ts tests the refusal on its own.
+    server: { port: 0, host: '127.0.0.1', maxLoopDelayMs: 0 },
     log: { level: 'silent' },
     store: { kind: 'memory' },
     reload: { watch: false },

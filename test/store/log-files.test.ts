@@ -1,5 +1,7 @@
 // The conversation logs' writer keeps descriptors open between writes: what lands in each file
 // must be exactly what a fresh open-append-close would have left, and the open files stay bounded.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +58,15 @@ describe('LogFiles', () => {
       await logs.create(file, 'fresh\n');
       expect(await readFile(file, 'utf8')).toBe('fresh\n');
       await logs.closeAll();
+    });
+  });
+
+  // Node raises its descriptor limit to the hard limit; prlimit sets a low hard limit for the child.
+  it.skipIf(!existsSync('/usr/bin/prlimit'))('keeps writing when the process runs out of descriptors, keeping fewer open', async () => {
+    await withTempDir(async (dir) => {
+      const fixture = path.join(import.meta.dirname, 'fixtures', 'many-logs.ts');
+      const out = execFileSync('/usr/bin/prlimit', ['--nofile=96:96', process.execPath, '--import', 'tsx', fixture, dir, '300'], { encoding: 'utf8' });
+      expect(JSON.parse(out)).toEqual({ written: 300, wrong: 0 });
     });
   });
 });

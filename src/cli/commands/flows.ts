@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
 import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../../proactive/loader.ts';
+import { bundledDir } from '../../shared/package-paths.ts';
 
-const USAGE = 'usage: daehwa flows check [--dir <flow directory>]   (default: flows)\n';
+const USAGE = 'usage: daehwa flows check [--dir <flow directory>]   (default: flows, or the package\'s own)\n';
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -15,7 +16,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let dir: string;
   try {
-    dir = parseArgs({ args: rest, options: { dir: { type: 'string', default: 'flows' } } }).values.dir ?? 'flows';
+    dir = parseArgs({ args: rest, options: { dir: { type: 'string' } } }).values.dir ?? bundledDir('flows');
   } catch (err) {
     process.stderr.write(`daehwa flows check: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;

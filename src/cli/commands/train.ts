@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { CURRENT_MODEL_FILE, DEFAULT_CORPUS_DIR, DEFAULT_MODELS_DIR } from '../../nlu/config.ts';
 import { readCorpus } from '../../nlu/corpus.ts';
+import { bundledDir } from '../../shared/package-paths.ts';
 import { saveModelFile } from '../../nlu/model/model-store.ts';
 import { trainCorpus } from '../../nlu/train.ts';
 import { formatIssue } from '../../nlu/yaml-source.ts';
@@ -9,7 +10,7 @@ import { readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa train [--corpus DIR] [--model FILE]
 
-  --corpus DIR   intent files to train on (default: ${DEFAULT_CORPUS_DIR})
+  --corpus DIR   intent files to train on (default: ${DEFAULT_CORPUS_DIR}, or the package's)
   --model FILE   the current-model pointer to update (default: ${DEFAULT_MODELS_DIR}/${CURRENT_MODEL_FILE})
 `;
 
@@ -17,7 +18,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = readOptions('train', USAGE, args, { corpus: { type: 'string' }, model: { type: 'string' } });
   if (!parsed.values) return parsed.exitCode;
   const { values } = parsed;
-  const corpusDir = values.corpus ?? DEFAULT_CORPUS_DIR;
+  const corpusDir = values.corpus ?? bundledDir(DEFAULT_CORPUS_DIR);
   const modelPath = values.model ?? join(DEFAULT_MODELS_DIR, CURRENT_MODEL_FILE);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
