@@ -47,6 +47,8 @@ export interface PostgresCoordinationOptions {
   onReconnected?: () => void;
   /** Backoff between reconnection attempts, first and largest. */
   reconnectDelayMs?: { first: number; max: number };
+  /** Awaited before each reconnection attempt (tests hold the connection down with it). */
+  beforeReconnect?: () => Promise<void>;
 }
 
 export interface PostgresCoordination extends Coordination {
@@ -243,7 +245,7 @@ class PgCoordination implements PostgresCoordination {
     if (this.#closed || this.#reconnectTimer) return;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
-      this.#listen().catch((error: unknown) => {
+      (this.options.beforeReconnect?.() ?? Promise.resolve()).then(() => this.#listen()).catch((error: unknown) => {
         this.#error(new Error(`reconnecting the notification connection to ${this.#where} failed: ${(error as Error).message}`));
         this.#scheduleReconnect(Math.min(delayMs * 2, this.options.reconnectDelayMs?.max ?? 5000));
       });
