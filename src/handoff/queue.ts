@@ -133,18 +133,27 @@ export class HandoffQueue {
     return this.#store.getQueueItem(itemId);
   }
 
-  /** The agent takes the conversation. Claiming an item one already owns is a no-op. */
+  /**
+   * The agent takes the conversation. Claiming an item one already owns is a no-op. The store's
+   * conditional claim decides between agents pressing "claim" at once, on any process: one gets
+   * the item, the others `already_claimed`.
+   */
   claim(itemId: string, agentId: string): Promise<QueueItem> {
     return this.#serialised(async () => {
-      const item = await this.#existing(itemId);
-      if (item.status === 'assigned') {
-        if (item.agentId === agentId) return item;
-        throw new HandoffError('already_claimed', itemId, `queue item ${itemId} is already claimed by ${item.agentId}`);
-      }
-      if (item.status !== 'waiting') {
+      const refuse = (item: QueueItem | null): QueueItem => {
+        if (!item) throw new HandoffError('not_found', itemId, `there is no queue item ${itemId}`);
+        if (item.status === 'assigned') {
+          if (item.agentId === agentId) return item;
+          throw new HandoffError('already_claimed', itemId, `queue item ${itemId} is already taken: ${item.agentId} claimed it`);
+        }
         throw new HandoffError('not_waiting', itemId, `queue item ${itemId} is ${item.status}, not waiting`);
-      }
-      return this.#commit('claimed', { ...item, status: 'assigned', agentId, updatedAt: this.#now().toISOString() });
+      };
+      const item = await this.#existing(itemId);
+      if (item.status !== 'waiting') return refuse(item);
+      const before = await this.#positions();
+      const result = await this.#store.claimQueueItem(itemId, agentId, this.#now().toISOString());
+      if (!result.claimed) return refuse(result.item);
+      return this.#announce('claimed', result.item, before);
     });
   }
 
@@ -210,8 +219,16 @@ export class HandoffQueue {
 
   /** Stores the item and tells listeners which waiting shoppers moved. */
   async #commit(kind: QueueChangeKind, item: QueueItem): Promise<QueueItem> {
-    const before = new Map((await this.waitingInOrder()).map((waiting, index) => [waiting.id, index + 1]));
+    const before = await this.#positions();
     await this.#store.putQueueItem(item);
+    return this.#announce(kind, item, before);
+  }
+
+  async #positions(): Promise<Map<string, number>> {
+    return new Map((await this.waitingInOrder()).map((waiting, index) => [waiting.id, index + 1]));
+  }
+
+  async #announce(kind: QueueChangeKind, item: QueueItem, before: Map<string, number>): Promise<QueueItem> {
     const positions: PositionChange[] = [];
     (await this.waitingInOrder()).forEach((waiting, index) => {
       if (before.get(waiting.id) !== index + 1) {

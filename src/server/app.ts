@@ -12,6 +12,7 @@ import type { DaehwaConfig } from '../config/schema.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import { PROACTIVE_DIR, type ProactiveConfig } from '../proactive/loader.ts';
 import { HandoffQueue } from '../handoff/queue.ts';
+import type { Coordination } from '../store/coordination.ts';
 import type { Store } from '../store/types.ts';
 import { AgentAuth } from './agent-auth.ts';
 import { authenticateAgent, registerAgentRoutes } from './agent-routes.ts';
@@ -22,7 +23,7 @@ import { CustomerVerifier, registerDemoCustomerTokens } from './customers.ts';
 import { type DescribedClassifier, EngineSlot } from './engines.ts';
 import { HandoffDesk } from './handoff-desk.ts';
 import { HttpError, installErrorHandler } from './http-errors.ts';
-import { SerialLanes } from './lanes.ts';
+import { CoordinatedLanes, InProcessLanes, type SerialLanes } from './lanes.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
@@ -49,6 +50,11 @@ export interface ServerDeps {
   processMetrics?: boolean;
   /** Decides when new sessions are refused as `busy`; default: the event-loop delay against `server.maxLoopDelayMs`. */
   admission?: AdmissionGauge;
+  /**
+   * Other server processes share the store (PostgreSQL): the turn lock, the bus and the outbox
+   * they share. Absent, this process is the only one (lowdb, memory).
+   */
+  coordination?: Coordination;
 }
 
 export interface DaehwaServer {
@@ -80,7 +86,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
-  const lanes = new SerialLanes();
+  const { coordination } = deps;
+  const lanes: SerialLanes = coordination
+    ? new CoordinatedLanes(coordination.locks, (sessionId): Promise<void> => sessions.reload(sessionId))
+    : new InProcessLanes();
   const admission = deps.admission ?? loopDelayGauge(config.server.maxLoopDelayMs);
   const sessions = new SessionDirectory({
     store: deps.store,
@@ -90,6 +99,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     dialog: () => engines.current.dialog,
     awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
+    ...(coordination ? { shared: { origin: coordination.origin, bus: coordination.bus, outbox: coordination.outbox } } : {}),
   });
   const queue = new HandoffQueue({
     store: deps.store,
@@ -107,6 +117,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     log,
     agentGraceMs: config.handoff.agentGraceMs,
+    ...(coordination ? { bus: coordination.bus } : {}),
   });
   const conversations = new Conversations({
     store: deps.store,

@@ -9,7 +9,8 @@ import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
 import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
 import { createMemoryStore } from '../store/memory.ts';
-import { createPostgresStore } from '../store/postgres/index.ts';
+import type { Coordination } from '../store/coordination.ts';
+import { createPostgresCoordination, createPostgresStore } from '../store/postgres/index.ts';
 import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../proactive/loader.ts';
 import type { Store } from '../store/types.ts';
 import { buildServer, type DaehwaServer } from './app.ts';
@@ -99,6 +100,22 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     await Promise.all([store.close(), commerce.close()]);
     throw new InvalidFlowsError(config.flowsDir, flows.problems);
   }
+  // On PostgreSQL other processes may share the database: turns take its lock, frames and queue
+  // changes travel through it. Opened after the store, whose migrations create its tables.
+  let coordination: Coordination | undefined;
+  if (config.store.kind === 'postgres') {
+    try {
+      coordination = await createPostgresCoordination({
+        connectionString: config.store.url,
+        poolSize: config.store.poolSize,
+        onError: (err) => log.error({ err }, 'PostgreSQL coordination'),
+        onReconnected: () => log.info('the PostgreSQL notification connection is back; catching up'),
+      });
+    } catch (err) {
+      await Promise.all([store.close(), commerce.close()]);
+      throw err;
+    }
+  }
   const server = await buildServer(config, {
     store,
     commerce,
@@ -107,6 +124,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     ...(flows.proactive ? { proactive: flows.proactive } : {}),
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(coordination ? { coordination } : {}),
     reloaders: {
       loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, log: nluLog }),
       loadFlows: () => loadFlows(config),
@@ -117,7 +135,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     store,
     async close() {
       await server.close();
-      await Promise.all([store.close(), commerce.close()]);
+      await Promise.all([store.close(), commerce.close(), coordination?.close()]);
     },
   };
 }

@@ -8,6 +8,7 @@ import { buildHandoffContext } from '../handoff/context.ts';
 import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
 import type { Locale } from '../nlu/types.ts';
+import type { Bus, BusNote } from '../store/coordination.ts';
 import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
 import type { AgentIdentity, AgentServerFrame, QueueSummary } from './agent-protocol.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -38,6 +39,8 @@ export interface HandoffDeskOptions {
   log: Logger;
   /** How long an assigned conversation waits for its disconnected agent. */
   agentGraceMs: number;
+  /** Other server processes share the store: queue changes and transcript entries reach their agents through it. */
+  bus?: Bus;
 }
 
 const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
@@ -56,13 +59,21 @@ export class HandoffDesk implements HandoffPort {
   readonly #graceTimers = new Map<string, { agentId: string | undefined; timer: TimerHandle }>();
   /** The position each waiting shopper was last told, so unchanged places are not repeated. */
   readonly #toldPosition = new Map<string, number>();
-  readonly #unsubscribe: () => void;
+  readonly #unsubscribe: (() => void)[];
   /** Set on shutdown: agents' sockets closing then is not an agent leaving. */
   #stopped = false;
   #broadcastPending = false;
 
   constructor(private readonly options: HandoffDeskOptions) {
-    this.#unsubscribe = options.queue.onChange((change) => this.#onQueueChange(change));
+    this.#unsubscribe = [options.queue.onChange((change) => this.#onQueueChange(change))];
+    const { bus } = options;
+    if (bus) {
+      this.#unsubscribe.push(
+        bus.subscribe((note) => this.#onNote(note)),
+        // Notes may have been missed while the bus was down: consoles get the queue as it is now.
+        bus.onResubscribed(() => this.#scheduleQueueBroadcast()),
+      );
+    }
   }
 
   /** After a restart no agent is connected: conversations they owned get the grace period. */
@@ -76,7 +87,7 @@ export class HandoffDesk implements HandoffPort {
 
   stop(): void {
     this.#stopped = true;
-    this.#unsubscribe();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const { timer } of this.#graceTimers.values()) timer.cancel();
     this.#graceTimers.clear();
   }
@@ -137,7 +148,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   relay(live: LiveSession, entries: TranscriptEntry[]): void {
-    this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
+    this.#broadcastEntries(live.record.id, entries);
   }
 
   handlesPayload(payload: string): boolean {
@@ -229,7 +240,7 @@ export class HandoffDesk implements HandoffPort {
         { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
       ]);
       this.options.sessions.send(live, { type: 'agent', text });
-      this.#broadcast({ type: 'entries', sessionId: item.sessionId, entries });
+      this.#broadcastEntries(item.sessionId, entries);
       return item;
     });
   }
@@ -347,7 +358,7 @@ export class HandoffDesk implements HandoffPort {
     const entries = await this.options.store.appendTranscript(live.record.id, [
       { at: this.options.clock.now().toISOString(), from: 'system', text },
     ]);
-    this.#broadcast({ type: 'entries', sessionId: live.record.id, entries });
+    this.#broadcastEntries(live.record.id, entries);
   }
 
   /** The desk's own bot line: no intent read it and no flow state stands behind it. */
@@ -370,6 +381,34 @@ export class HandoffDesk implements HandoffPort {
     for (const moved of change.positions) this.#tellPosition(moved.sessionId, moved.position);
     if (change.item.status !== 'waiting') this.#toldPosition.delete(change.item.sessionId);
     this.#scheduleQueueBroadcast();
+    this.#publish({ kind: 'queue' });
+  }
+
+  /** To this process's agents now, and to the other processes' through the bus. */
+  #broadcastEntries(sessionId: string, entries: TranscriptEntry[]): void {
+    this.#broadcast({ type: 'entries', sessionId, entries });
+    const first = entries[0];
+    const last = entries.at(-1);
+    if (first && last) this.#publish({ kind: 'entries', sessionId, fromSeq: first.seq, toSeq: last.seq });
+  }
+
+  #publish(note: BusNote): void {
+    this.options.bus?.publish(note).catch((err: unknown) => this.options.log.error({ err, note: note.kind }, 'a note for the other processes could not be sent'));
+  }
+
+  #onNote(note: BusNote): void {
+    if (this.#stopped) return;
+    if (note.kind === 'queue') this.#scheduleQueueBroadcast();
+    else if (note.kind === 'entries' && this.#agents.size > 0) {
+      // The entries are read from the store: the note carries their seqs only.
+      void this.options.store
+        .getTranscript(note.sessionId)
+        .then((transcript) => {
+          const entries = transcript.filter((entry) => entry.seq >= note.fromSeq && entry.seq <= note.toSeq);
+          if (entries.length > 0) this.#broadcast({ type: 'entries', sessionId: note.sessionId, entries });
+        })
+        .catch((err: unknown) => this.options.log.error({ err, sessionId: note.sessionId }, 'entries from another process could not be read'));
+    }
   }
 
   /**

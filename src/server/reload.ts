@@ -4,7 +4,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
 import type { DescribedClassifier, EngineSlot } from './engines.ts';
-import { SerialLanes } from './lanes.ts';
+import { InProcessLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 
@@ -21,7 +21,7 @@ export type ReloadOutcome = { ok: true; info?: unknown } | { ok: false; code: 'n
 
 export class Reloader {
   /** One reload per target at a time; a second request waits for the first. */
-  readonly #lanes = new SerialLanes();
+  readonly #lanes = new InProcessLanes();
 
   constructor(
     private readonly engines: EngineSlot,

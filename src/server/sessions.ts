@@ -3,11 +3,13 @@
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
+import type { Bus, FrameOutbox } from '../store/coordination.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { HistoryEntry, ServerFrame } from './protocol.ts';
+import { ShopperRelay } from './shopper-relay.ts';
 import { hashSessionToken, newId, newSessionToken } from './tokens.ts';
 
 /** One open shopper websocket, as the session sees it. */
@@ -40,6 +42,11 @@ export interface SessionDirectoryOptions {
    * answer written after it closed): its token then reopens it instead of starting afresh.
    */
   awaitsShopper: (record: SessionRecord) => Promise<boolean>;
+  /**
+   * Other server processes share the store: records are read afresh when a session's lane is
+   * taken and when a shopper resumes, and frames reach sockets on other processes through the outbox.
+   */
+  shared?: { origin: string; bus: Bus; outbox: FrameOutbox };
 }
 
 /** Websocket close code sent to a shopper whose session ended for inactivity. */
@@ -49,8 +56,19 @@ export class SessionDirectory {
   readonly #byId = new Map<string, LiveSession>();
   readonly #idByTokenHash = new Map<string, string>();
   readonly #loading = new Map<string, Promise<LiveSession | null>>();
+  readonly #relay: ShopperRelay | null;
 
-  constructor(private readonly options: SessionDirectoryOptions) {}
+  constructor(private readonly options: SessionDirectoryOptions) {
+    const { shared } = options;
+    this.#relay = shared
+      ? new ShopperRelay({
+          ...shared,
+          log: options.log,
+          cached: (sessionId) => this.#byId.get(sessionId),
+          linked: () => [...this.#byId.values()].filter((live) => live.links.size > 0),
+        })
+      : null;
+  }
 
   get size(): number {
     return this.#byId.size;
@@ -61,6 +79,8 @@ export class SessionDirectory {
     const tokenHash = hashSessionToken(request.sessionToken);
     const cachedId = this.#idByTokenHash.get(tokenHash);
     let live = cachedId ? this.#byId.get(cachedId) : await this.#adopt(await this.options.store.findSessionByTokenHash(tokenHash));
+    // Another process may have moved the session on (an agent claimed it, it was closed) since this one cached it.
+    if (live && cachedId && this.options.shared) await this.reload(live.record.id);
     if (!live) {
       return { ok: false, code: 'invalid_session_token', message: 'the session token is not valid; a new session was started' };
     }
@@ -72,6 +92,7 @@ export class SessionDirectory {
       if (!live) return { ok: false, code: 'session_expired', message: 'the session has ended; a new session was started' };
     }
     this.touch(live);
+    await this.#relay?.startFrom(live);
     return { ok: true, live, token: request.sessionToken, resumed: true };
   }
 
@@ -88,8 +109,23 @@ export class SessionDirectory {
     return loading;
   }
 
+  /**
+   * Reads the session's record afresh into the session this process holds, if it holds it: run
+   * when its lane's cross-process lock is taken, since another process may have written it.
+   */
+  async reload(sessionId: string): Promise<void> {
+    const live = this.#byId.get(sessionId);
+    if (!live) return;
+    const record = await this.options.store.getSession(sessionId);
+    if (!record) return;
+    live.record = record;
+    // Activity on another process counts: the idle check must not close a session in use there.
+    live.lastActivityMs = Math.max(live.lastActivityMs, Date.parse(record.updatedAt));
+  }
+
   /** Cancels every idle timer: the server is shutting down. */
   stop(): void {
+    this.#relay?.stop();
     for (const live of this.#byId.values()) {
       live.idleTimer?.cancel();
       live.idleTimer = null;
@@ -98,6 +134,7 @@ export class SessionDirectory {
 
   send(live: LiveSession, frame: ServerFrame): void {
     for (const link of live.links) link.send(frame);
+    this.#relay?.forward(live.record.id, frame);
   }
 
   /** Marks activity now and makes sure an idle check is pending. */
@@ -130,6 +167,7 @@ export class SessionDirectory {
     await this.options.store.putSession(record);
     const live = this.#remember(record);
     this.touch(live);
+    this.#relay?.startAt(record.id, 0);
     if (this.options.log.isLevelEnabled('debug')) live.log.debug({ customerId: customerId !== null }, 'session started');
     return { ok: true, live, token, resumed: false };
   }
@@ -137,7 +175,7 @@ export class SessionDirectory {
   /** Runs in the session's lane; reads the record afresh, since agents may have written meanwhile. */
   async #reopenIfAwaited(sessionId: string): Promise<LiveSession | null> {
     const reopened = this.#byId.get(sessionId);
-    if (reopened) return reopened;
+    if (reopened && reopened.record.status === 'open') return reopened;
     const record = await this.options.store.getSession(sessionId);
     if (!record || !(await this.options.awaitsShopper(record))) return null;
     const now = this.options.clock.now().toISOString();
@@ -188,6 +226,7 @@ export class SessionDirectory {
     live.idleTimer = null;
     this.#byId.delete(live.record.id);
     this.#idByTokenHash.delete(live.record.tokenHash);
+    this.#relay?.forget(live.record.id);
   }
 
   #idleRemainingMs(live: LiveSession): number {

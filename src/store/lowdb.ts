@@ -27,7 +27,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { queueItemSchema } from './schemas.ts';
-import type { QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from './types.ts';
+import { claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -257,6 +257,17 @@ class LowdbStore implements Store {
     }
     this.#activeQueueDirty = true;
     this.#scheduleFlush();
+  }
+
+  async claimQueueItem(id: string, agentId: string, at: string): Promise<ClaimResult> {
+    this.#ensureOpen();
+    // A waiting item is active, so in memory: the check and putQueueItem's write of an item that
+    // stays active run in one synchronous step, with no other call between them.
+    const item = this.#activeItems.get(id);
+    if (!item || item.status !== 'waiting') return { claimed: false, item: item ? structuredClone(item) : await this.getQueueItem(id) };
+    const claimed = claimedItem(item, agentId, at);
+    await this.putQueueItem(claimed);
+    return { claimed: true, item: structuredClone(claimed) };
   }
 
   async getQueueItem(id: string): Promise<QueueItem | null> {

@@ -3,7 +3,7 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import type { QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from './types.ts';
+import { claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -67,6 +67,16 @@ export function createMemoryStore(): Store {
       ensureOpen();
       assertStorableId('queue item', item.id);
       queue.set(item.id, structuredClone(item));
+    },
+
+    async claimQueueItem(id, agentId, at) {
+      ensureOpen();
+      // Checked and written in one synchronous step: no other call can come between.
+      const item = queue.get(id);
+      if (!item || item.status !== 'waiting') return { claimed: false, item: item ? structuredClone(item) : null };
+      const claimed = claimedItem(item, agentId, at);
+      queue.set(id, structuredClone(claimed));
+      return { claimed: true, item: claimed };
     },
 
     async getQueueItem(id) {

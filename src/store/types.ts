@@ -69,6 +69,13 @@ export interface QueueItem {
   notes: { at: string; agentId: string; text: string }[];
 }
 
+export type ClaimResult = { claimed: true; item: QueueItem } | { claimed: false; item: QueueItem | null };
+
+/** The item a successful claim writes: assigned to the agent, updated at `at`. */
+export function claimedItem(item: QueueItem, agentId: string, at: string): QueueItem {
+  return { ...item, status: 'assigned', agentId, updatedAt: at };
+}
+
 export interface Store {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
@@ -84,6 +91,12 @@ export interface Store {
   getQueueItem(id: string): Promise<QueueItem | null>;
   /** Items in the given statuses, oldest first. */
   listQueue(statuses?: QueueItemStatus[]): Promise<QueueItem[]>;
+  /**
+   * Assigns the item to the agent if, and only if, it is waiting, in one atomic step: of two
+   * claims at once (from any processes on the store) exactly one gets `claimed: true`. Otherwise
+   * the item as it is now (taken by someone, finished), or null when there is no such item.
+   */
+  claimQueueItem(id: string, agentId: string, at: string): Promise<ClaimResult>;
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;

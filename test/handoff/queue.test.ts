@@ -102,6 +102,22 @@ describe('HandoffQueue', () => {
     await expectCode(queue.claim(a.id, 'junho'), 'not_waiting');
   });
 
+  it('gives one claim and "already taken" to the rest when queues of several processes claim at once', async () => {
+    const a = await enqueue('a');
+    // One queue per process, one store: nothing in memory orders them, only the store's claim does.
+    const queues = Array.from({ length: 5 }, () => new HandoffQueue({ store, now: clock.now }));
+    const outcomes = await Promise.allSettled(queues.flatMap((q, p) => [q.claim(a.id, `agent${p}a`), q.claim(a.id, `agent${p}b`)]));
+    const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const winner = (won[0] as PromiseFulfilledResult<{ agentId?: string }>).value.agentId;
+    for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+      const reason = (outcome as PromiseRejectedResult).reason as HandoffError;
+      expect(reason.code).toBe('already_claimed');
+      expect(reason.message).toBe(`queue item ${a.id} is already taken: ${winner} claimed it`);
+    }
+    expect(await store.getQueueItem(a.id)).toMatchObject({ status: 'assigned', agentId: winner });
+  });
+
   it('lets only one of two agents racing for an item claim it', async () => {
     const a = await enqueue('a');
     const results = await Promise.allSettled([queue.claim(a.id, 'mina'), queue.claim(a.id, 'junho')]);

@@ -190,6 +190,31 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect((await store.listQueue(['resolved'])).map((item) => item.id)).toEqual([]);
     });
 
+    it('claims a waiting item for exactly one of many agents claiming it at once', async () => {
+      await store.putQueueItem(queueItem('q1'));
+      const at = '2026-03-02T01:05:00.000Z';
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimQueueItem('q1', `agent${i}`, at)));
+      const winners = results.filter((result) => result.claimed);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!.item!;
+      expect(winner).toEqual({ ...queueItem('q1'), status: 'assigned', agentId: winner.agentId, updatedAt: at });
+      // Every loser is told who has it.
+      for (const result of results.filter((r) => !r.claimed)) expect(result.item).toMatchObject({ status: 'assigned', agentId: winner.agentId });
+      await store.flush();
+      expect(await store.getQueueItem('q1')).toEqual(winner);
+      expect((await store.listQueue(['waiting'])).map((item) => item.id)).toEqual([]);
+    });
+
+    it('claims nothing that is not waiting, and says what it is', async () => {
+      await store.putQueueItem(queueItem('q-done', { status: 'resolved' }));
+      await store.putQueueItem(queueItem('q-taken', { status: 'assigned', agentId: 'mina' }));
+      const at = '2026-03-02T01:05:00.000Z';
+      expect(await store.claimQueueItem('q-none', 'jun', at)).toEqual({ claimed: false, item: null });
+      expect(await store.claimQueueItem('q-done', 'jun', at)).toEqual({ claimed: false, item: queueItem('q-done', { status: 'resolved' }) });
+      expect(await store.claimQueueItem('q-taken', 'jun', at)).toEqual({ claimed: false, item: queueItem('q-taken', { status: 'assigned', agentId: 'mina' }) });
+      expect(await store.getQueueItem('q-taken')).toMatchObject({ agentId: 'mina' });
+    });
+
     it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
       await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));
       await store.putSession(session('s2', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));

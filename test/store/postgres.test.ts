@@ -121,17 +121,17 @@ const says = (text: string): Omit<TranscriptEntry, 'seq'> => ({ at: '2026-03-02T
 
     it('applies the shipped migrations to a new database and records them', async () => {
       const store = await open();
-      expect(store.migrations).toEqual({ version: 1, applied: ['001_initial.sql'] });
-      expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql']);
-      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items']) expect(await tableExists(table)).toBe(true);
+      expect(store.migrations).toEqual({ version: 2, applied: ['001_initial.sql', '002_coordination.sql'] });
+      expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
+      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames']) expect(await tableExists(table)).toBe(true);
     });
 
     it('refuses a database migrated by a newer daehwa, naming its version', async () => {
       await (await open()).close();
-      await cluster.sql(url, "INSERT INTO daehwa_migrations (version, name) VALUES (2, '002_future.sql')");
+      await cluster.sql(url, "INSERT INTO daehwa_migrations (version, name) VALUES (3, '003_future.sql')");
       const refused = createPostgresStore({ connectionString: url });
       await expect(refused).rejects.toMatchObject({ code: 'schema_too_new' });
-      await expect(refused).rejects.toThrow('schema version 2 (002_future.sql), newer than this daehwa knows (up to version 1)');
+      await expect(refused).rejects.toThrow('schema version 3 (003_future.sql), newer than this daehwa knows (up to version 2)');
     });
 
     describe('a migration that fails', () => {
@@ -139,7 +139,8 @@ const says = (text: string): Omit<TranscriptEntry, 'seq'> => ({ at: '2026-03-02T
       beforeEach(async () => {
         dir = await mkdtemp(join(tmpdir(), 'daehwa-migrations-'));
         await copyFile(join(MIGRATIONS_DIR, '001_initial.sql'), join(dir, '001_initial.sql'));
-        await writeFile(join(dir, '002_broken.sql'), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
+        await copyFile(join(MIGRATIONS_DIR, '002_coordination.sql'), join(dir, '002_coordination.sql'));
+        await writeFile(join(dir, '003_broken.sql'), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
       });
       afterEach(async () => {
         await rm(dir, { recursive: true, force: true });
@@ -148,17 +149,17 @@ const says = (text: string): Omit<TranscriptEntry, 'seq'> => ({ at: '2026-03-02T
       it('on a new database: start-up stops naming the file, and nothing is created', async () => {
         const failed = createPostgresStore({ connectionString: url, migrationsDir: dir });
         await expect(failed).rejects.toMatchObject({ code: 'migration_failed' });
-        await expect(failed).rejects.toThrow(/^migration 002_broken\.sql failed and was rolled back .*no_such_table/);
+        await expect(failed).rejects.toThrow(/^migration 003_broken\.sql failed and was rolled back .*no_such_table/);
         for (const table of ['daehwa_migrations', 'daehwa_sessions', 'daehwa_half']) expect(await tableExists(table)).toBe(false);
       });
 
-      it('on a database at version 1: it stays at version 1 with its data', async () => {
+      it('on a database at the shipped version: it stays there with its data', async () => {
         const store = await open();
         await store.putSession(session('s1'));
         await store.close();
 
-        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow('migration 002_broken.sql failed');
-        expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql']);
+        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow('migration 003_broken.sql failed');
+        expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
         expect(await tableExists('daehwa_half')).toBe(false);
         expect(await (await open()).getSession('s1')).toEqual(session('s1'));
       });

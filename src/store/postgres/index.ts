@@ -1,3 +1,4 @@
 export { createPostgresStore, DEFAULT_POOL_SIZE, type PostgresStore, type PostgresStoreOptions } from './store.ts';
 export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration, type MigrationResult } from './migrate.ts';
 export { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+export { BUS_CHANNEL, createPostgresCoordination, LISTENER_APPLICATION_NAME, type PostgresCoordination, type PostgresCoordinationOptions } from './coordination.ts';

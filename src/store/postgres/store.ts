@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
 import { queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
-import type { QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import type { ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -210,6 +210,20 @@ class PgStore implements PostgresStore {
          created_at = EXCLUDED.created_at, record = EXCLUDED.record`,
       [item.id, item.sessionId, item.status, item.createdAt, JSON.stringify(item)],
     );
+  }
+
+  /** One conditional UPDATE: the row lock makes a second claim wait, then find the item no longer waiting. */
+  async claimQueueItem(id: string, agentId: string, at: string): Promise<ClaimResult> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(
+      `UPDATE ${QUEUE} SET status = 'assigned',
+         record = record || jsonb_build_object('status', 'assigned', 'agentId', $2::text, 'updatedAt', $3::text)
+       WHERE id = $1 AND status = 'waiting'
+       RETURNING id, record`,
+      [id, agentId, at],
+    );
+    if (rows[0]) return { claimed: true, item: checkedRow(queueItemSchema, QUEUE, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) };
+    return { claimed: false, item: await this.getQueueItem(id) };
   }
 
   async getQueueItem(id: string): Promise<QueueItem | null> {
