@@ -26,7 +26,7 @@ import {
   snapshotLine,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { queueItemSchema } from './schemas.ts';
+import { entryFields, queueItemSchema } from './schemas.ts';
 import { claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
@@ -224,7 +224,7 @@ class LowdbStore implements Store {
     }
     // Synchronous from here on: concurrent appends cannot interleave between reading and using `last`.
     const last = conversation.unwritten.at(-1)?.seq ?? conversation.loggedSeq;
-    const stored = entries.map((entry, index) => storedEntry(entry, last + index + 1));
+    const stored = entries.map((entry, index): TranscriptEntry => ({ seq: last + index + 1, ...entryFields(entry) }));
     conversation.unwritten.push(...stored);
     this.#markDirty(sessionId);
     return stored.map((entry) => ({ ...entry }));
@@ -541,14 +541,3 @@ async function inBatches<T>(values: T[], write: (value: T) => Promise<void>): Pr
   return failed.length > 0 ? { failed, error: firstError } : null;
 }
 
-/** The entry as stored: its own fields only (all primitives, so a spread copies it whole). */
-function storedEntry(entry: Omit<TranscriptEntry, 'seq'>, seq: number): TranscriptEntry {
-  const stored: TranscriptEntry = { seq, at: entry.at, from: entry.from, text: entry.text };
-  if (entry.intent !== undefined) stored.intent = entry.intent;
-  if (entry.score !== undefined) stored.score = entry.score;
-  if (entry.flow !== undefined) stored.flow = entry.flow;
-  if (entry.state !== undefined) stored.state = entry.state;
-  if (entry.agentId !== undefined) stored.agentId = entry.agentId;
-  if (entry.internal !== undefined) stored.internal = entry.internal;
-  return stored;
-}

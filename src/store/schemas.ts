@@ -55,3 +55,18 @@ export const queueItemSchema = z.object({
   context: z.record(z.string(), z.unknown()),
   notes: z.array(z.object({ at: isoTime, agentId: z.string(), text: z.string() })),
 }) satisfies z.ZodType<QueueItem>;
+
+/**
+ * A transcript entry's own fields only, whatever else the caller's object carries: what every
+ * store keeps (all primitives, so a spread copies it whole). The store assigns `seq`.
+ */
+export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
+  const stored: Omit<TranscriptEntry, 'seq'> = { at: entry.at, from: entry.from, text: entry.text };
+  if (entry.intent !== undefined) stored.intent = entry.intent;
+  if (entry.score !== undefined) stored.score = entry.score;
+  if (entry.flow !== undefined) stored.flow = entry.flow;
+  if (entry.state !== undefined) stored.state = entry.state;
+  if (entry.agentId !== undefined) stored.agentId = entry.agentId;
+  if (entry.internal !== undefined) stored.internal = entry.internal;
+  return stored;
+}

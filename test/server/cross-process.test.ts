@@ -6,23 +6,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresCoordination, createPostgresStore, LISTENER_APPLICATION_NAME, type PostgresCoordination } from '../../src/store/postgres/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
 import { agentSocket, api, login, shopper, startTestServer, waitFor, type Frame, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
-const REQUIRED = process.env.DAEHWA_REQUIRE_POSTGRES === '1';
 
-if (!BIN_DIR && REQUIRED) {
-  describe('servers sharing PostgreSQL', () => {
-    it('finds the PostgreSQL server binaries (DAEHWA_REQUIRE_POSTGRES=1)', () => {
-      throw new Error('DAEHWA_REQUIRE_POSTGRES=1 but no initdb/pg_ctl/postgres was found in DAEHWA_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH');
-    });
-  });
-} else if (!BIN_DIR) {
-  console.log('cross-process server tests skipped: no initdb/pg_ctl found (see docs/store.md)');
-}
-
-(BIN_DIR ? describe : describe.skip)('servers sharing PostgreSQL', () => {
+describeWithPostgres('servers sharing PostgreSQL', () => {
   let cluster: PgCluster;
   let url: string;
   const closers: (() => Promise<void>)[] = [];

@@ -15,25 +15,14 @@ import { DEFAULT_AGENT } from '../../src/config/schema.ts';
 import { issueAgentToken } from '../../src/server/tokens.ts';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import type { TranscriptEntry } from '../../src/store/types.ts';
-import { findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
 import { agentSocket, api, type Frame, shopper, waitFor } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
-const REQUIRED = process.env.DAEHWA_REQUIRE_POSTGRES === '1';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const SECRET = 'multi-process-test-secret';
 const CLAIMERS = 54;
-
-if (!BIN_DIR && REQUIRED) {
-  describe('several server processes on one database', () => {
-    it('finds the PostgreSQL server binaries (DAEHWA_REQUIRE_POSTGRES=1)', () => {
-      throw new Error('DAEHWA_REQUIRE_POSTGRES=1 but no initdb/pg_ctl/postgres was found in DAEHWA_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH');
-    });
-  });
-} else if (!BIN_DIR) {
-  console.log('multi-process server tests skipped: no initdb/pg_ctl found (see docs/store.md)');
-}
 
 interface ServeProcess {
   name: string;
@@ -70,7 +59,7 @@ function expectContiguous(transcript: TranscriptEntry[]): void {
 
 const spoken = (transcript: TranscriptEntry[]): string[] => transcript.filter((e) => e.from !== 'system').map((e) => `${e.from}:${e.text}`);
 
-(BIN_DIR ? describe : describe.skip)('several server processes on one database', () => {
+describeWithPostgres('several server processes on one database', () => {
   let cluster: PgCluster;
   let dir: string;
   let store: PostgresStore;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -126,4 +127,22 @@ export async function startPgCluster(binDir: string): Promise<PgCluster> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `describe` for a suite that needs PostgreSQL: without its binaries the suite is skipped with one
+ * line saying so, or fails where DAEHWA_REQUIRE_POSTGRES=1 (CI), so a missing install cannot pass.
+ */
+export function describeWithPostgres(name: string, body: () => void): void {
+  const found = findPostgresBinDir() !== null;
+  if (!found && process.env.DAEHWA_REQUIRE_POSTGRES === '1') {
+    describe(name, () => {
+      it('finds the PostgreSQL server binaries (DAEHWA_REQUIRE_POSTGRES=1)', () => {
+        throw new Error('DAEHWA_REQUIRE_POSTGRES=1 but no initdb/pg_ctl/postgres was found in DAEHWA_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH');
+      });
+    });
+    return;
+  }
+  if (!found) console.log(`${name}: skipped, no initdb/pg_ctl found (install Debian's postgresql package or set DAEHWA_PG_BIN; see docs/store.md)`);
+  (found ? describe : describe.skip)(name, body);
 }

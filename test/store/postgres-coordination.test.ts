@@ -14,20 +14,9 @@ import {
   type PostgresStore,
 } from '../../src/store/postgres/index.ts';
 import { session } from './contract.ts';
-import { findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
 
 const BIN_DIR = findPostgresBinDir();
-const REQUIRED = process.env.DAEHWA_REQUIRE_POSTGRES === '1';
-
-if (!BIN_DIR && REQUIRED) {
-  describe('PostgreSQL coordination', () => {
-    it('finds the PostgreSQL server binaries (DAEHWA_REQUIRE_POSTGRES=1)', () => {
-      throw new Error('DAEHWA_REQUIRE_POSTGRES=1 but no initdb/pg_ctl/postgres was found in DAEHWA_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH');
-    });
-  });
-} else if (!BIN_DIR) {
-  console.log('PostgreSQL coordination tests skipped: no initdb/pg_ctl found (see docs/store.md)');
-}
 
 /** Polls until `condition` holds; fails naming `what` after `ms` (a bound, never a wait). */
 async function eventually(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -44,7 +33,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-(BIN_DIR ? describe : describe.skip)('PostgreSQL coordination', () => {
+describeWithPostgres('PostgreSQL coordination', () => {
   let cluster: PgCluster;
   let url: string;
   let store: PostgresStore;

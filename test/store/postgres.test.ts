@@ -12,25 +12,14 @@ import { StoreError } from '../../src/store/errors.ts';
 import { createPostgresStore, MIGRATIONS_DIR, type PostgresStore } from '../../src/store/postgres/index.ts';
 import type { TranscriptEntry } from '../../src/store/types.ts';
 import { describeStoreContract, queueItem, session } from './contract.ts';
-import { findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
 
 const OPENER = fileURLToPath(new URL('./fixtures/open-postgres.ts', import.meta.url));
 const BIN_DIR = findPostgresBinDir();
-const REQUIRED = process.env.DAEHWA_REQUIRE_POSTGRES === '1';
-
-if (!BIN_DIR && REQUIRED) {
-  describe('PostgreSQL store', () => {
-    it('finds the PostgreSQL server binaries (DAEHWA_REQUIRE_POSTGRES=1)', () => {
-      throw new Error('DAEHWA_REQUIRE_POSTGRES=1 but no initdb/pg_ctl/postgres was found in DAEHWA_PG_BIN, /usr/lib/postgresql/<version>/bin or PATH');
-    });
-  });
-} else if (!BIN_DIR) {
-  console.log('PostgreSQL store tests skipped: no initdb/pg_ctl found (install Debian\'s postgresql package or set DAEHWA_PG_BIN; see docs/store.md)');
-}
 
 const says = (text: string): Omit<TranscriptEntry, 'seq'> => ({ at: '2026-03-02T01:00:00.000Z', from: 'shopper', text });
 
-(BIN_DIR ? describe : describe.skip)('PostgreSQL store', () => {
+describeWithPostgres('PostgreSQL store', () => {
   let cluster: PgCluster;
 
   beforeAll(async () => {

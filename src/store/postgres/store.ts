@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
+import { entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
 import type { ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
@@ -97,17 +97,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The entry as stored: its own fields only, without seq (the row's key holds it). */
-function entryJson(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
-  const stored: Omit<TranscriptEntry, 'seq'> = { at: entry.at, from: entry.from, text: entry.text };
-  if (entry.intent !== undefined) stored.intent = entry.intent;
-  if (entry.score !== undefined) stored.score = entry.score;
-  if (entry.flow !== undefined) stored.flow = entry.flow;
-  if (entry.state !== undefined) stored.state = entry.state;
-  if (entry.agentId !== undefined) stored.agentId = entry.agentId;
-  if (entry.internal !== undefined) stored.internal = entry.internal;
-  return stored;
-}
 
 class PgStore implements PostgresStore {
   readonly #pool: pg.Pool;
@@ -170,7 +159,7 @@ class PgStore implements PostgresStore {
       if (!rowCount) throw this.#unknownSession(sessionId);
       return [];
     }
-    const stored = entries.map(entryJson);
+    const stored = entries.map(entryFields);
     const { rows } = await this.#pool.query<{ seq: number }>(
       `WITH moved AS (
          UPDATE ${SESSIONS} SET last_seq = last_seq + $3 WHERE id = $1 RETURNING last_seq - $3 AS base
