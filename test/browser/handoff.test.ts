@@ -1,30 +1,15 @@
 // Real browser, real pages, real engine (trained model, the project's flows, demo shop): a shopper
 // asks for a person in the demo shop's chat widget, an agent signs in to the console, claims the
 // conversation and answers; the shopper sees the answer.
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAssembled, type TestServer } from '../server/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useEngineAndChromium } from './setup.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAssembled();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const rig = useEngineAndChromium();
 
 describe('demo shop and agent console in a browser', () => {
   it('hands a shopper over to an agent who answers in the console', async () => {
-    const shopperPage = await (await browser.newContext()).newPage();
-    await shopperPage.goto(`${server.url}/`);
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
     // Playwright waits for the page itself (vitest's expect.poll gives up after one second).
     await shopperPage.locator('.product').nth(7).waitFor();
     expect(await shopperPage.locator('.product').count()).toBe(8);
@@ -34,8 +19,8 @@ describe('demo shop and agent console in a browser', () => {
     await shopperPage.press('#chat-input', 'Enter');
     await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중 · 1번째' }).waitFor();
 
-    const agentPage = await (await browser.newContext()).newPage();
-    await agentPage.goto(`${server.url}/console`);
+    const agentPage = await (await rig.browser.newContext()).newPage();
+    await agentPage.goto(`${rig.server.url}/console`);
     await agentPage.fill('#agent-id', 'agent');
     await agentPage.fill('#agent-password', 'daehwa-demo');
     await agentPage.click('#signin-submit');
@@ -71,8 +56,8 @@ describe('demo shop and agent console in a browser', () => {
   });
 
   it('chats in English with quick replies', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/`);
+    const page = await (await rig.browser.newContext()).newPage();
+    await page.goto(`${rig.server.url}/`);
     await page.click('[data-locale="en"]');
     await page.click('#chat-open');
     await page.locator('.msg.bot', { hasText: 'Hi, this is MOOD&FIT' }).waitFor();
@@ -90,8 +75,8 @@ describe('demo shop and agent console in a browser', () => {
   });
 
   it('signs the chosen demo customer in with a token the page got for them', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/`);
+    const page = await (await rig.browser.newContext()).newPage();
+    await page.goto(`${rig.server.url}/`);
     await page.selectOption('#customer', 'c1002');
     await page.click('#chat-open');
     await page.fill('#chat-input', '주문한 거 배송 조회해 주세요');
@@ -99,7 +84,7 @@ describe('demo shop and agent console in a browser', () => {
     await page.locator('.msg.bot').nth(1).waitFor();
     // Signed in: the bot asks which order instead of asking to sign in.
     expect(await page.locator('.msg.bot').nth(1).textContent()).not.toContain('로그인');
-    const sessions = await server.store.listSessions();
+    const sessions = await rig.server.store.listSessions();
     expect(sessions.filter((s) => s.customerId === 'c1002')).toHaveLength(1);
   });
 });

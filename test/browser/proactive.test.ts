@@ -2,28 +2,14 @@
 // chips are the product page's, a nudge button and a chip each run their flow, and a declined
 // payment at checkout brings the payment help. The page's timers run on Playwright's clock, so
 // twenty seconds of dwell take no time.
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAssembled, type TestServer } from '../server/helpers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useEngineAndChromium } from './setup.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAssembled();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const rig = useEngineAndChromium();
 
 async function shopAt(hash: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await rig.browser.newContext();
   await context.clock.install();
   const page = await context.newPage();
   const problems: string[] = [];
@@ -35,7 +21,7 @@ async function shopAt(hash: string): Promise<Page> {
     if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
   });
   page.on('pageerror', (err) => problems.push(err.message));
-  await page.goto(`${server.url}/${hash}`);
+  await page.goto(`${rig.server.url}/${hash}`);
   (page as Page & { problems: string[] }).problems = problems;
   return page;
 }

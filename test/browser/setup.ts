@@ -1,0 +1,27 @@
+// What every real-browser test starts from: the assembled engine (trained model, the project's
+// flows, the demo shop) and Debian's chromium, started once per file and closed after it.
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startAssembled, type TestServer } from '../server/helpers.ts';
+
+export interface BrowserRig {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/** Registers the file's beforeAll/afterAll; the rig's fields are set once beforeAll has run. */
+export function useEngineAndChromium(): BrowserRig {
+  const rig = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    rig.server = await startAssembled();
+    rig.browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+  });
+  return rig;
+}
