@@ -3,7 +3,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conceptTerm } from '../../src/nlu/analysis/concepts.ts';
-import { DEFAULT_FEATURE_SPEC, Featurizer, daehwaKoreanAnalyzer, withConcepts } from '../../src/nlu/analysis/features.ts';
+import { DEFAULT_CONCEPT_WEIGHT, DEFAULT_FEATURE_SPEC, Featurizer, daehwaKoreanAnalyzer, withConcepts } from '../../src/nlu/analysis/features.ts';
 import { readConcepts, MAX_LEXICON_FILE_BYTES } from '../../src/nlu/concepts.ts';
 import { CorpusError, loadCorpus, readCorpus } from '../../src/nlu/corpus.ts';
 import { formatIssue } from '../../src/nlu/yaml-source.ts';
@@ -55,7 +55,7 @@ describe('concept matching', () => {
 
   it('gives a text its concepts as features of their own group', () => {
     const features = featurizer.features('reimbursement please');
-    expect(features.get('c:refund')).toBeCloseTo(0.1);
+    expect(features.get('c:refund')).toBeCloseTo(DEFAULT_CONCEPT_WEIGHT);
     expect(new Featurizer(DEFAULT_FEATURE_SPEC, daehwaKoreanAnalyzer).features('reimbursement please').has('c:refund')).toBe(false);
   });
 

@@ -37,7 +37,7 @@ export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
 };
 
 /** The weight of the concept group beside the others' 1 (chosen by `npm run eval`). */
-export const DEFAULT_CONCEPT_WEIGHT = 0.1;
+export const DEFAULT_CONCEPT_WEIGHT = 0.2;
 
 /** `spec` with the concept lexicon as a feature group (or without one, for an empty lexicon). */
 export function withConcepts(spec: FeatureSpec, lexicon: readonly Concept[], weight = DEFAULT_CONCEPT_WEIGHT): FeatureSpec {

@@ -73,7 +73,7 @@ export function defaultEvalSystems(concepts: readonly Concept[] = []): EvalSyste
       ? []
       : [
           { system: daehwaSystem('no concept lexicon', DEFAULT_FEATURE_SPEC), description: 'the shipped pipeline without the concept features of intents/concepts/' },
-          ...[0.3, 0.6].map((weight) => ({
+          ...[0.1, 0.3].map((weight) => ({
             system: daehwaSystem(`concepts weighted ${weight}`, withConcepts(DEFAULT_FEATURE_SPEC, concepts, weight)),
             description: `the concept group at weight ${weight} instead of ${DEFAULT_CONCEPT_WEIGHT}`,
           })),
