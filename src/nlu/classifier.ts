@@ -37,6 +37,8 @@ export class NluClassifier implements Classifier {
     private readonly featurizer: Featurizer,
     private readonly model: LinearModel,
     readonly decision: DecisionSettings,
+    /** The shop's time zone, for dates in the text (Asia/Seoul when not given). */
+    private readonly timeZone?: string,
   ) {
     this.#conceptIntents = new Map((featurizer.spec.concepts?.lexicon ?? []).map((c) => [c.name, c.intents]));
     const { vocabulary } = model.parameters;
@@ -46,7 +48,8 @@ export class NluClassifier implements Classifier {
   /** Synchronous form of `classify`, for callers that batch (eval, benchmarks). */
   classifySync(text: string, options: ClassifyOptions = {}): NluResult {
     const locale = options.locale ?? detectLocale(text);
-    const entities = extractEntities(text, locale, options.now ?? new Date());
+    const timeZone = options.timeZone ?? this.timeZone;
+    const entities = extractEntities(text, locale, options.now ?? new Date(), timeZone === undefined ? {} : { timeZone });
     // Empty, whitespace-only or emoji-only input: nothing for the model to read.
     if (!READABLE.test(text)) return { text, locale, intent: NOT_UNDERSTOOD, score: 0, entities, alternatives: [] };
     return { text, locale, entities, ...this.#read(text.slice(0, MAX_CLASSIFIED_CHARS)) };

@@ -41,6 +41,8 @@ export interface LoadClassifierOptions {
   trainIfMissing?: boolean;
   /** Overrides the model's threshold and margin (see config.ts). */
   decision?: Partial<DecisionSettings>;
+  /** The shop's IANA time zone, whose calendar dates in a text are read against (default Asia/Seoul). */
+  timeZone?: string;
   /** Corpus rules for training; the project's minimums by default. */
   corpusRules?: CorpusRules;
   log?: (line: string) => void;
@@ -49,10 +51,10 @@ export interface LoadClassifierOptions {
 export type LoadedClassifier = Classifier & NluClassifier & { modelInfo: ModelInfo };
 
 /** Builds the in-memory classifier from a model file. */
-export async function classifierFromModel(file: ModelFile, decision: Partial<DecisionSettings> = {}): Promise<LoadedClassifier> {
+export async function classifierFromModel(file: ModelFile, decision: Partial<DecisionSettings> = {}, timeZone?: string): Promise<LoadedClassifier> {
   const featurizer = new Featurizer(file.features, await loadKoreanAnalyzer(file.features.koreanAnalyzer));
   const settings = resolveDecision({ ...file.decision, ...decision });
-  const classifier = new NluClassifier(featurizer, decodeModel(file), settings);
+  const classifier = new NluClassifier(featurizer, decodeModel(file), settings, timeZone);
   const meta = metaOf(file);
   return Object.assign(classifier, {
     modelInfo: { version: meta.version, corpusHash: meta.corpusHash, trainedAt: meta.trainedAt, decision: settings },
@@ -101,7 +103,7 @@ export async function loadClassifier(options: LoadClassifierOptions = {}): Promi
   } catch (err) {
     if (!(err instanceof ModelUnavailableError) || !options.trainIfMissing) throw err;
     log(`${err.message.replace(/: run .*$/, '')}: training one from ${corpusDir}/ first`);
-    return classifierFromModel(await retrain(), options.decision);
+    return classifierFromModel(await retrain(), options.decision, options.timeZone);
   }
   const stale = await staleness(file, corpusDir, corpusRules);
   if (stale && !options.trainIfMissing) {
@@ -116,5 +118,5 @@ export async function loadClassifier(options: LoadClassifierOptions = {}): Promi
       log(`retraining failed, still using ${file.version}: ${err.message}`);
     }
   }
-  return classifierFromModel(file, options.decision);
+  return classifierFromModel(file, options.decision, options.timeZone);
 }

@@ -96,6 +96,8 @@ export interface ClassifyOptions {
   locale?: Locale;
   /** Clock for relative dates; defaults to now. */
   now?: Date;
+  /** The calendar "today", "다음 주 화요일" are read in; the classifier's own (the shop's) by default. */
+  timeZone?: string;
 }
 
 export interface Classifier {

@@ -76,14 +76,16 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const log = options.logger;
   const modelPath = join(config.modelsDir, CURRENT_MODEL_FILE);
   const nluLog = (line: string): void => log.info({ component: 'nlu' }, line);
+  // The shop's one calendar: "내일", "next Tuesday" in a message are read in it.
+  const timeZone = config.handoff.businessHours.timeZone;
 
   // Loaded side by side: the model and the flows dominate cold start. All settle before a
   // failure is thrown (the database unreachable, a locked data directory), so that whatever did
   // open is closed again and nothing is left running.
   const settled = await Promise.allSettled([
     openStore(config, log),
-    createCommerceFromConfig(config.commerce, { timeZone: config.handoff.businessHours.timeZone }),
-    loadClassifier({ modelPath, corpusDir: config.corpusDir, trainIfMissing: true, log: nluLog }),
+    createCommerceFromConfig(config.commerce, { timeZone }),
+    loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
   const [storeResult, commerceResult, classifierResult, flowsResult] = settled;
@@ -126,7 +128,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     ...(options.clock ? { clock: options.clock } : {}),
     ...(coordination ? { coordination } : {}),
     reloaders: {
-      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, log: nluLog }),
+      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, log: nluLog }),
       loadFlows: () => loadFlows(config),
     },
   });

@@ -39,6 +39,17 @@ describe('training and classification on the fixture corpus', () => {
     expect((await classifier.classify('내일 환불 언제 돼요')).alternatives).toEqual(again.alternatives);
   });
 
+  it("reads dates in the shop's time zone: the classifier's own, or the one a call names", async () => {
+    // 20:00 UTC on 10 March is already 11 March in Seoul, still 10 March in New York.
+    const now = new Date('2025-03-10T20:00:00Z');
+    const dates = (result: { entities: { type: string; value: unknown }[] }): unknown[] => result.entities.filter((e) => e.type === 'date').map((e) => e.value);
+    const { file } = await trainCorpus(await loadCorpus(FIXTURE_CORPUS, FIXTURE_RULES), { now: () => new Date('2025-03-10T03:00:00Z') });
+    const newYork = await classifierFromModel(file, {}, 'America/New_York');
+    expect(dates(await classifier.classify('내일 받을 수 있어요?', { now }))).toEqual(['2025-03-12']);
+    expect(dates(await newYork.classify('내일 받을 수 있어요?', { now }))).toEqual(['2025-03-11']);
+    expect(dates(await newYork.classify('can it come tomorrow', { now, timeZone: 'Asia/Seoul' }))).toEqual(['2025-03-12']);
+  });
+
   it('picks the locale from the script for mixed lines', async () => {
     const result = await classifier.classify('refund 언제 들어와요?');
     expect(result).toMatchObject({ locale: 'ko', intent: 'refund.status' });
