@@ -32,7 +32,7 @@ import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
-import { withMaskedShopperLines } from './masked-store.ts';
+import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 
@@ -86,7 +86,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
-  const { coordination } = deps;
+  // privacy (issue 18): the PostgreSQL outbox keeps frames with RRNs and card numbers masked.
+  const coordination = deps.coordination ? withMaskedOutbox(deps.coordination) : undefined;
   const lanes: SerialLanes = coordination
     ? new CoordinatedLanes(coordination.locks, (sessionId): Promise<void> => sessions.reload(sessionId))
     : new InProcessLanes();
