@@ -22,7 +22,10 @@ async function queued(s: TestServer, token: string, text = PERSONAL, hello: Reco
   socket.send({ type: 'message', text });
   await socket.nextOfType('handoff');
   const { body } = await api(s.url, 'GET', '/api/agent/queue', { token });
-  return { itemId: body.items.at(-1).id, socket, sessionId: session.sessionId };
+  // By session: items queued at the same instant of the manual clock are in no fixed order.
+  const item = (body.items as { id: string; sessionId: string }[]).find((i) => i.sessionId === session.sessionId);
+  if (!item) throw new Error(`no queue item for session ${session.sessionId}: ${JSON.stringify(body)}`);
+  return { itemId: item.id, socket, sessionId: session.sessionId };
 }
 
 const actions = async (s: TestServer, token: string): Promise<string[]> =>
