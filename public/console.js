@@ -73,7 +73,15 @@ $('signin-form').addEventListener('submit', async (event) => {
     $('signin-error').textContent = err.code === 'invalid_credentials' ? '아이디 또는 비밀번호가 맞지 않아요.' : err.message;
   }
 });
-$('signout').addEventListener('click', () => showSignin());
+// Sign-out revokes the token on the server (it is refused from then on), then forgets it here.
+$('signout').addEventListener('click', async () => {
+  try {
+    if (token) await request('POST', '/api/agent/logout');
+  } catch {
+    // Already expired or revoked: signed out either way.
+  }
+  showSignin();
+});
 
 function send(frame) {
   const ref = `r${++refSeq}`;
@@ -109,6 +117,7 @@ function onFrame(frame) {
       $('connection').textContent = '온라인';
       $('signin').hidden = true;
       $('desk').hidden = false;
+      $('audit-open').hidden = me.role !== 'admin';
       break;
     case 'queue': {
       items = frame.items;
@@ -129,7 +138,7 @@ function onFrame(frame) {
       if (selected && selected.item.id === frame.item.id) void select(frame.item.id);
       break;
     case 'error':
-      if (frame.code === 'invalid_token' || frame.code === 'token_expired') showSignin('다시 로그인해 주세요.');
+      if (frame.code === 'invalid_token' || frame.code === 'token_expired' || frame.code === 'token_revoked') showSignin('다시 로그인해 주세요.');
       else toast(frame.message);
       break;
   }
@@ -172,11 +181,13 @@ function definitions(target, pairs) {
   target.replaceChildren(...pairs.flatMap(([key, value]) => [node('dt', '', key), node('dd', '', value)]));
 }
 
-async function select(itemId) {
+// Phone numbers, e-mails and addresses come masked; `reveal` asks for them (recorded in the audit log).
+async function select(itemId, reveal = false) {
   const arrived = [];
   entriesWhileLoading.add(arrived);
   try {
-    selected = await request('GET', `/api/agent/queue/${encodeURIComponent(itemId)}`);
+    const path = `/api/agent/queue/${encodeURIComponent(itemId)}`;
+    selected = reveal ? await request('POST', `${path}/reveal`) : await request('GET', path);
   } catch (err) {
     toast(err.message);
     return;
@@ -197,6 +208,8 @@ async function select(itemId) {
   for (const id of ['hand-back', 'release', 'resolve', 'reply-send']) $(id).disabled = !mine;
   $('reply-input').disabled = !mine;
   $('export').href = '#';
+  $('reveal').disabled = reveal;
+  $('reveal').textContent = reveal ? '개인정보 표시 중' : '개인정보 보기';
   $('transcript').replaceChildren(...transcript.map(renderEntry), ...newer.map(renderEntry));
   scrollTranscript();
 
@@ -214,6 +227,29 @@ async function select(itemId) {
 for (const [button, type] of [['claim', 'claim'], ['resolve', 'resolve'], ['hand-back', 'hand_back'], ['release', 'release']]) {
   $(button).addEventListener('click', () => selected && send({ type, itemId: selected.item.id }));
 }
+$('reveal').addEventListener('click', () => selected && void select(selected.item.id, true));
+
+// Admins: the audit log of agent actions, newest first.
+const AUDIT_ACTIONS = {
+  sign_in: '로그인', sign_in_failed: '로그인 실패', sign_in_locked: '로그인 잠김', sign_out: '로그아웃', claim: '상담 시작',
+  reveal: '개인정보 보기', note: '메모', resolve: '상담 종료', hand_back: '챗봇에게 돌려주기', release: '대기열로 되돌리기',
+  export: '내보내기', erase: '삭제', retention_purge: '보존 기간 만료 삭제',
+};
+$('audit-open').addEventListener('click', async () => {
+  try {
+    const { events } = await request('GET', '/api/admin/audit?limit=1000');
+    $('audit-list').replaceChildren(
+      ...events.reverse().map((e) =>
+        node('li', '', `${new Date(e.at).toLocaleString('ko-KR')} · ${AUDIT_ACTIONS[e.action] ?? e.action} · ${e.actor ?? '시스템'}${e.target ? ` · ${e.target.kind} ${e.target.id}` : ''}${e.address ? ` · ${e.address}` : ''}`),
+      ),
+    );
+    $('audit').hidden = false;
+  } catch (err) {
+    toast(err.message);
+  }
+});
+$('audit-close').addEventListener('click', () => ($('audit').hidden = true));
+
 $('export').addEventListener('click', async (event) => {
   event.preventDefault();
   if (!selected) return;

@@ -26,6 +26,9 @@ const RULES: Rule[] = [
   // The proactive rules are pure: the server feeds them (issue 11).
   { from: 'proactive', forbidden: ['server', 'store'] },
   { from: 'store', forbidden: ['dialog', 'nlu'] },
+  // Privacy and the audit log are logic the server and the CLI adapt (issue 18).
+  { from: 'privacy', forbidden: ['server', 'cli'] },
+  { from: 'audit', forbidden: ['server', 'cli'] },
 ];
 
 interface Import {

@@ -11,6 +11,8 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<CommandMo
   flows: { describe: '`flows check`: validate every flow file', load: () => import('./commands/flows.ts') },
   'test-conversations': { describe: 'run the YAML conversation tests', load: () => import('./commands/test-conversations.ts') },
   serve: { describe: 'run the shopper websocket server and agent console', load: () => import('./commands/serve.ts') },
+  // privacy (issue 18)
+  privacy: { describe: '`privacy export|erase --customer ID`: a customer\'s data on request', load: () => import('./commands/privacy.ts') },
 };
 
 function usage(): string {

@@ -38,6 +38,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_AGENT_GRACE_MS: { path: ['handoff', 'agentGraceMs'], type: 'number' },
   DAEHWA_BUSINESS_TZ: { path: ['handoff', 'businessHours', 'timeZone'], type: 'string' },
   DAEHWA_WATCH: { path: ['reload', 'watch'], type: 'boolean' },
+  DAEHWA_RETENTION_DAYS: { path: ['privacy', 'retentionDays'], type: 'number' }, // privacy (issue 18)
 };
 
 export type ConfigResult = { ok: true; config: DaehwaConfig; source: string | null } | { ok: false; errors: string[] };

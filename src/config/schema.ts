@@ -149,6 +149,17 @@ const configObject = z.strictObject({
   agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),
   agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
   reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+  // ---- privacy (issue 18) ----
+  privacy: z
+    .strictObject({
+      /**
+       * Conversations (session, transcript, queue items) last active more than this many days ago
+       * are purged at start and daily (docs/privacy.md). null keeps them until erased by hand.
+       */
+      retentionDays: z.number().int().min(1).max(36_500).nullable().default(365),
+    })
+    .prefault({}),
+  // ---- end privacy ----
 });
 
 export const configSchema = configObject.transform((config) => ({

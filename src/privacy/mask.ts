@@ -123,12 +123,22 @@ function maskPhones(text: string): string {
 
 /** Masks every string inside a JSON-like value; other values are returned unchanged. */
 export function maskDeep<T>(value: T): T {
-  if (typeof value === 'string') return maskPii(value) as T;
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item)) as T;
+  return maskStringsDeep(value, maskPii);
+}
+
+/**
+ * Applies `mask` to every string inside a JSON-like value (plain objects and arrays), except the
+ * values of the keys in `keep` (ids, times: what is never personal data and must stay exact).
+ */
+export function maskStringsDeep<T>(value: T, mask: (text: string) => string, keep: ReadonlySet<string> = NO_KEYS): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((item) => maskStringsDeep(item, mask, keep)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = maskDeep(item);
+    for (const [key, item] of Object.entries(value)) out[key] = keep.has(key) ? item : maskStringsDeep(item, mask, keep);
     return out as T;
   }
   return value;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();

@@ -1,7 +1,12 @@
 // Agent REST API under /api/agent: sign in, then list the queue, read a conversation, claim,
 // write, add internal notes, resolve, hand back or release. Every route but login needs a token.
+// privacy (issue 18): what agents read has phone numbers, e-mails and addresses masked
+// (src/privacy/agent-view.ts) unless they reveal it; sign-ins, sign-outs, failures, claims,
+// reveals, notes, resolutions, hand-backs and exports go to the audit log.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AuditAction, AuditSink } from '../audit/audit-log.ts';
+import { forAgents } from '../privacy/agent-view.ts';
 import { maskDeep } from '../privacy/mask.ts';
 import { bearerToken, type AgentAuth } from './agent-auth.ts';
 import { type AgentIdentity, loginBody, textBody } from './agent-protocol.ts';
@@ -13,6 +18,8 @@ import { KeyedRateLimiter } from './rate-limit.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     agent?: AgentIdentity;
+    /** The id and expiry of the token the agent signed in with (sign-out revokes it). */
+    agentToken?: { id: string | null; expiresAtMs: number };
   }
 }
 
@@ -27,6 +34,7 @@ export function authenticateAgent(auth: AgentAuth) {
     const check = auth.verify(bearerToken(request.headers.authorization));
     if (!check.ok) throw new HttpError(401, check.code, check.message);
     request.agent = check.agent;
+    request.agentToken = { id: check.tokenId, expiresAtMs: check.expiresAtMs };
   };
 }
 
@@ -43,18 +51,36 @@ function itemIdOf(request: FastifyRequest): string {
 
 export function registerAgentRoutes(
   app: FastifyInstance,
-  options: { auth: AgentAuth; desk: HandoffDesk; clock: Clock },
+  options: { auth: AgentAuth; desk: HandoffDesk; clock: Clock; audit: AuditSink },
 ): void {
-  const { auth, desk } = options;
+  const { auth, desk, audit } = options;
   const attempts = new KeyedRateLimiter(LOGIN_PER_SECOND, LOGIN_BURST, options.clock);
+  /** Records what a signed-in agent did to a queue item. */
+  const audited = async (request: FastifyRequest, action: AuditAction, itemId: string): Promise<void> =>
+    audit.record({ action, actor: signedIn(request).id, address: request.ip, target: { kind: 'queue_item', id: itemId } });
 
   app.post('/api/agent/login', async (request, reply) => {
     if (!attempts.take(request.ip)) {
       throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts; wait a minute and try again');
     }
     const body = parseBody(loginBody, request.body);
-    const result = await auth.login(body.agentId, body.password);
-    if ('code' in result) throw new HttpError(401, result.code, result.message);
+    const result = await auth.login(body.agentId, body.password, request.ip);
+    if ('code' in result) {
+      if (result.code === 'account_locked') {
+        await audit.record({ action: 'sign_in_locked', actor: null, address: request.ip, target: { kind: 'agent', id: body.agentId } });
+        reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
+        throw new HttpError(429, result.code, result.message);
+      }
+      await audit.record({
+        action: 'sign_in_failed',
+        actor: null,
+        address: request.ip,
+        target: { kind: 'agent', id: body.agentId },
+        detail: { lockedNow: result.locked },
+      });
+      throw new HttpError(401, result.code, result.message);
+    }
+    await audit.record({ action: 'sign_in', actor: result.agent.id, address: request.ip });
     return reply.send(result);
   });
 
@@ -63,13 +89,37 @@ export function registerAgentRoutes(
 
     scoped.get('/api/agent/me', async (request) => ({ agent: signedIn(request) }));
 
-    scoped.get('/api/agent/queue', async () => ({ items: await desk.summaries() }));
+    // Sign-out: the token is revoked (401 token_revoked from now on, here and on the agent socket).
+    scoped.post('/api/agent/logout', async (request) => {
+      const agent = signedIn(request);
+      const token = request.agentToken;
+      if (token?.id) auth.revoke(token.id, token.expiresAtMs);
+      await audit.record({ action: 'sign_out', actor: agent.id, address: request.ip });
+      return { ok: true };
+    });
 
-    scoped.get('/api/agent/queue/:itemId', async (request) => desk.detail(itemIdOf(request)));
+    scoped.get('/api/agent/queue', async () => forAgents({ items: await desk.summaries() }));
+
+    scoped.get('/api/agent/queue/:itemId', async (request) => forAgents(await desk.detail(itemIdOf(request))));
+
+    // The conversation as stored, phone numbers, e-mails and addresses included: recorded in the audit log.
+    scoped.post('/api/agent/queue/:itemId/reveal', async (request) => {
+      const itemId = itemIdOf(request);
+      const detail = await desk.detail(itemId);
+      await audit.record({
+        action: 'reveal',
+        actor: signedIn(request).id,
+        address: request.ip,
+        target: { kind: 'queue_item', id: itemId },
+        detail: { sessionId: detail.item.sessionId },
+      });
+      return detail;
+    });
 
     // An export for records or an email: personal data masked.
     scoped.get('/api/agent/queue/:itemId/export', async (request) => {
       const { item, session, transcript } = await desk.detail(itemIdOf(request));
+      await audited(request, 'export', item.id);
       return maskDeep({
         itemId: item.id,
         sessionId: item.sessionId,
@@ -80,30 +130,40 @@ export function registerAgentRoutes(
       });
     });
 
-    scoped.post('/api/agent/queue/:itemId/claim', async (request) => ({
-      item: await desk.claim(signedIn(request), itemIdOf(request)),
-    }));
+    scoped.post('/api/agent/queue/:itemId/claim', async (request) => {
+      const item = await desk.claim(signedIn(request), itemIdOf(request));
+      await audited(request, 'claim', item.id);
+      return forAgents({ item });
+    });
 
     scoped.post('/api/agent/queue/:itemId/messages', async (request) => {
       const { text } = parseBody(textBody, request.body);
-      return { item: await desk.message(signedIn(request), itemIdOf(request), text) };
+      return forAgents({ item: await desk.message(signedIn(request), itemIdOf(request), text) });
     });
 
     scoped.post('/api/agent/queue/:itemId/notes', async (request) => {
       const { text } = parseBody(textBody, request.body);
-      return { item: await desk.note(signedIn(request), itemIdOf(request), text) };
+      const item = await desk.note(signedIn(request), itemIdOf(request), text);
+      await audited(request, 'note', item.id);
+      return forAgents({ item });
     });
 
-    scoped.post('/api/agent/queue/:itemId/resolve', async (request) => ({
-      item: await desk.resolve(signedIn(request), itemIdOf(request)),
-    }));
+    scoped.post('/api/agent/queue/:itemId/resolve', async (request) => {
+      const item = await desk.resolve(signedIn(request), itemIdOf(request));
+      await audited(request, 'resolve', item.id);
+      return forAgents({ item });
+    });
 
-    scoped.post('/api/agent/queue/:itemId/hand-back', async (request) => ({
-      item: await desk.handBack(signedIn(request), itemIdOf(request)),
-    }));
+    scoped.post('/api/agent/queue/:itemId/hand-back', async (request) => {
+      const item = await desk.handBack(signedIn(request), itemIdOf(request));
+      await audited(request, 'hand_back', item.id);
+      return forAgents({ item });
+    });
 
-    scoped.post('/api/agent/queue/:itemId/release', async (request) => ({
-      item: await desk.release(signedIn(request), itemIdOf(request)),
-    }));
+    scoped.post('/api/agent/queue/:itemId/release', async (request) => {
+      const item = await desk.release(signedIn(request), itemIdOf(request));
+      await audited(request, 'release', item.id);
+      return forAgents({ item });
+    });
   });
 }

@@ -1,11 +1,16 @@
 // The agent websocket (`/agent/ws`): the first frame must be `{"type":"auth","token"}` (browsers
 // cannot set headers on websockets, and a token in the URL would end up in access logs). Then the
 // agent gets the queue and live transcript entries, and can act on items like the REST API.
+// privacy (issue 18): every frame sent has phone numbers, e-mails and addresses masked
+// (src/privacy/agent-view.ts; the REST reveal action shows them), the agent's actions go to the
+// audit log, and the socket is closed when its token is revoked (sign-out) or expires.
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
+import type { AuditAction, AuditSink } from '../audit/audit-log.ts';
+import { forAgents } from '../privacy/agent-view.ts';
 import type { AgentAuth } from './agent-auth.ts';
 import { type AgentClientFrame, type AgentServerFrame, parseAgentFrame } from './agent-protocol.ts';
-import type { Clock } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
 import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
@@ -16,12 +21,14 @@ export const CLOSE_UNAUTHENTICATED = 4401;
 const AUTH_TIMEOUT_MS = 10_000;
 const AGENT_FRAMES_PER_SECOND = 20;
 const AGENT_BURST = 40;
+const MAX_TIMER_MS = 2_000_000_000;
 
 export interface AgentSocketOptions {
   auth: AgentAuth;
   desk: HandoffDesk;
   clock: Clock;
   log: Logger;
+  audit: AuditSink;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -31,8 +38,8 @@ function toBuffer(data: RawData): Buffer {
 }
 
 export function registerAgentSocket(app: FastifyInstance, options: AgentSocketOptions): void {
-  app.get('/agent/ws', { websocket: true, helmet: false }, (socket) => {
-    new AgentConnection(socket, options);
+  app.get('/agent/ws', { websocket: true, helmet: false }, (socket, request) => {
+    new AgentConnection(socket, options, request.ip);
   });
 }
 
@@ -40,10 +47,13 @@ class AgentConnection {
   #link: AgentLink | null = null;
   #chain: Promise<void> = Promise.resolve();
   readonly #bucket: TokenBucket;
+  /** Closing the socket when its sign-in ends: the revocation subscription and the expiry timer. */
+  readonly #endOfSignIn: (() => void)[] = [];
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: AgentSocketOptions,
+    private readonly address: string,
   ) {
     this.#bucket = new TokenBucket(AGENT_FRAMES_PER_SECOND, AGENT_BURST, options.clock);
     const authTimer = options.clock.setTimeout(() => {
@@ -52,6 +62,7 @@ class AgentConnection {
     socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     socket.on('close', () => {
       authTimer.cancel();
+      for (const stop of this.#endOfSignIn) stop();
       if (this.#link) {
         const link = this.#link;
         void options.desk.detachAgent(link).catch((err: unknown) => options.log.error({ err }, 'agent detach failed'));
@@ -61,7 +72,7 @@ class AgentConnection {
   }
 
   #send(frame: AgentServerFrame): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(forAgents(frame)));
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
@@ -106,6 +117,15 @@ class AgentConnection {
             return desk.release(agent, frame.itemId);
         }
       })();
+      const audited: Partial<Record<AgentClientFrame['type'], AuditAction>> = {
+        claim: 'claim',
+        note: 'note',
+        resolve: 'resolve',
+        hand_back: 'hand_back',
+        release: 'release',
+      };
+      const action = audited[frame.type];
+      if (action) await this.options.audit.record({ action, actor: agent.id, address: this.address, target: { kind: 'queue_item', id: item.id } });
       this.#send({ type: 'ack', item, ...ref });
     } catch (err) {
       if (err instanceof HttpError) {
@@ -128,6 +148,22 @@ class AgentConnection {
       this.#send({ type: 'error', code: 'already_authenticated', message: 'this connection is already signed in' });
       return;
     }
+    const { tokenId } = check;
+    const endSignIn = (code: string): void => {
+      this.#send({ type: 'error', code, message: code === 'token_revoked' ? 'signed out; sign in again' : 'the sign-in has expired; sign in again' });
+      this.socket.close(CLOSE_UNAUTHENTICATED, code);
+    };
+    if (tokenId !== null) {
+      this.#endOfSignIn.push(this.options.auth.onRevoked((revoked) => revoked === tokenId && endSignIn('token_revoked')));
+    }
+    // Timers cannot wait longer than about 24 days: a longer sign-in is re-armed on the way.
+    let expiry: TimerHandle;
+    const armExpiry = (): void => {
+      const left = check.expiresAtMs - this.options.clock.nowMs();
+      expiry = this.options.clock.setTimeout(() => (left > MAX_TIMER_MS ? armExpiry() : endSignIn('token_expired')), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+    };
+    armExpiry();
+    this.#endOfSignIn.push(() => expiry.cancel());
     this.#link = { agent: check.agent, send: (frame) => this.#send(frame) };
     this.options.desk.attachAgent(this.#link);
     this.#send({ type: 'ready', agent: check.agent });

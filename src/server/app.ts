@@ -32,9 +32,17 @@ import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
-import { withMaskedShopperLines } from './masked-store.ts';
+import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
+// ---- privacy (issue 18) ----
+import { AuditLog } from '../audit/audit-log.ts';
+import type { PersonalDataHolder } from '../privacy/holders.ts';
+import { PrivacyDesk } from '../privacy/privacy-desk.ts';
+import { type RetentionJob, startRetentionJob } from '../privacy/retention.ts';
+import { createPersonalDataRegistry } from '../privacy/store-holders.ts';
+import { registerPrivacyRoutes } from './privacy-routes.ts';
+// ---- end privacy ----
 
 export interface ServerDeps {
   store: Store;
@@ -55,6 +63,11 @@ export interface ServerDeps {
    * they share. Absent, this process is the only one (lowdb, memory).
    */
   coordination?: Coordination;
+  /**
+   * privacy (issue 18): more holders of personal data (surveys, analytics facts) for customer
+   * export and erase and for retention, run before the queue's and the conversations' own.
+   */
+  personalDataHolders?: PersonalDataHolder[];
 }
 
 export interface DaehwaServer {
@@ -63,6 +76,11 @@ export interface DaehwaServer {
   reloader: Reloader;
   sessions: SessionDirectory;
   desk: HandoffDesk;
+  /** privacy (issue 18): customer export and erase, retention; the audit log. */
+  privacy: PrivacyDesk;
+  audit: AuditLog;
+  /** The daily retention job; null when privacy.retentionDays is null. */
+  retention: RetentionJob | null;
   /** Starts listening on config.server.{host,port}; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, closes sockets and timers. The store is the caller's to close. */
@@ -86,7 +104,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
   const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
-  const { coordination } = deps;
+  // privacy (issue 18): the PostgreSQL outbox keeps frames with RRNs and card numbers masked.
+  const coordination = deps.coordination ? withMaskedOutbox(deps.coordination) : undefined;
   const lanes: SerialLanes = coordination
     ? new CoordinatedLanes(coordination.locks, (sessionId): Promise<void> => sessions.reload(sessionId))
     : new InProcessLanes();
@@ -148,6 +167,20 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
   });
   const auth = new AgentAuth(config.agents, config.secret, config.agentTokenTtlMs, clock);
+  // ---- privacy (issue 18) ----
+  const audit = new AuditLog({
+    store: deps.store,
+    now: () => clock.now(),
+    onError: (err, entry) => log.error({ err, action: entry.action }, 'an audit event could not be written'),
+  });
+  const privacy = new PrivacyDesk({
+    store: deps.store,
+    registry: createPersonalDataRegistry(deps.store, deps.personalDataHolders ?? []),
+    audit,
+    now: () => clock.now(),
+    onSessionErased: (sessionId) => sessions.drop(sessionId),
+  });
+  // ---- end privacy ----
   const reloader = new Reloader(engines, deps.reloaders ?? {}, metrics, log);
 
   const app = Fastify({
@@ -191,9 +224,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   });
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
-  registerAgentRoutes(app, { auth, desk, clock });
-  registerAgentSocket(app, { auth, desk, clock, log });
+  registerAgentRoutes(app, { auth, desk, clock, audit });
+  registerAgentSocket(app, { auth, desk, clock, log, audit });
   registerAdminRoutes(app, auth, reloader);
+  registerPrivacyRoutes(app, { auth, audit, privacy });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -209,6 +243,19 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     }
   }
   await desk.start();
+  // privacy (issue 18): purge expired conversations now and then daily.
+  const { retentionDays } = config.privacy;
+  const retention =
+    retentionDays === null
+      ? null
+      : startRetentionJob({
+          clock,
+          run: async () => {
+            const report = await privacy.purgeExpired(retentionDays);
+            if (Object.values(report.removed).some((count) => count > 0)) log.info({ retention: report }, 'expired conversations purged');
+          },
+          onError: (err) => log.error({ err }, 'the retention job failed; it runs again tomorrow'),
+        });
 
   return {
     app,
@@ -216,11 +263,16 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     reloader,
     sessions,
     desk,
+    privacy,
+    audit,
+    retention,
     async listen() {
       return app.listen({ port: config.server.port, host: config.server.host });
     },
     async close() {
       for (const stop of stopWatching) stop();
+      retention?.stop();
+      await retention?.idle;
       desk.stop();
       sessions.stop();
       admission.stop();

@@ -36,7 +36,8 @@ export class InvalidFlowsError extends Error {
   }
 }
 
-function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
+/** The store config names (also used by `daehwa privacy`). */
+export function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | Store {
   if (config.store.kind === 'memory') return createMemoryStore();
   if (config.store.kind === 'postgres') {
     return createPostgresStore({

@@ -51,6 +51,8 @@ export interface SessionDirectoryOptions {
 
 /** Websocket close code sent to a shopper whose session ended for inactivity. */
 export const CLOSE_SESSION_IDLE = 4000;
+/** privacy (issue 18): the session was erased (a customer's erasure request); its sockets are closed. */
+export const CLOSE_SESSION_ERASED = 4005;
 
 export class SessionDirectory {
   readonly #byId = new Map<string, LiveSession>();
@@ -220,6 +222,16 @@ export class SessionDirectory {
       idleTimer: null,
     };
   }
+
+  // ---- privacy (issue 18) ----
+  /** The session is being erased: its sockets are closed and this process forgets it (nothing is written). */
+  drop(sessionId: string): void {
+    const live = this.#byId.get(sessionId);
+    if (!live) return;
+    for (const link of live.links) link.close(CLOSE_SESSION_ERASED, 'this conversation was erased');
+    this.#forget(live);
+  }
+  // ---- end privacy ----
 
   #forget(live: LiveSession): void {
     live.idleTimer?.cancel();

@@ -19,6 +19,8 @@ export interface AgentClaims {
   agentId: string;
   /** Expiry, ms since the epoch. */
   exp: number;
+  /** The token's own id, which sign-out revokes (privacy, issue 18); absent in tokens issued before. */
+  jti?: string;
 }
 
 function sign(secret: string, body: string): string {
@@ -48,10 +50,10 @@ export function verifyAgentToken(secret: string, token: string, nowMs: number): 
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const { agentId, exp } = (claims ?? {}) as Partial<AgentClaims>;
-  if (typeof agentId !== 'string' || typeof exp !== 'number') return { ok: false, reason: 'malformed' };
+  const { agentId, exp, jti } = (claims ?? {}) as Partial<AgentClaims>;
+  if (typeof agentId !== 'string' || typeof exp !== 'number' || (jti !== undefined && typeof jti !== 'string')) return { ok: false, reason: 'malformed' };
   if (exp <= nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { agentId, exp } };
+  return { ok: true, claims: jti === undefined ? { agentId, exp } : { agentId, exp, jti } };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { appendFile, readFile, truncate } from 'node:fs/promises';
 import { TextFile } from 'lowdb/node';
 import { StoreError, nullIfMissing } from './errors.ts';
-import { type CatalogEntry, catalogEntrySchema, catalogLine } from './layout.ts';
+import { type CatalogEntry, catalogDeletionLine, catalogDeletionSchema, catalogEntrySchema, catalogLine } from './layout.ts';
 
 /** Rewrite the log when it holds this many more lines than live entries (and at least this many). */
 const COMPACTION_SLACK = 1024;
@@ -33,7 +33,11 @@ export class SessionCatalog {
     }
     const lines = text.slice(0, complete).split('\n');
     lines.pop(); // after the final newline
-    lines.forEach((line, index) => catalog.#apply(parseLine(path, line, index + 1)));
+    lines.forEach((line, index) => {
+      const parsed = parseLine(path, line, index + 1);
+      if ('deleted' in parsed) catalog.#remove(parsed.id);
+      else catalog.#apply(parsed);
+    });
 
     if (lines.length > catalog.#entries.size * 2 + COMPACTION_SLACK) await catalog.#compact();
     return catalog;
@@ -61,6 +65,21 @@ export class SessionCatalog {
     this.#pending.push(catalogLine(entry));
   }
 
+  /** Forgets the session now (privacy erase, retention); the deletion line is written by the next `writePending`. */
+  forget(id: string): boolean {
+    if (!this.#entries.has(id)) return false;
+    this.#remove(id);
+    this.#pending.push(catalogDeletionLine(id));
+    return true;
+  }
+
+  #remove(id: string): void {
+    const known = this.#entries.get(id);
+    if (!known) return;
+    this.#entries.delete(id);
+    if (this.#idByTokenHash.get(known.tokenHash) === id) this.#idByTokenHash.delete(known.tokenHash);
+  }
+
   async writePending(): Promise<void> {
     if (this.#pending.length === 0) return;
     const lines = this.#pending;
@@ -86,13 +105,15 @@ export class SessionCatalog {
   }
 }
 
-function parseLine(path: string, line: string, lineNumber: number): CatalogEntry {
+function parseLine(path: string, line: string, lineNumber: number): CatalogEntry | { id: string; deleted: true } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
     throw new StoreError('corrupt', `${path}:${lineNumber}: not valid JSON (${(error as Error).message}); the file was left as it is`);
   }
+  const deletion = catalogDeletionSchema.safeParse(json);
+  if (deletion.success) return deletion.data;
   const result = catalogEntrySchema.safeParse(json);
   if (!result.success) {
     throw new StoreError('corrupt', `${path}:${lineNumber}: not a catalog entry (${result.error.issues[0]?.message}); the file was left as it is`);

@@ -5,7 +5,7 @@
 // line is dropped (and cut off the file) when the log is next loaded.
 
 import * as fs from 'node:fs';
-import { type FileHandle, open, readFile, truncate } from 'node:fs/promises';
+import { type FileHandle, open, readFile, truncate, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
@@ -183,6 +183,14 @@ export class LogFiles {
   async replace(path: string, data: string): Promise<void> {
     await this.#close(path); // its descriptor would go on writing to the replaced file
     await new TextFile(path).write(data);
+  }
+
+  /** Closes the log and deletes it (privacy erase, retention); nothing when it does not exist. */
+  async remove(path: string): Promise<void> {
+    await this.#close(path);
+    await unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   /** Closes every log kept open. */

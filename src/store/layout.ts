@@ -6,6 +6,7 @@
 //                                     then replaced by the log at the next flush
 //   <dir>/queue/active.json           waiting and assigned hand-off items
 //   <dir>/queue/done/<id>.json        one document per resolved or returned item
+//   <dir>/audit.jsonl                 the audit log: one line per event, only ever appended (privacy, issue 18)
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -46,6 +47,13 @@ export const catalogEntrySchema = z.object({
   status: z.enum(['open', 'closed']),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+// ---- privacy (issue 18) ----
+/** A catalog line saying a session was erased (src/privacy/): it is gone from the catalog from there on. */
+export const catalogDeletionSchema = z.object({ id: z.string(), deleted: z.literal(true) });
+export const catalogDeletionLine = (id: string): string => `${JSON.stringify({ id, deleted: true })}\n`;
+export const auditPath = (dir: string): string => join(dir, 'audit.jsonl');
+// ---- end privacy ----
 
 export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');

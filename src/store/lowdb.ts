@@ -7,6 +7,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
+import { AuditFile } from './audit-file.ts';
 import { SessionCatalog } from './catalog.ts';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
@@ -16,6 +17,7 @@ import {
   type ActiveQueueDoc,
   activeQueueDocSchema,
   activeQueuePath,
+  auditPath,
   catalogPath,
   conversationLogPath,
   doneQueueDir,
@@ -27,7 +29,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema } from './schemas.ts';
-import { claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -73,7 +75,8 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
       { version: 1, items: [] },
     );
     await activeQueue.read();
-    const store = new LowdbStore(dir, catalog, activeQueue, lock, options);
+    const audit = await AuditFile.open(auditPath(dir));
+    const store = new LowdbStore(dir, catalog, activeQueue, lock, options, audit);
     await store.reconcileQueue();
     return store;
   } catch (error) {
@@ -135,12 +138,17 @@ class LowdbStore implements Store {
   /** Items reopened after they were finished: their done file goes once active.json is written. */
   readonly #doneToDelete = new Set<string>();
 
+  // privacy (issue 18): the audit log, and erased sessions whose files go at the next flush.
+  readonly #audit: AuditFile;
+  readonly #sessionsToRemove = new Set<string>();
+
   #timer: NodeJS.Timeout | null = null;
   #flushChain: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, lock: DirectoryLock, options: LowdbStoreOptions) {
+  constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, lock: DirectoryLock, options: LowdbStoreOptions, audit: AuditFile) {
     this.#dir = dir;
+    this.#audit = audit;
     this.#lock = lock;
     this.#catalog = catalog;
     this.#activeQueue = activeQueue;
@@ -298,6 +306,40 @@ class LowdbStore implements Store {
     return sortOldestFirst(items);
   }
 
+  // ---- privacy (issue 18) ----
+  async appendAudit(event: Omit<AuditEvent, 'seq'>): Promise<AuditEvent> {
+    this.#ensureOpen();
+    return this.#audit.append(event);
+  }
+
+  async listAudit(query?: { after?: number; limit?: number }): Promise<AuditEvent[]> {
+    this.#ensureOpen();
+    return this.#audit.list(query?.after ?? 0, query?.limit);
+  }
+
+  /** Forgets the session at once and removes its files before the flush returns (see #writePending). */
+  async deleteSession(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    if (!this.#catalog.forget(id)) return false;
+    this.#conversations.delete(id);
+    this.#dirtyConversations.delete(id);
+    this.#sessionsToRemove.add(id);
+    await this.#flushNow();
+    return true;
+  }
+
+  async deleteQueueItem(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    if ((await this.getQueueItem(id)) === null) return false;
+    this.#activeItems.delete(id);
+    this.#pendingDone.delete(id);
+    this.#doneToDelete.add(id);
+    this.#activeQueueDirty = true;
+    await this.#flushNow();
+    return true;
+  }
+  // ---- end privacy ----
+
   async flush(): Promise<void> {
     this.#ensureOpen();
     await this.#flushNow();
@@ -416,6 +458,13 @@ class LowdbStore implements Store {
    * it is removed from its old one.
    */
   async #writePending(): Promise<void> {
+    // Erased sessions' files go before the catalog's deletion line: a kill in between leaves a
+    // catalog entry whose log is missing, which reads as absent, never a transcript left behind.
+    for (const id of [...this.#sessionsToRemove]) {
+      await this.#logs.remove(conversationLogPath(this.#dir, id));
+      await unlink(legacyConversationPath(this.#dir, id)).catch(nullIfMissing);
+      this.#sessionsToRemove.delete(id);
+    }
     await this.#catalog.writePending();
 
     const done = [...this.#pendingDone.values()];

@@ -3,13 +3,15 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { auditFields } from './schemas.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
   const sessionIdByTokenHash = new Map<string, string>();
   const transcripts = new Map<string, TranscriptEntry[]>();
   const queue = new Map<string, QueueItem>();
+  const audit: AuditEvent[] = [];
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -91,6 +93,37 @@ export function createMemoryStore(): Store {
         (item) => structuredClone(item),
       );
     },
+
+    // ---- privacy (issue 18) ----
+    async appendAudit(event) {
+      ensureOpen();
+      const stored: AuditEvent = { seq: audit.length + 1, ...auditFields(event) };
+      audit.push(stored);
+      return structuredClone(stored);
+    },
+
+    async listAudit(query) {
+      ensureOpen();
+      const after = query?.after ?? 0;
+      const found = audit.filter((event) => event.seq > after);
+      return structuredClone(query?.limit === undefined ? found : found.slice(0, query.limit));
+    },
+
+    async deleteSession(id) {
+      ensureOpen();
+      const session = sessions.get(id);
+      if (!session) return false;
+      sessions.delete(id);
+      sessionIdByTokenHash.delete(session.tokenHash);
+      transcripts.delete(id);
+      return true;
+    },
+
+    async deleteQueueItem(id) {
+      ensureOpen();
+      return queue.delete(id);
+    },
+    // ---- end privacy ----
 
     async flush() {
       ensureOpen();

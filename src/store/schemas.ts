@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -70,3 +70,24 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.internal !== undefined) stored.internal = entry.internal;
   return stored;
 }
+
+// ---- privacy (issue 18) ----
+export const auditEventSchema = z.object({
+  seq: z.number().int().positive(),
+  at: isoTime,
+  action: storedName,
+  actor: z.string().nullable(),
+  address: z.string().optional(),
+  target: z.object({ kind: z.string(), id: z.string() }).optional(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+}) satisfies z.ZodType<AuditEvent>;
+
+/** An audit event's own fields only, whatever else the caller's object carries. */
+export function auditFields(event: Omit<AuditEvent, 'seq'>): Omit<AuditEvent, 'seq'> {
+  const stored: Omit<AuditEvent, 'seq'> = { at: event.at, action: event.action, actor: event.actor };
+  if (event.address !== undefined) stored.address = event.address;
+  if (event.target !== undefined) stored.target = { kind: event.target.kind, id: event.target.id };
+  if (event.detail !== undefined) stored.detail = { ...event.detail };
+  return stored;
+}
+// ---- end privacy ----

@@ -76,6 +76,27 @@ export function claimedItem(item: QueueItem, agentId: string, at: string): Queue
   return { ...item, status: 'assigned', agentId, updatedAt: at };
 }
 
+// ---- privacy (issue 18): the audit log ----
+/**
+ * One thing an agent (or the system) did to a conversation or to personal data, as the audit log
+ * keeps it. Never holds the personal data itself: ids, the action, and counts.
+ * `action` is a plain string here; src/audit/ holds the closed list of what is written.
+ */
+export interface AuditEvent {
+  /** 1-based, strictly increasing: the order events were appended in. */
+  seq: number;
+  at: string;
+  action: string;
+  /** The agent id, or null for the system (retention) or an unknown account (a failed sign-in names the id tried in `detail`). */
+  actor: string | null;
+  /** The client address the request came from, when there was one. */
+  address?: string;
+  /** What was acted on: a queue item, a session, a customer. */
+  target?: { kind: string; id: string };
+  detail?: Record<string, string | number | boolean | null>;
+}
+// ---- end privacy ----
+
 export interface Store {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
@@ -97,6 +118,17 @@ export interface Store {
    * the item as it is now (taken by someone, finished), or null when there is no such item.
    */
   claimQueueItem(id: string, agentId: string, at: string): Promise<ClaimResult>;
+
+  // ---- privacy (issue 18): audit log, erase and retention ----
+  /** Appends an event to the append-only audit log; the store assigns `seq`. There is no update or delete. */
+  appendAudit(event: Omit<AuditEvent, 'seq'>): Promise<AuditEvent>;
+  /** Audit events with seq > `after` (0 by default), oldest first, at most `limit` (all by default). */
+  listAudit(query?: { after?: number; limit?: number }): Promise<AuditEvent[]>;
+  /** Removes a session record and its whole transcript; false when there was none. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Removes a queue item whatever its status; false when there was none. */
+  deleteQueueItem(id: string): Promise<boolean>;
+  // ---- end privacy ----
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;

@@ -55,6 +55,43 @@ describe('demo shop and agent console in a browser', () => {
     await shopperPage.locator('.msg.bot').nth(botsBefore).waitFor();
   });
 
+  // privacy (issue 18)
+  it('shows the shopper\'s phone number masked until the agent reveals it, and admins the audit log', async () => {
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '상담원 연결해 주세요 제 번호는 010-3141-5926 이에요');
+    await shopperPage.press('#chat-input', 'Enter');
+    // The shopper's own screen keeps what they typed.
+    await shopperPage.locator('.msg.shopper', { hasText: '010-3141-5926' }).waitFor();
+
+    const agentPage = await (await rig.browser.newContext()).newPage();
+    await agentPage.goto(`${rig.server.url}/console`);
+    await agentPage.fill('#agent-id', 'agent');
+    await agentPage.fill('#agent-password', 'daehwa-demo');
+    await agentPage.click('#signin-submit');
+    const entry = agentPage.locator('#queue-list li', { hasText: '[PHONE]' });
+    await entry.waitFor();
+    await entry.click();
+    await agentPage.locator('#transcript li.shopper', { hasText: '제 번호는 [PHONE] 이에요' }).waitFor();
+    expect(await agentPage.locator('#transcript').textContent()).not.toContain('010-3141-5926');
+    await agentPage.click('#reveal');
+    await agentPage.locator('#transcript li.shopper', { hasText: '010-3141-5926' }).waitFor();
+
+    await agentPage.click('#audit-open');
+    await agentPage.locator('#audit-list li', { hasText: '개인정보 보기' }).waitFor();
+    await agentPage.click('#audit-close');
+    // Signing out revokes the token: the next request with it is refused.
+    const token = await agentPage.evaluate(() => Object.values(sessionStorage)[0] ?? '');
+    expect((await fetch(`${rig.server.url}/api/agent/queue`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await agentPage.click('#signout');
+    await agentPage.locator('#signin-form').waitFor();
+    const refused = await fetch(`${rig.server.url}/api/agent/queue`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('token_revoked');
+  });
+
   it('chats in English with quick replies', async () => {
     const page = await (await rig.browser.newContext()).newPage();
     await page.goto(`${rig.server.url}/`);

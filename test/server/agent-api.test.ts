@@ -46,7 +46,8 @@ describe('agent authentication', () => {
 
   it('slows down password guessing from one address', async () => {
     server = await startTestServer();
-    const guess = () => api(server.url, 'POST', '/api/agent/login', { body: { agentId: 'agent', password: 'wrong' } });
+    // An id no account has: a real account would be locked for this address first (sign-in-guard.ts).
+    const guess = () => api(server.url, 'POST', '/api/agent/login', { body: { agentId: 'nobody', password: 'wrong' } });
     for (let i = 0; i < 10; i++) expect((await guess()).status).toBe(401);
     expect(await guess()).toMatchObject({ status: 429, body: { error: { code: 'too_many_attempts' } } });
     server.clock.advance(6_000);
@@ -128,9 +129,12 @@ describe('transcripts', () => {
     expect(text).toContain('[EMAIL]');
     expect(text).not.toContain('010-2345-6789');
     expect(text).not.toContain('minji.kim@example.com');
-    // The console itself shows the real words: agents need them to help.
+    // The console shows them masked too, until the agent reveals them (recorded in the audit log).
     const detail = await api(server.url, 'GET', `/api/agent/queue/${itemId}`, { token });
-    expect(JSON.stringify(detail.body.transcript)).toContain('010-2345-6789');
+    expect(JSON.stringify(detail.body.transcript)).not.toContain('010-2345-6789');
+    expect(JSON.stringify(detail.body.transcript)).toContain('[PHONE]');
+    const revealed = await api(server.url, 'POST', `/api/agent/queue/${itemId}/reveal`, { token });
+    expect(JSON.stringify(revealed.body.transcript)).toContain('010-2345-6789');
     socket.close();
   });
 });

@@ -246,7 +246,10 @@ describe('outside business hours', () => {
     await socket.nextOfType('bot');
     const [summary] = await queued(server.url, token);
     const detail = (await api(server.url, 'GET', `/api/agent/queue/${summary?.id}`, { token })).body as { item: { context: unknown } };
-    expect(detail.item.context).toMatchObject({ contact: { phone: '01012345678', email: 'kim.shopper@example.com' } });
+    expect(detail.item.context).toMatchObject({ contact: { phone: '[PHONE]', email: '[EMAIL]' } });
+    // Stored as given: an agent who reveals the ticket reads them (docs/privacy.md).
+    const revealed = (await api(server.url, 'POST', `/api/agent/queue/${summary?.id}/reveal`, { token })).body as { item: { context: unknown } };
+    expect(revealed.item.context).toMatchObject({ contact: { phone: '01012345678', email: 'kim.shopper@example.com' } });
     socket.close();
   });
 

@@ -215,6 +215,67 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await store.getQueueItem('q-taken')).toMatchObject({ agentId: 'mina' });
     });
 
+    // ---- privacy (issue 18): audit log, erase ----
+    it('appends audit events in order, numbers them, and lists them after a seq', async () => {
+      const first = await store.appendAudit({ at: '2026-03-02T01:00:00.000Z', action: 'sign_in', actor: 'agent', address: '127.0.0.1' });
+      const second = await store.appendAudit({
+        at: '2026-03-02T01:01:00.000Z',
+        action: 'reveal',
+        actor: 'agent',
+        target: { kind: 'queue_item', id: 'q1' },
+        detail: { fields: 'transcript', count: 2, ok: true, none: null },
+      });
+      expect([first.seq, second.seq]).toEqual([1, 2]);
+      expect(await store.listAudit()).toEqual([first, second]);
+      expect(await store.listAudit({ after: 1 })).toEqual([second]);
+      expect(await store.listAudit({ limit: 1 })).toEqual([first]);
+      expect(second).toMatchObject({ action: 'reveal', target: { kind: 'queue_item', id: 'q1' }, detail: { count: 2 } });
+      if (underTest.persistent) {
+        const reopened = await reopen();
+        expect(await reopened.listAudit()).toEqual([first, second]);
+        expect((await reopened.appendAudit({ at: '2026-03-02T01:02:00.000Z', action: 'sign_out', actor: 'agent' })).seq).toBe(3);
+      }
+    });
+
+    it('erases a session with its transcript, and a queue item, leaving the others', async () => {
+      await store.putSession(session('s1', { customerId: 'c-1' }));
+      await store.putSession(session('s2'));
+      await store.appendTranscript('s1', [shopperSays('제 번호는 010-1234-5678')]);
+      await store.appendTranscript('s2', [shopperSays('안녕하세요')]);
+      await store.putQueueItem(queueItem('q1', { sessionId: 's1' }));
+      await store.putQueueItem(queueItem('q2', { sessionId: 's1', status: 'resolved' }));
+      await store.putQueueItem(queueItem('q3', { sessionId: 's2' }));
+      expect(await store.deleteSession('s1')).toBe(true);
+      expect(await store.deleteSession('s1')).toBe(false);
+      expect(await store.deleteQueueItem('q1')).toBe(true);
+      expect(await store.deleteQueueItem('q2')).toBe(true);
+      expect(await store.deleteQueueItem('nope')).toBe(false);
+      const check = async (s: Store): Promise<void> => {
+        expect(await s.getSession('s1')).toBeNull();
+        expect(await s.findSessionByTokenHash('hash-s1')).toBeNull();
+        expect(await s.getTranscript('s1')).toEqual([]);
+        expect((await s.listSessions()).map((x) => x.id)).toEqual(['s2']);
+        expect((await s.getTranscript('s2')).map((e) => e.text)).toEqual(['안녕하세요']);
+        expect(await s.getQueueItem('q1')).toBeNull();
+        expect(await s.getQueueItem('q2')).toBeNull();
+        expect((await s.listQueue()).map((item) => item.id)).toEqual(['q3']);
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+    });
+
+    it('stores a session again under an erased id as a new one', async () => {
+      await store.putSession(session('s1'));
+      await store.appendTranscript('s1', [shopperSays('첫 번째')]);
+      await store.deleteSession('s1');
+      await store.putSession(session('s1', { tokenHash: 'hash-again' }));
+      expect((await store.appendTranscript('s1', [shopperSays('두 번째')]))[0]?.seq).toBe(1);
+      const after = underTest.persistent ? await reopen() : store;
+      expect((await after.getTranscript('s1')).map((e) => e.text)).toEqual(['두 번째']);
+      expect(await after.findSessionByTokenHash('hash-s1')).toBeNull();
+    });
+    // ---- end privacy ----
+
     it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
       await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));
       await store.putSession(session('s2', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));

@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
-import type { ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -77,6 +77,7 @@ function describeConnectError(error: unknown): string {
 const SESSIONS = 'daehwa_sessions';
 const TRANSCRIPT = 'daehwa_transcript_entries';
 const QUEUE = 'daehwa_queue_items';
+const AUDIT = 'daehwa_audit_events'; // privacy (issue 18), migration 007
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -230,6 +231,41 @@ class PgStore implements PostgresStore {
     // Sorted here, not by ORDER BY: the database's collation may order ids unlike the other stores.
     return sortOldestFirst(rows.map((row) => checkedRow(queueItemSchema, QUEUE, JSON.stringify(row.id), row.record, row.id)));
   }
+
+  // ---- privacy (issue 18) ----
+  async appendAudit(event: Omit<AuditEvent, 'seq'>): Promise<AuditEvent> {
+    this.#ensureOpen();
+    const stored = auditFields(event);
+    const { rows } = await this.#pool.query<{ seq: string }>(`INSERT INTO ${AUDIT} (event) VALUES ($1::jsonb) RETURNING seq`, [JSON.stringify(stored)]);
+    return { seq: Number(rows[0]?.seq), ...stored };
+  }
+
+  async listAudit(query?: { after?: number; limit?: number }): Promise<AuditEvent[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ seq: string; event: unknown }>(
+      `SELECT seq, event FROM ${AUDIT} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [query?.after ?? 0, query?.limit ?? null],
+    );
+    return rows.map((row) => {
+      const rowId = `(seq ${row.seq})`;
+      if (!isObject(row.event)) throw new StoreError('corrupt', `${AUDIT} row ${rowId} does not hold an event object; the row was left as it is`);
+      return checkedRow(auditEventSchema, AUDIT, rowId, { ...row.event, seq: Number(row.seq) });
+    });
+  }
+
+  /** The transcript and the outbox go with the session row (ON DELETE CASCADE). */
+  async deleteSession(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${SESSIONS} WHERE id = $1`, [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async deleteQueueItem(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${QUEUE} WHERE id = $1`, [id]);
+    return (rowCount ?? 0) > 0;
+  }
+  // ---- end privacy ----
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
