@@ -35,6 +35,8 @@ import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
+// channels (issue 15)
+import { registerChannels } from '../channels/index.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -189,6 +191,18 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     origins: { allowed: config.server.allowedOrigins ?? null, production: config.env === 'production' },
     admission,
   });
+  // ---- channels (issue 15): the Kakao skill and the signed webhook, on the same conversations ----
+  registerChannels(app, {
+    config,
+    sessions,
+    conversations,
+    lanes,
+    store: deps.store,
+    clock,
+    log,
+    maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
+  });
+  // ---- end channels ----
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock });
