@@ -157,9 +157,7 @@ describe('Kakao skill: authentication and bad input', () => {
     const empty = await postSkill(server.url, skillRequest({ utterance: '   ' }));
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toMatch(/userRequest\.utterance/);
-    expect(await server.store.listSessions()).toHaveLength(1); // the empty utterance's user got a session, but no turn ran
-    const [only] = await server.store.listSessions();
-    expect((await server.store.getTranscript(only!.id)).filter((e) => e.from !== 'system')).toEqual([]);
+    expect(await server.store.listSessions()).toHaveLength(0);
   });
 
   it('answers a replayed request with the first answer and runs the turn once', async () => {

@@ -114,6 +114,9 @@ export class KakaoSkill {
 
   async #answer(request: KakaoSkillRequest): Promise<KakaoSkillResponse> {
     const { runtime, deadlineMs, maxTextLength } = this.options;
+    // A request that says nothing is refused before a session is looked up or started.
+    const unusable = kakaoInput(request, [], maxTextLength);
+    if (unusable.kind === 'invalid') throw new HttpError(400, 'invalid_body', unusable.message);
     const lang = request.userRequest.lang ?? '';
     const { live, link } = await runtime.session('kakao', request.bot.id, request.userRequest.user.id, /^en/i.test(lang) ? 'en' : 'ko');
     const texts = channelTexts(live.record.locale);
