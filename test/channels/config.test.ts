@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { hashPassword } from '../../src/config/passwords.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { createLogger } from '../../src/server/logging.ts';
+import { Writable } from 'node:stream';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import { offlineCommerce, scriptedClassifier, scriptedDialog, startTestServer, testConfig, type TestServer } from '../server/helpers.ts';
 import { postSkill, skillRequest } from './kakao-helpers.ts';
@@ -46,6 +47,19 @@ describe('channels configuration', () => {
     await expect(
       buildServer(config, { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), logger: createLogger({ level: 'silent' }), processMetrics: false }),
     ).rejects.toThrow(/channels\.kakao\.secret is required/);
+  });
+
+  it('warns at start when the Kakao skill accepts requests without a secret (development), and not with one', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    const deps = { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), logger: createLogger({ level: 'warn', destination }), processMetrics: false };
+    const open = await buildServer(testConfig(), deps);
+    await open.close();
+    expect(lines.map((l) => JSON.parse(l) as { level: number; msg: string })).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/channels\/kakao\/skill accepts requests without a secret.*DAEHWA_KAKAO_SECRET/) }));
+    lines.length = 0;
+    const closed = await buildServer(testConfig({ channels: { kakao: { secret: 'kakao-shared-secret-123' } } }), { ...deps, store: createMemoryStore() });
+    await closed.close();
+    expect(lines.join('')).not.toMatch(/without a secret/);
   });
 
   it('names the key and the variable of a bad value', async () => {

@@ -1,7 +1,8 @@
 // The generic webhook channel: HMAC-signed JSON in, JSON out, on the same conversations.
 import { afterEach, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../src/channels/webhook/route.ts';
-import { api, login, startTestServer, type TestServer } from '../server/helpers.ts';
+import { api, login, scriptedDialog, startTestServer, waitFor, type TestServer } from '../server/helpers.ts';
+import { Gate, gatedDialog } from './kakao-helpers.ts';
 
 const SECRET = 'webhook-secret-0123456789abcdef-xyz';
 let server: TestServer;
@@ -73,5 +74,17 @@ describe('webhook channel', () => {
       { kind: 'handoff', status: 'assigned' },
       { kind: 'text', from: 'agent', text: '무엇을 도와드릴까요?', quickReplies: [] },
     ]);
+  });
+
+  it('answers pending: true when the turn misses the deadline, and brings its answer with the next request', async () => {
+    const gate = new Gate();
+    server = await startTestServer({ config: { channels: { webhook: { secret: SECRET } } }, deps: { dialog: gatedDialog(scriptedDialog(), gate, /느린/) } });
+    const pending = post({ id: 'slow', user: 'u1', text: '느린 조회' });
+    await waitFor(async () => gate.waiting === 1 && server.clock.pendingDelays().includes(10_000));
+    server.clock.advance(10_000);
+    expect((await pending).body).toMatchObject({ messages: [], pending: true });
+    gate.open();
+    const next = await post({ id: 'after', user: 'u1', text: '됐나요' });
+    expect(next.body.messages.map((m: { text: string }) => m.text)).toEqual(['#1 느린 조회', '#2 됐나요']);
   });
 });
