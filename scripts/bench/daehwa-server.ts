@@ -58,7 +58,7 @@ export class BenchWorkspace {
   }
 
   /** Spawns `daehwa serve` on a free port with a fresh store and shop; does not wait for it. */
-  async spawnDaehwa(name: string, extraNodeArgs: string[] = []): Promise<ServerProcess> {
+  async spawnDaehwa(name: string, extraNodeArgs: string[] = [], extraConfig: Pick<ConfigInput, 'channels'> = {}): Promise<ServerProcess> {
     const dir = path.join(this.dir, `${String(++this.serial).padStart(2, '0')}-${name}`);
     await mkdir(dir, { recursive: true });
     await cp(path.join(this.projectDir, 'data', 'shop', 'seed'), path.join(dir, 'shop', 'seed'), { recursive: true });
@@ -71,6 +71,7 @@ export class BenchWorkspace {
       sessions: { rateLimit: UNLIMITED_RATE },
       // Shoppers name their demo customer in hello, as in development: no site signs tokens here.
       shopper: { trustCustomerId: true },
+      ...extraConfig,
     };
     const configFile = path.join(dir, 'daehwa.config.json');
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);

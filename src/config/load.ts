@@ -39,6 +39,10 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_BUSINESS_TZ: { path: ['handoff', 'businessHours', 'timeZone'], type: 'string' },
   DAEHWA_WATCH: { path: ['reload', 'watch'], type: 'boolean' },
   DAEHWA_RETENTION_DAYS: { path: ['privacy', 'retentionDays'], type: 'number' }, // privacy (issue 18)
+  // channels (issue 15)
+  DAEHWA_KAKAO_ENABLED: { path: ['channels', 'kakao', 'enabled'], type: 'boolean' },
+  DAEHWA_KAKAO_SECRET: { path: ['channels', 'kakao', 'secret'], type: 'string' },
+  DAEHWA_WEBHOOK_SECRET: { path: ['channels', 'webhook', 'secret'], type: 'string' },
 };
 
 export type ConfigResult = { ok: true; config: DaehwaConfig; source: string | null } | { ok: false; errors: string[] };
@@ -120,6 +124,12 @@ async function productionProblems(config: DaehwaConfig): Promise<string[]> {
   if (config.shopper.trustCustomerId) {
     problems.push(
       'config shopper.trustCustomerId: a plain customerId lets anyone read any customer\'s orders and is refused when NODE_ENV=production; have the shop sign customer tokens (docs/server.md)',
+    );
+  }
+  // channels (issue 15): an open skill endpoint would let anyone talk as any Kakao user.
+  if (config.channels.kakao.enabled && config.channels.kakao.secret === undefined) {
+    problems.push(
+      'config channels.kakao.secret: the Kakao skill endpoint needs a shared secret when NODE_ENV=production; set DAEHWA_KAKAO_SECRET (and the same value in the skill\'s X-Daehwa-Skill-Secret header), or turn it off with DAEHWA_KAKAO_ENABLED=false',
     );
   }
   for (const [i, agent] of config.agents.entries()) {

@@ -160,11 +160,45 @@ const configObject = z.strictObject({
     })
     .prefault({}),
   // ---- end privacy ----
+  // ---- channels (issue 15): docs/channels.md ----
+  channels: z
+    .strictObject({
+      kakao: z
+        .strictObject({
+          /** Serve POST /channels/kakao/skill. Default: on when a secret is set, or outside production. */
+          enabled: z.boolean().optional(),
+          /** Sent by Open Builder in the X-Daehwa-Skill-Secret header (set in the skill's headers); required in production. */
+          secret: z.string().min(16, 'must be at least 16 characters').optional(),
+          /** Kakao waits 5 s for a skill; an answer not ready by then says "확인 중이에요" and follows by callback. */
+          deadlineMs: z.number().int().min(100).max(4900).default(4000),
+          /** A request body seen again within this time gets the first answer and runs nothing (0: off). */
+          replayWindowMs: z.number().int().min(0).max(600_000).default(10_000),
+          /** Quick replies as block actions to this block, whose skill is this one (reads clientExtra.payload); message actions when absent. */
+          quickReplyBlockId: z.string().min(1).max(200).optional(),
+        })
+        .prefault({}),
+      webhook: z
+        .strictObject({
+          /** Signs request bodies (HMAC-SHA256, X-Daehwa-Signature); POST /channels/webhook is served only when set. */
+          secret: z.string().min(32, 'must be at least 32 characters').optional(),
+          deadlineMs: z.number().int().min(100).max(60_000).default(10_000),
+          /** A request `id` seen again within this time gets the first answer (0: off). */
+          replayWindowMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  // ---- end channels ----
 });
 
 export const configSchema = configObject.transform((config) => ({
   ...config,
   shopper: { ...config.shopper, trustCustomerId: config.shopper.trustCustomerId ?? config.env !== 'production' },
+  // channels (issue 15): the Kakao skill is on by default where it is safe, or once it has a secret.
+  channels: {
+    ...config.channels,
+    kakao: { ...config.channels.kakao, enabled: config.channels.kakao.enabled ?? (config.channels.kakao.secret !== undefined || config.env !== 'production') },
+  },
 }));
 
 export type DaehwaConfig = z.infer<typeof configSchema>;

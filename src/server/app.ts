@@ -43,6 +43,8 @@ import { type RetentionJob, startRetentionJob } from '../privacy/retention.ts';
 import { createPersonalDataRegistry } from '../privacy/store-holders.ts';
 import { registerPrivacyRoutes } from './privacy-routes.ts';
 // ---- end privacy ----
+// channels (issue 15)
+import { registerChannels } from '../channels/index.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -222,6 +224,18 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     origins: { allowed: config.server.allowedOrigins ?? null, production: config.env === 'production' },
     admission,
   });
+  // ---- channels (issue 15): the Kakao skill and the signed webhook, on the same conversations ----
+  registerChannels(app, {
+    config,
+    sessions,
+    conversations,
+    lanes,
+    store: deps.store,
+    clock,
+    log,
+    maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
+  });
+  // ---- end channels ----
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });

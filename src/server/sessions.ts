@@ -152,8 +152,37 @@ export class SessionDirectory {
       .map(({ seq, at, from, text }) => ({ seq, at, from, text }));
   }
 
-  async #create(locale: Locale, customerId: string | null): Promise<OpenResult> {
-    const token = newSessionToken();
+  // ---- channels (issue 15): request/response channels (src/channels/) find a session by a key
+  // they derive from their user, and keep a link on it that outlives any request ----
+
+  /**
+   * The session for a channel's user: `token` is derived by the channel (a keyed hash of its user
+   * id), so the same user finds the same conversation. When that conversation has ended, its
+   * record keeps its transcript under a retired key and the user starts a new one.
+   */
+  async openWithKey(token: string, locale: Locale): Promise<{ live: LiveSession; created: boolean }> {
+    const opened = await this.open({ sessionToken: token, customerId: null });
+    if (opened.ok) return { live: opened.live, created: false };
+    if (opened.code === 'session_expired') {
+      const tokenHash = hashSessionToken(token);
+      const ended = await this.options.store.findSessionByTokenHash(tokenHash);
+      if (ended) await this.options.store.putSession({ ...ended, tokenHash: `retired.${ended.id}.${tokenHash}` });
+    }
+    const created = await this.#create(locale, null, token);
+    if (!created.ok) throw new Error('a channel session could not be started');
+    return { live: created.live, created: true };
+  }
+
+  /** A link without a socket (a channel's mailbox): on the session now, and again whenever it is loaded. */
+  standWith(live: LiveSession, link: ShopperLink): void {
+    this.#standing.set(live.record.id, link);
+    live.links.add(link);
+  }
+
+  readonly #standing = new Map<string, ShopperLink>();
+  // ---- end channels ----
+
+  async #create(locale: Locale, customerId: string | null, token = newSessionToken()): Promise<OpenResult> {
     const now = this.options.clock.now().toISOString();
     const record: SessionRecord = {
       id: newId('s'),
@@ -217,7 +246,7 @@ export class SessionDirectory {
       get log() {
         return (log ??= parentLog.child({ sessionId: record.id }));
       },
-      links: new Set(),
+      links: new Set(this.#standing.has(record.id) ? [this.#standing.get(record.id)!] : []),
       lastActivityMs: Date.parse(record.updatedAt),
       idleTimer: null,
     };

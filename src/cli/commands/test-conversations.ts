@@ -9,12 +9,14 @@ import { parseArgs } from 'node:util';
 import { createDemoShop } from '../../commerce/index.ts';
 import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
 import { loadConversations, runConversation, type ConversationResult } from '../../dialog/conversations/runner.ts';
+import { CHANNELS, type ChannelId } from '../../dialog/conversations/format.ts';
+import { kakaoConversationChannel } from '../../channels/kakao/conversation-channel.ts';
 import { loadClassifier } from '../../nlu/index.ts';
 
-const USAGE = 'usage: daehwa test-conversations [--dir test/conversations] [--flows flows] [--filter <text in name or file>] [--show]\n';
+const USAGE = 'usage: daehwa test-conversations [--dir test/conversations] [--flows flows] [--filter <text in name or file>] [--channels web,kakao] [--show]\n';
 
 export async function run(args: string[]): Promise<number> {
-  let options: { dir: string; flows: string; filter: string | undefined; show: boolean };
+  let options: { dir: string; flows: string; filter: string | undefined; show: boolean; channels: ChannelId[] | undefined };
   try {
     const { values } = parseArgs({
       args,
@@ -23,9 +25,14 @@ export async function run(args: string[]): Promise<number> {
         flows: { type: 'string', default: 'flows' },
         filter: { type: 'string' },
         show: { type: 'boolean', default: false },
+        /** Every conversation through each of these channels, whatever its file says (issue 15). */
+        channels: { type: 'string' },
       },
     });
-    options = { dir: values.dir ?? 'test/conversations', flows: values.flows ?? 'flows', filter: values.filter, show: values.show ?? false };
+    const channels = values.channels?.split(',').map((c) => c.trim());
+    const unknown = channels?.find((c) => !(CHANNELS as readonly string[]).includes(c));
+    if (unknown !== undefined) throw new Error(`--channels: unknown channel "${unknown}"; expected ${CHANNELS.join(', ')}`);
+    options = { dir: values.dir ?? 'test/conversations', flows: values.flows ?? 'flows', filter: values.filter, show: values.show ?? false, channels: channels as ChannelId[] | undefined };
   } catch (err) {
     process.stderr.write(`daehwa test-conversations: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
@@ -44,6 +51,22 @@ export async function run(args: string[]): Promise<number> {
   const selected = conversations.filter((c) => !options.filter || c.spec.name.includes(options.filter) || c.file.includes(options.filter));
   const classifier = await loadClassifier({ trainIfMissing: true, log: (line) => process.stderr.write(`nlu: ${line}\n`) });
 
+  const runnerDeps = {
+    classifier,
+    flowSet: flows.flowSet,
+    channels: { kakao: kakaoConversationChannel() },
+    openShop: async ({ seedDir, clock }: { seedDir?: string; clock: Date }) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'daehwa-conversation-'));
+      const port = await createDemoShop({ dataDir, clock: () => clock, ...(seedDir ? { seedDir } : {}) });
+      return {
+        port,
+        close: async () => {
+          await port.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
   const results: ConversationResult[] = [];
   let currentFile = '';
   for (const conversation of selected) {
@@ -51,40 +74,30 @@ export async function run(args: string[]): Promise<number> {
       currentFile = conversation.file;
       process.stdout.write(`\n${currentFile}\n`);
     }
-    const result = await runConversation(conversation, {
-      classifier,
-      flowSet: flows.flowSet,
-      openShop: async ({ seedDir, clock }) => {
-        const dataDir = await mkdtemp(join(tmpdir(), 'daehwa-conversation-'));
-        const port = await createDemoShop({ dataDir, clock: () => clock, ...(seedDir ? { seedDir } : {}) });
-        return {
-          port,
-          close: async () => {
-            await port.close();
-            await rm(dataDir, { recursive: true, force: true });
-          },
-        };
-      },
-    });
-    results.push(result);
-    process.stdout.write(formatResult(result, options.show));
+    for (const channel of options.channels ?? conversation.spec.channels ?? ['web']) {
+      const result = await runConversation(conversation, runnerDeps, channel);
+      results.push(result);
+      process.stdout.write(formatResult(result, options.show));
+    }
   }
 
   const failed = results.filter((r) => r.failure);
   const turns = results.reduce((n, r) => n + r.turns, 0);
   const byLocale = (locale: string) => results.filter((r) => r.locale === locale).length;
+  const byChannel = CHANNELS.map((c) => `${c} ${results.filter((r) => r.channel === c).length}`).join(', ');
   const largestState = Math.max(0, ...results.map((r) => r.maxStateBytes));
   process.stdout.write(
-    `\n${results.length - failed.length} passed, ${failed.length} failed: ${results.length} conversations (ko ${byLocale('ko')}, en ${byLocale('en')}), ${turns} turns; largest dialog state ${largestState} bytes\n`,
+    `\n${results.length - failed.length} passed, ${failed.length} failed: ${results.length} conversations (ko ${byLocale('ko')}, en ${byLocale('en')}; ${byChannel}), ${turns} turns; largest dialog state ${largestState} bytes\n`,
   );
   return failed.length > 0 || results.length === 0 ? 1 : 0;
 }
 
 /** `--show` prints the transcript of passing conversations too, for designers reading the dialogs. */
 function formatResult(result: ConversationResult, show: boolean): string {
-  if (!result.failure) return `  ✓ ${result.name}\n${show ? `${formatTranscript(result)}\n` : ''}`;
+  const name = result.channel === 'web' ? result.name : `${result.name}  [${result.channel}]`;
+  if (!result.failure) return `  ✓ ${name}\n${show ? `${formatTranscript(result)}\n` : ''}`;
   const { turn, mismatches } = result.failure;
-  const lines = [`  ✗ ${result.name}  (turn ${turn})`, formatTranscript(result)];
+  const lines = [`  ✗ ${name}  (turn ${turn})`, formatTranscript(result)];
   const width = Math.max(...mismatches.map((m) => m.what.length));
   for (const m of mismatches) {
     lines.push(`      ${m.what.padEnd(width)}  expected: ${indent(m.expected, width + 18)}`);

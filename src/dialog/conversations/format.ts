@@ -19,6 +19,10 @@ const PORT_METHODS = [
 ] as const;
 export type PortMethod = (typeof PORT_METHODS)[number];
 
+/** Channels a conversation test can run through (docs/conversation-tests.md#channels). */
+export const CHANNELS = ['web', 'kakao'] as const;
+export type ChannelId = (typeof CHANNELS)[number];
+
 const FixtureFields = {
   locale: z.enum(LOCALES).optional(),
   /** The signed-in shopper; null for a guest. */
@@ -35,6 +39,8 @@ const FixtureFields = {
     .optional(),
   /** Engine options: a low-confidence threshold to test hand-offs deterministically. */
   handoff_threshold: z.number().min(0).max(1).optional(),
+  /** Channels the conversation runs through, each once (issue 15): `web` is the dialog's own replies, `kakao` the Kakao skill's rendering. */
+  channels: z.array(z.enum(CHANNELS)).min(1).optional(),
 };
 
 const Regexes = z.union([z.string(), z.array(z.string()).min(1)]);

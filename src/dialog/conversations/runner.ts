@@ -10,7 +10,7 @@ import { createDialogEngine, describeState } from '../engine.ts';
 import type { FlowSet } from '../flowset.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
 import type { BotReply, DialogEvent, DialogInput, DialogState, TurnResult } from '../types.ts';
-import { ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
+import { type ChannelId, ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
 
 /** The demo shop's reference day (data/shop/README.md): the default clock. */
 export const DEFAULT_CLOCK = '2026-11-20T10:00:00+09:00';
@@ -25,6 +25,25 @@ export interface RunnerDeps {
   flowSet: FlowSet;
   /** A fresh shop for one conversation. */
   openShop(options: { seedDir?: string; clock: Date }): Promise<ShopHandle>;
+  /** Channel adapters by id, for conversations that run through a channel other than `web` (the CLI passes src/channels'). */
+  channels?: Partial<Record<ChannelId, ConversationChannel>>;
+}
+
+/** One turn's replies as a channel shows them (issue 15). */
+export interface ChannelView {
+  /** Every text shown, all parts of a split answer included, joined by new lines. */
+  text: string;
+  /** The quick replies under the last part: their label as shown, their payload, and what tapping sends. */
+  quickReplies: { label: string; payload: string; sends: string }[];
+  /** What the channel would refuse (a response outside its format); each one fails the turn. */
+  problems: string[];
+}
+
+/** A channel adapter as conversation tests drive it: the dialog never knows which channel it serves. */
+export interface ConversationChannel {
+  show(replies: readonly BotReply[], locale: Locale): ChannelView;
+  /** The input the channel hands the dialog when the shopper sends `text` (typed, or a tapped quick reply's) with `view` on screen. */
+  read(text: string, view: ChannelView | null): DialogInput;
 }
 
 export interface Mismatch {
@@ -41,6 +60,8 @@ export interface TranscriptLine {
 export interface ConversationResult {
   file: string;
   name: string;
+  /** The channel it ran through. */
+  channel: ChannelId;
   locale: Locale;
   turns: number;
   /** The first turn that did not meet its expectations (1-based), with what differed. */
@@ -81,8 +102,11 @@ export async function loadConversations(dir: string): Promise<{ conversations: L
   return { conversations, problems };
 }
 
-export async function runConversation(conversation: LoadedConversation, deps: RunnerDeps): Promise<ConversationResult> {
+export async function runConversation(conversation: LoadedConversation, deps: RunnerDeps, channelId: ChannelId = 'web'): Promise<ConversationResult> {
   const { spec, file } = conversation;
+  const channel = channelId === 'web' ? null : deps.channels?.[channelId];
+  if (channel === undefined) throw new Error(`no adapter for the ${channelId} channel was given to the conversation runner`);
+  let view: ChannelView | null = null;
   const locale = spec.locale ?? 'ko';
   const now = new Date(spec.clock ?? DEFAULT_CLOCK);
   const shop = await deps.openShop({ ...(spec.shop?.seed ? { seedDir: spec.shop.seed } : {}), clock: now });
@@ -94,6 +118,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
   const finish = (failure: ConversationResult['failure']): ConversationResult => ({
     file,
     name: spec.name,
+    channel: channelId,
     locale,
     turns: spec.turns.length,
     failure,
@@ -102,7 +127,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
   });
   try {
     for (const [i, turn] of spec.turns.entries()) {
-      const input = toInput(turn);
+      const input = channel ? throughChannel(channel, turn, view) : toInput(turn);
       transcript.push({ from: 'shopper', text: describeInput(turn) });
       const nlu = input.kind === 'text' ? await deps.classifier.classify(input.text, { now }) : null;
       const result = await engine.turn(state, input, nlu, { now, customerId: spec.customer ?? null, commerce });
@@ -110,8 +135,13 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
       const stored = JSON.stringify(result.state);
       maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(stored));
       state = JSON.parse(stored) as DialogState;
-      for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
-      const mismatches = turn.expect ? check(turn.expect, result, nlu?.intent ?? null, state) : [];
+      view = channel ? channel.show(result.replies, state.locale) : null;
+      if (view) transcript.push({ from: 'bot', text: describeView(view) });
+      else for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
+      const mismatches = [
+        ...(view?.problems.map((problem) => ({ what: `${channelId} response`, expected: 'valid', actual: problem })) ?? []),
+        ...(turn.expect ? check(turn.expect, result, nlu?.intent ?? null, state, view) : []),
+      ];
       if (mismatches.length > 0) return finish({ turn: i + 1, mismatches });
     }
   } finally {
@@ -126,6 +156,23 @@ function toInput(turn: TurnSpec): DialogInput {
   return { kind: 'event', name: turn.event ?? '', ...(turn.data ? { data: turn.data } : {}) };
 }
 
+/** A typed line as the channel reads it; a tapped quick reply by what the channel sends for it, when it is on screen. */
+function throughChannel(channel: ConversationChannel, turn: TurnSpec, view: ChannelView | null): DialogInput {
+  if (turn.user !== undefined) return channel.read(turn.user, view);
+  if (turn.quick_reply !== undefined) {
+    const wanted = turn.quick_reply;
+    const shown = view?.quickReplies.find((q) => q.payload === wanted) ?? view?.quickReplies.find((q) => q.label === wanted || q.sends === wanted);
+    // A payload not on screen is what a block button elsewhere (a menu, a card) would send.
+    return shown ? channel.read(shown.sends, view) : { kind: 'quick_reply', payload: wanted };
+  }
+  return toInput(turn);
+}
+
+function describeView(view: ChannelView): string {
+  const options = view.quickReplies.map((q) => `[${q.label}]`).join(' ');
+  return options ? `${view.text}\n${options}` : view.text;
+}
+
 function describeInput(turn: TurnSpec): string {
   if (turn.user !== undefined) return turn.user;
   if (turn.quick_reply !== undefined) return `[quick reply: ${turn.quick_reply}]`;
@@ -137,11 +184,12 @@ function describeReply(reply: BotReply): string {
   return options ? `${reply.text}\n${options}` : reply.text;
 }
 
-function check(expect: Expectation, result: TurnResult, nluIntent: string | null, state: DialogState): Mismatch[] {
+function check(expect: Expectation, result: TurnResult, nluIntent: string | null, state: DialogState, view: ChannelView | null = null): Mismatch[] {
   const out: Mismatch[] = [];
   const seen = describeState(state);
   const last = result.replies[result.replies.length - 1];
-  const said = result.replies.map((r) => r.text).join('\n');
+  // Through a channel, the words and buttons are checked as the shopper sees them there.
+  const said = view ? view.text : result.replies.map((r) => r.text).join('\n');
   const compare = (what: string, expected: unknown, actual: unknown) => {
     if (show(expected) !== show(actual)) out.push({ what, expected: show(expected), actual: show(actual) });
   };
@@ -163,11 +211,11 @@ function check(expect: Expectation, result: TurnResult, nluIntent: string | null
     if (new RegExp(pattern, 'u').test(said)) out.push({ what: 'bot (must not match)', expected: `not /${pattern}/`, actual: quote(said) });
   }
   if (expect.quick_replies) {
-    const offered = result.replies.flatMap((r) => r.quickReplies ?? []);
+    const offered = view ? view.quickReplies : result.replies.flatMap((r) => r.quickReplies ?? []).map((q) => ({ ...q, sends: q.label }));
     const labels = offered.map((q) => q.label);
     if (expect.quick_replies.length === 0 && offered.length > 0) out.push({ what: 'quick replies', expected: 'none', actual: labels.join(' | ') });
     for (const want of expect.quick_replies) {
-      if (!offered.some((q) => q.label === want || q.payload === want)) {
+      if (!offered.some((q) => q.label === want || q.payload === want || q.sends === want)) {
         out.push({ what: 'quick reply', expected: want, actual: labels.join(' | ') || 'none' });
       }
     }

@@ -1,0 +1,55 @@
+// The request/response channels on the server: the Kakao i Open Builder skill and the signed
+// webhook (docs/channels.md). The shopper websocket (src/server/shopper-socket.ts) is the third
+// channel; it pushes frames to its socket instead of answering requests.
+import type { FastifyInstance } from 'fastify';
+import type { DaehwaConfig } from '../config/schema.ts';
+import type { Clock } from '../server/clock.ts';
+import type { Conversations } from '../server/conversation.ts';
+import type { SerialLanes } from '../server/lanes.ts';
+import type { Logger } from '../server/logging.ts';
+import type { SessionDirectory } from '../server/sessions.ts';
+import type { Store } from '../store/types.ts';
+import type { KakaoSkillResponse } from './kakao/format.ts';
+import { registerKakaoSkill } from './kakao/skill.ts';
+import { ChannelRuntime } from './runtime.ts';
+import { registerWebhookChannel } from './webhook/route.ts';
+
+export interface ChannelDeps {
+  config: DaehwaConfig;
+  sessions: SessionDirectory;
+  conversations: Conversations;
+  lanes: SerialLanes;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  maxTextLength: number;
+  /** Tests: how callbacks are POSTed (default: fetch). */
+  postCallback?: (url: string, body: KakaoSkillResponse) => Promise<boolean>;
+}
+
+export function registerChannels(app: FastifyInstance, deps: ChannelDeps): void {
+  const { config } = deps;
+  const { kakao, webhook } = config.channels;
+  if (config.env === 'production' && kakao.enabled && kakao.secret === undefined) {
+    // loadConfig refuses this already; a server built from a hand-made config must too.
+    throw new Error('channels.kakao.secret is required when NODE_ENV=production and the Kakao channel is enabled');
+  }
+  if (!kakao.enabled && webhook.secret === undefined) return;
+  const runtime = new ChannelRuntime({ ...deps, keySecret: config.secret });
+  if (kakao.enabled) {
+    registerKakaoSkill(app, {
+      runtime,
+      clock: deps.clock,
+      log: deps.log,
+      secret: kakao.secret,
+      deadlineMs: kakao.deadlineMs,
+      replayWindowMs: kakao.replayWindowMs,
+      quickReplyBlockId: kakao.quickReplyBlockId,
+      maxTextLength: deps.maxTextLength,
+      ...(deps.postCallback ? { postCallback: deps.postCallback } : {}),
+    });
+  }
+  if (webhook.secret !== undefined) {
+    registerWebhookChannel(app, { runtime, clock: deps.clock, secret: webhook.secret, deadlineMs: webhook.deadlineMs, replayWindowMs: webhook.replayWindowMs });
+  }
+}

@@ -1,0 +1,74 @@
+// Property: whatever the conversation says (any texts, lengths, scripts, emoji, any number of
+// quick replies with any labels), the Kakao renderer produces a valid skill response, and what
+// does not fit comes in the "more" responses after it, so no word is lost.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { kakaoSkillResponseSchema, kakaoSkillRequestSchema } from '../../src/channels/kakao/format.ts';
+import { kakaoInput, renderMessages, renderBubbles, toBubbles, MORE_PAYLOAD } from '../../src/channels/kakao/render.ts';
+import type { ChannelMessage } from '../../src/channels/port.ts';
+import { channelTexts } from '../../src/channels/texts.ts';
+
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.string({ unit: 'binary', minLength: 900, maxLength: 3000 }),
+  fc.array(fc.constantFrom('배송', '조회', '😀', '\n', ' ', '주문번호 20261118', 'a'.repeat(50)), { maxLength: 400, size: 'max' }).map((parts) => parts.join('')),
+);
+// fast-check keeps lengths small unless told: labels both under and over Kakao's 14, and up to 15 of them.
+const label = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 14 }), fc.string({ unit: 'grapheme', minLength: 13, maxLength: 40, size: 'max' }), fc.constant('  '));
+const quickReply = fc.record({ label, payload: fc.string({ minLength: 1, maxLength: 60 }) });
+const message: fc.Arbitrary<ChannelMessage> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('text' as const), from: fc.constantFrom('bot' as const, 'agent' as const), text, quickReplies: fc.array(quickReply, { maxLength: 15, size: 'max' }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('handoff' as const), status: fc.constantFrom('queued' as const, 'assigned' as const, 'ended' as const), position: fc.option(fc.nat(500), { nil: undefined }) }).map(({ position, ...rest }) => (position === undefined ? rest : { ...rest, position })) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('error' as const), message: fc.string() }) },
+);
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+describe('Kakao rendering (property)', () => {
+  it('every response validates, and the "more" chain carries every word', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), fc.constantFrom('ko' as const, 'en' as const), fc.option(fc.constant('blk_1'), { nil: undefined }), (messages, locale, blockId) => {
+        const texts = channelTexts(locale);
+        const options = { texts, quickReplyBlockId: blockId };
+        const bubbles = toBubbles(messages, texts);
+        let rendered = renderMessages(messages, options, texts.nothingMore);
+        const shown: string[] = [];
+        for (let hops = 0; ; hops++) {
+          const checked = kakaoSkillResponseSchema.safeParse(rendered.response);
+          if (!checked.success) throw new Error(`${JSON.stringify(checked.error.issues)}\n${JSON.stringify(rendered.response)}`);
+          shown.push(...rendered.response.template.outputs.map((o) => ('simpleText' in o ? o.simpleText.text : '')));
+          if (!rendered.overflow) break;
+          expect(rendered.offered).toEqual([{ messageText: texts.more, payload: MORE_PAYLOAD }]);
+          expect(hops).toBeLessThan(100);
+          rendered = renderBubbles(rendered.overflow, options, texts.nothingMore);
+        }
+        const said = bubbles.texts.join('');
+        expect(squash(shown.join(''))).toBe(squash(said) === '' ? squash(texts.nothingMore) : squash(said));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any request the schema accepts maps to an input, "more", or a named problem, never a throw', () => {
+    const request = fc.record({
+      userRequest: fc.record({ utterance: fc.string({ maxLength: 3000 }), user: fc.record({ id: fc.string({ minLength: 1, maxLength: 50 }) }) }),
+      bot: fc.record({ id: fc.string({ minLength: 1, maxLength: 50 }) }),
+      action: fc.record({
+        params: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 30 }), fc.integer())),
+        clientExtra: fc.oneof(fc.constant(null), fc.string(), fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 250 }), fc.integer()))),
+      }),
+    });
+    fc.assert(
+      fc.property(request, fc.array(fc.record({ messageText: fc.string({ maxLength: 20 }), payload: fc.string({ minLength: 1, maxLength: 20 }) }), { maxLength: 5 }), (body, offered) => {
+        const parsed = kakaoSkillRequestSchema.parse(body);
+        const input = kakaoInput(parsed, offered, 2000);
+        if (input.kind === 'invalid') expect(input.message).toMatch(/^(userRequest\.utterance|action\.params\.flow): /);
+        if (input.kind === 'input' && input.input.kind === 'text') {
+          expect(input.input.text.length).toBeLessThanOrEqual(2000);
+          expect(input.input.text.trim()).not.toBe('');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
