@@ -28,6 +28,21 @@ const agentSchema = z.strictObject({
 });
 export type AgentAccount = z.infer<typeof agentSchema>;
 
+// ---- desk (issue 14) ----
+const deskSchema = z
+  .strictObject({
+    /**
+     * An order's tracking page for the `{{order.tracking_url}}` placeholder of canned replies:
+     * `{carrier}` and `{trackingNumber}` are filled in.
+     */
+    trackingUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'an http(s) URL, e.g. https://tracker.example/{carrier}/{trackingNumber}')
+      .default('https://search.naver.com/search.naver?query={carrier}+{trackingNumber}'),
+  })
+  .prefault({});
+export type DeskConfig = z.infer<typeof deskSchema>;
+
 const configObject = z.strictObject({
   /** NODE_ENV. Only `production` changes anything: it refuses the secrets that ship in the source. */
   env: z.string().min(1).default('development'),
@@ -149,6 +164,8 @@ const configObject = z.strictObject({
   agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),
   agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
   reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+  // ---- desk (issue 14): canned replies, attachments, typing ----
+  desk: deskSchema,
 });
 
 export const configSchema = configObject.transform((config) => ({

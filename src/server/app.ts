@@ -35,6 +35,7 @@ import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
+import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
 
 export interface ServerDeps {
   store: Store;
@@ -194,6 +195,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerAgentRoutes(app, { auth, desk, clock });
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);
+  // desk (issue 14): canned replies, typing, attachments
+  registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {

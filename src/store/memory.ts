@@ -3,13 +3,17 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { sortCannedReplies } from './schemas.ts';
+import { type AttachmentRecord, type CannedReply, claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
   const sessionIdByTokenHash = new Map<string, string>();
   const transcripts = new Map<string, TranscriptEntry[]>();
   const queue = new Map<string, QueueItem>();
+  // desk (issue 14)
+  const cannedReplies = new Map<string, CannedReply>();
+  const attachments = new Map<string, AttachmentRecord>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -90,6 +94,35 @@ export function createMemoryStore(): Store {
       return sortOldestFirst([...queue.values()].filter((item) => statuses === undefined || statuses.includes(item.status))).map(
         (item) => structuredClone(item),
       );
+    },
+
+    // ---- desk (issue 14): canned replies, attachments ----
+    async putCannedReply(reply) {
+      ensureOpen();
+      assertStorableId('canned reply', reply.id);
+      cannedReplies.set(reply.id, structuredClone(reply));
+    },
+
+    async listCannedReplies() {
+      ensureOpen();
+      return sortCannedReplies([...cannedReplies.values()].map((reply) => structuredClone(reply)));
+    },
+
+    async deleteCannedReply(id) {
+      ensureOpen();
+      return cannedReplies.delete(id);
+    },
+
+    async putAttachment(record) {
+      ensureOpen();
+      assertStorableId('attachment', record.id);
+      attachments.set(record.id, structuredClone(record));
+    },
+
+    async getAttachment(id) {
+      ensureOpen();
+      const record = attachments.get(id);
+      return record ? structuredClone(record) : null;
     },
 
     async flush() {

@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+import type { AttachmentRecord, CannedReply, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -69,4 +69,31 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.agentId !== undefined) stored.agentId = entry.agentId;
   if (entry.internal !== undefined) stored.internal = entry.internal;
   return stored;
+}
+
+// ---- desk (issue 14): canned replies, attachments ----
+
+export const cannedReplySchema = z.object({
+  id: z.string().min(1),
+  shortcut: z.string().min(1),
+  title: z.string(),
+  text: z.string(),
+  locale: z.enum(STORED_LOCALES),
+  team: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  updatedBy: z.string(),
+}) satisfies z.ZodType<CannedReply>;
+
+export const attachmentRecordSchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  mime: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  createdAt: isoTime,
+}) satisfies z.ZodType<AttachmentRecord>;
+
+/** Canned replies in the order every store lists them. */
+export function sortCannedReplies(replies: CannedReply[]): CannedReply[] {
+  return replies.sort((a, b) => a.shortcut.localeCompare(b.shortcut) || a.locale.localeCompare(b.locale) || a.id.localeCompare(b.id));
 }

@@ -76,7 +76,7 @@ export function claimedItem(item: QueueItem, agentId: string, at: string): Queue
   return { ...item, status: 'assigned', agentId, updatedAt: at };
 }
 
-export interface Store {
+export interface Store extends DeskStore {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   /** Create or replace the session record. */
@@ -101,4 +101,44 @@ export interface Store {
   /** Makes every accepted write durable. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+// ---- desk (issue 14): canned replies, attachments ----
+
+/** A saved reply agents insert with `/shortcut`; `{{customer.name}}` style placeholders are filled per conversation. */
+export interface CannedReply {
+  id: string;
+  /** Typed after `/` in the console: lower-case letters, digits, `_` and `-`. */
+  shortcut: string;
+  title: string;
+  text: string;
+  locale: StoredLocale;
+  /** The team it belongs to; null: every team. */
+  team: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The admin who saved it last. */
+  updatedBy: string;
+}
+
+/** A file a shopper sent (an image); its bytes are in the attachment storage, not in the store. */
+export interface AttachmentRecord {
+  id: string;
+  sessionId: string;
+  /** As sniffed from the content, e.g. image/jpeg. */
+  mime: string;
+  bytes: number;
+  createdAt: string;
+}
+
+/** What the desk keeps besides sessions and the queue (implemented by every store, see test/store/contract.ts). */
+export interface DeskStore {
+  /** Creates or replaces the reply with this id. */
+  putCannedReply(reply: CannedReply): Promise<void>;
+  /** Every saved reply, by shortcut then locale. */
+  listCannedReplies(): Promise<CannedReply[]>;
+  /** False when there was no such reply. */
+  deleteCannedReply(id: string): Promise<boolean>;
+  putAttachment(record: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
 }
