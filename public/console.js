@@ -1,6 +1,8 @@
 // The agent console: sign in over REST, then live over /agent/ws (queue, transcript entries,
 // actions with acks). Everything shoppers wrote is rendered with textContent, never as HTML.
 
+import { setupCanned } from './console-canned.js'; // desk (issue 14)
+
 const TOKEN_KEY = 'daehwa.agentToken';
 
 const REASONS = {
@@ -107,6 +109,7 @@ function onFrame(frame) {
       me = frame.agent;
       $('me').textContent = `${me.name} (${me.id})`;
       $('connection').textContent = '온라인';
+      $('canned-manage').hidden = me.role !== 'admin'; // desk (issue 14)
       $('signin').hidden = true;
       $('desk').hidden = false;
       break;
@@ -209,6 +212,7 @@ async function select(itemId) {
   $('intents').replaceChildren(...(context.intents ?? []).map((r) => node('li', '', `${r.intent} ${r.score.toFixed(2)} · “${r.text}”`)));
   $('notes').replaceChildren(...item.notes.map((n) => node('li', '', `${n.agentId}: ${n.text}`)));
   renderQueue();
+  void canned.load(item.id); // desk (issue 14)
 }
 
 for (const [button, type] of [['claim', 'claim'], ['resolve', 'resolve'], ['hand-back', 'hand_back'], ['release', 'release']]) {
@@ -240,6 +244,14 @@ $('reply-input').addEventListener('keydown', (event) => {
     event.preventDefault();
     $('reply-form').requestSubmit();
   }
+});
+
+// ---- desk (issue 14) ----
+const canned = setupCanned({
+  request,
+  toast,
+  selectedItemId: () => selected?.item.id ?? null,
+  reload: (itemId) => canned.load(itemId),
 });
 
 if (token) connect();

@@ -1,0 +1,59 @@
+// Real browser, real engine: the agent desk of issue 14 (canned replies by shortcut, typing both
+// ways, read receipts, a photo from the shopper) in the demo shop's widget and the agent console.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useEngineAndChromium } from './setup.ts';
+
+const rig = useEngineAndChromium();
+
+async function signIn(page: Page, agentId = 'agent', password = 'daehwa-demo'): Promise<void> {
+  await page.goto(`${rig.server.url}/console`);
+  await page.fill('#agent-id', agentId);
+  await page.fill('#agent-password', password);
+  await page.click('#signin-submit');
+  await page.locator('#connection', { hasText: '온라인' }).waitFor();
+}
+
+describe('agent desk in a browser', () => {
+  it('lets an admin save a canned reply that an agent inserts by /shortcut, filled for the signed-in shopper', async () => {
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
+    await shopperPage.selectOption('#customer', 'c1002');
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '상담원 연결해 주세요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중' }).waitFor();
+
+    const agentPage = await (await rig.browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    await signIn(agentPage);
+    // The admin saves a reply; a typo in a placeholder is refused first.
+    await agentPage.click('#canned-manage');
+    await agentPage.fill('#canned-form [name=shortcut]', 'thanks');
+    await agentPage.fill('#canned-form [name=title]', '기다려 주셔서 감사');
+    await agentPage.fill('#canned-form [name=text]', '{{customer.nmae}}님, 기다려 주셔서 감사합니다.');
+    await agentPage.click('#canned-save');
+    await agentPage.locator('#canned-error', { hasText: '{{customer.nmae}}' }).waitFor();
+    await agentPage.fill('#canned-form [name=text]', '{{customer.name}}님, 기다려 주셔서 감사합니다. 주문 {{order.number}} 확인해 볼게요.');
+    await agentPage.click('#canned-save');
+    await agentPage.locator('#canned-list li', { hasText: '/thanks' }).waitFor();
+    await agentPage.click('#canned-close');
+
+    const entry = agentPage.locator('#queue-list li', { hasText: '고객 요청' }).last();
+    await entry.click();
+    await agentPage.click('#claim');
+    await agentPage.locator('#reply-input:enabled').waitFor();
+    await agentPage.locator('#reply-input').pressSequentially('/tha');
+    await agentPage.locator('#canned-suggest li', { hasText: '/thanks' }).waitFor();
+    await agentPage.press('#reply-input', 'Enter');
+    const value = await agentPage.inputValue('#reply-input');
+    // Filled from the hand-off's snapshot: the customer's name and their latest order.
+    const sessionIds = (await rig.server.store.listSessions()).filter((s) => s.customerId === 'c1002').map((s) => s.id);
+    const item = (await rig.server.store.listQueue(['assigned'])).find((i) => sessionIds.includes(i.sessionId));
+    const context = item?.context as { customer: { name: string }; recentOrders: { id: string }[] };
+    expect(value).toBe(`${context.customer.name}님, 기다려 주셔서 감사합니다. 주문 ${context.recentOrders[0]?.id} 확인해 볼게요.`);
+    await agentPage.press('#reply-input', 'Enter');
+    await shopperPage.locator('.msg.agent', { hasText: '기다려 주셔서 감사합니다' }).waitFor();
+    await agentPage.screenshot({ path: 'docs/images/console-canned.png' });
+  });
+});
