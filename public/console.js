@@ -2,6 +2,7 @@
 // actions with acks). Everything shoppers wrote is rendered with textContent, never as HTML.
 
 import { setupCanned } from './console-canned.js'; // desk (issue 14)
+import { setupLive } from './console-live.js';
 
 const TOKEN_KEY = 'daehwa.agentToken';
 
@@ -104,6 +105,7 @@ function connect() {
 }
 
 function onFrame(frame) {
+  if (live.onFrame(frame)) return; // desk (issue 14): typing, read receipts
   switch (frame.type) {
     case 'ready':
       me = frame.agent;
@@ -126,6 +128,7 @@ function onFrame(frame) {
       if (selected && selected.item.sessionId === frame.sessionId) {
         for (const entry of frame.entries) $('transcript').append(renderEntry(entry));
         scrollTranscript();
+        live.onEntries(frame.entries); // desk (issue 14)
       }
       break;
     case 'ack':
@@ -158,6 +161,7 @@ function renderQueue() {
 
 function renderEntry(entry) {
   const li = node('li', entry.from);
+  li.dataset.seq = String(entry.seq); // desk (issue 14): read receipts
   let tag = FROM[entry.from];
   if (entry.from === 'shopper' && entry.intent) tag += ` · ${entry.intent} (${entry.score.toFixed(2)})`;
   if (entry.from === 'bot' && entry.flow) tag += ` · ${entry.flow}${entry.state ? `/${entry.state}` : ''}`;
@@ -213,6 +217,7 @@ async function select(itemId) {
   $('notes').replaceChildren(...item.notes.map((n) => node('li', '', `${n.agentId}: ${n.text}`)));
   renderQueue();
   void canned.load(item.id); // desk (issue 14)
+  void live.onSelect(item);
 }
 
 for (const [button, type] of [['claim', 'claim'], ['resolve', 'resolve'], ['hand-back', 'hand_back'], ['release', 'release']]) {
@@ -252,6 +257,12 @@ const canned = setupCanned({
   toast,
   selectedItemId: () => selected?.item.id ?? null,
   reload: (itemId) => canned.load(itemId),
+});
+const live = setupLive({
+  send,
+  request,
+  selected: () => selected,
+  mine: () => selected?.item.status === 'assigned' && selected.item.agentId === me?.id,
 });
 
 if (token) connect();

@@ -4,6 +4,7 @@
 // dwell marks, a basket left alone, a failed checkout, typing) and to show what comes back: the
 // page's suggested questions as chips, and proactive messages as a dismissible nudge.
 import { currentPage, customerToken, LOCALE_KEY } from './shop.js';
+import { setupDeskWidget } from './widget-desk.js'; // desk (issue 14)
 
 const TOKEN_KEY = 'daehwa.sessionToken';
 const CLOSE_SESSION_IDLE = 4000;
@@ -87,6 +88,17 @@ let dwellTimers = [];
 let lastTypingMs = 0;
 
 const t = () => TEXT[locale];
+
+// ---- desk (issue 14): agent typing, read receipts ----
+const desk = setupDeskWidget({
+  locale: () => locale,
+  chatVisible: () => !el.chat.hidden,
+  sendNow: (frame) => {
+    if (!ready || socket?.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  },
+});
 
 function applyLocale() {
   for (const node of el.chat.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n] ?? node.textContent;
@@ -195,6 +207,7 @@ function openChat() {
   el.chat.hidden = false;
   el.open.hidden = true;
   if (!socket) connect();
+  desk.reportRead();
 }
 
 function send(frame) {
@@ -215,6 +228,7 @@ function onFrame(frame) {
       if (!frame.resumed && el.log.children.length === 0) addMessage('bot', t().welcome);
       pageEvent('page_view', page);
       for (const queued of outbox.splice(0)) socket.send(JSON.stringify(queued));
+      desk.reportRead();
       break;
     case 'history':
       el.log.replaceChildren();
@@ -223,6 +237,7 @@ function onFrame(frame) {
         if (entry.from === 'system') continue;
         addMessage(entry.from, entry.text, entry.from === 'agent' ? t().agent : undefined);
       }
+      desk.onHistory(frame.entries);
       break;
     case 'bot':
       addMessage('bot', frame.text);
@@ -230,6 +245,10 @@ function onFrame(frame) {
       break;
     case 'agent':
       addMessage('agent', frame.text, t().agent);
+      desk.onAgentMessage(frame);
+      break;
+    case 'typing':
+      desk.onTyping(frame);
       break;
     case 'nudge':
       showNudge(frame);
@@ -300,6 +319,7 @@ function restart() {
     old.close();
   }
   el.log.replaceChildren();
+  desk.reset();
   showQuickReplies([]);
   showSuggestions([]);
   hideNudge();

@@ -9,6 +9,8 @@ import type { HandoffDesk } from '../server/handoff-desk.ts';
 import type { Store } from '../store/types.ts';
 import { CannedReplies } from './canned/replies.ts';
 import { registerCannedReplyRoutes } from './canned/routes.ts';
+import type { LiveSignals } from './live/signals.ts';
+import { registerLiveRoutes } from './live/routes.ts';
 
 export interface DeskDeps {
   config: DeskConfig;
@@ -16,6 +18,7 @@ export interface DeskDeps {
   auth: AgentAuth;
   desk: HandoffDesk;
   clock: Clock;
+  signals: LiveSignals;
 }
 
 export interface DeskFeatures {
@@ -27,6 +30,7 @@ export function registerDesk(app: FastifyInstance, deps: DeskDeps): DeskFeatures
   app.register(async (scoped) => {
     scoped.addHook('onRequest', authenticateAgent(deps.auth));
     registerCannedReplyRoutes(scoped, { replies, desk: deps.desk });
+    registerLiveRoutes(scoped, { signals: deps.signals, desk: deps.desk });
   });
   return { replies };
 }

@@ -28,6 +28,8 @@ export const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolve'), itemId, ref }),
   z.object({ type: z.literal('hand_back'), itemId, ref }),
   z.object({ type: z.literal('release'), itemId, ref }),
+  // desk (issue 14): the agent is typing in this conversation (`active` false: stopped); no ack.
+  z.object({ type: z.literal('typing'), itemId, active: z.boolean().default(true), ref }),
 ]);
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 
@@ -70,4 +72,9 @@ export type AgentServerFrame =
   /** New transcript entries of a conversation in the queue. */
   | { type: 'entries'; sessionId: string; entries: TranscriptEntry[] }
   | { type: 'ack'; ref?: string; item: QueueItem }
+  // ---- desk (issue 14) ----
+  /** The shopper of a conversation with people is typing (`active` false: stopped). */
+  | { type: 'typing'; sessionId: string; itemId: string; from: 'shopper'; active: boolean }
+  /** The shopper has seen the agent's messages up to transcript `seq`. */
+  | { type: 'read'; sessionId: string; itemId?: string; seq: number; at: string }
   | { type: 'error'; code: string; message: string; ref?: string };

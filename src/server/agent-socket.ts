@@ -10,6 +10,8 @@ import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
 import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
+import type { LiveSignals } from '../desk/live/signals.ts';
+import { DeskError } from '../desk/errors.ts';
 
 /** Close code for an agent socket that did not authenticate. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -22,6 +24,8 @@ export interface AgentSocketOptions {
   desk: HandoffDesk;
   clock: Clock;
   log: Logger;
+  /** desk (issue 14): typing indicators. */
+  signals?: LiveSignals;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -90,6 +94,11 @@ class AgentConnection {
         return;
       }
       const { desk } = this.options;
+      // desk (issue 14): typing is a signal, not an action: no ack.
+      if (frame.type === 'typing') {
+        await this.options.signals?.agentTyping(agent, frame.itemId, frame.active);
+        return;
+      }
       const item = await (() => {
         switch (frame.type) {
           case 'claim':
@@ -108,7 +117,7 @@ class AgentConnection {
       })();
       this.#send({ type: 'ack', item, ...ref });
     } catch (err) {
-      if (err instanceof HttpError) {
+      if (err instanceof HttpError || err instanceof DeskError) {
         this.#send({ type: 'error', code: err.code, message: err.message, ...ref });
         return;
       }

@@ -36,6 +36,7 @@ import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
+import { LiveSignals } from '../desk/live/signals.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -176,7 +177,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     return metrics.registry.metrics();
   });
 
+  // desk (issue 14): typing both ways, read receipts
+  const signals = new LiveSignals({ queue, sessions, clock, toAgents: (frame) => desk.toAgents(frame) });
   registerShopperSocket(app, {
+    signals,
     sessions,
     conversations,
     customers,
@@ -193,10 +197,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock });
-  registerAgentSocket(app, { auth, desk, clock, log });
+  registerAgentSocket(app, { auth, desk, clock, log, signals });
   registerAdminRoutes(app, auth, reloader);
   // desk (issue 14): canned replies, typing, attachments
-  registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock });
+  registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock, signals });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {

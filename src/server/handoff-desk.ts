@@ -239,7 +239,7 @@ export class HandoffDesk implements HandoffPort {
       const entries = await this.options.store.appendTranscript(item.sessionId, [
         { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
       ]);
-      this.options.sessions.send(live, { type: 'agent', text });
+      this.options.sessions.send(live, { type: 'agent', text, ...(entries[0] ? { seq: entries[0].seq } : {}) });
       this.#broadcastEntries(item.sessionId, entries);
       return item;
     });
@@ -263,6 +263,11 @@ export class HandoffDesk implements HandoffPort {
       this.#assertOwner(item, agent);
       return this.#returnToQueue(item, `${agent.name} (${agent.id}) put the conversation back in the queue`);
     });
+  }
+
+  /** desk (issue 14): a frame for every agent console of this process (typing, read receipts). */
+  toAgents(frame: AgentServerFrame): void {
+    this.#broadcast(frame);
   }
 
   // ---- internals ----

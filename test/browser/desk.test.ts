@@ -56,4 +56,39 @@ describe('agent desk in a browser', () => {
     await shopperPage.locator('.msg.agent', { hasText: '기다려 주셔서 감사합니다' }).waitFor();
     await agentPage.screenshot({ path: 'docs/images/console-canned.png' });
   });
+
+  it('shows typing on both sides and a read receipt on the agent\'s message', async () => {
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '사람이랑 얘기하고 싶어요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중' }).waitFor();
+
+    const agentPage = await (await rig.browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    await signIn(agentPage);
+    await agentPage.locator('#queue-list li', { hasText: '사람이랑 얘기하고 싶어요' }).click();
+    await agentPage.click('#claim');
+    await agentPage.locator('#reply-input:enabled').waitFor();
+    await shopperPage.locator('#chat-status', { hasText: '상담원이 연결됐어요' }).waitFor();
+
+    // The shopper types: the console says so.
+    await shopperPage.locator('#chat-input').pressSequentially('주문');
+    await agentPage.locator('#typing-indicator:visible', { hasText: '고객이 입력 중' }).waitFor();
+    // The agent types: the widget says so.
+    await agentPage.locator('#reply-input').pressSequentially('확인해');
+    await shopperPage.locator('#chat-typing:visible', { hasText: '상담원이 입력 중' }).waitFor();
+    await agentPage.fill('#reply-input', '확인해 볼게요. 잠시만요.');
+    await agentPage.press('#reply-input', 'Enter');
+    await shopperPage.locator('.msg.agent', { hasText: '확인해 볼게요' }).waitFor();
+    expect(await shopperPage.locator('#chat-typing').isHidden()).toBe(true);
+    // The widget had the chat open: the agent sees the message was read.
+    await agentPage.locator('#transcript li.agent.read', { hasText: '확인해 볼게요' }).locator('.receipt').waitFor();
+    // The shopper sends what they typed: the console's indicator goes.
+    await shopperPage.press('#chat-input', 'Enter');
+    await agentPage.locator('#transcript li.shopper', { hasText: '주문' }).last().waitFor();
+    await agentPage.locator('#typing-indicator').waitFor({ state: 'hidden' });
+    await shopperPage.screenshot({ path: 'docs/images/widget-typing.png' });
+  });
 });
