@@ -39,6 +39,23 @@ const deskSchema = z
       .string()
       .regex(/^https?:\/\/\S+$/, 'an http(s) URL, e.g. https://tracker.example/{carrier}/{trackingNumber}')
       .default('https://search.naver.com/search.naver?query={carrier}+{trackingNumber}'),
+    /** Photos shoppers send (src/attachments/). */
+    attachments: z
+      .strictObject({
+        /** Largest file accepted, in bytes (checked while it is received). */
+        maxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+        /**
+         * Where the files go. Absent: `attachments/` in the lowdb store's directory, in memory
+         * for the memory store, `data/attachments` for PostgreSQL.
+         */
+        storage: z
+          .discriminatedUnion('kind', [
+            z.strictObject({ kind: z.literal('directory'), dir: z.string().min(1) }),
+            z.strictObject({ kind: z.literal('memory') }),
+          ])
+          .optional(),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type DeskConfig = z.infer<typeof deskSchema>;

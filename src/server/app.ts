@@ -37,6 +37,9 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
 import { LiveSignals } from '../desk/live/signals.ts';
+import { Attachments } from '../attachments/attachments.ts';
+import { registerAttachmentRoutes } from '../attachments/routes.ts';
+import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -57,6 +60,8 @@ export interface ServerDeps {
    * they share. Absent, this process is the only one (lowdb, memory).
    */
   coordination?: Coordination;
+  /** desk (issue 14): where shoppers' photos go; by default as config desk.attachments.storage says. */
+  attachmentStorage?: AttachmentStorage;
 }
 
 export interface DaehwaServer {
@@ -201,6 +206,20 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerAdminRoutes(app, auth, reloader);
   // desk (issue 14): canned replies, typing, attachments
   registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock, signals });
+  const attachments = new Attachments({
+    store: deps.store,
+    storage: deps.attachmentStorage ?? attachmentStorageFor(config),
+    sessions,
+    lanes,
+    queue,
+    clock,
+    maxBytes: config.desk.attachments.maxBytes,
+    relay: async (sessionId, entries) => {
+      const live = await sessions.get(sessionId);
+      if (live) desk.relay(live, entries);
+    },
+  });
+  registerAttachmentRoutes(app, { attachments, store: deps.store, auth });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -234,6 +253,14 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       await app.close();
     },
   };
+}
+
+/** desk (issue 14): the configured attachment storage, or the one that goes with the store. */
+function attachmentStorageFor(config: DaehwaConfig): AttachmentStorage {
+  const chosen = config.desk.attachments.storage;
+  if (chosen?.kind === 'memory' || (!chosen && config.store.kind === 'memory')) return memoryStorage();
+  if (chosen) return directoryStorage(chosen.dir);
+  return directoryStorage(config.store.kind === 'lowdb' ? join(config.store.dir, 'attachments') : 'data/attachments');
 }
 
 function registerAdminRoutes(app: FastifyInstance, auth: AgentAuth, reloader: Reloader): void {

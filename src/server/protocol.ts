@@ -64,7 +64,14 @@ export type ReadFrame = z.infer<typeof readFrame>; // desk (issue 14)
 /** Event names the server keeps for itself (the dialog's proactive start): a shopper may not send them. */
 const RESERVED_EVENT_PREFIX = 'daehwa.';
 
-export type HistoryEntry = { seq: number; at: string; from: 'shopper' | 'bot' | 'agent' | 'system'; text: string };
+export type HistoryEntry = {
+  seq: number;
+  at: string;
+  from: 'shopper' | 'bot' | 'agent' | 'system';
+  text: string;
+  /** desk (issue 14): a photo the shopper sent, at GET /api/attachments/:id. */
+  attachmentId?: string;
+};
 
 export type ServerFrame =
   | { type: 'session'; sessionId: string; sessionToken: string; resumed: boolean }

@@ -147,7 +147,7 @@ export class SessionDirectory {
     const transcript = await this.options.store.getTranscript(sessionId);
     return transcript
       .filter((entry) => !entry.internal)
-      .map(({ seq, at, from, text }) => ({ seq, at, from, text }));
+      .map(({ seq, at, from, text, attachmentId }) => ({ seq, at, from, text, ...(attachmentId !== undefined ? { attachmentId } : {}) }));
   }
 
   async #create(locale: Locale, customerId: string | null): Promise<OpenResult> {

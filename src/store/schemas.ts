@@ -41,6 +41,7 @@ export const transcriptEntrySchema = z.object({
   state: z.string().nullable().optional(),
   agentId: z.string().optional(),
   internal: z.boolean().optional(),
+  attachmentId: z.string().optional(), // desk (issue 14)
 }) satisfies z.ZodType<TranscriptEntry>;
 
 export const queueItemSchema = z.object({
@@ -68,6 +69,7 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.state !== undefined) stored.state = entry.state;
   if (entry.agentId !== undefined) stored.agentId = entry.agentId;
   if (entry.internal !== undefined) stored.internal = entry.internal;
+  if (entry.attachmentId !== undefined) stored.attachmentId = entry.attachmentId; // desk (issue 14)
   return stored;
 }
 

@@ -50,6 +50,8 @@ export interface TranscriptEntry {
   agentId?: string;
   /** Internal agent notes are never shown to the shopper. */
   internal?: boolean;
+  /** desk (issue 14): the shopper sent a file (an AttachmentRecord id); `text` says so in words. */
+  attachmentId?: string;
 }
 
 export type QueueItemStatus = 'waiting' | 'assigned' | 'resolved' | 'returned_to_bot';
