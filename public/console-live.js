@@ -54,6 +54,22 @@ export function setupLive(deps) {
   document.getElementById('reply-form').addEventListener('submit', () => (lastSentMs = 0));
 
   return {
+    /** A photo the shopper sent, in its transcript line (fetched with the agent's token, shown from memory). */
+    photo(li, entry) {
+      if (!entry.attachmentId) return;
+      li.dataset.attachmentId = entry.attachmentId;
+      const img = document.createElement('img');
+      img.className = 'attachment';
+      img.alt = '고객이 보낸 사진 · Photo from the customer';
+      li.append(img);
+      deps
+        .fetchBlob(`/api/attachments/${encodeURIComponent(entry.attachmentId)}`)
+        .then((blob) => {
+          img.src = URL.createObjectURL(blob);
+          img.addEventListener('click', () => window.open(img.src, '_blank', 'noopener'));
+        })
+        .catch(() => (img.alt = '사진을 불러오지 못했어요 · The photo could not be loaded'));
+    },
     /** A frame from /agent/ws; true when it was one of these. */
     onFrame(frame) {
       const item = deps.selected()?.item;

@@ -168,6 +168,7 @@ function renderEntry(entry) {
   if (entry.from === 'agent' && entry.agentId) tag += ` · ${entry.agentId}`;
   if (entry.from !== 'system') li.append(node('span', 'tag', tag));
   li.append(document.createTextNode(entry.text));
+  live.photo(li, entry); // desk (issue 14)
   return li;
 }
 
@@ -261,6 +262,11 @@ const canned = setupCanned({
 const live = setupLive({
   send,
   request,
+  fetchBlob: async (path) => {
+    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(response.statusText);
+    return response.blob();
+  },
   selected: () => selected,
   mine: () => selected?.item.status === 'assigned' && selected.item.agentId === me?.id,
 });

@@ -86,6 +86,7 @@ let retryMs = 500;
 let page = currentPage();
 let dwellTimers = [];
 let lastTypingMs = 0;
+let sessionId = null; // desk (issue 14): photos go to /api/sessions/<sessionId>/attachments
 
 const t = () => TEXT[locale];
 
@@ -93,6 +94,9 @@ const t = () => TEXT[locale];
 const desk = setupDeskWidget({
   locale: () => locale,
   chatVisible: () => !el.chat.hidden,
+  session: () => (ready && sessionId ? { sessionId, sessionToken: localStorage.getItem(TOKEN_KEY) } : null),
+  log: el.log,
+  notice: (text) => addNotice(text),
   sendNow: (frame) => {
     if (!ready || socket?.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(frame));
@@ -104,6 +108,7 @@ function applyLocale() {
   for (const node of el.chat.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n] ?? node.textContent;
   el.open.textContent = t()['chat.open'];
   el.input.placeholder = t()['chat.placeholder'];
+  desk?.applyLocale();
 }
 
 function setStatus(text) {
@@ -222,6 +227,7 @@ function onFrame(frame) {
   switch (frame.type) {
     case 'session':
       localStorage.setItem(TOKEN_KEY, frame.sessionToken);
+      sessionId = frame.sessionId;
       ready = true;
       retryMs = 500;
       setStatus(t().online);
@@ -235,6 +241,7 @@ function onFrame(frame) {
       addMessage('bot', t().welcome);
       for (const entry of frame.entries) {
         if (entry.from === 'system') continue;
+        if (desk.historyPhoto(entry)) continue;
         addMessage(entry.from, entry.text, entry.from === 'agent' ? t().agent : undefined);
       }
       desk.onHistory(frame.entries);

@@ -2,6 +2,7 @@
 // ways, read receipts, a photo from the shopper) in the demo shop's widget and the agent console.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { GPS_LATITUDE, withExif } from '../desk/fixtures/images.ts';
 import { useEngineAndChromium } from './setup.ts';
 
 const rig = useEngineAndChromium();
@@ -90,5 +91,55 @@ describe('agent desk in a browser', () => {
     await agentPage.locator('#transcript li.shopper', { hasText: '주문' }).last().waitFor();
     await agentPage.locator('#typing-indicator').waitFor({ state: 'hidden' });
     await shopperPage.screenshot({ path: 'docs/images/widget-typing.png' });
+  });
+
+  it('shows the agent a photo the shopper sent from the widget, without its GPS position', async () => {
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '상담원이랑 통화 말고 채팅할래요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중' }).waitFor();
+
+    // A real photo: drawn by the browser, with a GPS block put in as a phone camera would.
+    const dataUrl = await shopperPage.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 48;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#c0392b';
+      g.fillRect(0, 0, 64, 48);
+      g.fillStyle = '#fff';
+      g.fillRect(16, 12, 32, 24);
+      return canvas.toDataURL('image/jpeg', 0.9);
+    });
+    const photo = withExif(Buffer.from(dataUrl.split(',')[1]!, 'base64'));
+    expect(photo.includes(GPS_LATITUDE)).toBe(true);
+    await shopperPage.setInputFiles('#chat-file', { name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await shopperPage.locator('.msg.photo:not(.sending) img').waitFor();
+
+    const agentPage = await (await rig.browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    await signIn(agentPage);
+    await agentPage.locator('#queue-list li', { hasText: '상담원이랑 통화 말고' }).click();
+    const shown = agentPage.locator('#transcript li.shopper img.attachment');
+    await shown.waitFor();
+    await agentPage.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#transcript li.shopper img.attachment');
+      return img !== null && img.complete && img.naturalWidth === 64 && img.naturalHeight === 48;
+    });
+    // What the agent was served has no GPS block.
+    const served = await agentPage.evaluate(async () => {
+      const id = document.querySelector<HTMLElement>('#transcript li.shopper:has(img.attachment)')!.dataset.attachmentId!;
+      const response = await fetch(`/api/attachments/${id}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('daehwa.agentToken')}` } });
+      return Array.from(new Uint8Array(await response.arrayBuffer()));
+    });
+    expect(served.length).toBeGreaterThan(100);
+    expect(Buffer.from(served).includes(GPS_LATITUDE)).toBe(false);
+    expect(Buffer.from(served).includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    await agentPage.click('#claim');
+    await agentPage.locator('#reply-input:enabled').waitFor();
+    await agentPage.locator('#reply-input').pressSequentially('사진 확인했어요');
+    await agentPage.screenshot({ path: 'docs/images/console-photo.png' });
   });
 });
