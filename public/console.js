@@ -106,6 +106,11 @@ function connect() {
 
 function onFrame(frame) {
   if (live.onFrame(frame)) return; // desk (issue 14): typing, read receipts
+  if (frame.type === 'sla_breach') {
+    const late = items.find((i) => i.id === frame.breach.itemId);
+    toast(`응답 목표 시간 초과 · SLA breached: ${late?.customerName ?? '비회원'} (${Math.round(frame.breach.targetMs / 60_000)}분)`);
+    return;
+  }
   switch (frame.type) {
     case 'ready':
       me = frame.agent;
@@ -152,6 +157,11 @@ function renderQueue() {
       li.append(title, status);
       if (item.priority === 'high') li.append(node('span', 'badge high', '긴급'));
       if (item.agentId) li.append(node('span', 'badge', item.agentId));
+      // desk (issue 14): first-response SLA, amber near the target, red past it
+      if (item.sla) {
+        li.classList.add(`sla-${item.sla.state}`);
+        li.append(node('span', `badge sla ${item.sla.state}`, `${Math.floor(item.sla.waitedMs / 60_000)}분 대기 · 목표 ${Math.round(item.sla.targetMs / 60_000)}분`));
+      }
       li.append(node('div', 'reason', REASONS[item.reason] ?? item.reason), node('p', 'preview', item.preview ?? ''));
       li.addEventListener('click', () => void select(item.id));
       return li;

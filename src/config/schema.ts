@@ -39,6 +39,19 @@ const deskSchema = z
       .string()
       .regex(/^https?:\/\/\S+$/, 'an http(s) URL, e.g. https://tracker.example/{carrier}/{trackingNumber}')
       .default('https://search.naver.com/search.naver?query={carrier}+{trackingNumber}'),
+    /** First-response targets: how long a conversation may wait in the queue for an agent, by priority. */
+    sla: z
+      .strictObject({
+        firstResponseMs: z
+          .strictObject({
+            normal: z.number().int().min(1000).default(5 * 60_000),
+            high: z.number().int().min(1000).default(2 * 60_000),
+          })
+          .prefault({}),
+        /** Share of the target at which the queue shows the item amber (red once it has passed). */
+        warnRatio: z.number().gt(0).lt(1).default(0.8),
+      })
+      .prefault({}),
     /** Photos shoppers send (src/attachments/). */
     attachments: z
       .strictObject({

@@ -38,6 +38,7 @@ import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
 import { LiveSignals } from '../desk/live/signals.ts';
 import { Attachments } from '../attachments/attachments.ts';
+import { SlaWatch } from '../desk/sla/watch.ts';
 import { registerAttachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 
@@ -125,6 +126,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
+    slaOf: (item) => sla.summary(item), // desk (issue 14)
+  });
+  // desk (issue 14): first-response SLA timers and breach records
+  const sla: SlaWatch = new SlaWatch({
+    queue,
+    store: deps.store,
+    clock,
+    targets: config.desk.sla,
+    log,
+    toAgents: (frame) => desk.toAgents(frame),
+    refreshQueue: () => desk.refreshQueue(),
   });
   const conversations = new Conversations({
     store: deps.store,
@@ -235,6 +247,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     }
   }
   await desk.start();
+  await sla.start(); // desk (issue 14)
 
   return {
     app,
@@ -248,6 +261,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     async close() {
       for (const stop of stopWatching) stop();
       desk.stop();
+      sla.stop(); // desk (issue 14)
       sessions.stop();
       admission.stop();
       await app.close();

@@ -6,19 +6,21 @@
 // Each write is awaited and atomic (temp file, then rename): a canned reply an admin saved is on
 // disk when the call resolves. Documents are checked on read like the rest of the store.
 
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { assertStorableId } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
-import { attachmentRecordSchema, cannedReplySchema, sortCannedReplies } from './schemas.ts';
-import type { AttachmentRecord, CannedReply, DeskStore } from './types.ts';
+import { StoreError } from './errors.ts';
+import { attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortCannedReplies, sortSlaBreaches } from './schemas.ts';
+import type { AttachmentRecord, CannedReply, DeskStore, SlaBreach } from './types.ts';
 
 const cannedDocSchema = z.object({ version: z.literal(1), replies: z.array(cannedReplySchema) });
 type CannedDoc = z.infer<typeof cannedDocSchema>;
 
 export const deskDir = (dir: string): string => join(dir, 'desk');
 export const cannedRepliesPath = (dir: string): string => join(deskDir(dir), 'canned-replies.json');
+export const slaBreachesPath = (dir: string): string => join(deskDir(dir), 'sla-breaches.jsonl');
 export const attachmentRecordPath = (dir: string, id: string): string => join(deskDir(dir), 'attachments', `${id}.json`);
 
 export class DeskFiles implements DeskStore {
@@ -50,6 +52,41 @@ export class DeskFiles implements DeskStore {
     if (!replies.delete(id)) return false;
     await this.#writeCanned();
     return true;
+  }
+
+  /** One JSON line per breach, appended; a later line with the same id wins. */
+  async recordSlaBreach(breach: SlaBreach): Promise<void> {
+    await mkdir(deskDir(this.#dir), { recursive: true });
+    const run = this.#writes.then(() => appendFile(slaBreachesPath(this.#dir), `${JSON.stringify(breach)}\n`));
+    this.#writes = run.catch(() => undefined);
+    await run;
+  }
+
+  async listSlaBreaches(): Promise<SlaBreach[]> {
+    await this.#writes;
+    let text: string;
+    try {
+      text = await readFile(slaBreachesPath(this.#dir), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const byId = new Map<string, SlaBreach>();
+    const lines = text.split('\n');
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      let parsed: ReturnType<typeof slaBreachSchema.safeParse>;
+      try {
+        parsed = slaBreachSchema.safeParse(JSON.parse(line));
+      } catch {
+        // A line cut short by a kill is the last one: what was written whole before it stays readable.
+        if (index === lines.length - 1 || lines.slice(index + 1).every((rest) => rest.trim() === '')) return;
+        throw new StoreError('corrupt', `${slaBreachesPath(this.#dir)}:${index + 1}: not valid JSON; the file was left as it is`);
+      }
+      if (!parsed.success) throw new StoreError('corrupt', `${slaBreachesPath(this.#dir)}:${index + 1}: not an SLA breach record; the file was left as it is`);
+      byId.set(parsed.data.id, parsed.data);
+    });
+    return sortSlaBreaches([...byId.values()]);
   }
 
   async putAttachment(record: AttachmentRecord): Promise<void> {

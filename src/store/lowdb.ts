@@ -28,7 +28,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema } from './schemas.ts';
-import { type AttachmentRecord, type CannedReply, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { type AttachmentRecord, type CannedReply, type SlaBreach, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -316,6 +316,16 @@ class LowdbStore implements Store {
   async deleteCannedReply(id: string): Promise<boolean> {
     this.#ensureOpen();
     return this.#desk.deleteCannedReply(id);
+  }
+
+  async recordSlaBreach(breach: SlaBreach): Promise<void> {
+    this.#ensureOpen();
+    await this.#desk.recordSlaBreach(breach);
+  }
+
+  async listSlaBreaches(): Promise<SlaBreach[]> {
+    this.#ensureOpen();
+    return this.#desk.listSlaBreaches();
   }
 
   async putAttachment(record: AttachmentRecord): Promise<void> {

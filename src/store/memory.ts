@@ -3,8 +3,8 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { sortCannedReplies } from './schemas.ts';
-import { type AttachmentRecord, type CannedReply, claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { sortCannedReplies, sortSlaBreaches } from './schemas.ts';
+import { type AttachmentRecord, type CannedReply, type SlaBreach, claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -14,6 +14,7 @@ export function createMemoryStore(): Store {
   // desk (issue 14)
   const cannedReplies = new Map<string, CannedReply>();
   const attachments = new Map<string, AttachmentRecord>();
+  const breaches = new Map<string, SlaBreach>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -111,6 +112,16 @@ export function createMemoryStore(): Store {
     async deleteCannedReply(id) {
       ensureOpen();
       return cannedReplies.delete(id);
+    },
+
+    async recordSlaBreach(breach) {
+      ensureOpen();
+      breaches.set(breach.id, structuredClone(breach));
+    },
+
+    async listSlaBreaches() {
+      ensureOpen();
+      return sortSlaBreaches([...breaches.values()].map((breach) => structuredClone(breach)));
     },
 
     async putAttachment(record) {

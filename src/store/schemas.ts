@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AttachmentRecord, CannedReply, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -94,6 +94,22 @@ export const attachmentRecordSchema = z.object({
   bytes: z.number().int().nonnegative(),
   createdAt: isoTime,
 }) satisfies z.ZodType<AttachmentRecord>;
+
+export const slaBreachSchema = z.object({
+  id: z.string().min(1),
+  itemId: z.string().min(1),
+  sessionId: z.string().min(1),
+  kind: z.literal('first_response'),
+  priority: z.enum(['normal', 'high']),
+  team: z.string().nullable(),
+  targetMs: z.number().int().nonnegative(),
+  since: isoTime,
+  breachedAt: isoTime,
+}) satisfies z.ZodType<SlaBreach>;
+
+export function sortSlaBreaches(breaches: SlaBreach[]): SlaBreach[] {
+  return breaches.sort((a, b) => a.breachedAt.localeCompare(b.breachedAt) || a.id.localeCompare(b.id));
+}
 
 /** Canned replies in the order every store lists them. */
 export function sortCannedReplies(replies: CannedReply[]): CannedReply[] {

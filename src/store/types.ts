@@ -133,8 +133,27 @@ export interface AttachmentRecord {
   createdAt: string;
 }
 
+/** A conversation that waited past its service-level target: kept for the analytics. */
+export interface SlaBreach {
+  id: string;
+  itemId: string;
+  sessionId: string;
+  /** `first_response`: waited in the queue longer than the target without an agent taking it. */
+  kind: 'first_response';
+  priority: 'normal' | 'high';
+  team: string | null;
+  targetMs: number;
+  /** When the wait began (the item's createdAt) and when the target passed. */
+  since: string;
+  breachedAt: string;
+}
+
 /** What the desk keeps besides sessions and the queue (implemented by every store, see test/store/contract.ts). */
 export interface DeskStore {
+  /** Appends a breach record; one per item and kind (a second with the same id replaces the first). */
+  recordSlaBreach(breach: SlaBreach): Promise<void>;
+  /** Every breach, oldest first (by breachedAt, then id). */
+  listSlaBreaches(): Promise<SlaBreach[]>;
   /** Creates or replaces the reply with this id. */
   putCannedReply(reply: CannedReply): Promise<void>;
   /** Every saved reply, by shortcut then locale. */

@@ -142,4 +142,28 @@ describe('agent desk in a browser', () => {
     await agentPage.locator('#reply-input').pressSequentially('사진 확인했어요');
     await agentPage.screenshot({ path: 'docs/images/console-photo.png' });
   });
+
+  it('turns a waiting conversation red in the queue when it passes its first-response target', async () => {
+    const shopperPage = await (await rig.browser.newContext()).newPage();
+    await shopperPage.goto(`${rig.server.url}/`);
+    await shopperPage.click('#chat-open');
+    await shopperPage.locator('.msg.bot').first().waitFor();
+    await shopperPage.fill('#chat-input', '상담원 빨리 연결해 주세요');
+    await shopperPage.press('#chat-input', 'Enter');
+    await shopperPage.locator('#chat-status', { hasText: '상담원 연결 대기 중' }).waitFor();
+
+    const agentPage = await (await rig.browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+    await signIn(agentPage);
+    const entry = agentPage.locator('#queue-list li', { hasText: '상담원 빨리 연결해 주세요' });
+    await entry.and(agentPage.locator('.sla-ok')).waitFor();
+    // The default target for a normal conversation is 5 minutes, amber from 4.
+    rig.server.clock.advance(4 * 60_000);
+    await entry.and(agentPage.locator('.sla-warning')).waitFor();
+    rig.server.clock.advance(60_000);
+    await entry.and(agentPage.locator('.sla-breached')).waitFor();
+    await agentPage.locator('#toast', { hasText: 'SLA breached' }).waitFor();
+    expect(await entry.locator('.badge.sla').textContent()).toBe('5분 대기 · 목표 5분');
+    expect((await rig.server.store.listSlaBreaches()).length).toBeGreaterThanOrEqual(1);
+    await agentPage.screenshot({ path: 'docs/images/console-sla.png' });
+  });
 });

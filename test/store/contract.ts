@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -260,11 +260,34 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       await expect(store.putAttachment(attachment('bad/id'))).rejects.toMatchObject({ code: 'invalid_id' });
     });
 
+    const breach = (id: string, overrides: Partial<SlaBreach> = {}): SlaBreach => ({
+      id,
+      itemId: 'q1',
+      sessionId: 's1',
+      kind: 'first_response',
+      priority: 'normal',
+      team: null,
+      targetMs: 300_000,
+      since: '2026-03-02T01:00:00.000Z',
+      breachedAt: '2026-03-02T01:05:00.000Z',
+      ...overrides,
+    });
+
+    it('records SLA breaches and lists them oldest first, one per id', async () => {
+      expect(await store.listSlaBreaches()).toEqual([]);
+      await store.recordSlaBreach(breach('b2', { breachedAt: '2026-03-02T01:09:00.000Z', priority: 'high' }));
+      await store.recordSlaBreach(breach('b1'));
+      await store.recordSlaBreach(breach('b1'));
+      expect(await store.listSlaBreaches()).toEqual([breach('b1'), breach('b2', { breachedAt: '2026-03-02T01:09:00.000Z', priority: 'high' })]);
+    });
+
     it.runIf(underTest.persistent)('keeps canned replies and attachment records after close and reopen', async () => {
       await store.putSession(session('s1'));
       await store.putCannedReply(canned('c1'));
       await store.putAttachment(attachment('a1', { mime: 'image/png' }));
+      await store.recordSlaBreach(breach('b1', { team: 'shipping' }));
       const reopened = await reopen();
+      expect(await reopened.listSlaBreaches()).toEqual([breach('b1', { team: 'shipping' })]);
       expect(await reopened.listCannedReplies()).toEqual([canned('c1')]);
       expect(await reopened.getAttachment('a1')).toEqual(attachment('a1', { mime: 'image/png' }));
     });

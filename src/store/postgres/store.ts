@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { attachmentRecordSchema, cannedReplySchema, entryFields, queueItemSchema, sessionRecordSchema, sortCannedReplies, transcriptEntrySchema } from '../schemas.ts';
-import type { AttachmentRecord, CannedReply, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import { attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, entryFields, queueItemSchema, sessionRecordSchema, sortCannedReplies, transcriptEntrySchema } from '../schemas.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -80,6 +80,7 @@ const QUEUE = 'daehwa_queue_items';
 // desk (issue 14), migration 006
 const CANNED = 'daehwa_canned_replies';
 const ATTACHMENTS = 'daehwa_attachments';
+const BREACHES = 'daehwa_sla_breaches';
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -254,6 +255,21 @@ class PgStore implements PostgresStore {
     this.#ensureOpen();
     const { rowCount } = await this.#pool.query(`DELETE FROM ${CANNED} WHERE id = $1`, [id]);
     return (rowCount ?? 0) > 0;
+  }
+
+  async recordSlaBreach(breach: SlaBreach): Promise<void> {
+    this.#ensureOpen();
+    await this.#pool.query(
+      `INSERT INTO ${BREACHES} (id, item_id, breached_at, record) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, breached_at = EXCLUDED.breached_at, record = EXCLUDED.record`,
+      [breach.id, breach.itemId, breach.breachedAt, JSON.stringify(breach)],
+    );
+  }
+
+  async listSlaBreaches(): Promise<SlaBreach[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${BREACHES}`);
+    return sortSlaBreaches(rows.map((row) => checkedRow(slaBreachSchema, BREACHES, JSON.stringify(row.id), row.record, row.id)));
   }
 
   async putAttachment(record: AttachmentRecord): Promise<void> {

@@ -12,3 +12,12 @@ CREATE TABLE daehwa_attachments (
   record jsonb NOT NULL
 );
 CREATE INDEX daehwa_attachments_session ON daehwa_attachments (session_id);
+
+-- Conversations that waited past their service-level target, for the analytics.
+CREATE TABLE daehwa_sla_breaches (
+  id text PRIMARY KEY,
+  item_id text NOT NULL,
+  breached_at text NOT NULL,
+  record jsonb NOT NULL
+);
+CREATE INDEX daehwa_sla_breaches_breached_at ON daehwa_sla_breaches (breached_at);
