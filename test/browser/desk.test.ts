@@ -1,11 +1,15 @@
 // Real browser, real engine: the agent desk of issue 14 (canned replies by shortcut, typing both
 // ways, read receipts, a photo from the shopper) in the demo shop's widget and the agent console.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GPS_LATITUDE, withExif } from '../desk/fixtures/images.ts';
 import { useEngineAndChromium } from './setup.ts';
 
 const rig = useEngineAndChromium();
+/** Screenshots go to the temp directory; DAEHWA_SCREENSHOTS=docs/images renews the ones in docs/console.md. */
+const shot = (name: string): string => join(process.env['DAEHWA_SCREENSHOTS'] ?? tmpdir(), `${name}.png`);
 
 async function signIn(page: Page, agentId = 'agent', password = 'daehwa-demo'): Promise<void> {
   await page.goto(`${rig.server.url}/console`);
@@ -55,7 +59,7 @@ describe('agent desk in a browser', () => {
     expect(value).toBe(`${context.customer.name}님, 기다려 주셔서 감사합니다. 주문 ${context.recentOrders[0]?.id} 확인해 볼게요.`);
     await agentPage.press('#reply-input', 'Enter');
     await shopperPage.locator('.msg.agent', { hasText: '기다려 주셔서 감사합니다' }).waitFor();
-    await agentPage.screenshot({ path: 'docs/images/console-canned.png' });
+    await agentPage.screenshot({ path: shot('console-canned') });
   });
 
   it('shows typing on both sides and a read receipt on the agent\'s message', async () => {
@@ -90,7 +94,6 @@ describe('agent desk in a browser', () => {
     await shopperPage.press('#chat-input', 'Enter');
     await agentPage.locator('#transcript li.shopper', { hasText: '주문' }).last().waitFor();
     await agentPage.locator('#typing-indicator').waitFor({ state: 'hidden' });
-    await shopperPage.screenshot({ path: 'docs/images/widget-typing.png' });
   });
 
   it('shows the agent a photo the shopper sent from the widget, without its GPS position', async () => {
@@ -140,7 +143,7 @@ describe('agent desk in a browser', () => {
     await agentPage.click('#claim');
     await agentPage.locator('#reply-input:enabled').waitFor();
     await agentPage.locator('#reply-input').pressSequentially('사진 확인했어요');
-    await agentPage.screenshot({ path: 'docs/images/console-photo.png' });
+    await agentPage.screenshot({ path: shot('console-photo') });
   });
 
   it('turns a waiting conversation red in the queue when it passes its first-response target', async () => {
@@ -164,6 +167,6 @@ describe('agent desk in a browser', () => {
     await agentPage.locator('#toast', { hasText: 'SLA breached' }).waitFor();
     expect(await entry.locator('.badge.sla').textContent()).toBe('5분 대기 · 목표 5분');
     expect((await rig.server.store.listSlaBreaches()).length).toBeGreaterThanOrEqual(1);
-    await agentPage.screenshot({ path: 'docs/images/console-sla.png' });
+    await agentPage.screenshot({ path: shot('console-sla') });
   });
 });
