@@ -1,6 +1,9 @@
 // The agent console: sign in over REST, then live over /agent/ws (queue, transcript entries,
 // actions with acks). Everything shoppers wrote is rendered with textContent, never as HTML.
 
+import { setupCanned } from './console-canned.js'; // desk (issue 14)
+import { setupLive } from './console-live.js';
+
 const TOKEN_KEY = 'daehwa.agentToken';
 
 const REASONS = {
@@ -110,11 +113,18 @@ function connect() {
 }
 
 function onFrame(frame) {
+  if (live.onFrame(frame)) return; // desk (issue 14): typing, read receipts
+  if (frame.type === 'sla_breach') {
+    const late = items.find((i) => i.id === frame.breach.itemId);
+    toast(`응답 목표 시간 초과 · SLA breached: ${late?.customerName ?? '비회원'} (${Math.round(frame.breach.targetMs / 60_000)}분)`);
+    return;
+  }
   switch (frame.type) {
     case 'ready':
       me = frame.agent;
       $('me').textContent = `${me.name} (${me.id})`;
       $('connection').textContent = '온라인';
+      $('canned-manage').hidden = me.role !== 'admin'; // desk (issue 14)
       $('signin').hidden = true;
       $('desk').hidden = false;
       $('audit-open').hidden = me.role !== 'admin';
@@ -132,6 +142,7 @@ function onFrame(frame) {
       if (selected && selected.item.sessionId === frame.sessionId) {
         for (const entry of frame.entries) $('transcript').append(renderEntry(entry));
         scrollTranscript();
+        live.onEntries(frame.entries); // desk (issue 14)
       }
       break;
     case 'ack':
@@ -155,6 +166,11 @@ function renderQueue() {
       li.append(title, status);
       if (item.priority === 'high') li.append(node('span', 'badge high', '긴급'));
       if (item.agentId) li.append(node('span', 'badge', item.agentId));
+      // desk (issue 14): first-response SLA, amber near the target, red past it
+      if (item.sla) {
+        li.classList.add(`sla-${item.sla.state}`);
+        li.append(node('span', `badge sla ${item.sla.state}`, `${Math.floor(item.sla.waitedMs / 60_000)}분 대기 · 목표 ${Math.round(item.sla.targetMs / 60_000)}분`));
+      }
       li.append(node('div', 'reason', REASONS[item.reason] ?? item.reason), node('p', 'preview', item.preview ?? ''));
       li.addEventListener('click', () => void select(item.id));
       return li;
@@ -164,12 +180,14 @@ function renderQueue() {
 
 function renderEntry(entry) {
   const li = node('li', entry.from);
+  li.dataset.seq = String(entry.seq); // desk (issue 14): read receipts
   let tag = FROM[entry.from];
   if (entry.from === 'shopper' && entry.intent) tag += ` · ${entry.intent} (${entry.score.toFixed(2)})`;
   if (entry.from === 'bot' && entry.flow) tag += ` · ${entry.flow}${entry.state ? `/${entry.state}` : ''}`;
   if (entry.from === 'agent' && entry.agentId) tag += ` · ${entry.agentId}`;
   if (entry.from !== 'system') li.append(node('span', 'tag', tag));
   li.append(document.createTextNode(entry.text));
+  live.photo(li, entry); // desk (issue 14)
   return li;
 }
 
@@ -222,6 +240,8 @@ async function select(itemId, reveal = false) {
   $('intents').replaceChildren(...(context.intents ?? []).map((r) => node('li', '', `${r.intent} ${r.score.toFixed(2)} · “${r.text}”`)));
   $('notes').replaceChildren(...item.notes.map((n) => node('li', '', `${n.agentId}: ${n.text}`)));
   renderQueue();
+  void canned.load(item.id); // desk (issue 14)
+  void live.onSelect(item);
 }
 
 for (const [button, type] of [['claim', 'claim'], ['resolve', 'resolve'], ['hand-back', 'hand_back'], ['release', 'release']]) {
@@ -276,6 +296,25 @@ $('reply-input').addEventListener('keydown', (event) => {
     event.preventDefault();
     $('reply-form').requestSubmit();
   }
+});
+
+// ---- desk (issue 14) ----
+const canned = setupCanned({
+  request,
+  toast,
+  selectedItemId: () => selected?.item.id ?? null,
+  reload: (itemId) => canned.load(itemId),
+});
+const live = setupLive({
+  send,
+  request,
+  fetchBlob: async (path) => {
+    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(response.statusText);
+    return response.blob();
+  },
+  selected: () => selected,
+  mine: () => selected?.item.status === 'assigned' && selected.item.agentId === me?.id,
 });
 
 if (token) connect();

@@ -4,6 +4,7 @@
 // dwell marks, a basket left alone, a failed checkout, typing) and to show what comes back: the
 // page's suggested questions as chips, and proactive messages as a dismissible nudge.
 import { currentPage, customerToken, LOCALE_KEY } from './shop.js';
+import { setupDeskWidget } from './widget-desk.js'; // desk (issue 14)
 
 const TOKEN_KEY = 'daehwa.sessionToken';
 const CLOSE_SESSION_IDLE = 4000;
@@ -85,13 +86,29 @@ let retryMs = 500;
 let page = currentPage();
 let dwellTimers = [];
 let lastTypingMs = 0;
+let sessionId = null; // desk (issue 14): photos go to /api/sessions/<sessionId>/attachments
 
 const t = () => TEXT[locale];
+
+// ---- desk (issue 14): agent typing, read receipts ----
+const desk = setupDeskWidget({
+  locale: () => locale,
+  chatVisible: () => !el.chat.hidden,
+  session: () => (ready && sessionId ? { sessionId, sessionToken: localStorage.getItem(TOKEN_KEY) } : null),
+  log: el.log,
+  notice: (text) => addNotice(text),
+  sendNow: (frame) => {
+    if (!ready || socket?.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  },
+});
 
 function applyLocale() {
   for (const node of el.chat.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n] ?? node.textContent;
   el.open.textContent = t()['chat.open'];
   el.input.placeholder = t()['chat.placeholder'];
+  desk?.applyLocale();
 }
 
 function setStatus(text) {
@@ -195,6 +212,7 @@ function openChat() {
   el.chat.hidden = false;
   el.open.hidden = true;
   if (!socket) connect();
+  desk.reportRead();
 }
 
 function send(frame) {
@@ -209,20 +227,24 @@ function onFrame(frame) {
   switch (frame.type) {
     case 'session':
       localStorage.setItem(TOKEN_KEY, frame.sessionToken);
+      sessionId = frame.sessionId;
       ready = true;
       retryMs = 500;
       setStatus(t().online);
       if (!frame.resumed && el.log.children.length === 0) addMessage('bot', t().welcome);
       pageEvent('page_view', page);
       for (const queued of outbox.splice(0)) socket.send(JSON.stringify(queued));
+      desk.reportRead();
       break;
     case 'history':
       el.log.replaceChildren();
       addMessage('bot', t().welcome);
       for (const entry of frame.entries) {
         if (entry.from === 'system') continue;
+        if (desk.historyPhoto(entry)) continue;
         addMessage(entry.from, entry.text, entry.from === 'agent' ? t().agent : undefined);
       }
+      desk.onHistory(frame.entries);
       break;
     case 'bot':
       addMessage('bot', frame.text);
@@ -230,6 +252,10 @@ function onFrame(frame) {
       break;
     case 'agent':
       addMessage('agent', frame.text, t().agent);
+      desk.onAgentMessage(frame);
+      break;
+    case 'typing':
+      desk.onTyping(frame);
       break;
     case 'nudge':
       showNudge(frame);
@@ -300,6 +326,7 @@ function restart() {
     old.close();
   }
   el.log.replaceChildren();
+  desk.reset();
   showQuickReplies([]);
   showSuggestions([]);
   hideNudge();

@@ -28,6 +28,51 @@ const agentSchema = z.strictObject({
 });
 export type AgentAccount = z.infer<typeof agentSchema>;
 
+// ---- desk (issue 14) ----
+const deskSchema = z
+  .strictObject({
+    /**
+     * An order's tracking page for the `{{order.tracking_url}}` placeholder of canned replies:
+     * `{carrier}` and `{trackingNumber}` are filled in.
+     */
+    trackingUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'an http(s) URL, e.g. https://tracker.example/{carrier}/{trackingNumber}')
+      .default('https://search.naver.com/search.naver?query={carrier}+{trackingNumber}'),
+    /** First-response targets: how long a conversation may wait in the queue for an agent, by priority. */
+    sla: z
+      .strictObject({
+        firstResponseMs: z
+          .strictObject({
+            normal: z.number().int().min(1000).default(5 * 60_000),
+            high: z.number().int().min(1000).default(2 * 60_000),
+          })
+          .prefault({}),
+        /** Share of the target at which the queue shows the item amber (red once it has passed). */
+        warnRatio: z.number().gt(0).lt(1).default(0.8),
+      })
+      .prefault({}),
+    /** Photos shoppers send (src/attachments/). */
+    attachments: z
+      .strictObject({
+        /** Largest file accepted, in bytes (checked while it is received). */
+        maxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+        /**
+         * Where the files go. Absent: `attachments/` in the lowdb store's directory, in memory
+         * for the memory store, `data/attachments` for PostgreSQL.
+         */
+        storage: z
+          .discriminatedUnion('kind', [
+            z.strictObject({ kind: z.literal('directory'), dir: z.string().min(1) }),
+            z.strictObject({ kind: z.literal('memory') }),
+          ])
+          .optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type DeskConfig = z.infer<typeof deskSchema>;
+
 const configObject = z.strictObject({
   /** NODE_ENV. Only `production` changes anything: it refuses the secrets that ship in the source. */
   env: z.string().min(1).default('development'),
@@ -189,6 +234,8 @@ const configObject = z.strictObject({
     })
     .prefault({}),
   // ---- end channels ----
+  // ---- desk (issue 14): canned replies, attachments, typing ----
+  desk: deskSchema,
 });
 
 export const configSchema = configObject.transform((config) => ({

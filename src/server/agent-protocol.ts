@@ -1,7 +1,7 @@
 // The agent side's websocket frames and the request bodies shared with the REST endpoints.
 import { z } from 'zod';
 import { describeIssues } from '../shared/zod-issues.ts';
-import type { QueueItem, TranscriptEntry } from '../store/types.ts';
+import type { QueueItem, SlaBreach, TranscriptEntry } from '../store/types.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
 
 export interface AgentIdentity {
@@ -28,6 +28,8 @@ export const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolve'), itemId, ref }),
   z.object({ type: z.literal('hand_back'), itemId, ref }),
   z.object({ type: z.literal('release'), itemId, ref }),
+  // desk (issue 14): the agent is typing in this conversation (`active` false: stopped); no ack.
+  z.object({ type: z.literal('typing'), itemId, active: z.boolean().default(true), ref }),
 ]);
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 
@@ -61,6 +63,8 @@ export type QueueSummary = Omit<QueueItem, 'context'> & {
   locale: string | null;
   /** The last thing the shopper said before the hand-off. */
   preview: string | null;
+  /** desk (issue 14): the first-response SLA of a waiting item, as of this list. */
+  sla?: { state: 'ok' | 'warning' | 'breached'; waitedMs: number; dueAt: string; targetMs: number } | null;
 };
 
 export type AgentServerFrame =
@@ -70,4 +74,11 @@ export type AgentServerFrame =
   /** New transcript entries of a conversation in the queue. */
   | { type: 'entries'; sessionId: string; entries: TranscriptEntry[] }
   | { type: 'ack'; ref?: string; item: QueueItem }
+  // ---- desk (issue 14) ----
+  /** The shopper of a conversation with people is typing (`active` false: stopped). */
+  | { type: 'typing'; sessionId: string; itemId: string; from: 'shopper'; active: boolean }
+  /** A conversation waited in the queue past its first-response target. */
+  | { type: 'sla_breach'; breach: SlaBreach }
+  /** The shopper has seen the agent's messages up to transcript `seq`. */
+  | { type: 'read'; sessionId: string; itemId?: string; seq: number; at: string }
   | { type: 'error'; code: string; message: string; ref?: string };

@@ -15,6 +15,8 @@ import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
 import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
+import type { LiveSignals } from '../desk/live/signals.ts';
+import { DeskError } from '../desk/errors.ts';
 
 /** Close code for an agent socket that did not authenticate. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -29,6 +31,8 @@ export interface AgentSocketOptions {
   clock: Clock;
   log: Logger;
   audit: AuditSink;
+  /** desk (issue 14): typing indicators. */
+  signals?: LiveSignals;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -101,6 +105,11 @@ class AgentConnection {
         return;
       }
       const { desk } = this.options;
+      // desk (issue 14): typing is a signal, not an action: no ack.
+      if (frame.type === 'typing') {
+        await this.options.signals?.agentTyping(agent, frame.itemId, frame.active);
+        return;
+      }
       const item = await (() => {
         switch (frame.type) {
           case 'claim':
@@ -128,7 +137,7 @@ class AgentConnection {
       if (action) await this.options.audit.record({ action, actor: agent.id, address: this.address, target: { kind: 'queue_item', id: item.id } });
       this.#send({ type: 'ack', item, ...ref });
     } catch (err) {
-      if (err instanceof HttpError) {
+      if (err instanceof HttpError || err instanceof DeskError) {
         this.#send({ type: 'error', code: err.code, message: err.message, ...ref });
         return;
       }

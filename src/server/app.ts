@@ -45,6 +45,12 @@ import { registerPrivacyRoutes } from './privacy-routes.ts';
 // ---- end privacy ----
 // channels (issue 15)
 import { registerChannels } from '../channels/index.ts';
+import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
+import { LiveSignals } from '../desk/live/signals.ts';
+import { Attachments } from '../attachments/attachments.ts';
+import { SlaWatch } from '../desk/sla/watch.ts';
+import { registerAttachmentRoutes } from '../attachments/routes.ts';
+import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -70,6 +76,8 @@ export interface ServerDeps {
    * export and erase and for retention, run before the queue's and the conversations' own.
    */
   personalDataHolders?: PersonalDataHolder[];
+  /** desk (issue 14): where shoppers' photos go; by default as config desk.attachments.storage says. */
+  attachmentStorage?: AttachmentStorage;
 }
 
 export interface DaehwaServer {
@@ -139,6 +147,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
+    slaOf: (item) => sla.summary(item), // desk (issue 14)
+  });
+  // desk (issue 14): first-response SLA timers and breach records
+  const sla: SlaWatch = new SlaWatch({
+    queue,
+    store: deps.store,
+    clock,
+    targets: config.desk.sla,
+    log,
+    toAgents: (frame) => desk.toAgents(frame),
+    refreshQueue: () => desk.refreshQueue(),
   });
   const conversations = new Conversations({
     store: deps.store,
@@ -210,7 +229,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     return metrics.registry.metrics();
   });
 
+  // desk (issue 14): typing both ways, read receipts
+  const signals = new LiveSignals({ queue, sessions, clock, toAgents: (frame) => desk.toAgents(frame) });
   registerShopperSocket(app, {
+    signals,
     sessions,
     conversations,
     customers,
@@ -239,9 +261,25 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });
-  registerAgentSocket(app, { auth, desk, clock, log, audit });
+  registerAgentSocket(app, { auth, desk, clock, log, audit, signals });
   registerAdminRoutes(app, auth, reloader);
   registerPrivacyRoutes(app, { auth, audit, privacy });
+  // desk (issue 14): canned replies, typing, attachments
+  registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock, signals });
+  const attachments = new Attachments({
+    store: deps.store,
+    storage: deps.attachmentStorage ?? attachmentStorageFor(config),
+    sessions,
+    lanes,
+    queue,
+    clock,
+    maxBytes: config.desk.attachments.maxBytes,
+    relay: async (sessionId, entries) => {
+      const live = await sessions.get(sessionId);
+      if (live) desk.relay(live, entries);
+    },
+  });
+  registerAttachmentRoutes(app, { attachments, store: deps.store, auth });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -270,6 +308,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
           },
           onError: (err) => log.error({ err }, 'the retention job failed; it runs again tomorrow'),
         });
+  await sla.start(); // desk (issue 14)
 
   return {
     app,
@@ -288,11 +327,20 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       retention?.stop();
       await retention?.idle;
       desk.stop();
+      sla.stop(); // desk (issue 14)
       sessions.stop();
       admission.stop();
       await app.close();
     },
   };
+}
+
+/** desk (issue 14): the configured attachment storage, or the one that goes with the store. */
+function attachmentStorageFor(config: DaehwaConfig): AttachmentStorage {
+  const chosen = config.desk.attachments.storage;
+  if (chosen?.kind === 'memory' || (!chosen && config.store.kind === 'memory')) return memoryStorage();
+  if (chosen) return directoryStorage(chosen.dir);
+  return directoryStorage(config.store.kind === 'lowdb' ? join(config.store.dir, 'attachments') : 'data/attachments');
 }
 
 function registerAdminRoutes(app: FastifyInstance, auth: AgentAuth, reloader: Reloader): void {

@@ -41,6 +41,8 @@ export interface HandoffDeskOptions {
   agentGraceMs: number;
   /** Other server processes share the store: queue changes and transcript entries reach their agents through it. */
   bus?: Bus;
+  /** desk (issue 14): the SLA state each queue summary shows. */
+  slaOf?: (item: QueueItem) => QueueSummary['sla'];
 }
 
 const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
@@ -204,7 +206,12 @@ export class HandoffDesk implements HandoffPort {
     const { queue } = this.options;
     // Each open item is read once: reading the queue copies every item with its context.
     const [waiting, assigned] = await Promise.all([queue.waitingInOrder(), queue.list(['assigned'])]);
-    return [...waiting.map((item, index) => summarise(item, index + 1)), ...assigned.map((item) => summarise(item, null))];
+    const { slaOf } = this.options;
+    const withSla = (item: QueueItem, summary: QueueSummary): QueueSummary => (slaOf ? { ...summary, sla: slaOf(item) } : summary);
+    return [
+      ...waiting.map((item, index) => withSla(item, summarise(item, index + 1))),
+      ...assigned.map((item) => withSla(item, summarise(item, null))),
+    ];
   }
 
   async detail(itemId: string): Promise<{ item: QueueItem; session: SessionRecord | null; transcript: TranscriptEntry[] }> {
@@ -239,7 +246,7 @@ export class HandoffDesk implements HandoffPort {
       const entries = await this.options.store.appendTranscript(item.sessionId, [
         { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
       ]);
-      this.options.sessions.send(live, { type: 'agent', text });
+      this.options.sessions.send(live, { type: 'agent', text, ...(entries[0] ? { seq: entries[0].seq } : {}) });
       this.#broadcastEntries(item.sessionId, entries);
       return item;
     });
@@ -263,6 +270,16 @@ export class HandoffDesk implements HandoffPort {
       this.#assertOwner(item, agent);
       return this.#returnToQueue(item, `${agent.name} (${agent.id}) put the conversation back in the queue`);
     });
+  }
+
+  /** desk (issue 14): a frame for every agent console of this process (typing, read receipts). */
+  toAgents(frame: AgentServerFrame): void {
+    this.#broadcast(frame);
+  }
+
+  /** desk (issue 14): the consoles get the queue again (an SLA colour changed). */
+  refreshQueue(): void {
+    this.#scheduleQueueBroadcast();
   }
 
   // ---- internals ----

@@ -38,6 +38,8 @@ const eventFrame = z.object({
 const dismissFrame = z.strictObject({ type: z.literal('dismiss'), rule: z.string().min(1).max(100).optional() });
 /** The shopper is typing (`active` false: stopped); proactive nudges wait meanwhile. */
 const typingFrame = z.strictObject({ type: z.literal('typing'), active: z.boolean().default(true) });
+/** desk (issue 14): the widget has shown the agent's messages up to transcript `seq` (a read receipt). */
+const readFrame = z.strictObject({ type: z.literal('read'), seq: z.number().int().positive() });
 
 const FRAME_SCHEMAS = {
   hello: helloFrame,
@@ -46,6 +48,7 @@ const FRAME_SCHEMAS = {
   event: eventFrame,
   dismiss: dismissFrame,
   typing: typingFrame,
+  read: readFrame,
 } as const;
 
 export type HelloFrame = z.infer<typeof helloFrame>;
@@ -56,11 +59,19 @@ type EventFrame = z.infer<typeof eventFrame> & {
 export type ShopperFrame = z.infer<(typeof FRAME_SCHEMAS)[Exclude<keyof typeof FRAME_SCHEMAS, 'event'>]> | EventFrame;
 export type DismissFrame = z.infer<typeof dismissFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;
+export type ReadFrame = z.infer<typeof readFrame>; // desk (issue 14)
 
 /** Event names the server keeps for itself (the dialog's proactive start): a shopper may not send them. */
 const RESERVED_EVENT_PREFIX = 'daehwa.';
 
-export type HistoryEntry = { seq: number; at: string; from: 'shopper' | 'bot' | 'agent' | 'system'; text: string };
+export type HistoryEntry = {
+  seq: number;
+  at: string;
+  from: 'shopper' | 'bot' | 'agent' | 'system';
+  text: string;
+  /** desk (issue 14): a photo the shopper sent, at GET /api/attachments/:id. */
+  attachmentId?: string;
+};
 
 export type ServerFrame =
   | { type: 'session'; sessionId: string; sessionToken: string; resumed: boolean }
@@ -68,7 +79,10 @@ export type ServerFrame =
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'bot'; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
   | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number }
-  | { type: 'agent'; text: string }
+  /** `seq`: the message's place in the transcript, for the `read` frame (desk, issue 14). */
+  | { type: 'agent'; text: string; seq?: number }
+  /** desk (issue 14): the agent is typing (`active` false: stopped). */
+  | { type: 'typing'; from: 'agent'; active: boolean }
   /** A proactive message, shown as a dismissible nudge; `rule` is the rule that sent it. */
   | { type: 'nudge'; rule: string; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
   /** The contextual FAQ for the page the shopper is on. */

@@ -15,7 +15,8 @@ function directives(frameAncestors: readonly string[]): Record<string, string[]>
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
     styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
+    // blob: the photos shoppers send, fetched with a token and shown from memory (desk, issue 14).
+    imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'"],
     // 'self' covers ws:/wss: to the same host (CSP Level 3).
     connectSrc: ["'self'"],

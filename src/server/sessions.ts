@@ -149,7 +149,7 @@ export class SessionDirectory {
     const transcript = await this.options.store.getTranscript(sessionId);
     return transcript
       .filter((entry) => !entry.internal)
-      .map(({ seq, at, from, text }) => ({ seq, at, from, text }));
+      .map(({ seq, at, from, text, attachmentId }) => ({ seq, at, from, text, ...(attachmentId !== undefined ? { attachmentId } : {}) }));
   }
 
   // ---- channels (issue 15): request/response channels (src/channels/) find a session by a key

@@ -11,10 +11,11 @@ import type { HandoffDesk } from './handoff-desk.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ProactiveDesk } from './proactive.ts';
-import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, type ServerFrame, type ShopperFrame, type TypingFrame } from './protocol.ts';
+import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, type ReadFrame, type ServerFrame, type ShopperFrame, type TypingFrame } from './protocol.ts';
 import type { AdmissionGauge } from './admission.ts';
 import { checkOrigin, type OriginPolicy } from './origins.ts';
 import { TokenBucket } from './rate-limit.ts';
+import type { LiveSignals } from '../desk/live/signals.ts';
 import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
 
 export interface ShopperSocketOptions {
@@ -30,6 +31,8 @@ export interface ShopperSocketOptions {
   rateLimit: { framesPerSecond: number; burst: number };
   origins: OriginPolicy;
   admission: AdmissionGauge;
+  /** desk (issue 14): typing to the agents, read receipts. */
+  signals?: LiveSignals;
 }
 
 /** WebSocket close code 1013: try again later. */
@@ -44,7 +47,7 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-function toInput(frame: Exclude<ShopperFrame, HelloFrame | TypingFrame | DismissFrame>): DialogInput {
+function toInput(frame: Exclude<ShopperFrame, HelloFrame | TypingFrame | DismissFrame | ReadFrame>): DialogInput {
   switch (frame.type) {
     case 'message':
       return { kind: 'text', text: frame.text };
@@ -153,7 +156,12 @@ class ShopperConnection {
       return;
     }
     const { proactive } = this.options;
-    if (frame.type === 'typing') return proactive.typing(live, frame.active);
+    // desk (issue 14): typing reaches the agents too; read receipts are the desk's.
+    if (frame.type === 'read') return this.options.signals?.read(live, frame.seq);
+    if (frame.type === 'typing') {
+      await this.options.signals?.shopperTyping(live, frame.active);
+      return proactive.typing(live, frame.active);
+    }
     if (frame.type === 'dismiss') return proactive.dismiss(live);
     if (frame.type === 'quick_reply') proactive.tapped(live, frame.payload);
     await this.options.conversations.handle(live, toInput(frame));

@@ -13,6 +13,7 @@ import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
+import { DeskFiles } from './desk-files.ts';
 import {
   type ActiveQueueDoc,
   activeQueueDocSchema,
@@ -29,7 +30,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -145,10 +146,13 @@ class LowdbStore implements Store {
   #timer: NodeJS.Timeout | null = null;
   #flushChain: Promise<void> = Promise.resolve();
   #closed = false;
+  /** desk (issue 14): canned replies and attachment records, in files of their own. */
+  readonly #desk: DeskFiles;
 
   constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, lock: DirectoryLock, options: LowdbStoreOptions, audit: AuditFile) {
     this.#dir = dir;
     this.#audit = audit;
+    this.#desk = new DeskFiles(dir);
     this.#lock = lock;
     this.#catalog = catalog;
     this.#activeQueue = activeQueue;
@@ -339,6 +343,41 @@ class LowdbStore implements Store {
     return true;
   }
   // ---- end privacy ----
+  // ---- desk (issue 14): canned replies, attachments (desk-files.ts) ----
+  async putCannedReply(reply: CannedReply): Promise<void> {
+    this.#ensureOpen();
+    await this.#desk.putCannedReply(reply);
+  }
+
+  async listCannedReplies(): Promise<CannedReply[]> {
+    this.#ensureOpen();
+    return this.#desk.listCannedReplies();
+  }
+
+  async deleteCannedReply(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    return this.#desk.deleteCannedReply(id);
+  }
+
+  async recordSlaBreach(breach: SlaBreach): Promise<void> {
+    this.#ensureOpen();
+    await this.#desk.recordSlaBreach(breach);
+  }
+
+  async listSlaBreaches(): Promise<SlaBreach[]> {
+    this.#ensureOpen();
+    return this.#desk.listSlaBreaches();
+  }
+
+  async putAttachment(record: AttachmentRecord): Promise<void> {
+    this.#ensureOpen();
+    await this.#desk.putAttachment(record);
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    this.#ensureOpen();
+    return this.#desk.getAttachment(id);
+  }
 
   async flush(): Promise<void> {
     this.#ensureOpen();

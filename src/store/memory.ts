@@ -3,8 +3,8 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { auditFields } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { auditFields, sortCannedReplies, sortSlaBreaches } from './schemas.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -12,6 +12,10 @@ export function createMemoryStore(): Store {
   const transcripts = new Map<string, TranscriptEntry[]>();
   const queue = new Map<string, QueueItem>();
   const audit: AuditEvent[] = [];
+  // desk (issue 14)
+  const cannedReplies = new Map<string, CannedReply>();
+  const attachments = new Map<string, AttachmentRecord>();
+  const breaches = new Map<string, SlaBreach>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -124,6 +128,44 @@ export function createMemoryStore(): Store {
       return queue.delete(id);
     },
     // ---- end privacy ----
+    // ---- desk (issue 14): canned replies, attachments ----
+    async putCannedReply(reply) {
+      ensureOpen();
+      assertStorableId('canned reply', reply.id);
+      cannedReplies.set(reply.id, structuredClone(reply));
+    },
+
+    async listCannedReplies() {
+      ensureOpen();
+      return sortCannedReplies([...cannedReplies.values()].map((reply) => structuredClone(reply)));
+    },
+
+    async deleteCannedReply(id) {
+      ensureOpen();
+      return cannedReplies.delete(id);
+    },
+
+    async recordSlaBreach(breach) {
+      ensureOpen();
+      breaches.set(breach.id, structuredClone(breach));
+    },
+
+    async listSlaBreaches() {
+      ensureOpen();
+      return sortSlaBreaches([...breaches.values()].map((breach) => structuredClone(breach)));
+    },
+
+    async putAttachment(record) {
+      ensureOpen();
+      assertStorableId('attachment', record.id);
+      attachments.set(record.id, structuredClone(record));
+    },
+
+    async getAttachment(id) {
+      ensureOpen();
+      const record = attachments.get(id);
+      return record ? structuredClone(record) : null;
+    },
 
     async flush() {
       ensureOpen();

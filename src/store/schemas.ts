@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -41,6 +41,7 @@ export const transcriptEntrySchema = z.object({
   state: z.string().nullable().optional(),
   agentId: z.string().optional(),
   internal: z.boolean().optional(),
+  attachmentId: z.string().optional(), // desk (issue 14)
 }) satisfies z.ZodType<TranscriptEntry>;
 
 export const queueItemSchema = z.object({
@@ -68,6 +69,7 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.state !== undefined) stored.state = entry.state;
   if (entry.agentId !== undefined) stored.agentId = entry.agentId;
   if (entry.internal !== undefined) stored.internal = entry.internal;
+  if (entry.attachmentId !== undefined) stored.attachmentId = entry.attachmentId; // desk (issue 14)
   return stored;
 }
 
@@ -91,3 +93,45 @@ export function auditFields(event: Omit<AuditEvent, 'seq'>): Omit<AuditEvent, 's
   return stored;
 }
 // ---- end privacy ----
+// ---- desk (issue 14): canned replies, attachments ----
+
+export const cannedReplySchema = z.object({
+  id: z.string().min(1),
+  shortcut: z.string().min(1),
+  title: z.string(),
+  text: z.string(),
+  locale: z.enum(STORED_LOCALES),
+  team: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  updatedBy: z.string(),
+}) satisfies z.ZodType<CannedReply>;
+
+export const attachmentRecordSchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  mime: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  createdAt: isoTime,
+}) satisfies z.ZodType<AttachmentRecord>;
+
+export const slaBreachSchema = z.object({
+  id: z.string().min(1),
+  itemId: z.string().min(1),
+  sessionId: z.string().min(1),
+  kind: z.literal('first_response'),
+  priority: z.enum(['normal', 'high']),
+  team: z.string().nullable(),
+  targetMs: z.number().int().nonnegative(),
+  since: isoTime,
+  breachedAt: isoTime,
+}) satisfies z.ZodType<SlaBreach>;
+
+export function sortSlaBreaches(breaches: SlaBreach[]): SlaBreach[] {
+  return breaches.sort((a, b) => a.breachedAt.localeCompare(b.breachedAt) || a.id.localeCompare(b.id));
+}
+
+/** Canned replies in the order every store lists them. */
+export function sortCannedReplies(replies: CannedReply[]): CannedReply[] {
+  return replies.sort((a, b) => a.shortcut.localeCompare(b.shortcut) || a.locale.localeCompare(b.locale) || a.id.localeCompare(b.id));
+}

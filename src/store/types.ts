@@ -50,6 +50,8 @@ export interface TranscriptEntry {
   agentId?: string;
   /** Internal agent notes are never shown to the shopper. */
   internal?: boolean;
+  /** desk (issue 14): the shopper sent a file (an AttachmentRecord id); `text` says so in words. */
+  attachmentId?: string;
 }
 
 export type QueueItemStatus = 'waiting' | 'assigned' | 'resolved' | 'returned_to_bot';
@@ -97,7 +99,7 @@ export interface AuditEvent {
 }
 // ---- end privacy ----
 
-export interface Store {
+export interface Store extends DeskStore {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   /** Create or replace the session record. */
@@ -133,4 +135,63 @@ export interface Store {
   /** Makes every accepted write durable. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+// ---- desk (issue 14): canned replies, attachments ----
+
+/** A saved reply agents insert with `/shortcut`; `{{customer.name}}` style placeholders are filled per conversation. */
+export interface CannedReply {
+  id: string;
+  /** Typed after `/` in the console: lower-case letters, digits, `_` and `-`. */
+  shortcut: string;
+  title: string;
+  text: string;
+  locale: StoredLocale;
+  /** The team it belongs to; null: every team. */
+  team: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The admin who saved it last. */
+  updatedBy: string;
+}
+
+/** A file a shopper sent (an image); its bytes are in the attachment storage, not in the store. */
+export interface AttachmentRecord {
+  id: string;
+  sessionId: string;
+  /** As sniffed from the content, e.g. image/jpeg. */
+  mime: string;
+  bytes: number;
+  createdAt: string;
+}
+
+/** A conversation that waited past its service-level target: kept for the analytics. */
+export interface SlaBreach {
+  id: string;
+  itemId: string;
+  sessionId: string;
+  /** `first_response`: waited in the queue longer than the target without an agent taking it. */
+  kind: 'first_response';
+  priority: 'normal' | 'high';
+  team: string | null;
+  targetMs: number;
+  /** When the wait began (the item's createdAt) and when the target passed. */
+  since: string;
+  breachedAt: string;
+}
+
+/** What the desk keeps besides sessions and the queue (implemented by every store, see test/store/contract.ts). */
+export interface DeskStore {
+  /** Appends a breach record; one per item and kind (a second with the same id replaces the first). */
+  recordSlaBreach(breach: SlaBreach): Promise<void>;
+  /** Every breach, oldest first (by breachedAt, then id). */
+  listSlaBreaches(): Promise<SlaBreach[]>;
+  /** Creates or replaces the reply with this id. */
+  putCannedReply(reply: CannedReply): Promise<void>;
+  /** Every saved reply, by shortcut then locale. */
+  listCannedReplies(): Promise<CannedReply[]>;
+  /** False when there was no such reply. */
+  deleteCannedReply(id: string): Promise<boolean>;
+  putAttachment(record: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
 }

@@ -59,6 +59,7 @@ describe('hand-off to an agent', () => {
     expect(await alice.socket.nextOfType('agent')).toEqual({
       type: 'agent',
       text: '안녕하세요, 상담원 김민지입니다. 무엇을 도와드릴까요?',
+      seq: expect.any(Number), // for read receipts (desk, issue 14)
     });
 
     // While the agent owns it, the shopper's words go to the agent and the bot stays silent.

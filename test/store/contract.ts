@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -275,6 +275,82 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await after.findSessionByTokenHash('hash-s1')).toBeNull();
     });
     // ---- end privacy ----
+    // ---- desk (issue 14): canned replies, attachments ----
+    const canned = (id: string, overrides: Partial<CannedReply> = {}): CannedReply => ({
+      id,
+      shortcut: 'delay',
+      title: '배송 지연 안내',
+      text: '{{customer.name}}님, 주문 {{order.number}} 배송이 늦어져 죄송합니다.',
+      locale: 'ko',
+      team: null,
+      createdAt: '2026-03-02T01:00:00.000Z',
+      updatedAt: '2026-03-02T01:00:00.000Z',
+      updatedBy: 'lead',
+      ...overrides,
+    });
+    const attachment = (id: string, overrides: Partial<AttachmentRecord> = {}): AttachmentRecord => ({
+      id,
+      sessionId: 's1',
+      mime: 'image/jpeg',
+      bytes: 1234,
+      createdAt: '2026-03-02T01:00:00.000Z',
+      ...overrides,
+    });
+
+    it('stores, replaces, lists (by shortcut, then locale) and deletes canned replies', async () => {
+      expect(await store.listCannedReplies()).toEqual([]);
+      await store.putCannedReply(canned('c2', { shortcut: 'refund', locale: 'en', text: 'Your refund is on its way.' }));
+      await store.putCannedReply(canned('c1'));
+      await store.putCannedReply(canned('c3', { locale: 'en', text: 'Sorry, {{customer.name}}.', team: 'shipping' }));
+      expect((await store.listCannedReplies()).map((reply) => reply.id)).toEqual(['c3', 'c1', 'c2']);
+      await store.putCannedReply(canned('c1', { text: '바뀐 문구', updatedBy: 'mina' }));
+      expect((await store.listCannedReplies()).find((reply) => reply.id === 'c1')).toEqual(canned('c1', { text: '바뀐 문구', updatedBy: 'mina' }));
+      expect(await store.deleteCannedReply('c1')).toBe(true);
+      expect(await store.deleteCannedReply('c1')).toBe(false);
+      expect((await store.listCannedReplies()).map((reply) => reply.id)).toEqual(['c3', 'c2']);
+      await expect(store.putCannedReply(canned('../escape'))).rejects.toMatchObject({ code: 'invalid_id' });
+    });
+
+    it('stores attachment records and returns null for unknown ones', async () => {
+      await store.putSession(session('s1'));
+      await store.putAttachment(attachment('a1'));
+      expect(await store.getAttachment('a1')).toEqual(attachment('a1'));
+      expect(await store.getAttachment('a2')).toBeNull();
+      expect(await store.getAttachment('../a1')).toBeNull();
+      await expect(store.putAttachment(attachment('bad/id'))).rejects.toMatchObject({ code: 'invalid_id' });
+    });
+
+    const breach = (id: string, overrides: Partial<SlaBreach> = {}): SlaBreach => ({
+      id,
+      itemId: 'q1',
+      sessionId: 's1',
+      kind: 'first_response',
+      priority: 'normal',
+      team: null,
+      targetMs: 300_000,
+      since: '2026-03-02T01:00:00.000Z',
+      breachedAt: '2026-03-02T01:05:00.000Z',
+      ...overrides,
+    });
+
+    it('records SLA breaches and lists them oldest first, one per id', async () => {
+      expect(await store.listSlaBreaches()).toEqual([]);
+      await store.recordSlaBreach(breach('b2', { breachedAt: '2026-03-02T01:09:00.000Z', priority: 'high' }));
+      await store.recordSlaBreach(breach('b1'));
+      await store.recordSlaBreach(breach('b1'));
+      expect(await store.listSlaBreaches()).toEqual([breach('b1'), breach('b2', { breachedAt: '2026-03-02T01:09:00.000Z', priority: 'high' })]);
+    });
+
+    it.runIf(underTest.persistent)('keeps canned replies and attachment records after close and reopen', async () => {
+      await store.putSession(session('s1'));
+      await store.putCannedReply(canned('c1'));
+      await store.putAttachment(attachment('a1', { mime: 'image/png' }));
+      await store.recordSlaBreach(breach('b1', { team: 'shipping' }));
+      const reopened = await reopen();
+      expect(await reopened.listSlaBreaches()).toEqual([breach('b1', { team: 'shipping' })]);
+      expect(await reopened.listCannedReplies()).toEqual([canned('c1')]);
+      expect(await reopened.getAttachment('a1')).toEqual(attachment('a1', { mime: 'image/png' }));
+    });
 
     it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
       await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));

@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -78,6 +78,10 @@ const SESSIONS = 'daehwa_sessions';
 const TRANSCRIPT = 'daehwa_transcript_entries';
 const QUEUE = 'daehwa_queue_items';
 const AUDIT = 'daehwa_audit_events'; // privacy (issue 18), migration 007
+// desk (issue 14), migration 006
+const CANNED = 'daehwa_canned_replies';
+const ATTACHMENTS = 'daehwa_attachments';
+const BREACHES = 'daehwa_sla_breaches';
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -266,6 +270,58 @@ class PgStore implements PostgresStore {
     return (rowCount ?? 0) > 0;
   }
   // ---- end privacy ----
+  // ---- desk (issue 14): canned replies, attachments ----
+  async putCannedReply(reply: CannedReply): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('canned reply', reply.id);
+    await this.#pool.query(
+      `INSERT INTO ${CANNED} (id, record) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record`,
+      [reply.id, JSON.stringify(reply)],
+    );
+  }
+
+  async listCannedReplies(): Promise<CannedReply[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${CANNED}`);
+    return sortCannedReplies(rows.map((row) => checkedRow(cannedReplySchema, CANNED, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  async deleteCannedReply(id: string): Promise<boolean> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${CANNED} WHERE id = $1`, [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async recordSlaBreach(breach: SlaBreach): Promise<void> {
+    this.#ensureOpen();
+    await this.#pool.query(
+      `INSERT INTO ${BREACHES} (id, item_id, breached_at, record) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, breached_at = EXCLUDED.breached_at, record = EXCLUDED.record`,
+      [breach.id, breach.itemId, breach.breachedAt, JSON.stringify(breach)],
+    );
+  }
+
+  async listSlaBreaches(): Promise<SlaBreach[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${BREACHES}`);
+    return sortSlaBreaches(rows.map((row) => checkedRow(slaBreachSchema, BREACHES, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  async putAttachment(record: AttachmentRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('attachment', record.id);
+    await this.#pool.query(
+      `INSERT INTO ${ATTACHMENTS} (id, session_id, record) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (id) DO UPDATE SET session_id = EXCLUDED.session_id, record = EXCLUDED.record`,
+      [record.id, record.sessionId, JSON.stringify(record)],
+    );
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${ATTACHMENTS} WHERE id = $1`, [id]);
+    return rows[0] ? checkedRow(attachmentRecordSchema, ATTACHMENTS, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) : null;
+  }
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
