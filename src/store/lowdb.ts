@@ -10,6 +10,7 @@ import { Low } from 'lowdb';
 import { SessionCatalog } from './catalog.ts';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
+import { FactLog } from './fact-log.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
 import {
@@ -27,7 +28,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema } from './schemas.ts';
-import { claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { claimedItem, type AnalyticsFact, type ClaimResult, type FactRange, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -135,6 +136,9 @@ class LowdbStore implements Store {
   /** Items reopened after they were finished: their done file goes once active.json is written. */
   readonly #doneToDelete = new Set<string>();
 
+  /** analytics facts (issue 12): per-day files under analytics/. */
+  readonly #facts: FactLog;
+
   #timer: NodeJS.Timeout | null = null;
   #flushChain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -148,6 +152,7 @@ class LowdbStore implements Store {
     this.#maxCached = options.maxCachedConversations ?? DEFAULT_MAX_CACHED_CONVERSATIONS;
     this.#onFlushError = options.onFlushError ?? ((error) => process.emitWarning(error as Error));
     for (const item of activeQueue.data.items) this.#activeItems.set(item.id, item);
+    this.#facts = new FactLog(dir, this.#onFlushError);
   }
 
   /**
@@ -297,6 +302,19 @@ class LowdbStore implements Store {
     }
     return sortOldestFirst(items);
   }
+
+  // ---- analytics facts (issue 12) ----
+  async appendFacts(facts: AnalyticsFact[]): Promise<void> {
+    this.#ensureOpen();
+    this.#facts.accept(facts);
+    this.#scheduleFlush();
+  }
+
+  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+    this.#ensureOpen();
+    return this.#facts.list(range);
+  }
+  // ---- end analytics facts ----
 
   async flush(): Promise<void> {
     this.#ensureOpen();
@@ -451,6 +469,8 @@ class LowdbStore implements Store {
       await unlink(doneQueueItemPath(this.#dir, id)).catch(nullIfMissing);
       this.#doneToDelete.delete(id);
     }
+
+    await this.#facts.write(); // analytics facts (issue 12)
   }
 
   /**

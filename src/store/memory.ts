@@ -3,13 +3,16 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { claimedItem, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
+import { byFactTime, factDay } from './schemas.ts';
+import { claimedItem, type AnalyticsFact, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
   const sessionIdByTokenHash = new Map<string, string>();
   const transcripts = new Map<string, TranscriptEntry[]>();
   const queue = new Map<string, QueueItem>();
+  // analytics facts (issue 12): filed by UTC day, so a range reads only its days.
+  const factsByDay = new Map<string, AnalyticsFact[]>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -91,6 +94,28 @@ export function createMemoryStore(): Store {
         (item) => structuredClone(item),
       );
     },
+
+    // ---- analytics facts (issue 12) ----
+    async appendFacts(facts) {
+      ensureOpen();
+      for (const fact of facts) {
+        const day = factDay(fact.at);
+        let list = factsByDay.get(day);
+        if (!list) factsByDay.set(day, (list = []));
+        list.push(structuredClone(fact));
+      }
+    },
+
+    async listFacts(range) {
+      ensureOpen();
+      const found: AnalyticsFact[] = [];
+      for (const [day, list] of factsByDay) {
+        if (day < factDay(range.from) || day > factDay(range.to)) continue;
+        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(structuredClone(fact));
+      }
+      return byFactTime(found);
+    },
+    // ---- end analytics facts ----
 
     async flush() {
       ensureOpen();

@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
+import type { AnalyticsFact, QueueItem, SessionRecord, StoredLocale, TranscriptEntry } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -70,3 +70,55 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.internal !== undefined) stored.internal = entry.internal;
   return stored;
 }
+
+// ---- analytics facts (issue 12) ----
+const factBase = {
+  at: isoTime,
+  sessionId: z.string().min(1),
+  startedAt: isoTime,
+  locale: z.enum(STORED_LOCALES),
+  channel: z.string().min(1),
+};
+
+export const turnFactSchema = z.object({
+  kind: z.literal('turn'),
+  ...factBase,
+  input: z.enum(['text', 'quick_reply', 'event']),
+  intent: storedName.nullable(),
+  score: z.number().nullable(),
+  alternatives: z.array(z.object({ intent: storedName, score: z.number() })),
+  fallback: z.boolean(),
+  suggestions: z.array(storedName),
+  flow: z.string().nullable(),
+  step: z.string().nullable(),
+  flows: z.array(z.object({ flow: z.string(), event: z.enum(['started', 'completed', 'abandoned']), why: z.string().optional() })),
+  entities: z.array(z.string()),
+  slots: z.array(z.string()),
+  handoff: z.object({ reason: storedName, open: z.boolean() }).nullable(),
+  text: z.string().optional(),
+});
+
+export const deskFactSchema = z.object({
+  kind: z.literal('desk'),
+  ...factBase,
+  event: z.enum(['queued', 'offline_ticket', 'claimed', 'agent_message', 'resolved', 'handed_back', 'released']),
+  itemId: z.string(),
+  agentId: z.string().nullable(),
+  reason: storedName.nullable(),
+});
+
+export const analyticsFactSchema = z.discriminatedUnion('kind', [turnFactSchema, deskFactSchema]) satisfies z.ZodType<AnalyticsFact>;
+
+/** The UTC day (YYYY-MM-DD) of an ISO instant: how facts are filed. */
+export function factDay(at: string): string {
+  return at.slice(0, 10);
+}
+
+/** Facts sorted by time, stable for equal times (appended order). */
+export function byFactTime(facts: AnalyticsFact[]): AnalyticsFact[] {
+  return facts
+    .map((fact, index) => ({ fact, index }))
+    .sort((a, b) => (a.fact.at < b.fact.at ? -1 : a.fact.at > b.fact.at ? 1 : a.index - b.index))
+    .map(({ fact }) => fact);
+}
+// ---- end analytics facts ----

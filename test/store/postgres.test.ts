@@ -3,6 +3,7 @@
 // once for this file (pg-cluster.ts); without PostgreSQL binaries the file is skipped with one
 // line, unless DAEHWA_REQUIRE_POSTGRES=1 (CI), where their absence fails.
 
+import { readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import type { TranscriptEntry } from '../../src/store/types.ts';
 import { describeStoreContract, queueItem, session } from './contract.ts';
 import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
 
+/** The shipped migrations, by version: derived, so that each new migration does not edit these tests. */
+const SHIPPED = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).sort();
+const NEXT = String(SHIPPED.length + 1).padStart(3, '0');
 const OPENER = fileURLToPath(new URL('./fixtures/open-postgres.ts', import.meta.url));
 const BIN_DIR = findPostgresBinDir();
 
@@ -110,26 +114,25 @@ describeWithPostgres('PostgreSQL store', () => {
 
     it('applies the shipped migrations to a new database and records them', async () => {
       const store = await open();
-      expect(store.migrations).toEqual({ version: 2, applied: ['001_initial.sql', '002_coordination.sql'] });
-      expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
+      expect(store.migrations).toEqual({ version: SHIPPED.length, applied: SHIPPED });
+      expect((await recordedMigrations()).map((row) => row.name)).toEqual(SHIPPED);
       for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames']) expect(await tableExists(table)).toBe(true);
     });
 
     it('refuses a database migrated by a newer daehwa, naming its version', async () => {
       await (await open()).close();
-      await cluster.sql(url, "INSERT INTO daehwa_migrations (version, name) VALUES (3, '003_future.sql')");
+      await cluster.sql(url, `INSERT INTO daehwa_migrations (version, name) VALUES (${SHIPPED.length + 1}, '${NEXT}_future.sql')`);
       const refused = createPostgresStore({ connectionString: url });
       await expect(refused).rejects.toMatchObject({ code: 'schema_too_new' });
-      await expect(refused).rejects.toThrow('schema version 3 (003_future.sql), newer than this daehwa knows (up to version 2)');
+      await expect(refused).rejects.toThrow(`schema version ${SHIPPED.length + 1} (${NEXT}_future.sql), newer than this daehwa knows (up to version ${SHIPPED.length})`);
     });
 
     describe('a migration that fails', () => {
       let dir: string;
       beforeEach(async () => {
         dir = await mkdtemp(join(tmpdir(), 'daehwa-migrations-'));
-        await copyFile(join(MIGRATIONS_DIR, '001_initial.sql'), join(dir, '001_initial.sql'));
-        await copyFile(join(MIGRATIONS_DIR, '002_coordination.sql'), join(dir, '002_coordination.sql'));
-        await writeFile(join(dir, '003_broken.sql'), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
+        for (const file of SHIPPED) await copyFile(join(MIGRATIONS_DIR, file), join(dir, file));
+        await writeFile(join(dir, `${NEXT}_broken.sql`), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
       });
       afterEach(async () => {
         await rm(dir, { recursive: true, force: true });
@@ -138,7 +141,7 @@ describeWithPostgres('PostgreSQL store', () => {
       it('on a new database: start-up stops naming the file, and nothing is created', async () => {
         const failed = createPostgresStore({ connectionString: url, migrationsDir: dir });
         await expect(failed).rejects.toMatchObject({ code: 'migration_failed' });
-        await expect(failed).rejects.toThrow(/^migration 003_broken\.sql failed and was rolled back .*no_such_table/);
+        await expect(failed).rejects.toThrow(new RegExp(`^migration ${NEXT}_broken\\.sql failed and was rolled back .*no_such_table`));
         for (const table of ['daehwa_migrations', 'daehwa_sessions', 'daehwa_half']) expect(await tableExists(table)).toBe(false);
       });
 
@@ -147,8 +150,8 @@ describeWithPostgres('PostgreSQL store', () => {
         await store.putSession(session('s1'));
         await store.close();
 
-        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow('migration 003_broken.sql failed');
-        expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
+        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow(`migration ${NEXT}_broken.sql failed`);
+        expect((await recordedMigrations()).map((row) => row.name)).toEqual(SHIPPED);
         expect(await tableExists('daehwa_half')).toBe(false);
         expect(await (await open()).getSession('s1')).toEqual(session('s1'));
       });

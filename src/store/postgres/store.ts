@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
-import type { ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
+import { analyticsFactSchema, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
+import type { AnalyticsFact, ClaimResult, FactRange, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -77,6 +77,7 @@ function describeConnectError(error: unknown): string {
 const SESSIONS = 'daehwa_sessions';
 const TRANSCRIPT = 'daehwa_transcript_entries';
 const QUEUE = 'daehwa_queue_items';
+const FACTS = 'daehwa_analytics_facts'; // analytics facts (issue 12)
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -230,6 +231,29 @@ class PgStore implements PostgresStore {
     // Sorted here, not by ORDER BY: the database's collation may order ids unlike the other stores.
     return sortOldestFirst(rows.map((row) => checkedRow(queueItemSchema, QUEUE, JSON.stringify(row.id), row.record, row.id)));
   }
+
+  // ---- analytics facts (issue 12) ----
+  async appendFacts(facts: AnalyticsFact[]): Promise<void> {
+    this.#ensureOpen();
+    if (facts.length === 0) return;
+    const checked = facts.map((fact) => analyticsFactSchema.parse(fact));
+    await this.#pool.query(
+      `INSERT INTO ${FACTS} (at, session_id, fact)
+       SELECT (e.value->>'at')::timestamptz, e.value->>'sessionId', e.value
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
+      [JSON.stringify(checked)],
+    );
+  }
+
+  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; fact: unknown }>(
+      `SELECT id, fact FROM ${FACTS} WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY at, id`,
+      [range.from, range.to],
+    );
+    return rows.map((row) => checkedRow(analyticsFactSchema, FACTS, row.id, row.fact));
+  }
+  // ---- end analytics facts ----
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
