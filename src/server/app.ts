@@ -35,6 +35,10 @@ import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
+// analytics (issue 12)
+import { AnalyticsService } from '../analytics/service.ts';
+import type { SurveySource } from '../analytics/surveys.ts';
+import { registerAnalyticsRoutes } from './analytics-routes.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -55,6 +59,8 @@ export interface ServerDeps {
    * they share. Absent, this process is the only one (lowdb, memory).
    */
   coordination?: Coordination;
+  // analytics (issue 12): the VOC themes file (voc/themes.yaml by default) and the survey records.
+  analytics?: { vocFile?: string; surveys?: SurveySource };
 }
 
 export interface DaehwaServer {
@@ -194,6 +200,20 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerAgentRoutes(app, { auth, desk, clock });
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);
+  // analytics (issue 12): report, drill-down, CSV, inbox and /dashboard for admins.
+  registerAnalyticsRoutes(app, {
+    auth,
+    store: deps.store,
+    service: new AnalyticsService({
+      facts: deps.store,
+      timeZone: config.handoff.businessHours.timeZone,
+      idleMs: config.sessions.idleTimeoutMs,
+      now: () => clock.now(),
+      ...(deps.analytics?.vocFile ? { vocFile: deps.analytics.vocFile } : {}),
+      // wire: store.listSurveys — once the surveys feature is merged: surveys: (filter) => deps.store.listSurveys(filter)
+      ...(deps.analytics?.surveys ? { surveys: deps.analytics.surveys } : {}),
+    }),
+  });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
