@@ -10,6 +10,8 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<CommandMo
   'bench-nlu': { describe: 'benchmark on a JSON-lines dataset (--dataset FILE)', load: () => import('./commands/bench-nlu.ts') },
   flows: { describe: '`flows check`: validate every flow file', load: () => import('./commands/flows.ts') },
   'test-conversations': { describe: 'run the YAML conversation tests', load: () => import('./commands/test-conversations.ts') },
+  // analytics (issue 12)
+  report: { describe: 'conversation figures for a date range (--from --to [--json])', load: () => import('./commands/report.ts') },
   serve: { describe: 'run the shopper websocket server and agent console', load: () => import('./commands/serve.ts') },
 };
 
