@@ -6,6 +6,7 @@ import type { AnalyticsFact, FactStore } from '../store/types.ts';
 import { type AnalysisOptions, type ConversationSummary, factWindow, summarise } from './conversations.ts';
 import { type Drill, drillDown } from './drill.ts';
 import { type Figures, figuresOf } from './figures.ts';
+import { corpusKeys, inboxClusters, type InboxCluster } from './inbox.ts';
 import { type SatisfactionFigures, type SurveySource, satisfactionFigures } from './surveys.ts';
 import { ShopCalendar, daysBetween } from './time.ts';
 import { DEFAULT_VOC_FILE, loadVocThemes, type VocTheme, VocMatcher } from './voc.ts';
@@ -39,6 +40,8 @@ export interface AnalyticsServiceOptions {
   idleMs: number;
   now: () => Date;
   vocFile?: string;
+  /** The training corpus (intents/): lines already in it are done in the trainers' inbox. */
+  corpusDir?: string;
   /** wire: store.listSurveys — the survey records of the range, once the surveys feature is merged. */
   surveys?: SurveySource;
 }
@@ -91,6 +94,15 @@ export class AnalyticsService {
       satisfaction = satisfactionFigures(records.filter((r) => query.locale === undefined || r.locale === query.locale));
     }
     return { ...figures, themes: themes.map((t) => ({ id: t.id, label: t.label })), satisfaction };
+  }
+
+  /** The trainers' inbox over the range: clusters of lines not understood, biggest first. */
+  async inbox(query: RangeQuery): Promise<{ clusters: InboxCluster[] }> {
+    const { facts, analysis } = await this.#read(query);
+    const { from, to } = factWindow(analysis);
+    const inRange = facts.filter((f) => f.at >= from && f.at < to && (query.locale === undefined || f.locale === query.locale) && (query.channel === undefined || f.channel === query.channel));
+    const known = this.options.corpusDir ? await corpusKeys(this.options.corpusDir) : new Set<string>();
+    return { clusters: inboxClusters(inRange, known) };
   }
 
   /** The conversations behind a number, newest first, as table rows. */

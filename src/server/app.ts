@@ -201,19 +201,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);
   // analytics (issue 12): report, drill-down, CSV, inbox and /dashboard for admins.
-  registerAnalyticsRoutes(app, {
-    auth,
-    store: deps.store,
-    service: new AnalyticsService({
-      facts: deps.store,
-      timeZone: config.handoff.businessHours.timeZone,
-      idleMs: config.sessions.idleTimeoutMs,
-      now: () => clock.now(),
-      ...(deps.analytics?.vocFile ? { vocFile: deps.analytics.vocFile } : {}),
-      // wire: store.listSurveys — once the surveys feature is merged: surveys: (filter) => deps.store.listSurveys(filter)
-      ...(deps.analytics?.surveys ? { surveys: deps.analytics.surveys } : {}),
-    }),
+  const analytics = new AnalyticsService({
+    facts: deps.store,
+    timeZone: config.handoff.businessHours.timeZone,
+    idleMs: config.sessions.idleTimeoutMs,
+    now: () => clock.now(),
+    ...(deps.analytics?.vocFile ? { vocFile: deps.analytics.vocFile } : {}),
+    // wire: store.listSurveys — once the surveys feature is merged: surveys: (filter) => deps.store.listSurveys(filter)
+    ...(deps.analytics?.surveys ? { surveys: deps.analytics.surveys } : {}),
+    corpusDir: config.corpusDir,
   });
+  registerAnalyticsRoutes(app, { auth, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
