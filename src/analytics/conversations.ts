@@ -77,12 +77,14 @@ export interface AnalysisOptions {
   voc?: VocMatcher;
 }
 
-/** The instants the facts are read over: the range, then the outcome tail (never past now). */
+/** The instants the facts are read over: the range, then the outcome tail, never past now. */
 export function factWindow(options: Pick<AnalysisOptions, 'calendar' | 'fromDay' | 'toDay' | 'now'>): { from: string; to: string; readTo: string } {
   const from = options.calendar.dayStart(options.fromDay);
   const to = options.calendar.dayStart(nextDay(options.toDay));
   const tail = new Date(Date.parse(to) + OUTCOME_TAIL_MS).toISOString();
-  const readTo = tail < options.now ? tail : options.now > to ? options.now : to;
+  // Nothing said after now can be read (a report run mid-month stops at now).
+  const justAfterNow = new Date(Date.parse(options.now) + 1).toISOString();
+  const readTo = tail < justAfterNow ? tail : justAfterNow;
   return { from, to, readTo };
 }
 
