@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<CommandMo
   'test-conversations': { describe: 'run the YAML conversation tests', load: () => import('./commands/test-conversations.ts') },
   // analytics (issue 12)
   report: { describe: 'conversation figures for a date range (--from --to [--json])', load: () => import('./commands/report.ts') },
+  inbox: { describe: "the trainers' inbox; `inbox assign <cluster> <intent>` adds its lines to the corpus", load: () => import('./commands/inbox.ts') },
   serve: { describe: 'run the shopper websocket server and agent console', load: () => import('./commands/serve.ts') },
 };
 

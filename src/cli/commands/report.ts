@@ -3,6 +3,7 @@
 // jobs. It opens the configured store itself: the lowdb directory is locked while a server runs
 // on it, so ask a running server's GET /api/admin/analytics/report instead.
 import { loadConfig } from '../../config/load.ts';
+import type { DaehwaConfig } from '../../config/schema.ts';
 import { AnalyticsService, rangeQuerySchema, type Report } from '../../analytics/service.ts';
 import { VocRulesError } from '../../analytics/voc.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
@@ -77,6 +78,13 @@ export function formatReport(r: Report): string {
   return parts.join('\n');
 }
 
+/** The store the configuration names (lowdb or PostgreSQL), for the analytics commands. */
+export async function openConfiguredStore(config: DaehwaConfig): Promise<Store> {
+  if (config.store.kind === 'postgres') return createPostgresStore({ connectionString: config.store.url });
+  if (config.store.kind === 'lowdb') return createLowdbStore({ dir: config.store.dir });
+  throw new Error('the memory store keeps nothing between runs; configure lowdb or PostgreSQL');
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = readOptions('report', USAGE, args, {
     from: { type: 'string' },
@@ -102,10 +110,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('daehwa report: the memory store keeps nothing between runs; configure lowdb or PostgreSQL\n');
     return 1;
   }
-  const store: Store =
-    config.store.kind === 'postgres'
-      ? await createPostgresStore({ connectionString: config.store.url })
-      : await createLowdbStore({ dir: config.store.dir });
+  const store = await openConfiguredStore(config);
   try {
     // wire: store.listSurveys — add `surveys: (filter) => store.listSurveys(filter)` once the surveys feature is merged.
     const service = new AnalyticsService({ facts: store, timeZone: config.handoff.businessHours.timeZone, idleMs: config.sessions.idleTimeoutMs, now: () => new Date() });
