@@ -41,10 +41,19 @@ export class ShopCalendar {
     return offset;
   }
 
+  readonly #byMinute = new Map<string, LocalTime>();
+
+  /** Looked up once per minute of UTC time (offsets are whole minutes). */
   local(iso: string): LocalTime {
-    const ms = Date.parse(iso);
+    const minute = iso.slice(0, 16);
+    const cached = this.#byMinute.get(minute);
+    if (cached) return cached;
+    const ms = Date.parse(`${minute}:00.000Z`);
     const shifted = new Date(ms + this.offsetMinutes(ms) * 60_000).toISOString();
-    return { day: shifted.slice(0, 10), hour: Number(shifted.slice(11, 13)) };
+    const local = { day: shifted.slice(0, 10), hour: Number(shifted.slice(11, 13)) };
+    if (this.#byMinute.size > 200_000) this.#byMinute.clear();
+    this.#byMinute.set(minute, local);
+    return local;
   }
 
   /** The instant the local day `day` (YYYY-MM-DD) begins, as an ISO string. */

@@ -1,12 +1,12 @@
 // Analytics facts on disk for the lowdb store (issue 12): one append-only JSON-lines file per UTC
 // day, `<dir>/analytics/<YYYY-MM-DD>.jsonl`. A turn adds one line to today's file; reading a month
 // opens about thirty files and nothing else. Facts are accepted in memory and written with the
-// store's flush. A day's parsed facts are kept while its file has not grown, so a dashboard
-// refreshed over the same month parses each file once.
+// store's flush. A day's parsed facts are kept (frozen) while its file has not grown, so a
+// dashboard refreshed over the same month parses each file once.
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nullIfMissing } from './errors.ts';
-import { analyticsFactSchema, byFactTime, factDay } from './schemas.ts';
+import { analyticsFactSchema, byFactTime, factDay, frozenFact } from './schemas.ts';
 import type { AnalyticsFact, FactRange } from './types.ts';
 
 export const factsDir = (dir: string): string => join(dir, 'analytics');
@@ -44,7 +44,7 @@ export class FactLog {
 
   accept(facts: AnalyticsFact[]): void {
     for (const fact of facts) {
-      const parsed = analyticsFactSchema.parse(fact);
+      const parsed = frozenFact(analyticsFactSchema.parse(fact));
       const day = factDay(parsed.at);
       let list = this.#pending.get(day);
       if (!list) this.#pending.set(day, (list = []));
@@ -82,7 +82,7 @@ export class FactLog {
       const written = await this.#readDay(day);
       const pending = this.#pending.get(day) ?? [];
       for (const list of [written, pending]) {
-        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(structuredClone(fact));
+        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(fact);
       }
     }
     return byFactTime(found);
@@ -108,7 +108,7 @@ export class FactLog {
         return;
       }
       const parsed = analyticsFactSchema.safeParse(value);
-      if (parsed.success) facts.push(parsed.data);
+      if (parsed.success) facts.push(frozenFact(parsed.data));
       else this.onBadLine(new Error(`${path}:${index + 1}:1: not an analytics fact (${parsed.error.issues[0]?.message ?? 'invalid'}); skipped`));
     });
     // A file that ended mid-line is not cached: the next append may complete or follow it.

@@ -3,7 +3,7 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { byFactTime, factDay } from './schemas.ts';
+import { byFactTime, factDay, frozenFact } from './schemas.ts';
 import { claimedItem, type AnalyticsFact, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
@@ -102,16 +102,17 @@ export function createMemoryStore(): Store {
         const day = factDay(fact.at);
         let list = factsByDay.get(day);
         if (!list) factsByDay.set(day, (list = []));
-        list.push(structuredClone(fact));
+        list.push(frozenFact(structuredClone(fact)));
       }
     },
 
     async listFacts(range) {
       ensureOpen();
       const found: AnalyticsFact[] = [];
-      for (const [day, list] of factsByDay) {
+      for (const day of [...factsByDay.keys()].sort()) {
         if (day < factDay(range.from) || day > factDay(range.to)) continue;
-        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(structuredClone(fact));
+        const list = factsByDay.get(day) ?? [];
+        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(fact);
       }
       return byFactTime(found);
     },

@@ -140,7 +140,7 @@ export interface TurnFact {
   slots: string[];
   /** The dialog asked for a person: why, and whether people were there (`open`). */
   handoff: { reason: string; open: boolean } | null;
-  /** Masked text of a line answered "not understood" or below the threshold: the trainers' inbox. */
+  /** A text input's line, masked (src/privacy/mask.ts): what VOC keyword rules and the trainers' inbox read. */
   text?: string;
 }
 
@@ -170,7 +170,7 @@ export interface FactRange {
 export interface FactStore {
   /** Appends facts; nothing already stored changes. */
   appendFacts(facts: AnalyticsFact[]): Promise<void>;
-  /** Facts in the range, by time (then in the order appended). */
+  /** Facts in the range, by time (then in the order appended); frozen, since a fact never changes. */
   listFacts(range: FactRange): Promise<AnalyticsFact[]>;
 }
 // ---- end analytics facts ----

@@ -278,15 +278,18 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await store.listFacts({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-02T00:00:00.000Z' })).toEqual([]);
     });
 
-    it('keeps facts with equal times in the order they were appended, and hands out copies', async () => {
+    it('keeps facts with equal times in the order they were appended, and hands them out frozen', async () => {
       const at = '2026-03-02T10:00:00.000Z';
       await store.appendFacts([deskFact('a', at, 'claimed'), deskFact('b', at, 'agent_message')]);
       await store.appendFacts([deskFact('c', at, 'resolved')]);
       const range = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' };
       const read = await store.listFacts(range);
       expect(read.map((fact) => fact.sessionId)).toEqual(['a', 'b', 'c']);
-      (read[0] as { sessionId: string }).sessionId = 'changed';
-      expect((await store.listFacts(range))[0]?.sessionId).toBe('a');
+      expect(() => ((read[0] as { sessionId: string }).sessionId = 'changed')).toThrow(TypeError);
+      const appended = deskFact('d', at, 'queued');
+      await store.appendFacts([appended]);
+      appended.sessionId = 'changed after append';
+      expect((await store.listFacts(range)).map((fact) => fact.sessionId)).toEqual(['a', 'b', 'c', 'd']);
     });
 
     it.runIf(underTest.persistent)('keeps analytics facts after close and reopen', async () => {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { analyticsFactSchema, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
+import { analyticsFactSchema, entryFields, frozenFact, queueItemSchema, sessionRecordSchema, transcriptEntrySchema } from '../schemas.ts';
 import type { AnalyticsFact, ClaimResult, FactRange, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
@@ -251,7 +251,7 @@ class PgStore implements PostgresStore {
       `SELECT id, fact FROM ${FACTS} WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY at, id`,
       [range.from, range.to],
     );
-    return rows.map((row) => checkedRow(analyticsFactSchema, FACTS, row.id, row.fact));
+    return rows.map((row) => frozenFact(checkedRow(analyticsFactSchema, FACTS, row.id, row.fact)));
   }
   // ---- end analytics facts ----
 
