@@ -3,7 +3,7 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { byFactTime, factDay, frozenFact } from './schemas.ts';
+import { byFactTime, copyFact, factDay, frozenFact } from './schemas.ts';
 import { claimedItem, type AnalyticsFact, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry } from './types.ts';
 
 export function createMemoryStore(): Store {
@@ -102,7 +102,7 @@ export function createMemoryStore(): Store {
         const day = factDay(fact.at);
         let list = factsByDay.get(day);
         if (!list) factsByDay.set(day, (list = []));
-        list.push(frozenFact(structuredClone(fact)));
+        list.push(frozenFact(copyFact(fact)));
       }
     },
 

@@ -125,6 +125,16 @@ export function byFactTime(facts: AnalyticsFact[]): AnalyticsFact[] {
     .map(({ fact }) => fact);
 }
 
+/** A private copy of a fact as the caller built it (typed by the code that records it; checked with the schema when read back from disk). */
+export function copyFact<T extends AnalyticsFact>(fact: T): T {
+  const copy: Record<string, unknown> = { ...fact };
+  for (const [key, value] of Object.entries(copy)) {
+    if (Array.isArray(value)) copy[key] = value.map((item: unknown) => (item !== null && typeof item === 'object' ? { ...item } : item));
+    else if (value !== null && typeof value === 'object') copy[key] = { ...value };
+  }
+  return copy as unknown as T;
+}
+
 /**
  * Facts never change once appended: stores hand out frozen objects instead of copies, so that
  * reading a month of facts costs no copying. Returns the same object, frozen all the way down.
