@@ -10,6 +10,9 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<CommandMo
   'bench-nlu': { describe: 'benchmark on a JSON-lines dataset (--dataset FILE)', load: () => import('./commands/bench-nlu.ts') },
   flows: { describe: '`flows check`: validate every flow file', load: () => import('./commands/flows.ts') },
   'test-conversations': { describe: 'run the YAML conversation tests', load: () => import('./commands/test-conversations.ts') },
+  // analytics (issue 12)
+  report: { describe: 'conversation figures for a date range (--from --to [--json])', load: () => import('./commands/report.ts') },
+  inbox: { describe: "the trainers' inbox; `inbox assign <cluster> <intent>` adds its lines to the corpus", load: () => import('./commands/inbox.ts') },
   serve: { describe: 'run the shopper websocket server and agent console', load: () => import('./commands/serve.ts') },
   // privacy (issue 18)
   privacy: { describe: '`privacy export|erase --customer ID`: a customer\'s data on request', load: () => import('./commands/privacy.ts') },

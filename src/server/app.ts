@@ -51,6 +51,10 @@ import { Attachments } from '../attachments/attachments.ts';
 import { SlaWatch } from '../desk/sla/watch.ts';
 import { registerAttachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
+// analytics (issue 12)
+import { AnalyticsService } from '../analytics/service.ts';
+import type { SurveySource } from '../analytics/surveys.ts';
+import { registerAnalyticsRoutes } from './analytics-routes.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -78,6 +82,8 @@ export interface ServerDeps {
   personalDataHolders?: PersonalDataHolder[];
   /** desk (issue 14): where shoppers' photos go; by default as config desk.attachments.storage says. */
   attachmentStorage?: AttachmentStorage;
+  // analytics (issue 12): the VOC themes file (voc/themes.yaml by default) and the survey records.
+  analytics?: { vocFile?: string; surveys?: SurveySource };
 }
 
 export interface DaehwaServer {
@@ -280,6 +286,18 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     },
   });
   registerAttachmentRoutes(app, { attachments, store: deps.store, auth });
+  // analytics (issue 12): report, drill-down, CSV, inbox and /dashboard for admins.
+  const analytics = new AnalyticsService({
+    facts: deps.store,
+    timeZone: config.handoff.businessHours.timeZone,
+    idleMs: config.sessions.idleTimeoutMs,
+    now: () => clock.now(),
+    ...(deps.analytics?.vocFile ? { vocFile: deps.analytics.vocFile } : {}),
+    // wire: store.listSurveys — once the surveys feature is merged: surveys: (filter) => deps.store.listSurveys(filter)
+    ...(deps.analytics?.surveys ? { surveys: deps.analytics.surveys } : {}),
+    corpusDir: config.corpusDir,
+  });
+  registerAnalyticsRoutes(app, { auth, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {

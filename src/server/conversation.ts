@@ -2,6 +2,7 @@
 // While people own the conversation (queued or with an agent) the bot stays silent and the
 // shopper's words go to the transcript and to the agents instead.
 import { performance } from 'node:perf_hooks';
+import { turnFact } from '../analytics/record.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
@@ -125,6 +126,10 @@ export class Conversations {
     live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
+    // analytics (issue 12): the turn's one fact, from what is in hand; no store read.
+    await this.#recordFact(live, () =>
+      turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies }),
+    );
 
     for (const reply of replies) {
       sessions.send(live, {
@@ -147,6 +152,15 @@ export class Conversations {
     for (const event of result.events) {
       if (event.type === 'fallback') metrics.fallbacks.inc();
       if (event.type === 'handoff_requested') await this.options.handoff.request(live, event, now);
+    }
+  }
+
+  // analytics (issue 12): a fact that cannot be stored is logged; the shopper's turn goes on.
+  async #recordFact(live: LiveSession, build: () => Parameters<Store['appendFacts']>[0][number]): Promise<void> {
+    try {
+      await this.options.store.appendFacts([build()]);
+    } catch (err) {
+      live.log.error({ err }, 'analytics fact not recorded');
     }
   }
 

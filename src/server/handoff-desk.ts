@@ -1,6 +1,8 @@
 // The hand-off desk: connects the queue (src/handoff) with shoppers' sessions and agents' sockets.
 // It enqueues when the dialog asks for a person, tells shoppers their place, relays what shoppers
 // and agents write, and returns a conversation to the queue when its agent has been gone too long.
+import { deskFact } from '../analytics/record.ts';
+import type { DeskFact } from '../store/types.ts';
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
 import type { DialogEvent, QuickReply } from '../dialog/types.ts';
 import { transition, type ModeEvent } from '../conversation/session-mode.ts';
@@ -117,6 +119,7 @@ export class HandoffDesk implements HandoffPort {
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
     const item = await this.#enqueue(live, event.reason, event.priority, event.slots);
+    await this.#recordDesk(item, live, 'queued', null); // analytics (issue 12)
     if (item.status === 'assigned') {
       await this.#move(live, { type: 'claimed' });
       sessions.send(live, { type: 'handoff', status: 'assigned' });
@@ -173,7 +176,8 @@ export class HandoffDesk implements HandoffPort {
     // How to reach the shopper, read from the message by the NLU's own detectors: the ticket's first line.
     const found = extractEntities(text, live.record.locale, now);
     const contact = { phone: found.find((e) => e.type === 'phone')?.value, email: found.find((e) => e.type === 'email')?.value };
-    await this.#enqueue(live, 'offline_message', 'normal', {}, contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
+    const ticket = await this.#enqueue(live, 'offline_message', 'normal', {}, contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
+    await this.#recordDesk(ticket, live, 'offline_ticket', null); // analytics (issue 12)
     metrics.handoffs.inc({ reason: 'offline_message' });
     await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
   }
@@ -229,6 +233,7 @@ export class HandoffDesk implements HandoffPort {
       this.#cancelGrace(claimed);
       this.#toldPosition.delete(claimed.sessionId);
       const live = await this.options.sessions.get(claimed.sessionId);
+      await this.#recordDesk(claimed, live, 'claimed', agent.id); // analytics (issue 12)
       if (live) {
         await this.#move(live, { type: 'claimed' });
         await this.#system(live, `${agent.name} (${agent.id}) joined the conversation`);
@@ -248,6 +253,7 @@ export class HandoffDesk implements HandoffPort {
       ]);
       this.options.sessions.send(live, { type: 'agent', text, ...(entries[0] ? { seq: entries[0].seq } : {}) });
       this.#broadcastEntries(item.sessionId, entries);
+      await this.#recordDesk(item, live, 'agent_message', agent.id); // analytics (issue 12)
       return item;
     });
   }
@@ -290,6 +296,7 @@ export class HandoffDesk implements HandoffPort {
       const done = await this.#queueOp(() => (how === 'resolve' ? queue.resolve(item.id, agent.id) : queue.handBack(item.id, agent.id)));
       this.#cancelGrace(done);
       const live = await sessions.get(done.sessionId);
+      await this.#recordDesk(done, live, how === 'resolve' ? 'resolved' : 'handed_back', agent.id); // analytics (issue 12)
       if (live) {
         await this.#move(live, { type: how === 'resolve' ? 'resolved' : 'handed_back' });
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
@@ -304,6 +311,7 @@ export class HandoffDesk implements HandoffPort {
     const live = await this.options.sessions.get(item.sessionId);
     if (live) await this.#move(live, { type: 'released' });
     const released = await this.#queueOp(() => this.options.queue.release(item.id));
+    await this.#recordDesk(item, live, 'released', item.agentId ?? null); // analytics (issue 12)
     if (live) {
       await this.#system(live, why);
       const position = await this.options.queue.position(released.id);
@@ -331,6 +339,25 @@ export class HandoffDesk implements HandoffPort {
   #cancelGrace(item: QueueItem): void {
     this.#graceTimers.get(item.id)?.timer.cancel();
     this.#graceTimers.delete(item.id);
+  }
+
+  // analytics (issue 12): one fact per desk event; a failure to record is logged, the desk goes on.
+  async #recordDesk(item: QueueItem, live: LiveSession | null, event: DeskFact['event'], agentId: string | null): Promise<void> {
+    try {
+      const fact = deskFact({
+        sessionId: item.sessionId,
+        session: live?.record ?? null,
+        itemCreatedAt: item.createdAt,
+        event,
+        itemId: item.id,
+        agentId,
+        reason: item.reason,
+        at: this.options.clock.now().toISOString(),
+      });
+      await this.options.store.appendFacts([fact]);
+    } catch (err) {
+      this.options.log.error({ err, itemId: item.id }, 'analytics fact not recorded');
+    }
   }
 
   async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<QueueItem> {

@@ -11,6 +11,7 @@ import { AuditFile } from './audit-file.ts';
 import { SessionCatalog } from './catalog.ts';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
+import { FactLog } from './fact-log.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
 import { DeskFiles } from './desk-files.ts';
@@ -30,7 +31,7 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach } from './types.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange } from './types.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -142,6 +143,8 @@ class LowdbStore implements Store {
   // privacy (issue 18): the audit log, and erased sessions whose files go at the next flush.
   readonly #audit: AuditFile;
   readonly #sessionsToRemove = new Set<string>();
+  /** analytics facts (issue 12): per-day files under analytics/. */
+  readonly #facts: FactLog;
 
   #timer: NodeJS.Timeout | null = null;
   #flushChain: Promise<void> = Promise.resolve();
@@ -160,6 +163,7 @@ class LowdbStore implements Store {
     this.#maxCached = options.maxCachedConversations ?? DEFAULT_MAX_CACHED_CONVERSATIONS;
     this.#onFlushError = options.onFlushError ?? ((error) => process.emitWarning(error as Error));
     for (const item of activeQueue.data.items) this.#activeItems.set(item.id, item);
+    this.#facts = new FactLog(dir, this.#onFlushError);
   }
 
   /**
@@ -378,6 +382,18 @@ class LowdbStore implements Store {
     this.#ensureOpen();
     return this.#desk.getAttachment(id);
   }
+  // ---- analytics facts (issue 12) ----
+  async appendFacts(facts: AnalyticsFact[]): Promise<void> {
+    this.#ensureOpen();
+    this.#facts.accept(facts);
+    this.#scheduleFlush();
+  }
+
+  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+    this.#ensureOpen();
+    return this.#facts.list(range);
+  }
+  // ---- end analytics facts ----
 
   async flush(): Promise<void> {
     this.#ensureOpen();
@@ -539,6 +555,8 @@ class LowdbStore implements Store {
       await unlink(doneQueueItemPath(this.#dir, id)).catch(nullIfMissing);
       this.#doneToDelete.delete(id);
     }
+
+    await this.#facts.write(); // analytics facts (issue 12)
   }
 
   /**

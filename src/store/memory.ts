@@ -3,8 +3,8 @@
 
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { auditFields, sortCannedReplies, sortSlaBreaches } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach } from './types.ts';
+import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact } from './schemas.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact } from './types.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -16,6 +16,8 @@ export function createMemoryStore(): Store {
   const cannedReplies = new Map<string, CannedReply>();
   const attachments = new Map<string, AttachmentRecord>();
   const breaches = new Map<string, SlaBreach>();
+  // analytics facts (issue 12): filed by UTC day, so a range reads only its days.
+  const factsByDay = new Map<string, AnalyticsFact[]>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -166,6 +168,28 @@ export function createMemoryStore(): Store {
       const record = attachments.get(id);
       return record ? structuredClone(record) : null;
     },
+    // ---- analytics facts (issue 12) ----
+    async appendFacts(facts) {
+      ensureOpen();
+      for (const fact of facts) {
+        const day = factDay(fact.at);
+        let list = factsByDay.get(day);
+        if (!list) factsByDay.set(day, (list = []));
+        list.push(frozenFact(copyFact(fact)));
+      }
+    },
+
+    async listFacts(range) {
+      ensureOpen();
+      const found: AnalyticsFact[] = [];
+      for (const day of [...factsByDay.keys()].sort()) {
+        if (day < factDay(range.from) || day > factDay(range.to)) continue;
+        const list = factsByDay.get(day) ?? [];
+        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(fact);
+      }
+      return byFactTime(found);
+    },
+    // ---- end analytics facts ----
 
     async flush() {
       ensureOpen();

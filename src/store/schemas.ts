@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -135,3 +135,81 @@ export function sortSlaBreaches(breaches: SlaBreach[]): SlaBreach[] {
 export function sortCannedReplies(replies: CannedReply[]): CannedReply[] {
   return replies.sort((a, b) => a.shortcut.localeCompare(b.shortcut) || a.locale.localeCompare(b.locale) || a.id.localeCompare(b.id));
 }
+// ---- analytics facts (issue 12) ----
+const factBase = {
+  at: isoTime,
+  sessionId: z.string().min(1),
+  startedAt: isoTime,
+  locale: z.enum(STORED_LOCALES),
+  channel: z.string().min(1),
+};
+
+export const turnFactSchema = z.object({
+  kind: z.literal('turn'),
+  ...factBase,
+  input: z.enum(['text', 'quick_reply', 'event']),
+  intent: storedName.nullable(),
+  score: z.number().nullable(),
+  alternatives: z.array(z.object({ intent: storedName, score: z.number() })),
+  fallback: z.boolean(),
+  suggestions: z.array(storedName),
+  flow: z.string().nullable(),
+  step: z.string().nullable(),
+  flows: z.array(z.object({ flow: z.string(), event: z.enum(['started', 'completed', 'abandoned']), why: z.string().optional() })),
+  entities: z.array(z.string()),
+  slots: z.array(z.string()),
+  handoff: z.object({ reason: storedName, open: z.boolean() }).nullable(),
+  text: z.string().optional(),
+});
+
+export const deskFactSchema = z.object({
+  kind: z.literal('desk'),
+  ...factBase,
+  event: z.enum(['queued', 'offline_ticket', 'claimed', 'agent_message', 'resolved', 'handed_back', 'released']),
+  itemId: z.string(),
+  agentId: z.string().nullable(),
+  reason: storedName.nullable(),
+});
+
+export const analyticsFactSchema = z.discriminatedUnion('kind', [turnFactSchema, deskFactSchema]) satisfies z.ZodType<AnalyticsFact>;
+
+/** The UTC day (YYYY-MM-DD) of an ISO instant: how facts are filed. */
+export function factDay(at: string): string {
+  return at.slice(0, 10);
+}
+
+/** Facts sorted by time, stable for equal times (appended order); already sorted input is returned as it is. */
+export function byFactTime(facts: AnalyticsFact[]): AnalyticsFact[] {
+  let sorted = true;
+  for (let i = 1; i < facts.length && sorted; i++) if ((facts[i - 1] as AnalyticsFact).at > (facts[i] as AnalyticsFact).at) sorted = false;
+  if (sorted) return facts;
+  return facts
+    .map((fact, index) => ({ fact, index }))
+    .sort((a, b) => (a.fact.at < b.fact.at ? -1 : a.fact.at > b.fact.at ? 1 : a.index - b.index))
+    .map(({ fact }) => fact);
+}
+
+/** A private copy of a fact as the caller built it (typed by the code that records it; checked with the schema when read back from disk). */
+export function copyFact<T extends AnalyticsFact>(fact: T): T {
+  const copy: Record<string, unknown> = { ...fact };
+  for (const [key, value] of Object.entries(copy)) {
+    if (Array.isArray(value)) copy[key] = value.map((item: unknown) => (item !== null && typeof item === 'object' ? { ...item } : item));
+    else if (value !== null && typeof value === 'object') copy[key] = { ...value };
+  }
+  return copy as unknown as T;
+}
+
+/**
+ * Facts never change once appended: stores hand out frozen objects instead of copies, so that
+ * reading a month of facts costs no copying. Returns the same object, frozen all the way down.
+ */
+export function frozenFact<T extends AnalyticsFact>(fact: T): T {
+  for (const value of Object.values(fact)) {
+    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+      if (Array.isArray(value)) for (const item of value) if (item !== null && typeof item === 'object') Object.freeze(item);
+      Object.freeze(value);
+    }
+  }
+  return Object.freeze(fact);
+}
+// ---- end analytics facts ----

@@ -131,6 +131,9 @@ export interface Store extends DeskStore {
   /** Removes a queue item whatever its status; false when there was none. */
   deleteQueueItem(id: string): Promise<boolean>;
   // ---- end privacy ----
+  // analytics facts (issue 12): see FactStore below.
+  appendFacts(facts: AnalyticsFact[]): Promise<void>;
+  listFacts(range: FactRange): Promise<AnalyticsFact[]>;
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;
@@ -195,3 +198,70 @@ export interface DeskStore {
   putAttachment(record: AttachmentRecord): Promise<void>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
 }
+// ---- analytics facts (issue 12) --------------------------------------------------------------
+// One fact per turn or desk event, appended once and never changed: src/analytics/ derives every
+// figure from them. Intents, reasons and flows are plain strings, as in the transcript.
+
+/** What the shopper's input came to, as the turn pipeline saw it. */
+export interface TurnFact {
+  kind: 'turn';
+  at: string;
+  sessionId: string;
+  /** The session's createdAt: a conversation is counted once, on the day (shop time) it began. */
+  startedAt: string;
+  locale: StoredLocale;
+  /** Where the shopper wrote from (`web`: the websocket widget). */
+  channel: string;
+  input: 'text' | 'quick_reply' | 'event';
+  /** The NLU's reading of a text input, or the intent the replies answered (meta.intent) for a button. */
+  intent: string | null;
+  score: number | null;
+  /** The runners-up of a text input, best first (at most 3). */
+  alternatives: { intent: string; score: number }[];
+  /** Answered "not understood". */
+  fallback: boolean;
+  /** The intents a fallback offered ("did you mean"). */
+  suggestions: string[];
+  /** The flow and step the conversation is in after the turn (null: idle). */
+  flow: string | null;
+  step: string | null;
+  /** Flows entered, completed or left during the turn. */
+  flows: { flow: string; event: 'started' | 'completed' | 'abandoned'; why?: string }[];
+  entities: string[];
+  slots: string[];
+  /** The dialog asked for a person: why, and whether people were there (`open`). */
+  handoff: { reason: string; open: boolean } | null;
+  /** A text input's line, masked (src/privacy/mask.ts): what VOC keyword rules and the trainers' inbox read. */
+  text?: string;
+}
+
+/** Something the hand-off desk did for the conversation. */
+export interface DeskFact {
+  kind: 'desk';
+  at: string;
+  sessionId: string;
+  startedAt: string;
+  locale: StoredLocale;
+  channel: string;
+  event: 'queued' | 'offline_ticket' | 'claimed' | 'agent_message' | 'resolved' | 'handed_back' | 'released';
+  itemId: string;
+  agentId: string | null;
+  reason: string | null;
+}
+
+export type AnalyticsFact = TurnFact | DeskFact;
+
+/** Facts with from <= at < to (ISO instants). */
+export interface FactRange {
+  from: string;
+  to: string;
+}
+
+/** The analytics part of a store, in its own interface so that figures can be read from any source. */
+export interface FactStore {
+  /** Appends facts; nothing already stored changes. */
+  appendFacts(facts: AnalyticsFact[]): Promise<void>;
+  /** Facts in the range, by time (then in the order appended); frozen, since a fact never changes. */
+  listFacts(range: FactRange): Promise<AnalyticsFact[]>;
+}
+// ---- end analytics facts ----

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -394,6 +394,49 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       await store.putSession(session('after-kill'));
       await store.flush();
     });
+
+    // ---- analytics facts (issue 12) ----
+    it('appends analytics facts and reads a range by time, end excluded', async () => {
+      await store.appendFacts([turnFact('s1', '2026-03-02T10:00:00.000Z'), deskFact('s1', '2026-03-02T10:00:01.000Z', 'queued')]);
+      await store.appendFacts([turnFact('s2', '2026-03-03T23:59:59.999Z'), turnFact('s2', '2026-03-04T00:00:00.000Z')]);
+      await store.appendFacts([turnFact('s3', '2026-03-01T12:00:00.000Z')]);
+      const all = await store.listFacts({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' });
+      expect(all.map((fact) => `${fact.sessionId}@${fact.at}`)).toEqual([
+        's3@2026-03-01T12:00:00.000Z',
+        's1@2026-03-02T10:00:00.000Z',
+        's1@2026-03-02T10:00:01.000Z',
+        's2@2026-03-03T23:59:59.999Z',
+        's2@2026-03-04T00:00:00.000Z',
+      ]);
+      expect(all[2]).toEqual(deskFact('s1', '2026-03-02T10:00:01.000Z', 'queued'));
+      expect(all[1]).toEqual(turnFact('s1', '2026-03-02T10:00:00.000Z'));
+      const some = await store.listFacts({ from: '2026-03-02T10:00:01.000Z', to: '2026-03-04T00:00:00.000Z' });
+      expect(some.map((fact) => fact.at)).toEqual(['2026-03-02T10:00:01.000Z', '2026-03-03T23:59:59.999Z']);
+      expect(await store.listFacts({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-02T00:00:00.000Z' })).toEqual([]);
+    });
+
+    it('keeps facts with equal times in the order they were appended, and hands them out frozen', async () => {
+      const at = '2026-03-02T10:00:00.000Z';
+      await store.appendFacts([deskFact('a', at, 'claimed'), deskFact('b', at, 'agent_message')]);
+      await store.appendFacts([deskFact('c', at, 'resolved')]);
+      const range = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' };
+      const read = await store.listFacts(range);
+      expect(read.map((fact) => fact.sessionId)).toEqual(['a', 'b', 'c']);
+      expect(() => ((read[0] as { sessionId: string }).sessionId = 'changed')).toThrow(TypeError);
+      const appended = deskFact('d', at, 'queued');
+      await store.appendFacts([appended]);
+      appended.sessionId = 'changed after append';
+      expect((await store.listFacts(range)).map((fact) => fact.sessionId)).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it.runIf(underTest.persistent)('keeps analytics facts after close and reopen', async () => {
+      await store.appendFacts([turnFact('s1', '2026-03-02T10:00:00.000Z')]);
+      await reopen();
+      expect(await store.listFacts({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' })).toEqual([
+        turnFact('s1', '2026-03-02T10:00:00.000Z'),
+      ]);
+    });
+    // ---- end analytics facts ----
   });
 }
 
@@ -420,4 +463,33 @@ async function runWriterUntilKilled(openerModule: string, location: string, minF
   await exited;
   if (acknowledged < minFlushed) throw new Error(`the writer stopped before it was killed:\n${stderr}`);
   return acknowledged;
+}
+
+// ---- analytics facts (issue 12) ----
+export function turnFact(sessionId: string, at: string, overrides: Partial<TurnFact> = {}): TurnFact {
+  return {
+    kind: 'turn',
+    at,
+    sessionId,
+    startedAt: at,
+    locale: 'ko',
+    channel: 'web',
+    input: 'text',
+    intent: 'order.status',
+    score: 0.91,
+    alternatives: [{ intent: 'refund.status', score: 0.05 }],
+    fallback: false,
+    suggestions: [],
+    flow: 'order_status',
+    step: 'ask_order_number',
+    flows: [{ flow: 'order_status', event: 'started' }],
+    entities: ['order_number'],
+    slots: [],
+    handoff: null,
+    ...overrides,
+  };
+}
+
+export function deskFact(sessionId: string, at: string, event: DeskFact['event']): DeskFact {
+  return { kind: 'desk', at, sessionId, startedAt: at, locale: 'en', channel: 'web', event, itemId: `q-${sessionId}`, agentId: 'agent', reason: 'user_request' };
 }

@@ -3,6 +3,7 @@
 // once for this file (pg-cluster.ts); without PostgreSQL binaries the file is skipped with one
 // line, unless DAEHWA_REQUIRE_POSTGRES=1 (CI), where their absence fails.
 
+import { readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ import type { TranscriptEntry } from '../../src/store/types.ts';
 import { describeStoreContract, queueItem, session } from './contract.ts';
 import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from './pg-cluster.ts';
 
+/** The shipped migrations, by version: derived, so that each new migration does not edit these tests. */
+const SHIPPED = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).sort();
+const NEXT = String(SHIPPED.length + 1).padStart(3, '0');
 const OPENER = fileURLToPath(new URL('./fixtures/open-postgres.ts', import.meta.url));
 const BIN_DIR = findPostgresBinDir();
 

@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach } from '../types.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange } from '../types.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -82,6 +82,7 @@ const AUDIT = 'daehwa_audit_events'; // privacy (issue 18), migration 007
 const CANNED = 'daehwa_canned_replies';
 const ATTACHMENTS = 'daehwa_attachments';
 const BREACHES = 'daehwa_sla_breaches';
+const FACTS = 'daehwa_analytics_facts'; // analytics facts (issue 12)
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -322,6 +323,28 @@ class PgStore implements PostgresStore {
     const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${ATTACHMENTS} WHERE id = $1`, [id]);
     return rows[0] ? checkedRow(attachmentRecordSchema, ATTACHMENTS, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) : null;
   }
+  // ---- analytics facts (issue 12) ----
+  async appendFacts(facts: AnalyticsFact[]): Promise<void> {
+    this.#ensureOpen();
+    if (facts.length === 0) return;
+    const checked = facts.map((fact) => analyticsFactSchema.parse(fact));
+    await this.#pool.query(
+      `INSERT INTO ${FACTS} (at, session_id, fact)
+       SELECT (e.value->>'at')::timestamptz, e.value->>'sessionId', e.value
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
+      [JSON.stringify(checked)],
+    );
+  }
+
+  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; fact: unknown }>(
+      `SELECT id, fact FROM ${FACTS} WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY at, id`,
+      [range.from, range.to],
+    );
+    return rows.map((row) => frozenFact(checkedRow(analyticsFactSchema, FACTS, row.id, row.fact)));
+  }
+  // ---- end analytics facts ----
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {

@@ -1,0 +1,92 @@
+// Turning one turn of the pipeline into one analytics fact (issue 12): a pure function of what
+// the turn already has in hand (the session record, the input, the NLU result, the dialog's
+// events and replies), so recording costs no store read. The server appends the fact once.
+import type { BotReply, DialogEvent, DialogInput } from '../dialog/types.ts';
+import type { NluResult } from '../nlu/types.ts';
+import { maskPii } from '../privacy/mask.ts';
+import type { DeskFact, SessionRecord, TurnFact } from '../store/types.ts';
+
+/** The websocket widget; other channels name themselves when they record. */
+export const WEB_CHANNEL = 'web';
+/** Runners-up kept per turn: enough for "did you mean" and the inbox, small on disk. */
+const ALTERNATIVES_KEPT = 3;
+
+export interface TurnInput {
+  session: SessionRecord;
+  input: DialogInput;
+  nlu: NluResult | null;
+  events: readonly DialogEvent[];
+  replies: readonly BotReply[];
+  at: string;
+  /** People are answering now (business hours): a hand-off is queued, not a ticket left. */
+  open: boolean;
+  channel?: string;
+}
+
+export function turnFact({ session, input, nlu, events, replies, at, open, channel }: TurnInput): TurnFact {
+  const last = replies.at(-1)?.meta;
+  const flows: TurnFact['flows'] = [];
+  const slots: string[] = [];
+  let fallback: Extract<DialogEvent, { type: 'fallback' }> | null = null;
+  let handoff: TurnFact['handoff'] = null;
+  for (const event of events) {
+    if (event.type === 'flow_started') flows.push({ flow: event.flow, event: 'started' });
+    else if (event.type === 'flow_completed') flows.push({ flow: event.flow, event: 'completed' });
+    else if (event.type === 'flow_abandoned') flows.push({ flow: event.flow, event: 'abandoned', why: event.why });
+    else if (event.type === 'slot_filled') slots.push(event.slot);
+    else if (event.type === 'fallback') fallback = event;
+    else if (event.type === 'handoff_requested') handoff = { reason: event.reason, open };
+  }
+  const intent = nlu ? nlu.intent : (last?.intent ?? null);
+  const fact: TurnFact = {
+    kind: 'turn',
+    at,
+    sessionId: session.id,
+    startedAt: session.createdAt,
+    locale: session.dialog.locale,
+    channel: channel ?? WEB_CHANNEL,
+    input: input.kind,
+    intent,
+    score: nlu ? nlu.score : null,
+    alternatives: nlu ? nlu.alternatives.slice(0, ALTERNATIVES_KEPT).map((a) => ({ intent: a.intent, score: a.score })) : [],
+    fallback: fallback !== null,
+    suggestions: fallback ? [...fallback.suggestions] : [],
+    flow: last?.flow ?? null,
+    step: last?.state ?? null,
+    flows,
+    entities: nlu ? [...new Set(nlu.entities.map((entity) => entity.type))] : [],
+    slots,
+    handoff,
+  };
+  // The shopper's line, masked: what the VOC keyword rules and the trainers' inbox read.
+  if (nlu) fact.text = maskPii(nlu.text);
+  return fact;
+}
+
+export interface DeskInput {
+  sessionId: string;
+  /** The session record when the desk has it; otherwise what the queue item knows. */
+  session: Pick<SessionRecord, 'createdAt' | 'locale'> | null;
+  itemCreatedAt: string;
+  event: DeskFact['event'];
+  itemId: string;
+  agentId: string | null;
+  reason: string | null;
+  at: string;
+  channel?: string;
+}
+
+export function deskFact(input: DeskInput): DeskFact {
+  return {
+    kind: 'desk',
+    at: input.at,
+    sessionId: input.sessionId,
+    startedAt: input.session?.createdAt ?? input.itemCreatedAt,
+    locale: input.session?.locale ?? 'ko',
+    channel: input.channel ?? WEB_CHANNEL,
+    event: input.event,
+    itemId: input.itemId,
+    agentId: input.agentId,
+    reason: input.reason,
+  };
+}
