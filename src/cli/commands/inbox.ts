@@ -2,12 +2,11 @@
 // not understand (masked), biggest first. `daehwa inbox assign <cluster> <intent>` appends the
 // cluster's lines to intents/<intent>.yaml (checked like the corpus; file:line:column on error),
 // which marks the cluster done. Retraining (`daehwa train`) stays the trainer's own step.
-import { loadConfig } from '../../config/load.ts';
 import { assignCluster, InboxAssignError } from '../../analytics/inbox.ts';
 import { AnalyticsService, rangeQuerySchema } from '../../analytics/service.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
 import { openConfiguredStore } from './report.ts';
-import { readOptions } from './options.ts';
+import { readConfig, readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa inbox [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
        daehwa inbox assign <cluster> <intent> [--from YYYY-MM-DD --to YYYY-MM-DD]
@@ -32,11 +31,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`daehwa inbox: ${describeIssues(range.error, 'options')}\n\n${USAGE}`);
     return 2;
   }
-  const loaded = await loadConfig();
-  if (!loaded.ok) {
-    process.stderr.write(`daehwa inbox: invalid configuration\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
-    return 1;
-  }
+  const loaded = await readConfig('inbox');
+  if (!loaded) return 1;
   const { config } = loaded;
   const store = await openConfiguredStore(config);
   try {

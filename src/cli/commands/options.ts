@@ -1,5 +1,7 @@
 // Option parsing shared by the sub-commands: unknown options and --help answered the same way.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../../config/load.ts';
+import type { DaehwaConfig } from '../../config/schema.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -18,4 +20,12 @@ export function readOptions<O extends OptionSpecs>(command: string, usage: strin
     process.stderr.write(`daehwa ${command}: ${(err as Error).message}\n\n${usage}`);
     return { exitCode: 2 } as const;
   }
+}
+
+/** The configuration (file and environment) and where it came from, or null after telling why it is invalid. */
+export async function readConfig(command: string): Promise<{ config: DaehwaConfig; source: string | null } | null> {
+  const loaded = await loadConfig();
+  if (loaded.ok) return loaded;
+  process.stderr.write(`daehwa ${command}: invalid configuration\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
+  return null;
 }

@@ -6,13 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { AuditLog } from '../../audit/audit-log.ts';
-import { loadConfig } from '../../config/load.ts';
 import { PrivacyDesk, type Requester } from '../../privacy/privacy-desk.ts';
 import { createPersonalDataRegistry } from '../../privacy/store-holders.ts';
 import { openStore } from '../../server/assemble.ts';
 import { createLogger } from '../../server/logging.ts';
 import { StoreError } from '../../store/errors.ts';
-import { readOptions } from './options.ts';
+import { readConfig, readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa privacy export --customer <id> [--out <file>]
        daehwa privacy erase --customer <id>
@@ -53,11 +52,8 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const loaded = await loadConfig();
-  if (!loaded.ok) {
-    process.stderr.write(`daehwa privacy: invalid configuration\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
-    return 1;
-  }
+  const loaded = await readConfig('privacy');
+  if (!loaded) return 1;
   const { config } = loaded;
   const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
   let store;

@@ -2,7 +2,6 @@
 // the dashboard's figures on the command line (docs/analytics.md), as tables or as JSON for cron
 // jobs. It opens the configured store itself: the lowdb directory is locked while a server runs
 // on it, so ask a running server's GET /api/admin/analytics/report instead.
-import { loadConfig } from '../../config/load.ts';
 import type { DaehwaConfig } from '../../config/schema.ts';
 import { AnalyticsService, rangeQuerySchema, type Report } from '../../analytics/service.ts';
 import { VocRulesError } from '../../analytics/voc.ts';
@@ -10,7 +9,7 @@ import { describeIssues } from '../../shared/zod-issues.ts';
 import { createLowdbStore } from '../../store/lowdb.ts';
 import { createPostgresStore } from '../../store/postgres/index.ts';
 import type { Store } from '../../store/types.ts';
-import { readOptions } from './options.ts';
+import { readConfig, readOptions } from './options.ts';
 
 const USAGE = `usage: daehwa report --from YYYY-MM-DD --to YYYY-MM-DD [--locale ko|en] [--channel NAME] [--json]
 
@@ -100,11 +99,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`daehwa report: ${describeIssues(range.error, 'options')}\n\n${USAGE}`);
     return 2;
   }
-  const loaded = await loadConfig();
-  if (!loaded.ok) {
-    process.stderr.write(`daehwa report: invalid configuration\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
-    return 1;
-  }
+  const loaded = await readConfig('report');
+  if (!loaded) return 1;
   const { config } = loaded;
   if (config.store.kind === 'memory') {
     process.stderr.write('daehwa report: the memory store keeps nothing between runs; configure lowdb or PostgreSQL\n');

@@ -2,11 +2,11 @@
 // flows, the shop and the store, then runs the server until SIGINT or SIGTERM.
 //   daehwa serve                     run with daehwa.config.json and the environment
 //   daehwa serve --hash-password     read a password on stdin, print its scrypt hash for config
-import { loadConfig } from '../../config/load.ts';
 import { hashPassword } from '../../config/passwords.ts';
 import { assembleDaehwa, InvalidFlowsError } from '../../server/assemble.ts';
 import { createLogger } from '../../server/logging.ts';
 import { StoreError } from '../../store/errors.ts';
+import { readConfig } from './options.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,11 +27,8 @@ async function printPasswordHash(): Promise<number> {
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--hash-password')) return printPasswordHash();
 
-  const loaded = await loadConfig();
-  if (!loaded.ok) {
-    process.stderr.write(`daehwa serve: invalid configuration\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
-    return 1;
-  }
+  const loaded = await readConfig('serve');
+  if (!loaded) return 1;
   const { config } = loaded;
   const log = createLogger({ level: config.log.level });
   let daehwa;
