@@ -5,7 +5,7 @@
 import { maskIdAndCardNumbers } from '../privacy/mask.ts';
 import type { Store, TranscriptEntry } from '../store/types.ts';
 
-/** `store` with transcript entries (shopper lines, and any reply quoting them) masked on `appendTranscript`; every other call passes through. */
+/** `store` with transcript entries (shopper lines, and any reply quoting them) masked on `appendTranscript`, and survey comments on `putSurvey`; every other call passes through. */
 export function withMaskedShopperLines(store: Store): Store {
   const maskEntry = (entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> => {
     // Every line is masked, not only the shopper's: a bot reply may quote what the shopper wrote.
@@ -13,8 +13,14 @@ export function withMaskedShopperLines(store: Store): Store {
     return text === entry.text ? entry : { ...entry, text };
   };
   const appendTranscript: Store['appendTranscript'] = (sessionId, entries) => store.appendTranscript(sessionId, entries.map(maskEntry));
+  // A survey comment is the shopper's own words too.
+  const putSurvey: Store['putSurvey'] = (survey) =>
+    store.putSurvey(survey.comment === undefined ? survey : { ...survey, comment: maskIdAndCardNumbers(survey.comment) });
   // Methods are bound once, not on every call: the store is called several times a turn.
-  const bound = new Map<PropertyKey, unknown>([['appendTranscript', appendTranscript]]);
+  const bound = new Map<PropertyKey, unknown>([
+    ['appendTranscript', appendTranscript],
+    ['putSurvey', putSurvey],
+  ]);
   return new Proxy(store, {
     get(target, property, receiver) {
       if (bound.has(property)) return bound.get(property);

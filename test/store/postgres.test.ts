@@ -16,6 +16,7 @@ import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluste
 
 const OPENER = fileURLToPath(new URL('./fixtures/open-postgres.ts', import.meta.url));
 const BIN_DIR = findPostgresBinDir();
+const SHIPPED = ['001_initial.sql', '002_coordination.sql', '003_surveys.sql'];
 
 const says = (text: string): Omit<TranscriptEntry, 'seq'> => ({ at: '2026-03-02T01:00:00.000Z', from: 'shopper', text });
 
@@ -110,26 +111,27 @@ describeWithPostgres('PostgreSQL store', () => {
 
     it('applies the shipped migrations to a new database and records them', async () => {
       const store = await open();
-      expect(store.migrations).toEqual({ version: 2, applied: ['001_initial.sql', '002_coordination.sql'] });
-      expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
-      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames']) expect(await tableExists(table)).toBe(true);
+      expect(store.migrations).toEqual({ version: 3, applied: ['001_initial.sql', '002_coordination.sql', '003_surveys.sql'] });
+      expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql', '003_surveys.sql']);
+      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_case_counters']) {
+        expect(await tableExists(table)).toBe(true);
+      }
     });
 
     it('refuses a database migrated by a newer daehwa, naming its version', async () => {
       await (await open()).close();
-      await cluster.sql(url, "INSERT INTO daehwa_migrations (version, name) VALUES (3, '003_future.sql')");
+      await cluster.sql(url, "INSERT INTO daehwa_migrations (version, name) VALUES (4, '004_future.sql')");
       const refused = createPostgresStore({ connectionString: url });
       await expect(refused).rejects.toMatchObject({ code: 'schema_too_new' });
-      await expect(refused).rejects.toThrow('schema version 3 (003_future.sql), newer than this daehwa knows (up to version 2)');
+      await expect(refused).rejects.toThrow('schema version 4 (004_future.sql), newer than this daehwa knows (up to version 3)');
     });
 
     describe('a migration that fails', () => {
       let dir: string;
       beforeEach(async () => {
         dir = await mkdtemp(join(tmpdir(), 'daehwa-migrations-'));
-        await copyFile(join(MIGRATIONS_DIR, '001_initial.sql'), join(dir, '001_initial.sql'));
-        await copyFile(join(MIGRATIONS_DIR, '002_coordination.sql'), join(dir, '002_coordination.sql'));
-        await writeFile(join(dir, '003_broken.sql'), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
+        for (const file of SHIPPED) await copyFile(join(MIGRATIONS_DIR, file), join(dir, file));
+        await writeFile(join(dir, '004_broken.sql'), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
       });
       afterEach(async () => {
         await rm(dir, { recursive: true, force: true });
@@ -138,7 +140,7 @@ describeWithPostgres('PostgreSQL store', () => {
       it('on a new database: start-up stops naming the file, and nothing is created', async () => {
         const failed = createPostgresStore({ connectionString: url, migrationsDir: dir });
         await expect(failed).rejects.toMatchObject({ code: 'migration_failed' });
-        await expect(failed).rejects.toThrow(/^migration 003_broken\.sql failed and was rolled back .*no_such_table/);
+        await expect(failed).rejects.toThrow(/^migration 004_broken\.sql failed and was rolled back .*no_such_table/);
         for (const table of ['daehwa_migrations', 'daehwa_sessions', 'daehwa_half']) expect(await tableExists(table)).toBe(false);
       });
 
@@ -147,8 +149,8 @@ describeWithPostgres('PostgreSQL store', () => {
         await store.putSession(session('s1'));
         await store.close();
 
-        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow('migration 003_broken.sql failed');
-        expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql']);
+        await expect(createPostgresStore({ connectionString: url, migrationsDir: dir })).rejects.toThrow('migration 004_broken.sql failed');
+        expect((await recordedMigrations()).map((row) => row.name)).toEqual(SHIPPED);
         expect(await tableExists('daehwa_half')).toBe(false);
         expect(await (await open()).getSession('s1')).toEqual(session('s1'));
       });
