@@ -10,6 +10,7 @@ import { createDemoShop } from '../../commerce/index.ts';
 import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
 import { loadConversations, runConversation, type ConversationResult } from '../../dialog/conversations/runner.ts';
 import { loadClassifier } from '../../nlu/index.ts';
+import { loadSurveyTexts } from '../../surveys/index.ts';
 
 const USAGE = 'usage: daehwa test-conversations [--dir test/conversations] [--flows flows] [--filter <text in name or file>] [--show]\n';
 
@@ -36,6 +37,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${formatProblems(flows.problems)}\n\nthe flows do not load: fix them first (daehwa flows check)\n`);
     return 1;
   }
+  const surveys = await loadSurveyTexts(options.flows);
+  if (!surveys.ok) {
+    process.stderr.write(`${formatProblems(surveys.problems)}\n\nthe survey texts do not load: fix them first (daehwa flows check)\n`);
+    return 1;
+  }
   const { conversations, problems } = await loadConversations(options.dir);
   if (problems.length > 0) {
     process.stderr.write(`${formatProblems(problems)}\n\nconversation files with problems: nothing was run\n`);
@@ -54,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
     const result = await runConversation(conversation, {
       classifier,
       flowSet: flows.flowSet,
+      surveys: surveys.texts,
       openShop: async ({ seedDir, clock }) => {
         const dataDir = await mkdtemp(join(tmpdir(), 'daehwa-conversation-'));
         const port = await createDemoShop({ dataDir, clock: () => clock, ...(seedDir ? { seedDir } : {}) });
