@@ -38,6 +38,8 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_AGENT_GRACE_MS: { path: ['handoff', 'agentGraceMs'], type: 'number' },
   DAEHWA_BUSINESS_TZ: { path: ['handoff', 'businessHours', 'timeZone'], type: 'string' },
   DAEHWA_WATCH: { path: ['reload', 'watch'], type: 'boolean' },
+  DAEHWA_SURVEYS: { path: ['surveys', 'enabled'], type: 'boolean' },
+  DAEHWA_SURVEY_QUIET_SECONDS: { path: ['surveys', 'quietSeconds'], type: 'number' },
 };
 
 export type ConfigResult = { ok: true; config: DaehwaConfig; source: string | null } | { ok: false; errors: string[] };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
 import { databaseUrlProblem } from '../store/postgres/url.ts';
+import { surveySettingsSchema } from '../surveys/settings.ts';
 import { isPasswordHash } from './passwords.ts';
 
 /** Signing secret used when none is configured. Refused in production (see load.ts). */
@@ -149,6 +150,8 @@ const configObject = z.strictObject({
   agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),
   agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
   reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+  /** CSAT and NPS at the end of conversations (docs/surveys.md); the texts are flows/surveys.yaml. */
+  surveys: surveySettingsSchema,
 });
 
 export const configSchema = configObject.transform((config) => ({

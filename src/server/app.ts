@@ -31,6 +31,8 @@ import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
+import { SurveyDesk } from './surveys.ts';
+import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -43,6 +45,8 @@ export interface ServerDeps {
   dialog: DialogEngine;
   /** Proactive rules and contextual FAQ (flows/proactive/); none by default. */
   proactive?: ProactiveConfig;
+  /** What the surveys say (flows/surveys.yaml); none by default, and then no surveys. */
+  surveys?: SurveyTexts | null;
   logger?: Logger;
   clock?: Clock;
   reloaders?: Reloaders;
@@ -85,7 +89,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   deps = { ...deps, store: withMaskedShopperLines(deps.store) };
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
-  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
+  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive, surveys: deps.surveys });
   const { coordination } = deps;
   const lanes: SerialLanes = coordination
     ? new CoordinatedLanes(coordination.locks, (sessionId): Promise<void> => sessions.reload(sessionId))
@@ -106,6 +110,14 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
   });
+  const surveys = new SurveyDesk({
+    store: deps.store,
+    clock,
+    settings: config.surveys,
+    metrics,
+    log,
+    conversations: () => conversations,
+  });
   const desk = new HandoffDesk({
     queue,
     store: deps.store,
@@ -118,8 +130,9 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
+    onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
   });
-  const conversations = new Conversations({
+  const conversations: Conversations = new Conversations({
     store: deps.store,
     clock,
     lanes,
@@ -130,6 +143,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     handoff: desk,
     log,
     labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
+    surveys,
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
@@ -222,6 +236,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     async close() {
       for (const stop of stopWatching) stop();
       desk.stop();
+      surveys.stop();
       sessions.stop();
       admission.stop();
       await app.close();
