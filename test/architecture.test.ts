@@ -25,6 +25,8 @@ const RULES: Rule[] = [
   { from: 'dialog', forbidden: ['server'] },
   // The proactive rules are pure: the server feeds them (issue 11).
   { from: 'proactive', forbidden: ['server', 'store'] },
+  // The surveys decide; the server feeds them and stores what they return (issue 11).
+  { from: 'surveys', forbidden: ['server'] },
   { from: 'store', forbidden: ['dialog', 'nlu'] },
 ];
 

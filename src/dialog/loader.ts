@@ -61,6 +61,7 @@ export function loadFlowSetFromSources(sources: readonly FlowSource[]): LoadResu
   let library: Record<string, SlotSpec> = {};
 
   for (const { file, text } of sources) {
+    if (baseName(file) === SURVEYS_FILE) continue; // src/surveys/ reads it
     const parsed = SourceFile.parse(file, text);
     if (parsed.problems.length > 0) {
       problems.push(...parsed.problems);
