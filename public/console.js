@@ -14,7 +14,9 @@ const REASONS = {
   slot_attempts_exhausted: '입력 재시도 초과',
   commerce_unavailable: '쇼핑몰 연동 장애',
   offline_message: '부재중 메시지',
+  survey_detractor: '불만족 평가',
 };
+const SURVEY_KIND = { csat: '만족도(CSAT)', nps: '추천 의향(NPS)' };
 const STATUS = { waiting: '대기', assigned: '상담 중', resolved: '종료', returned_to_bot: '챗봇 복귀' };
 const FROM = { shopper: '고객', bot: '챗봇', agent: '상담원', system: '시스템' };
 
@@ -239,6 +241,19 @@ async function select(itemId, reveal = false) {
   definitions($('slots'), Object.entries(context.slots ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
   $('intents').replaceChildren(...(context.intents ?? []).map((r) => node('li', '', `${r.intent} ${r.score.toFixed(2)} · “${r.text}”`)));
   $('notes').replaceChildren(...item.notes.map((n) => node('li', '', `${n.agentId}: ${n.text}`)));
+  // A detractor's survey: the score the shopper gave and what they wrote, before the agent greets them.
+  const survey = Array.isArray(context.survey) ? context.survey : [];
+  $('survey-section').hidden = survey.length === 0;
+  $('survey').replaceChildren(
+    ...survey.map((answer) => {
+      const scale = answer.kind === 'nps' ? 10 : 5;
+      const score = answer.score === null ? '건너뜀' : `${answer.score} / ${scale}`;
+      const about = [answer.flow && `흐름 ${answer.flow}`, answer.agentId && `상담원 ${answer.agentId}`].filter(Boolean).join(' · ');
+      const item = node('li', 'survey-answer', `${SURVEY_KIND[answer.kind] ?? answer.kind}: ${score}${about ? ` (${about})` : ''}`);
+      if (answer.comment) item.append(node('q', 'survey-comment', answer.comment));
+      return item;
+    }),
+  );
   renderQueue();
   void canned.load(item.id); // desk (issue 14)
   void live.onSelect(item);

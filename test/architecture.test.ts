@@ -25,6 +25,8 @@ const RULES: Rule[] = [
   { from: 'dialog', forbidden: ['server'] },
   // The proactive rules are pure: the server feeds them (issue 11).
   { from: 'proactive', forbidden: ['server', 'store'] },
+  // The surveys decide; the server feeds them and stores what they return (issue 11).
+  { from: 'surveys', forbidden: ['server'] },
   { from: 'store', forbidden: ['dialog', 'nlu'] },
   // Privacy and the audit log are logic the server and the CLI adapt (issue 18).
   { from: 'privacy', forbidden: ['server', 'cli'] },

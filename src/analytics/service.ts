@@ -42,7 +42,7 @@ export interface AnalyticsServiceOptions {
   vocFile?: string;
   /** The training corpus (intents/): lines already in it are done in the trainers' inbox. */
   corpusDir?: string;
-  /** wire: store.listSurveys — the survey records of the range, once the surveys feature is merged. */
+  /** The survey records of the range (Store.listSurveys). */
   surveys?: SurveySource;
 }
 

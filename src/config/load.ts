@@ -43,6 +43,8 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_KAKAO_ENABLED: { path: ['channels', 'kakao', 'enabled'], type: 'boolean' },
   DAEHWA_KAKAO_SECRET: { path: ['channels', 'kakao', 'secret'], type: 'string' },
   DAEHWA_WEBHOOK_SECRET: { path: ['channels', 'webhook', 'secret'], type: 'string' },
+  DAEHWA_SURVEYS: { path: ['surveys', 'enabled'], type: 'boolean' },
+  DAEHWA_SURVEY_QUIET_SECONDS: { path: ['surveys', 'quietSeconds'], type: 'number' },
 };
 
 export type ConfigResult = { ok: true; config: DaehwaConfig; source: string | null } | { ok: false; errors: string[] };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
 import { databaseUrlProblem } from '../store/postgres/url.ts';
+import { surveySettingsSchema } from '../surveys/settings.ts';
 import { isPasswordHash } from './passwords.ts';
 
 /** Signing secret used when none is configured. Refused in production (see load.ts). */
@@ -236,6 +237,8 @@ const configObject = z.strictObject({
   // ---- end channels ----
   // ---- desk (issue 14): canned replies, attachments, typing ----
   desk: deskSchema,
+  /** CSAT and NPS at the end of conversations (docs/surveys.md); the texts are flows/surveys.yaml. */
+  surveys: surveySettingsSchema,
 });
 
 export const configSchema = configObject.transform((config) => ({

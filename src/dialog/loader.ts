@@ -15,6 +15,8 @@ import { validateFlows, type ParsedFlow } from './validate.ts';
 export const MESSAGES_FILE = 'messages.yaml';
 /** Optional: slots several flows share (`use: order_number`). Every other YAML file is a flow. */
 export const SLOTS_FILE = 'slots.yaml';
+/** Optional: what the satisfaction surveys say (read by src/surveys/loader.ts, not a flow). */
+export const SURVEYS_FILE = 'surveys.yaml';
 
 export type LoadResult = { ok: true; flowSet: FlowSet } | { ok: false; problems: FlowProblem[] };
 
@@ -27,7 +29,7 @@ export interface FlowSource {
 export async function loadFlowSet(dir: string): Promise<LoadResult> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n) && n !== SURVEYS_FILE).sort();
   } catch (err) {
     return { ok: false, problems: [{ file: dir, line: 1, column: 1, message: `cannot read the flow directory: ${errorText(err)}` }] };
   }
@@ -59,6 +61,7 @@ export function loadFlowSetFromSources(sources: readonly FlowSource[]): LoadResu
   let library: Record<string, SlotSpec> = {};
 
   for (const { file, text } of sources) {
+    if (baseName(file) === SURVEYS_FILE) continue; // src/surveys/ reads it
     const parsed = SourceFile.parse(file, text);
     if (parsed.problems.length > 0) {
       problems.push(...parsed.problems);

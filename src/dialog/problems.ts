@@ -62,7 +62,9 @@ export class SourceFile {
   /** Problem at the deepest existing node along `path` (a missing key points at its parent map). */
   problem(path: YamlPath, message: string): FlowProblem {
     for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+      const prefix = path.slice(0, depth);
+      // A key written as a number (`5:`) is a number in the document, a string in the data read from it.
+      const node = depth === 0 ? this.doc.contents : (this.doc.getIn(prefix, true) ?? this.doc.getIn(prefix.map(asNumberKey), true));
       if (isNode(node) && node.range) {
         const pos = this.lines.position(node.range[0]);
         return { file: this.file, line: pos.line, column: pos.column, message };
@@ -70,6 +72,10 @@ export class SourceFile {
     }
     return { file: this.file, line: 1, column: 1, message };
   }
+}
+
+function asNumberKey(key: string | number): string | number {
+  return typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key;
 }
 
 function firstLine(message: string): string {

@@ -35,6 +35,7 @@ export const HANDOFF_REASONS = [
   'flow_request', // a defect/complaint flow asks for a person
   'slot_attempts_exhausted',
   'commerce_unavailable',
+  'survey_detractor', // an unhappy survey answer, and the shopper accepted a person (src/surveys/)
 ] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 

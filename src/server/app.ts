@@ -31,6 +31,8 @@ import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
+import { SurveyDesk } from './surveys.ts';
+import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -63,6 +65,8 @@ export interface ServerDeps {
   dialog: DialogEngine;
   /** Proactive rules and contextual FAQ (flows/proactive/); none by default. */
   proactive?: ProactiveConfig;
+  /** What the surveys say (flows/surveys.yaml); none by default, and then no surveys. */
+  surveys?: SurveyTexts | null;
   logger?: Logger;
   clock?: Clock;
   reloaders?: Reloaders;
@@ -119,7 +123,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   deps = { ...deps, store: withMaskedShopperLines(deps.store) };
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
-  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive });
+  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive, surveys: deps.surveys });
   // privacy (issue 18): the PostgreSQL outbox keeps frames with RRNs and card numbers masked.
   const coordination = deps.coordination ? withMaskedOutbox(deps.coordination) : undefined;
   const lanes: SerialLanes = coordination
@@ -141,6 +145,14 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
   });
+  const surveys = new SurveyDesk({
+    store: deps.store,
+    clock,
+    settings: config.surveys,
+    metrics,
+    log,
+    conversations: () => conversations,
+  });
   const desk = new HandoffDesk({
     queue,
     store: deps.store,
@@ -154,6 +166,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
     slaOf: (item) => sla.summary(item), // desk (issue 14)
+    onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
   });
   // desk (issue 14): first-response SLA timers and breach records
   const sla: SlaWatch = new SlaWatch({
@@ -165,7 +178,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     toAgents: (frame) => desk.toAgents(frame),
     refreshQueue: () => desk.refreshQueue(),
   });
-  const conversations = new Conversations({
+  const conversations: Conversations = new Conversations({
     store: deps.store,
     clock,
     lanes,
@@ -176,6 +189,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     handoff: desk,
     log,
     labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
+    surveys,
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
@@ -293,8 +307,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     idleMs: config.sessions.idleTimeoutMs,
     now: () => clock.now(),
     ...(deps.analytics?.vocFile ? { vocFile: deps.analytics.vocFile } : {}),
-    // wire: store.listSurveys — once the surveys feature is merged: surveys: (filter) => deps.store.listSurveys(filter)
-    ...(deps.analytics?.surveys ? { surveys: deps.analytics.surveys } : {}),
+    surveys: deps.analytics?.surveys ?? ((filter) => deps.store.listSurveys(filter)),
     corpusDir: config.corpusDir,
   });
   registerAnalyticsRoutes(app, { auth, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
@@ -346,6 +359,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       await retention?.idle;
       desk.stop();
       sla.stop(); // desk (issue 14)
+      surveys.stop();
       sessions.stop();
       admission.stop();
       await app.close();

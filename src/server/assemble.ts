@@ -13,6 +13,7 @@ import type { Coordination } from '../store/coordination.ts';
 import { createPostgresCoordination, createPostgresStore } from '../store/postgres/index.ts';
 import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../proactive/loader.ts';
 import type { Store } from '../store/types.ts';
+import { loadSurveyTexts } from '../surveys/index.ts';
 import { buildServer, type DaehwaServer } from './app.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logging.ts';
@@ -59,12 +60,15 @@ async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
   const proactive = await loadProactive(config.flowsDir, catalogueOf(loaded.flowSet.flows));
   if (!proactive.ok) return { ok: false, problems: `${formatProblems(proactive.problems)}\n(in ${config.flowsDir}/${PROACTIVE_DIR}/)` };
+  const surveys = await loadSurveyTexts(config.flowsDir);
+  if (!surveys.ok) return { ok: false, problems: formatProblems(surveys.problems) };
   const { handoffThreshold } = config.dialog;
   const timeZone = config.handoff.businessHours.timeZone; // the shop's one calendar
   return {
     ok: true,
     dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }),
     proactive: proactive.config,
+    surveys: surveys.texts,
   };
 }
 
@@ -125,6 +129,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     classifier,
     dialog: flows.dialog,
     ...(flows.proactive ? { proactive: flows.proactive } : {}),
+    ...(flows.surveys !== undefined ? { surveys: flows.surveys } : {}),
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(coordination ? { coordination } : {}),

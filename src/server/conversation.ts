@@ -5,22 +5,25 @@ import { performance } from 'node:perf_hooks';
 import { turnFact } from '../analytics/record.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
-import type { BotReply, DialogEvent, DialogInput, QuickReply, TurnResult } from '../dialog/types.ts';
+import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
 import type { Store, TranscriptEntry } from '../store/types.ts';
+import { surveyedTurn, type SurveyFacts, type SurveyedTurn } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
 import type { EngineSlot } from './engines.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { LiveSession, SessionDirectory } from './sessions.ts';
+import type { SurveyDesk } from './surveys.ts';
+import { newId } from './tokens.ts';
 
 /** What the conversation needs from the hand-off desk. Every call runs inside the session's lane. */
 export interface HandoffPort {
   /** Outside business hours, the notice that replaces the dialog's hand-off reply; null when open. */
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null;
-  /** The dialog asked for a person during the turn at `now`. */
-  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date): Promise<void>;
+  /** The dialog (or a survey) asked for a person during the turn at `now`; `context`: more for the agent's queue item. */
+  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context?: Record<string, unknown>): Promise<void>;
   /** The shopper wrote while queued or talking to an agent. */
   relay(live: LiveSession, entries: TranscriptEntry[]): void;
   /** Reserved quick replies (`daehwa:...`) belong to the desk, not to the flows. */
@@ -43,7 +46,12 @@ export interface ConversationOptions {
   log: Logger;
   /** Labels of buttons offered outside the dialog's replies (suggested questions, nudges), for the transcript. */
   labelOf?: (live: LiveSession, payload: string) => string | undefined;
+  /** CSAT and NPS around the dialog (src/server/surveys.ts); none without it. */
+  surveys?: SurveyDesk;
 }
+
+/** Without a survey desk no survey starts, so nothing is looked up. */
+const NO_FACTS: SurveyFacts = { npsDue: async () => false, history: async () => [] };
 
 export class Conversations {
   /** The quick replies last offered per session, so a pressed payload is stored with its label. */
@@ -92,15 +100,23 @@ export class Conversations {
     const started = performance.now();
     const now = clock.now();
     const at = now.toISOString();
-    const { classifier, dialog } = engines.current;
+    const { classifier, dialog, surveys: texts } = engines.current;
+    const desk = this.options.surveys;
     let nlu: NluResult | null = null;
-    let result: TurnResult;
+    let result: SurveyedTurn;
     try {
       nlu = input.kind === 'text' ? await classifier.classify(input.text, { now }) : null;
-      result = await dialog.turn(live.record.dialog, input, nlu, {
-        now,
-        customerId: live.record.customerId,
-        commerce,
+      result = await surveyedTurn({
+        dialog,
+        surveys: texts && desk ? { texts, settings: desk.settings } : null,
+        dialogState: live.record.dialog,
+        survey: live.record.survey,
+        input,
+        nlu,
+        ctx: { now, customerId: live.record.customerId, commerce },
+        sessionId: live.record.id,
+        facts: desk ? desk.facts(live) : NO_FACTS,
+        newId: () => newId('v'),
       });
     } catch (err) {
       live.log.error({ err, input: input.kind }, 'turn failed');
@@ -123,13 +139,14 @@ export class Conversations {
     for (const reply of replies) {
       entries.push({ at, from: 'bot', text: reply.text, flow: reply.meta.flow, state: reply.meta.state });
     }
-    live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at };
+    live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at, ...(result.survey ? { survey: result.survey } : {}) };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
     // analytics (issue 12): the turn's one fact, from what is in hand; no store read.
     await this.#recordFact(live, () =>
       turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies }),
     );
+    if (result.answers.length > 0) await desk?.save(result.answers);
 
     for (const reply of replies) {
       sessions.send(live, {
@@ -151,8 +168,9 @@ export class Conversations {
     }
     for (const event of result.events) {
       if (event.type === 'fallback') metrics.fallbacks.inc();
-      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event, now);
+      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event, now, result.handoffContext);
     }
+    if (result.quiet) desk?.quietAfter(live);
   }
 
   // analytics (issue 12): a fact that cannot be stored is logged; the shopper's turn goes on.

@@ -3,6 +3,7 @@
 import type { DialogEngine } from '../dialog/types.ts';
 import type { Classifier } from '../nlu/types.ts';
 import { EMPTY_PROACTIVE, type ProactiveConfig } from '../proactive/loader.ts';
+import type { SurveyTexts } from '../surveys/index.ts';
 
 /** A classifier may describe the model it runs (version, corpus hash), shown on /healthz. */
 export type DescribedClassifier = Classifier & { modelInfo?: unknown };
@@ -12,13 +13,15 @@ export interface Engines {
   dialog: DialogEngine;
   /** The proactive rules and FAQ loaded with the flows (flows/proactive/). */
   proactive: ProactiveConfig;
+  /** What the surveys say (flows/surveys.yaml); null: no surveys. */
+  surveys: SurveyTexts | null;
 }
 
 export class EngineSlot {
   #current: Engines;
 
-  constructor(initial: Omit<Engines, 'proactive'> & { proactive?: ProactiveConfig | undefined }) {
-    this.#current = { ...initial, proactive: initial.proactive ?? EMPTY_PROACTIVE };
+  constructor(initial: Omit<Engines, 'proactive' | 'surveys'> & { proactive?: ProactiveConfig | undefined; surveys?: SurveyTexts | null | undefined }) {
+    this.#current = { ...initial, proactive: initial.proactive ?? EMPTY_PROACTIVE, surveys: initial.surveys ?? null };
   }
 
   get current(): Engines {
@@ -29,8 +32,8 @@ export class EngineSlot {
     this.#current = { ...this.#current, classifier };
   }
 
-  /** The flows and their proactive files are reloaded together: the rules point at the flows. */
-  replaceDialog(dialog: DialogEngine, proactive?: ProactiveConfig): void {
-    this.#current = { ...this.#current, dialog, ...(proactive ? { proactive } : {}) };
+  /** The flows, their proactive files and the survey texts are reloaded together: the rules point at the flows. */
+  replaceDialog(dialog: DialogEngine, proactive?: ProactiveConfig, surveys?: SurveyTexts | null): void {
+    this.#current = { ...this.#current, dialog, ...(proactive ? { proactive } : {}), ...(surveys !== undefined ? { surveys } : {}) };
   }
 }

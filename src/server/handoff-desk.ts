@@ -23,6 +23,7 @@ import type { ServerFrame } from './protocol.ts';
 import type { LiveSession, SessionDirectory } from './sessions.ts';
 import { extractEntities } from '../nlu/index.ts';
 import { backToBot, DESK_PAYLOAD_PREFIX, offlineMessageTaken, offlineNotice, PAYLOAD_BACK_TO_BOT } from './texts.ts';
+import { SURVEY_PAYLOAD_PREFIX } from '../surveys/index.ts';
 
 export interface AgentLink {
   agent: AgentIdentity;
@@ -45,6 +46,8 @@ export interface HandoffDeskOptions {
   bus?: Bus;
   /** desk (issue 14): the SLA state each queue summary shows. */
   slaOf?: (item: QueueItem) => QueueSummary['sla'];
+  /** An agent resolved the conversation (the session is the bot's again): the survey desk asks CSAT. Runs inside the session's lane: must not wait for it. */
+  onResolved?: (live: LiveSession, agentId: string) => void;
 }
 
 const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
@@ -109,7 +112,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
-  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date): Promise<void> {
+  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> = {}): Promise<void> {
     const { metrics, hours, sessions } = this.options;
     metrics.handoffs.inc({ reason: event.reason });
     const open = isOpen(hours, now);
@@ -118,7 +121,7 @@ export class HandoffDesk implements HandoffPort {
     if (!open) return;
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
-    const item = await this.#enqueue(live, event.reason, event.priority, event.slots);
+    const item = await this.#enqueue(live, event.reason, event.priority, event.slots, context);
     await this.#recordDesk(item, live, 'queued', null); // analytics (issue 12)
     if (item.status === 'assigned') {
       await this.#move(live, { type: 'claimed' });
@@ -157,7 +160,8 @@ export class HandoffDesk implements HandoffPort {
   }
 
   handlesPayload(payload: string): boolean {
-    return payload.startsWith(DESK_PAYLOAD_PREFIX);
+    // The surveys' buttons (`daehwa:survey:...`) are answered by the turn, like the flows' own.
+    return payload.startsWith(DESK_PAYLOAD_PREFIX) && !payload.startsWith(SURVEY_PAYLOAD_PREFIX);
   }
 
   async onPayload(live: LiveSession, payload: string): Promise<void> {
@@ -302,6 +306,7 @@ export class HandoffDesk implements HandoffPort {
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
         sessions.send(live, { type: 'handoff', status: 'ended' });
         if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale));
+        else this.options.onResolved?.(live, agent.id);
       }
       return done;
     });

@@ -53,11 +53,15 @@ export function withMaskedShopperLines(store: Store): Store {
   const appendTranscript: Store['appendTranscript'] = (sessionId, entries) => store.appendTranscript(sessionId, entries.map(maskEntry));
   const putSession: Store['putSession'] = (session) => store.putSession(maskedSession(session));
   const putQueueItem: Store['putQueueItem'] = (item) => store.putQueueItem(maskedQueueItem(item));
+  // A survey comment is the shopper's own words too.
+  const putSurvey: Store['putSurvey'] = (survey) =>
+    store.putSurvey(survey.comment === undefined ? survey : { ...survey, comment: maskIdAndCardNumbers(survey.comment) });
   // Methods are bound once, not on every call: the store is called several times a turn.
   const bound = new Map<PropertyKey, unknown>([
     ['appendTranscript', appendTranscript],
     ['putSession', putSession],
     ['putQueueItem', putQueueItem],
+    ['putSurvey', putSurvey],
   ]);
   return new Proxy(store, {
     get(target, property, receiver) {

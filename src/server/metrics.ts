@@ -14,6 +14,7 @@ export interface ServerMetrics {
   reloads: Counter<'target' | 'outcome'>;
   proactive: Counter<'rule' | 'outcome'>;
   suggestionTaps: Counter<'payload'>;
+  surveys: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
@@ -76,6 +77,12 @@ export function createMetrics(options: { defaultMetrics: boolean }): ServerMetri
       name: 'daehwa_suggestion_taps_total',
       help: 'Contextual FAQ chips tapped, by payload',
       labelNames: ['payload'],
+      registers,
+    }),
+    surveys: new Counter({
+      name: 'daehwa_surveys_total',
+      help: 'Survey answers stored, by kind (csat, nps) and outcome (answered, commented, skipped)',
+      labelNames: ['kind', 'outcome'],
       registers,
     }),
   };

@@ -12,6 +12,7 @@ import { decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, reco
 import type { ProactiveConfig } from '../proactive/loader.ts';
 import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
 import type { Store } from '../store/types.ts';
+import { surveyPending } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
 import type { Conversations } from './conversation.ts';
 import type { SerialLanes } from './lanes.ts';
@@ -165,8 +166,8 @@ export class ProactiveDesk {
   }
 }
 
-/** A flow waits on the shopper's answer, or the bot asked "shall we ...?". */
+/** A flow waits on the shopper's answer, the bot asked "shall we ...?", or a survey question waits. */
 function midFlow(live: LiveSession): boolean {
   const state = describeState(live.record.dialog);
-  return state.step !== null || state.pending !== null;
+  return state.step !== null || state.pending !== null || surveyPending(live.record.survey);
 }

@@ -3,12 +3,13 @@
 import { type FSWatcher, watch } from 'node:fs';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
+import type { SurveyTexts } from '../surveys/index.ts';
 import type { DescribedClassifier, EngineSlot } from './engines.ts';
 import { InProcessLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 
-export type FlowsLoad = { ok: true; dialog: DialogEngine; proactive?: ProactiveConfig } | { ok: false; problems: string };
+export type FlowsLoad = { ok: true; dialog: DialogEngine; proactive?: ProactiveConfig; surveys?: SurveyTexts | null } | { ok: false; problems: string };
 
 export interface Reloaders {
   /** Loads the newest model; throws when it cannot be loaded. */
@@ -64,7 +65,7 @@ export class Reloader {
       this.log.error({ problems: loaded.problems }, 'flow reload refused; the last good flows keep serving');
       return { ok: false, code: 'invalid', message: loaded.problems };
     }
-    this.engines.replaceDialog(loaded.dialog, loaded.proactive);
+    this.engines.replaceDialog(loaded.dialog, loaded.proactive, loaded.surveys);
     this.metrics.reloads.inc({ target: 'flows', outcome: 'ok' });
     this.log.info('flows reloaded');
     return { ok: true };

@@ -31,7 +31,7 @@ export class StoreError extends Error {
 /** Ids become file names in the lowdb store, so every store accepts the same safe alphabet. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export function assertStorableId(kind: 'session' | 'queue item' | 'canned reply' | 'attachment', id: string): void {
+export function assertStorableId(kind: 'session' | 'queue item' | 'canned reply' | 'attachment' | 'survey' | 'case', id: string): void {
   if (!SAFE_ID.test(id)) {
     throw new StoreError(
       'invalid_id',

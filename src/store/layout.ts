@@ -7,6 +7,8 @@
 //   <dir>/queue/active.json           waiting and assigned hand-off items
 //   <dir>/queue/done/<id>.json        one document per resolved or returned item
 //   <dir>/audit.jsonl                 the audit log: one line per event, only ever appended (privacy, issue 18)
+//   <dir>/surveys.jsonl               CSAT and NPS answers, one line per put (the last one per id wins)
+//   <dir>/cases.jsonl                 complaint cases, one line per put (the last one per id wins)
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -56,6 +58,8 @@ export const auditPath = (dir: string): string => join(dir, 'audit.jsonl');
 // ---- end privacy ----
 
 export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
+export const surveysPath = (dir: string): string => join(dir, 'surveys.jsonl');
+export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');
 export const activeQueuePath = (dir: string): string => join(dir, 'queue', 'active.json');
 export const doneQueueDir = (dir: string): string => join(dir, 'queue', 'done');

@@ -4,6 +4,7 @@
 // documents for the agent queue. Writes are accepted in memory and written behind, at most
 // `flushIntervalMs` later; `flush()` waits for them.
 
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
@@ -20,6 +21,7 @@ import {
   activeQueueDocSchema,
   activeQueuePath,
   auditPath,
+  casesPath,
   catalogPath,
   conversationLogPath,
   doneQueueDir,
@@ -28,10 +30,13 @@ import {
   legacyConversationDocSchema,
   legacyConversationPath,
   snapshotLine,
+  surveysPath,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { entryFields, queueItemSchema } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange } from './types.ts';
+import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema } from './schemas.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
+import { RecordLog } from './record-log.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -78,7 +83,11 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
     );
     await activeQueue.read();
     const audit = await AuditFile.open(auditPath(dir));
-    const store = new LowdbStore(dir, catalog, activeQueue, lock, options, audit);
+    const records = {
+      surveys: await RecordLog.open(surveysPath(dir), surveyRecordSchema),
+      cases: await RecordLog.open(casesPath(dir), caseRecordSchema),
+    };
+    const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options, audit);
     await store.reconcileQueue();
     return store;
   } catch (error) {
@@ -145,6 +154,11 @@ class LowdbStore implements Store {
   readonly #sessionsToRemove = new Set<string>();
   /** analytics facts (issue 12): per-day files under analytics/. */
   readonly #facts: FactLog;
+  readonly #surveys: RecordLog<SurveyRecord>;
+  readonly #cases: RecordLog<CaseRecord>;
+  readonly #caseIdByNumber = new Map<string, string>();
+  /** The last case number given out per day (YYYYMMDD). */
+  readonly #casesPerDay = new Map<string, number>();
 
   #timer: NodeJS.Timeout | null = null;
   #flushChain: Promise<void> = Promise.resolve();
@@ -152,10 +166,21 @@ class LowdbStore implements Store {
   /** desk (issue 14): canned replies and attachment records, in files of their own. */
   readonly #desk: DeskFiles;
 
-  constructor(dir: string, catalog: SessionCatalog, activeQueue: Low<ActiveQueueDoc>, lock: DirectoryLock, options: LowdbStoreOptions, audit: AuditFile) {
+  constructor(
+    dir: string,
+    catalog: SessionCatalog,
+    activeQueue: Low<ActiveQueueDoc>,
+    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord> },
+    lock: DirectoryLock,
+    options: LowdbStoreOptions,
+    audit: AuditFile,
+  ) {
     this.#dir = dir;
     this.#audit = audit;
     this.#desk = new DeskFiles(dir);
+    this.#surveys = records.surveys;
+    this.#cases = records.cases;
+    for (const record of records.cases.values()) this.#indexCase(record);
     this.#lock = lock;
     this.#catalog = catalog;
     this.#activeQueue = activeQueue;
@@ -394,10 +419,63 @@ class LowdbStore implements Store {
     return this.#facts.list(range);
   }
   // ---- end analytics facts ----
+  async putSurvey(survey: SurveyRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('survey', survey.id);
+    this.#surveys.put(structuredClone(surveyFields(survey)));
+    this.#scheduleFlush();
+  }
+
+  async listSurveys(filter?: SurveyFilter): Promise<SurveyRecord[]> {
+    this.#ensureOpen();
+    const found: SurveyRecord[] = [];
+    for (const record of this.#surveys.values()) if (surveyMatches(record, filter)) found.push(structuredClone(record));
+    return sortSurveys(found);
+  }
+
+  async createCase(input: NewCase): Promise<CaseRecord> {
+    this.#ensureOpen();
+    // Numbered and kept in one synchronous step: the directory has one process, so no other call can come between.
+    const day = caseDay(caseNumber(input.day, 1));
+    const record = newCaseRecord(input, randomUUID(), caseNumber(input.day, (this.#casesPerDay.get(day) ?? 0) + 1));
+    this.#cases.put(record);
+    this.#indexCase(record);
+    this.#scheduleFlush();
+    return structuredClone(record);
+  }
+
+  async putCase(record: CaseRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('case', record.id);
+    const copy = structuredClone(caseFields(record));
+    this.#cases.put(copy);
+    this.#indexCase(copy);
+    this.#scheduleFlush();
+  }
+
+  async getCase(number: string): Promise<CaseRecord | null> {
+    this.#ensureOpen();
+    const id = this.#caseIdByNumber.get(number);
+    const record = id === undefined ? undefined : this.#cases.get(id);
+    return record ? structuredClone(record) : null;
+  }
+
+  async listCases(filter?: CaseFilter): Promise<CaseRecord[]> {
+    this.#ensureOpen();
+    const found: CaseRecord[] = [];
+    for (const record of this.#cases.values()) if (caseMatches(record, filter)) found.push(structuredClone(record));
+    return sortCases(found);
+  }
 
   async flush(): Promise<void> {
     this.#ensureOpen();
     await this.#flushNow();
+  }
+
+  #indexCase(record: CaseRecord): void {
+    this.#caseIdByNumber.set(record.number, record.id);
+    const day = caseDay(record.number);
+    this.#casesPerDay.set(day, Math.max(this.#casesPerDay.get(day) ?? 0, caseSeq(record.number)));
   }
 
   async close(): Promise<void> {
@@ -521,6 +599,7 @@ class LowdbStore implements Store {
       this.#sessionsToRemove.delete(id);
     }
     await this.#catalog.writePending();
+    await Promise.all([this.#surveys.writePending(), this.#cases.writePending()]);
 
     const done = [...this.#pendingDone.values()];
     const doneFailures = await inBatches(done, async (item) => {

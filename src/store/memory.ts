@@ -1,10 +1,12 @@
 // In-process store for tests and benchmarks: same behaviour as the lowdb store, nothing on disk.
 // Values are cloned in and out so that callers never share objects with the store.
 
+import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
 import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact } from './types.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -18,6 +20,11 @@ export function createMemoryStore(): Store {
   const breaches = new Map<string, SlaBreach>();
   // analytics facts (issue 12): filed by UTC day, so a range reads only its days.
   const factsByDay = new Map<string, AnalyticsFact[]>();
+  const surveys = new Map<string, SurveyRecord>();
+  const cases = new Map<string, CaseRecord>();
+  const caseIdByNumber = new Map<string, string>();
+  /** The last case number given out per day (YYYYMMDD). */
+  const casesPerDay = new Map<string, number>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -190,6 +197,49 @@ export function createMemoryStore(): Store {
       return byFactTime(found);
     },
     // ---- end analytics facts ----
+
+    async putSurvey(survey) {
+      ensureOpen();
+      assertStorableId('survey', survey.id);
+      surveys.set(survey.id, structuredClone(surveyFields(survey)));
+    },
+
+    async listSurveys(filter) {
+      ensureOpen();
+      return sortSurveys([...surveys.values()].filter((record) => surveyMatches(record, filter)).map((record) => structuredClone(record)));
+    },
+
+    async createCase(input) {
+      ensureOpen();
+      // Numbered and stored in one synchronous step: two cases opened at once get two numbers.
+      const probe = caseNumber(input.day, 1);
+      const day = caseDay(probe);
+      const seq = (casesPerDay.get(day) ?? 0) + 1;
+      casesPerDay.set(day, seq);
+      const record = newCaseRecord(input, randomUUID(), caseNumber(input.day, seq));
+      cases.set(record.id, record);
+      caseIdByNumber.set(record.number, record.id);
+      return structuredClone(record);
+    },
+
+    async putCase(record) {
+      ensureOpen();
+      assertStorableId('case', record.id);
+      cases.set(record.id, structuredClone(caseFields(record)));
+      caseIdByNumber.set(record.number, record.id);
+    },
+
+    async getCase(number) {
+      ensureOpen();
+      const id = caseIdByNumber.get(number);
+      const record = id === undefined ? undefined : cases.get(id);
+      return record ? structuredClone(record) : null;
+    },
+
+    async listCases(filter) {
+      ensureOpen();
+      return sortCases([...cases.values()].filter((record) => caseMatches(record, filter)).map((record) => structuredClone(record)));
+    },
 
     async flush() {
       ensureOpen();

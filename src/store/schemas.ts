@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -17,6 +17,8 @@ export const dialogStateSchema = z.looseObject({
   locale: z.enum(STORED_LOCALES),
 });
 
+export const surveyStateSchema = z.looseObject({ version: z.literal(1) });
+
 export const sessionRecordSchema = z.object({
   id: z.string(),
   tokenHash: z.string(),
@@ -28,6 +30,7 @@ export const sessionRecordSchema = z.object({
   closedAt: isoTime.optional(),
   mode: z.enum(['bot', 'queued', 'agent', 'offline_message']),
   dialog: dialogStateSchema,
+  survey: surveyStateSchema.optional(),
 }) satisfies z.ZodType<SessionRecord>;
 
 export const transcriptEntrySchema = z.object({
@@ -56,6 +59,37 @@ export const queueItemSchema = z.object({
   context: z.record(z.string(), z.unknown()),
   notes: z.array(z.object({ at: isoTime, agentId: z.string(), text: z.string() })),
 }) satisfies z.ZodType<QueueItem>;
+
+export const surveyRecordSchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  customerId: z.string().nullable(),
+  kind: z.enum(['csat', 'nps']),
+  score: z.number().int().min(0).max(10).nullable(),
+  comment: z.string().optional(),
+  locale: z.enum(STORED_LOCALES),
+  flow: z.string().nullable(),
+  intent: z.string().nullable(),
+  agentId: z.string().nullable(),
+  at: isoTime,
+}) satisfies z.ZodType<SurveyRecord>;
+
+export const CASE_NUMBER = /^C-\d{8}-\d{4,}$/;
+
+export const caseRecordSchema = z.object({
+  id: z.string().min(1),
+  number: z.string().regex(CASE_NUMBER),
+  sessionId: z.string().min(1),
+  customerId: z.string().nullable(),
+  kind: storedName,
+  status: z.enum(['open', 'with_agent', 'resolved']),
+  orderId: z.string().nullable(),
+  summary: z.string().nullable(),
+  locale: z.enum(STORED_LOCALES),
+  queueItemId: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+}) satisfies z.ZodType<CaseRecord>;
 
 /**
  * A transcript entry's own fields only, whatever else the caller's object carries: what every

@@ -1,4 +1,4 @@
-// The store port: sessions, transcripts and the agent queue. lowdb is the embedded default;
+// The store port: sessions, transcripts, the agent queue, satisfaction surveys and complaint cases. lowdb is the embedded default;
 // any other store implements the same interface and must pass test/store/contract.ts.
 //
 // The store imports neither src/dialog/ nor src/nlu/ (test/architecture.test.ts): what it keeps
@@ -33,6 +33,73 @@ export interface SessionRecord {
   /** Who answers the shopper now (src/conversation/session-mode.ts); `offline_message`: after hours, their next text is a message for the agents. */
   mode: 'bot' | 'queued' | 'agent' | 'offline_message';
   dialog: StoredDialogState;
+  /**
+   * The satisfaction survey of this conversation (src/surveys/state.ts): the question waiting for
+   * the shopper's answer, or that one was asked already. Opaque to the store besides its version.
+   */
+  survey?: StoredSurveyState;
+}
+
+/** src/surveys' state as the store keeps it, like StoredDialogState. */
+export interface StoredSurveyState {
+  version: 1;
+  [key: string]: unknown;
+}
+
+/** A CSAT or NPS answer (or skip), written when the shopper answers (src/surveys/). */
+export interface SurveyRecord {
+  id: string;
+  sessionId: string;
+  customerId: string | null;
+  kind: 'csat' | 'nps';
+  /** null: the shopper skipped it (or answered outside the scale twice). */
+  score: number | null;
+  comment?: string;
+  locale: StoredLocale;
+  /** The flow and intent the conversation ended on; the agent who resolved it, when one did. */
+  flow: string | null;
+  intent: string | null;
+  agentId: string | null;
+  at: string; // ISO time of the answer (or of the skip)
+}
+
+/** listSurveys' filter: `from` inclusive, `to` exclusive (ISO times). */
+export type SurveyFilter = { from?: string; to?: string; customerId?: string; sessionId?: string };
+
+/** Where a complaint stands, as the shopper is told: not yet with a person, with one, or resolved. */
+export type CaseStatus = 'open' | 'with_agent' | 'resolved';
+
+/** A defect or complaint the shopper reported, under a number they are told (docs/surveys.md#complaint-cases). */
+export interface CaseRecord {
+  id: string;
+  /** `C-<YYYYMMDD>-<NNNN>`: the shop's calendar day it was opened, and its place that day from 0001. */
+  number: string;
+  sessionId: string;
+  customerId: string | null;
+  /** What was reported: `defect` (a damaged, faulty or wrong item) or `complaint`. */
+  kind: string;
+  status: CaseStatus;
+  /** The order it is about, when the shopper named one. */
+  orderId: string | null;
+  /** What the shopper said was wrong (a choice such as `damaged`, or their words). */
+  summary: string | null;
+  locale: StoredLocale;
+  /** The hand-off queue item a person works on it in, once there is one. */
+  queueItemId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What opening a case needs; the store gives it its id and number. */
+export type NewCase = Omit<CaseRecord, 'id' | 'number' | 'status' | 'queueItemId' | 'updatedAt'> & {
+  /** The shop's calendar date it is opened on, YYYY-MM-DD: the number's day. */
+  day: string;
+};
+
+export interface CaseFilter {
+  customerId?: string;
+  sessionId?: string;
+  queueItemId?: string;
 }
 
 export interface TranscriptEntry {
@@ -134,6 +201,21 @@ export interface Store extends DeskStore {
   // analytics facts (issue 12): see FactStore below.
   appendFacts(facts: AnalyticsFact[]): Promise<void>;
   listFacts(range: FactRange): Promise<AnalyticsFact[]>;
+  /** Create or replace (by id) a survey answer. */
+  putSurvey(survey: SurveyRecord): Promise<void>;
+  /** Surveys answered (or skipped) matching every given field, ordered by `at` (then id). */
+  listSurveys(filter?: { from?: string; to?: string; customerId?: string; sessionId?: string }): Promise<SurveyRecord[]>; // from inclusive, to exclusive, ordered by at
+
+  /**
+   * Opens a case with the next number of its day (`C-20261207-0001`, `-0002`, ...): two cases
+   * opened at once, from any processes on the store, never get the same number.
+   */
+  createCase(input: NewCase): Promise<CaseRecord>;
+  /** Replaces a case (status, queue item) by id. */
+  putCase(record: CaseRecord): Promise<void>;
+  getCase(number: string): Promise<CaseRecord | null>;
+  /** Cases matching every given field, oldest first. */
+  listCases(filter?: CaseFilter): Promise<CaseRecord[]>;
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;

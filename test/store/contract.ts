@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -48,6 +48,36 @@ export function queueItem(id: string, overrides: Partial<QueueItem> = {}): Queue
     updatedAt: '2026-03-02T01:00:00.000Z',
     context: { slots: { order_number: '20260301' } },
     notes: [],
+    ...overrides,
+  };
+}
+
+export function survey(id: string, overrides: Partial<SurveyRecord> = {}): SurveyRecord {
+  return {
+    id,
+    sessionId: 's1',
+    customerId: 'c1001',
+    kind: 'csat',
+    score: 4,
+    locale: 'ko',
+    flow: 'order_status',
+    intent: 'order.status',
+    agentId: null,
+    at: '2026-03-02T01:10:00.000Z',
+    ...overrides,
+  };
+}
+
+export function newCase(overrides: Partial<NewCase> = {}): NewCase {
+  return {
+    day: '2026-03-02',
+    sessionId: 's1',
+    customerId: 'c1001',
+    kind: 'defect',
+    orderId: '20260301',
+    summary: 'damaged',
+    locale: 'ko',
+    createdAt: '2026-03-02T01:20:00.000Z',
     ...overrides,
   };
 }
@@ -352,6 +382,61 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await reopened.getAttachment('a1')).toEqual(attachment('a1', { mime: 'image/png' }));
     });
 
+    it('stores surveys, replaces them by id and lists them by time, from inclusive and to exclusive', async () => {
+      await store.putSurvey(survey('v2', { at: '2026-03-02T02:00:00.000Z', kind: 'nps', score: 9 }));
+      await store.putSurvey(survey('v1', { at: '2026-03-02T01:00:00.000Z', customerId: null, sessionId: 's2' }));
+      await store.putSurvey(survey('v3', { at: '2026-03-03T00:00:00.000Z', score: null }));
+      // The comment written after the score replaces the record; other fields stay put.
+      await store.putSurvey(survey('v2', { at: '2026-03-02T02:00:00.000Z', kind: 'nps', score: 9, comment: '배송이 빨랐어요' }));
+
+      const ids = (records: SurveyRecord[]): string[] => records.map((record) => record.id);
+      expect(ids(await store.listSurveys())).toEqual(['v1', 'v2', 'v3']);
+      expect(await store.listSurveys({ sessionId: 's2' })).toEqual([survey('v1', { at: '2026-03-02T01:00:00.000Z', customerId: null, sessionId: 's2' })]);
+      expect(ids(await store.listSurveys({ customerId: 'c1001' }))).toEqual(['v2', 'v3']);
+      expect(ids(await store.listSurveys({ from: '2026-03-02T02:00:00.000Z' }))).toEqual(['v2', 'v3']);
+      expect(ids(await store.listSurveys({ to: '2026-03-02T02:00:00.000Z' }))).toEqual(['v1']);
+      expect(ids(await store.listSurveys({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z', customerId: 'c1001' }))).toEqual(['v2']);
+      expect((await store.listSurveys({ customerId: 'c1001' }))[0]).toEqual(survey('v2', { at: '2026-03-02T02:00:00.000Z', kind: 'nps', score: 9, comment: '배송이 빨랐어요' }));
+      // A skip is kept with a null score.
+      expect((await store.listSurveys({ from: '2026-03-03T00:00:00.000Z' }))[0]?.score).toBeNull();
+      // Ties in time are listed by id.
+      await store.putSurvey(survey('v0', { at: '2026-03-02T02:00:00.000Z' }));
+      expect(ids(await store.listSurveys({ from: '2026-03-02T02:00:00.000Z', to: '2026-03-02T02:00:00.001Z' }))).toEqual(['v0', 'v2']);
+    });
+
+    it('hands out copies of surveys and keeps only their own fields', async () => {
+      await store.putSurvey({ ...survey('v1'), extra: 'not a survey field' } as SurveyRecord);
+      const [copy] = await store.listSurveys();
+      expect(copy).toEqual(survey('v1'));
+      copy!.score = 1;
+      expect((await store.listSurveys())[0]?.score).toBe(4);
+    });
+
+    it('numbers cases per day from 0001, and never twice however many are opened at once', async () => {
+      const first = await store.createCase(newCase());
+      expect(first).toMatchObject({ number: 'C-20260302-0001', status: 'open', queueItemId: null, kind: 'defect', orderId: '20260301', updatedAt: first.createdAt });
+      const opened = await Promise.all(Array.from({ length: 12 }, (_, i) => store.createCase(newCase({ sessionId: `s${i + 2}`, createdAt: `2026-03-02T02:${String(i).padStart(2, '0')}:00.000Z` }))));
+      const numbers = opened.map((record) => record.number).sort();
+      expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => `C-20260302-${String(i + 2).padStart(4, '0')}`));
+      expect(new Set(opened.map((record) => record.id)).size).toBe(12);
+      expect((await store.createCase(newCase({ day: '2026-03-03' }))).number).toBe('C-20260303-0001');
+      await expect(store.createCase(newCase({ day: '3 March' }))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('finds cases by number, replaces them, and lists them by customer, session or queue item', async () => {
+      const a = await store.createCase(newCase({ customerId: 'c1001', sessionId: 's1' }));
+      const b = await store.createCase(newCase({ customerId: 'c1002', sessionId: 's2', createdAt: '2026-03-02T03:00:00.000Z', kind: 'complaint', orderId: null, summary: null }));
+      expect(await store.getCase(a.number)).toEqual(a);
+      expect(await store.getCase('C-20990101-0001')).toBeNull();
+      const claimed = { ...a, status: 'with_agent' as const, queueItemId: 'q1', updatedAt: '2026-03-02T04:00:00.000Z' };
+      await store.putCase(claimed);
+      expect(await store.getCase(a.number)).toEqual(claimed);
+      expect(await store.listCases({ queueItemId: 'q1' })).toEqual([claimed]);
+      expect(await store.listCases({ customerId: 'c1002' })).toEqual([b]);
+      expect(await store.listCases({ sessionId: 's1' })).toEqual([claimed]);
+      expect((await store.listCases()).map((record) => record.number)).toEqual([a.number, b.number]);
+    });
+
     it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
       await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));
       await store.putSession(session('s2', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));
@@ -367,6 +452,21 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect((await reopened.appendTranscript('s1', [shopperSays('네')]))[0]?.seq).toBe(3);
       expect(await reopened.getQueueItem('q1')).toMatchObject({ priority: 'high', status: 'waiting' });
       expect((await reopened.getQueueItem('q2'))?.notes).toHaveLength(1);
+    });
+
+    it.runIf(underTest.persistent)('keeps surveys, cases and the case numbering after close and reopen', async () => {
+      await store.putSurvey(survey('v1'));
+      await store.putSurvey(survey('v1', { comment: '친절했어요' }));
+      await store.putSurvey(survey('v2', { kind: 'nps', score: null, at: '2026-03-02T01:11:00.000Z' }));
+      const a = await store.createCase(newCase());
+      await store.putCase({ ...a, status: 'resolved', updatedAt: '2026-03-02T05:00:00.000Z' });
+      await store.putSession(session('s1', { survey: { version: 1, stage: 'done' } }));
+
+      const reopened = await reopen();
+      expect(await reopened.listSurveys()).toEqual([survey('v1', { comment: '친절했어요' }), survey('v2', { kind: 'nps', score: null, at: '2026-03-02T01:11:00.000Z' })]);
+      expect(await reopened.getCase(a.number)).toEqual({ ...a, status: 'resolved', updatedAt: '2026-03-02T05:00:00.000Z' });
+      expect((await reopened.createCase(newCase())).number).toBe('C-20260302-0002');
+      expect((await reopened.getSession('s1'))?.survey).toEqual({ version: 1, stage: 'done' });
     });
 
     it.runIf(underTest.persistent)('stays readable after a writer is killed with SIGKILL mid-writes', async () => {

@@ -1,10 +1,11 @@
-// `daehwa flows check [--dir flows]`: validates every flow file and the proactive rules and suggestions (flows/proactive/), prints each problem as
+// `daehwa flows check [--dir flows]`: validates every flow file, the proactive rules and suggestions (flows/proactive/) and the survey texts (flows/surveys.yaml), prints each problem as
 // file:line:column, exits non-zero when there is any.
 
 import { parseArgs } from 'node:util';
 import { formatProblems, loadFlowSet } from '../../dialog/index.ts';
 import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../../proactive/loader.ts';
 import { bundledDir } from '../../shared/package-paths.ts';
+import { loadSurveyTexts, SURVEYS_FILE } from '../../surveys/index.ts';
 
 const USAGE = 'usage: daehwa flows check [--dir <flow directory>]   (default: flows, or the package\'s own)\n';
 
@@ -34,8 +35,16 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${formatProblems(proactive.problems)}\n\n${count} problem${count === 1 ? '' : 's'} in ${dir}/${PROACTIVE_DIR}/: the proactive rules were not loaded.\n`);
     return 1;
   }
+  const surveys = await loadSurveyTexts(dir);
+  if (!surveys.ok) {
+    const count = surveys.problems.length;
+    process.stderr.write(`${formatProblems(surveys.problems)}\n\n${count} problem${count === 1 ? '' : 's'} in ${dir}/${SURVEYS_FILE}: the survey texts were not loaded.\n`);
+    return 1;
+  }
   const { rules, suggestions } = proactive.config;
-  process.stdout.write(`${dir}/: ${flowSet.flows.size} flows, ${rules.rules.length} proactive rules, suggestions for ${Object.keys(suggestions.pages).length} page types, all valid.\n`);
+  process.stdout.write(
+    `${dir}/: ${flowSet.flows.size} flows, ${rules.rules.length} proactive rules, suggestions for ${Object.keys(suggestions.pages).length} page types, ${surveys.texts ? 'survey texts' : `no ${SURVEYS_FILE} (no surveys)`}, all valid.\n`,
+  );
   if (flowSet.intentsWithoutFlow.length > 0) {
     process.stdout.write(`note: no flow starts on ${flowSet.intentsWithoutFlow.join(', ')}: those intents get the fallback.\n`);
   }

@@ -108,8 +108,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const store = await openConfiguredStore(config);
   try {
-    // wire: store.listSurveys — add `surveys: (filter) => store.listSurveys(filter)` once the surveys feature is merged.
-    const service = new AnalyticsService({ facts: store, timeZone: config.handoff.businessHours.timeZone, idleMs: config.sessions.idleTimeoutMs, now: () => new Date() });
+    const service = new AnalyticsService({ facts: store, surveys: (filter) => store.listSurveys(filter), timeZone: config.handoff.businessHours.timeZone, idleMs: config.sessions.idleTimeoutMs, now: () => new Date() });
     const report = await service.report(range.data);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;

@@ -12,6 +12,7 @@ import { loadConversations, runConversation, type ConversationResult } from '../
 import { CHANNELS, type ChannelId } from '../../dialog/conversations/format.ts';
 import { kakaoConversationChannel } from '../../channels/kakao/conversation-channel.ts';
 import { loadClassifier } from '../../nlu/index.ts';
+import { loadSurveyTexts } from '../../surveys/index.ts';
 
 const USAGE = 'usage: daehwa test-conversations [--dir test/conversations] [--flows flows] [--filter <text in name or file>] [--channels web,kakao] [--show]\n';
 
@@ -43,6 +44,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${formatProblems(flows.problems)}\n\nthe flows do not load: fix them first (daehwa flows check)\n`);
     return 1;
   }
+  const surveys = await loadSurveyTexts(options.flows);
+  if (!surveys.ok) {
+    process.stderr.write(`${formatProblems(surveys.problems)}\n\nthe survey texts do not load: fix them first (daehwa flows check)\n`);
+    return 1;
+  }
   const { conversations, problems } = await loadConversations(options.dir);
   if (problems.length > 0) {
     process.stderr.write(`${formatProblems(problems)}\n\nconversation files with problems: nothing was run\n`);
@@ -54,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
   const runnerDeps = {
     classifier,
     flowSet: flows.flowSet,
+    surveys: surveys.texts,
     channels: { kakao: kakaoConversationChannel() },
     openShop: async ({ seedDir, clock }: { seedDir?: string; clock: Date }) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'daehwa-conversation-'));

@@ -41,6 +41,15 @@ const FixtureFields = {
   handoff_threshold: z.number().min(0).max(1).optional(),
   /** Channels the conversation runs through, each once (issue 15): `web` is the dialog's own replies, `kakao` the Kakao skill's rendering. */
   channels: z.array(z.enum(CHANNELS)).min(1).optional(),
+  /** The surveys (docs/surveys.md): what the customer answered before, and settings other than the defaults. */
+  surveys: z
+    .strictObject({
+      /** When the customer last answered (or skipped) the NPS question; none by default. */
+      last_nps: z.iso.datetime({ offset: true }).nullable().optional(),
+      /** Config `surveys` keys for this conversation, e.g. `{ nps: { periodDays: 30 } }`. */
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 };
 
 const Regexes = z.union([z.string(), z.array(z.string()).min(1)]);
@@ -67,6 +76,21 @@ export const ExpectSchema = z.strictObject({
   events: z.array(z.string()).optional(),
   /** The conversation language after the turn. */
   locale: z.enum(LOCALES).optional(),
+  /** The survey question waiting after the turn (`csat`, `comment`, `offer`, `nps`), or null for none. */
+  survey: z.enum(['csat', 'comment', 'offer', 'nps']).nullable().optional(),
+  /** Survey answers stored by the turn, each matched by the fields given; `[]` means none. */
+  recorded: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['csat', 'nps']).optional(),
+        score: z.number().int().nullable().optional(),
+        comment: z.string().nullable().optional(),
+        agent: z.string().nullable().optional(),
+        flow: z.string().nullable().optional(),
+        intent: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
 });
 export type Expectation = z.infer<typeof ExpectSchema>;
 

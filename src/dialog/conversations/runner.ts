@@ -6,10 +6,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommercePort, CommerceResult } from '../../commerce/types.ts';
 import type { Classifier, Locale } from '../../nlu/types.ts';
+import type { StoredSurveyState, SurveyRecord } from '../../store/types.ts';
+import { readSurveyState, surveySettingsSchema, surveyedTurn, type HistoryLine, type SurveyTexts, type SurveyedTurn } from '../../surveys/index.ts';
 import { createDialogEngine, describeState } from '../engine.ts';
 import type { FlowSet } from '../flowset.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
-import type { BotReply, DialogEvent, DialogInput, DialogState, TurnResult } from '../types.ts';
+import type { BotReply, DialogEvent, DialogInput, DialogState } from '../types.ts';
 import { type ChannelId, ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
 
 /** The demo shop's reference day (data/shop/README.md): the default clock. */
@@ -23,6 +25,8 @@ export interface ShopHandle {
 export interface RunnerDeps {
   classifier: Classifier;
   flowSet: FlowSet;
+  /** The survey texts (flows/surveys.yaml); null or absent: no surveys, as on a server without the file. */
+  surveys?: SurveyTexts | null;
   /** A fresh shop for one conversation. */
   openShop(options: { seedDir?: string; clock: Date }): Promise<ShopHandle>;
   /** Channel adapters by id, for conversations that run through a channel other than `web` (the CLI passes src/channels'). */
@@ -115,6 +119,20 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
   const transcript: TranscriptLine[] = [];
   let state: DialogState = engine.initialState(locale);
   let maxStateBytes = 0;
+  // What the server keeps beside the dialog state: the survey state, the answers stored, the transcript.
+  const surveys = deps.surveys ? { texts: deps.surveys, settings: surveySettingsSchema.parse(spec.surveys?.settings ?? {}) } : null;
+  let survey: StoredSurveyState | undefined;
+  const stored: SurveyRecord[] = [];
+  const history: HistoryLine[] = [];
+  let ids = 0;
+  const facts = {
+    npsDue: async (customerId: string, since: Date) => {
+      const last = spec.surveys?.last_nps;
+      if (last && Date.parse(last) >= since.getTime()) return false;
+      return !stored.some((r) => r.kind === 'nps' && r.customerId === customerId && Date.parse(r.at) >= since.getTime());
+    },
+    history: async () => history,
+  };
   const finish = (failure: ConversationResult['failure']): ConversationResult => ({
     file,
     name: spec.name,
@@ -130,11 +148,30 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
       const input = channel ? throughChannel(channel, turn, view) : toInput(turn);
       transcript.push({ from: 'shopper', text: describeInput(turn) });
       const nlu = input.kind === 'text' ? await deps.classifier.classify(input.text, { now }) : null;
-      const result = await engine.turn(state, input, nlu, { now, customerId: spec.customer ?? null, commerce });
+      const result = await surveyedTurn({
+        dialog: engine,
+        surveys,
+        dialogState: state,
+        survey,
+        input,
+        nlu,
+        ctx: { now, customerId: spec.customer ?? null, commerce },
+        sessionId: 'conversation-test',
+        facts,
+        newId: () => `survey-${++ids}`,
+      });
       // The server stores the state as JSON between turns: so do the tests.
-      const stored = JSON.stringify(result.state);
-      maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(stored));
-      state = JSON.parse(stored) as DialogState;
+      const json = JSON.stringify(result.state);
+      maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(json));
+      state = JSON.parse(json) as DialogState;
+      survey = result.survey === undefined ? undefined : (JSON.parse(JSON.stringify(result.survey)) as StoredSurveyState);
+      for (const answer of result.answers) {
+        const at = stored.findIndex((r) => r.id === answer.id);
+        if (at >= 0) stored[at] = answer;
+        else stored.push(answer);
+      }
+      if (input.kind !== 'event') history.push({ from: 'shopper', ...(nlu ? { intent: nlu.intent } : {}) });
+      for (const reply of result.replies) history.push({ from: 'bot', flow: reply.meta.flow });
       view = channel ? channel.show(result.replies, state.locale) : null;
       if (view) transcript.push({ from: 'bot', text: describeView(view) });
       else for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
@@ -184,7 +221,7 @@ function describeReply(reply: BotReply): string {
   return options ? `${reply.text}\n${options}` : reply.text;
 }
 
-function check(expect: Expectation, result: TurnResult, nluIntent: string | null, state: DialogState, view: ChannelView | null = null): Mismatch[] {
+function check(expect: Expectation, result: SurveyedTurn, nluIntent: string | null, state: DialogState, view: ChannelView | null = null): Mismatch[] {
   const out: Mismatch[] = [];
   const seen = describeState(state);
   const last = result.replies[result.replies.length - 1];
@@ -221,6 +258,8 @@ function check(expect: Expectation, result: TurnResult, nluIntent: string | null
     }
   }
   if (expect.handoff !== undefined) checkHandoff(expect.handoff, result.events, out);
+  if (expect.survey !== undefined) compare('survey', expect.survey, readSurveyState(result.survey)?.stage ?? null);
+  if (expect.recorded) checkRecorded(expect.recorded, result.answers, out);
   for (const type of expect.events ?? []) {
     if (!result.events.some((e) => e.type === type)) out.push({ what: 'event', expected: type, actual: result.events.map((e) => e.type).join(', ') || 'none' });
   }
@@ -241,6 +280,21 @@ function checkHandoff(expected: NonNullable<Expectation['handoff']>, events: Dia
   if (!ok) {
     const want = typeof expected === 'object' ? `${expected.reason}${expected.priority ? ` (${expected.priority})` : ''}` : String(expected);
     out.push({ what: 'handoff', expected: want, actual });
+  }
+}
+
+function checkRecorded(expected: NonNullable<Expectation['recorded']>, answers: SurveyRecord[], out: Mismatch[]): void {
+  const shown = answers.map((a) => `${a.kind} ${a.score ?? 'skipped'}${a.comment ? ` "${a.comment}"` : ''}${a.agentId ? ` agent ${a.agentId}` : ''}`).join(', ') || 'none';
+  if (expected.length === 0 && answers.length > 0) out.push({ what: 'recorded', expected: 'none', actual: shown });
+  for (const want of expected) {
+    const fits = (a: SurveyRecord) =>
+      (want.kind === undefined || a.kind === want.kind) &&
+      (want.score === undefined || a.score === want.score) &&
+      (want.comment === undefined || (a.comment ?? null) === want.comment) &&
+      (want.agent === undefined || a.agentId === want.agent) &&
+      (want.flow === undefined || a.flow === want.flow) &&
+      (want.intent === undefined || a.intent === want.intent);
+    if (!answers.some(fits)) out.push({ what: 'recorded', expected: JSON.stringify(want), actual: shown });
   }
 }
 

@@ -4,12 +4,14 @@
 // Rows read back are checked with the zod schemas of src/store/schemas.ts: a row edited by hand
 // is reported by table and id, never trusted.
 
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange } from '../types.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord } from '../types.ts';
+import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -83,6 +85,9 @@ const CANNED = 'daehwa_canned_replies';
 const ATTACHMENTS = 'daehwa_attachments';
 const BREACHES = 'daehwa_sla_breaches';
 const FACTS = 'daehwa_analytics_facts'; // analytics facts (issue 12)
+const SURVEYS = 'daehwa_surveys';
+const CASES = 'daehwa_cases';
+const CASE_COUNTERS = 'daehwa_case_counters';
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -345,6 +350,104 @@ class PgStore implements PostgresStore {
     return rows.map((row) => frozenFact(checkedRow(analyticsFactSchema, FACTS, row.id, row.fact)));
   }
   // ---- end analytics facts ----
+
+  async putSurvey(survey: SurveyRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('survey', survey.id);
+    const record = surveyFields(survey);
+    await this.#pool.query(
+      `INSERT INTO ${SURVEYS} (id, session_id, customer_id, kind, at, record) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       ON CONFLICT (id) DO UPDATE SET session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
+         kind = EXCLUDED.kind, at = EXCLUDED.at, record = EXCLUDED.record`,
+      [record.id, record.sessionId, record.customerId, record.kind, record.at, JSON.stringify(record)],
+    );
+  }
+
+  async listSurveys(filter: SurveyFilter = {}): Promise<SurveyRecord[]> {
+    this.#ensureOpen();
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      values.push(value);
+      where.push(clause.replace('?', `$${values.length}`));
+    };
+    // Text comparison in the C collation: ISO times ordered as the other stores order them.
+    if (filter.from !== undefined) add('at COLLATE "C" >= ? COLLATE "C"', filter.from);
+    if (filter.to !== undefined) add('at COLLATE "C" < ? COLLATE "C"', filter.to);
+    if (filter.customerId !== undefined) add('customer_id = ?', filter.customerId);
+    if (filter.sessionId !== undefined) add('session_id = ?', filter.sessionId);
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(
+      `SELECT id, record FROM ${SURVEYS}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      values,
+    );
+    return sortSurveys(rows.map((row) => checkedRow(surveyRecordSchema, SURVEYS, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  /** The day's counter row is moved on and the case inserted in one transaction: the row lock orders concurrent openers. */
+  async createCase(input: NewCase): Promise<CaseRecord> {
+    this.#ensureOpen();
+    const day = caseDay(caseNumber(input.day, 1));
+    const id = randomUUID();
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ last: number }>(
+        `INSERT INTO ${CASE_COUNTERS} (day, last) VALUES ($1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = ${CASE_COUNTERS}.last + 1 RETURNING last`,
+        [day],
+      );
+      const record = newCaseRecord(input, id, caseNumber(input.day, rows[0]!.last));
+      await client.query(
+        `INSERT INTO ${CASES} (id, number, session_id, customer_id, queue_item_id, created_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+        [record.id, record.number, record.sessionId, record.customerId, record.queueItemId, record.createdAt, JSON.stringify(record)],
+      );
+      await client.query('COMMIT');
+      return record;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async putCase(record: CaseRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('case', record.id);
+    const stored = caseFields(record);
+    await this.#pool.query(
+      `INSERT INTO ${CASES} (id, number, session_id, customer_id, queue_item_id, created_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+       ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
+         queue_item_id = EXCLUDED.queue_item_id, created_at = EXCLUDED.created_at, record = EXCLUDED.record`,
+      [stored.id, stored.number, stored.sessionId, stored.customerId, stored.queueItemId, stored.createdAt, JSON.stringify(stored)],
+    );
+  }
+
+  async getCase(number: string): Promise<CaseRecord | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${CASES} WHERE number = $1`, [number]);
+    return rows[0] ? checkedRow(caseRecordSchema, CASES, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) : null;
+  }
+
+  async listCases(filter: CaseFilter = {}): Promise<CaseRecord[]> {
+    this.#ensureOpen();
+    const where: string[] = [];
+    const values: unknown[] = [];
+    for (const [column, value] of [
+      ['customer_id', filter.customerId],
+      ['session_id', filter.sessionId],
+      ['queue_item_id', filter.queueItemId],
+    ] as const) {
+      if (value === undefined) continue;
+      values.push(value);
+      where.push(`${column} = $${values.length}`);
+    }
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(
+      `SELECT id, record FROM ${CASES}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      values,
+    );
+    return sortCases(rows.map((row) => checkedRow(caseRecordSchema, CASES, JSON.stringify(row.id), row.record, row.id)));
+  }
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
