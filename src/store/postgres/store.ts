@@ -79,8 +79,8 @@ function describeConnectError(error: unknown): string {
 const SESSIONS = 'daehwa_sessions';
 const TRANSCRIPT = 'daehwa_transcript_entries';
 const QUEUE = 'daehwa_queue_items';
-const AUDIT = 'daehwa_audit_events'; // privacy (issue 18), migration 007
-// desk (issue 14), migration 006
+const AUDIT = 'daehwa_audit_events'; // privacy (issue 18), migration 006
+// desk (issue 14), migration 005
 const CANNED = 'daehwa_canned_replies';
 const ATTACHMENTS = 'daehwa_attachments';
 const BREACHES = 'daehwa_sla_breaches';

@@ -1,4 +1,4 @@
--- daehwa schema version 6: the agent desk (issue 14). Canned replies admins keep for agents, and
+-- daehwa schema version 5: the agent desk (issue 14). Canned replies admins keep for agents, and
 -- the records of files shoppers sent (their bytes are in the attachment storage, not here).
 
 CREATE TABLE daehwa_canned_replies (
