@@ -32,6 +32,7 @@ import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { SurveyDesk } from './surveys.ts';
+import { CaseDesk } from './cases.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
@@ -110,6 +111,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
   });
+  const cases = new CaseDesk({ store: deps.store, log });
   const surveys = new SurveyDesk({
     store: deps.store,
     clock,
@@ -131,6 +133,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
     onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
+    onItemChange: (item) => cases.follow(item),
   });
   const conversations: Conversations = new Conversations({
     store: deps.store,
@@ -144,6 +147,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
     surveys,
+    cases,
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
