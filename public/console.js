@@ -223,7 +223,8 @@ async function select(itemId, reveal = false) {
   $('placeholder').hidden = true;
   $('detail').hidden = false;
   $('detail-title').textContent = `${context.customer?.name ?? '비회원'} · ${REASONS[item.reason] ?? item.reason}`;
-  $('detail-meta').textContent = `${STATUS[item.status]}${item.agentId ? ` (${item.agentId})` : ''} · 언어 ${session?.locale ?? '-'} · 접수 ${new Date(item.createdAt).toLocaleString('ko-KR')}`;
+  const caseNumbers = Array.isArray(context.cases) && context.cases.length > 0 ? ` · 접수번호 ${context.cases.join(', ')}` : '';
+  $('detail-meta').textContent = `${STATUS[item.status]}${item.agentId ? ` (${item.agentId})` : ''} · 언어 ${session?.locale ?? '-'} · 접수 ${new Date(item.createdAt).toLocaleString('ko-KR')}${caseNumbers}`;
   $('claim').disabled = item.status !== 'waiting';
   for (const id of ['hand-back', 'release', 'resolve', 'reply-send']) $(id).disabled = !mine;
   $('reply-input').disabled = !mine;

@@ -3,6 +3,7 @@
 // can check flows against this table.
 
 import type { CommerceErrorCode, CommercePort, CommerceResult, Order, Product } from '../commerce/types.ts';
+import type { CasesPort } from './types.ts';
 import { matchColor, matchSize } from '../commerce/matching.ts';
 import { extractEntities } from '../nlu/index.ts';
 import { recommendForBody, recommendForFoot } from './sizing.ts';
@@ -11,6 +12,7 @@ import { toJson } from './json.ts';
 
 export interface ActionContext {
   commerce: CommercePort;
+  cases?: CasesPort;
   customerId: string | null;
   now: Date;
   /** The shop's calendar date (YYYY-MM-DD) at `now`. */
@@ -180,6 +182,28 @@ export const ACTIONS = {
     args: {},
     outcomes: [...COMMERCE],
     run: async (_a, ctx) => fromResult(await safely(() => ctx.commerce.getPolicy())),
+  },
+  /** A complaint case for the shopper, numbered C-<day>-<NNNN> (`kind`: defect or complaint). */
+  open_case: {
+    args: { kind: true, order_number: false, summary: false },
+    outcomes: ['unavailable'],
+    run: async (a, ctx) => {
+      if (!ctx.cases) return { outcome: 'unavailable' };
+      const opened = await ctx.cases.open({ kind: a.str('kind'), orderId: a.optStr('order_number') ?? null, summary: a.optStr('summary') ?? null, day: ctx.today, now: ctx.now });
+      return { outcome: 'ok', value: toJson(opened) };
+    },
+  },
+  /** The shopper's cases, newest first: `items`, `latest`, `count`. */
+  list_cases: {
+    args: {},
+    outcomes: ['empty', 'unavailable'],
+    run: async (_a, ctx) => {
+      if (!ctx.cases) return { outcome: 'unavailable' };
+      const items = await ctx.cases.list();
+      const latest = items[0];
+      if (!latest) return { outcome: 'empty', value: { items: [], count: 0 } };
+      return { outcome: 'ok', value: toJson({ items, latest, count: items.length }) };
+    },
   },
 } satisfies Record<string, ActionDef>;
 

@@ -121,7 +121,7 @@ export class Turn {
   }
 
   actionCtx(): ActionContext {
-    return { commerce: this.ctx.commerce, customerId: this.ctx.customerId, now: this.ctx.now, today: this.today };
+    return { commerce: this.ctx.commerce, ...(this.ctx.cases ? { cases: this.ctx.cases } : {}), customerId: this.ctx.customerId, now: this.ctx.now, today: this.today };
   }
 
   yesNoReplies(): QuickReply[] {

@@ -69,6 +69,27 @@ export interface TurnContext {
   now: Date;
   customerId: string | null;
   commerce: CommercePort;
+  /** The shopper's complaint cases (`open_case`, `list_cases`); without it those actions are `unavailable`. */
+  cases?: CasesPort;
+}
+
+/** A complaint case as the flows see it (docs/surveys.md#complaint-cases). */
+export interface CaseInfo {
+  /** `C-20261207-0042`: what the shopper is told. */
+  number: string;
+  status: 'open' | 'with_agent' | 'resolved';
+  kind: string;
+  orderId: string | null;
+  summary: string | null;
+  createdAt: string;
+}
+
+/** Complaint cases of the conversation's shopper, kept by the server (the store) or a test. */
+export interface CasesPort {
+  /** Opens a case numbered by `day`, the shop's calendar date (YYYY-MM-DD). */
+  open(input: { kind: string; orderId: string | null; summary: string | null; day: string; now: Date }): Promise<CaseInfo>;
+  /** The shopper's cases (the signed-in customer's, or this conversation's for a guest), newest first. */
+  list(): Promise<CaseInfo[]>;
 }
 
 export interface TurnResult {

@@ -21,6 +21,7 @@ export const INTENTS = [
   'payment.issue',
   'coupon.issue',
   'product.defect',
+  'complaint.status',
   'agent.request',
   'None',
 ] as const;

@@ -32,6 +32,7 @@ import { registerSessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { SurveyDesk } from './surveys.ts';
+import { CaseDesk } from './cases.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
@@ -145,6 +146,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
   });
+  const cases = new CaseDesk({ store: deps.store, log });
   const surveys = new SurveyDesk({
     store: deps.store,
     clock,
@@ -167,6 +169,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     ...(coordination ? { bus: coordination.bus } : {}),
     slaOf: (item) => sla.summary(item), // desk (issue 14)
     onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
+    onItemChange: (item) => cases.follow(item),
   });
   // desk (issue 14): first-response SLA timers and breach records
   const sla: SlaWatch = new SlaWatch({
@@ -190,6 +193,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
     surveys,
+    cases,
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,

@@ -7,7 +7,8 @@ import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
-import type { Store, TranscriptEntry } from '../store/types.ts';
+import type { QueueItem, Store, TranscriptEntry } from '../store/types.ts';
+import type { CaseDesk } from './cases.ts';
 import { surveyedTurn, type SurveyFacts, type SurveyedTurn } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
 import type { EngineSlot } from './engines.ts';
@@ -23,7 +24,7 @@ export interface HandoffPort {
   /** Outside business hours, the notice that replaces the dialog's hand-off reply; null when open. */
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null;
   /** The dialog (or a survey) asked for a person during the turn at `now`; `context`: more for the agent's queue item. */
-  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context?: Record<string, unknown>): Promise<void>;
+  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context?: Record<string, unknown>): Promise<QueueItem | null>;
   /** The shopper wrote while queued or talking to an agent. */
   relay(live: LiveSession, entries: TranscriptEntry[]): void;
   /** Reserved quick replies (`daehwa:...`) belong to the desk, not to the flows. */
@@ -48,6 +49,8 @@ export interface ConversationOptions {
   labelOf?: (live: LiveSession, payload: string) => string | undefined;
   /** CSAT and NPS around the dialog (src/server/surveys.ts); none without it. */
   surveys?: SurveyDesk;
+  /** Complaint cases behind the flows' open_case and list_cases (src/server/cases.ts). */
+  cases?: CaseDesk;
 }
 
 /** Without a survey desk no survey starts, so nothing is looked up. */
@@ -113,7 +116,7 @@ export class Conversations {
         survey: live.record.survey,
         input,
         nlu,
-        ctx: { now, customerId: live.record.customerId, commerce },
+        ctx: { now, customerId: live.record.customerId, commerce, ...(this.options.cases ? { cases: this.options.cases.port(live) } : {}) },
         sessionId: live.record.id,
         facts: desk ? desk.facts(live) : NO_FACTS,
         newId: () => newId('v'),
@@ -168,8 +171,9 @@ export class Conversations {
     }
     for (const event of result.events) {
       if (event.type === 'fallback') metrics.fallbacks.inc();
-      if (event.type === 'handoff_requested') await this.options.handoff.request(live, event, now, result.handoffContext);
+      if (event.type === 'handoff_requested') await this.#handOff(live, event, now, result.handoffContext);
     }
+    this.options.cases?.takeOpened(live);
     if (result.quiet) desk?.quietAfter(live);
   }
 
@@ -180,6 +184,14 @@ export class Conversations {
     } catch (err) {
       live.log.error({ err }, 'analytics fact not recorded');
     }
+  }
+
+  /** The turn asked for a person; a case it opened (a defect report) goes with the queue item. */
+  async #handOff(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> | undefined): Promise<void> {
+    const opened = this.options.cases?.takeOpened(live) ?? [];
+    const extra = opened.length > 0 ? { ...context, cases: opened.map((record) => record.number) } : context;
+    const item = await this.options.handoff.request(live, event, now, extra);
+    if (item && opened.length > 0) await this.options.cases?.link(opened, item, now.toISOString());
   }
 
   /**

@@ -48,6 +48,8 @@ export interface HandoffDeskOptions {
   slaOf?: (item: QueueItem) => QueueSummary['sla'];
   /** An agent resolved the conversation (the session is the bot's again): the survey desk asks CSAT. Runs inside the session's lane: must not wait for it. */
   onResolved?: (live: LiveSession, agentId: string) => void;
+  /** Every change of a queue item (claimed, released, resolved ...), after it is stored: complaint cases follow their item. */
+  onItemChange?: (item: QueueItem) => Promise<void>;
 }
 
 const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
@@ -112,13 +114,13 @@ export class HandoffDesk implements HandoffPort {
   }
 
   /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
-  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> = {}): Promise<void> {
+  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> = {}): Promise<QueueItem | null> {
     const { metrics, hours, sessions } = this.options;
     metrics.handoffs.inc({ reason: event.reason });
     const open = isOpen(hours, now);
     // After hours the shopper has been shown the notice in place of the dialog's reply: their next text is a message.
     await this.#move(live, { type: 'handoff', open });
-    if (!open) return;
+    if (!open) return null;
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
     const item = await this.#enqueue(live, event.reason, event.priority, event.slots, context);
@@ -126,7 +128,7 @@ export class HandoffDesk implements HandoffPort {
     if (item.status === 'assigned') {
       await this.#move(live, { type: 'claimed' });
       sessions.send(live, { type: 'handoff', status: 'assigned' });
-      return;
+      return item;
     }
     // A new item's change event has told the shopper their place already; an item that was still
     // open (asked twice) raised no event.
@@ -134,6 +136,7 @@ export class HandoffDesk implements HandoffPort {
       const position = await this.options.queue.position(item.id);
       if (position !== null) this.#tellPosition(item.sessionId, position);
     }
+    return item;
   }
 
   /** A closed session still awaits its shopper while its ticket is open or an agent answered after it closed. */
@@ -427,6 +430,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   #onQueueChange(change: QueueChange): void {
+    this.options.onItemChange?.(change.item).catch((err: unknown) => this.options.log.error({ err, itemId: change.item.id }, 'the cases of a queue item could not follow it'));
     for (const moved of change.positions) this.#tellPosition(moved.sessionId, moved.position);
     if (change.item.status !== 'waiting') this.#toldPosition.delete(change.item.sessionId);
     this.#scheduleQueueBroadcast();

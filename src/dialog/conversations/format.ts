@@ -41,6 +41,18 @@ const FixtureFields = {
   handoff_threshold: z.number().min(0).max(1).optional(),
   /** Channels the conversation runs through, each once (issue 15): `web` is the dialog's own replies, `kakao` the Kakao skill's rendering. */
   channels: z.array(z.enum(CHANNELS)).min(1).optional(),
+  /** Complaint cases the shopper opened before this conversation, oldest first (numbered C-20261101-0001, -0002 ...). */
+  cases: z
+    .array(
+      z.strictObject({
+        status: z.enum(['open', 'with_agent', 'resolved']),
+        kind: z.string().min(1).default('defect'),
+        order: z.string().nullable().default(null),
+        /** The shop's calendar day it was opened (YYYY-MM-DD). */
+        day: z.iso.date().default('2026-11-01'),
+      }),
+    )
+    .optional(),
   /** The surveys (docs/surveys.md): what the customer answered before, and settings other than the defaults. */
   surveys: z
     .strictObject({

@@ -11,7 +11,7 @@ import { readSurveyState, surveySettingsSchema, surveyedTurn, type HistoryLine, 
 import { createDialogEngine, describeState } from '../engine.ts';
 import type { FlowSet } from '../flowset.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
-import type { BotReply, DialogEvent, DialogInput, DialogState } from '../types.ts';
+import type { BotReply, CaseInfo, CasesPort, DialogEvent, DialogInput, DialogState } from '../types.ts';
 import { type ChannelId, ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
 
 /** The demo shop's reference day (data/shop/README.md): the default clock. */
@@ -125,6 +125,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
   const stored: SurveyRecord[] = [];
   const history: HistoryLine[] = [];
   let ids = 0;
+  const cases = casesOf(spec);
   const facts = {
     npsDue: async (customerId: string, since: Date) => {
       const last = spec.surveys?.last_nps;
@@ -155,7 +156,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
         survey,
         input,
         nlu,
-        ctx: { now, customerId: spec.customer ?? null, commerce },
+        ctx: { now, customerId: spec.customer ?? null, commerce, cases },
         sessionId: 'conversation-test',
         facts,
         newId: () => `survey-${++ids}`,
@@ -296,6 +297,29 @@ function checkRecorded(expected: NonNullable<Expectation['recorded']>, answers: 
       (want.intent === undefined || a.intent === want.intent);
     if (!answers.some(fits)) out.push({ what: 'recorded', expected: JSON.stringify(want), actual: shown });
   }
+}
+
+/** The conversation's own cases: the fixture's, then those its turns open, numbered per day as the store numbers them. */
+function casesOf(spec: ConversationSpec): CasesPort {
+  const held: CaseInfo[] = [];
+  const number = (day: string) => {
+    const compact = day.replaceAll('-', '');
+    const seq = held.filter((c) => c.number.startsWith(`C-${compact}-`)).length + 1;
+    return `C-${compact}-${String(seq).padStart(4, '0')}`;
+  };
+  for (const given of spec.cases ?? []) {
+    held.push({ number: number(given.day), status: given.status, kind: given.kind, orderId: given.order, summary: null, createdAt: `${given.day}T01:00:00.000Z` });
+  }
+  return {
+    async open(input) {
+      const opened: CaseInfo = { number: number(input.day), status: 'open', kind: input.kind, orderId: input.orderId, summary: input.summary, createdAt: input.now.toISOString() };
+      held.push(opened);
+      return opened;
+    },
+    async list() {
+      return [...held].reverse();
+    },
+  };
 }
 
 /** A port whose listed methods fail as an outage would. */
