@@ -61,23 +61,13 @@ export function createHttpShop(options: HttpShopOptions): CommercePort {
     // is cut off just like one that never answers.
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
-      const send = () =>
-        doFetch(`${base}${pathAndQuery}`, {
+      const exchange = (async () => {
+        const response = await doFetch(`${base}${pathAndQuery}`, {
           method,
           headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal,
         });
-      const exchange = (async () => {
-        let response: Response;
-        try {
-          response = await send();
-        } catch (error) {
-          // A kept-alive connection the shop closes just as it is reused fails before any answer
-          // ("fetch failed"): a GET changes nothing, so it is sent once more on a fresh connection.
-          if (method !== 'GET' || signal.aborted || !(error instanceof TypeError)) throw error;
-          response = await send();
-        }
         return { status: response.status, text: await response.text() };
       })();
       // Also give up when the signal fires, in case an injected fetch ignores it.

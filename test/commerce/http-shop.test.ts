@@ -147,25 +147,6 @@ describe('when the shop API fails', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 
-  it('sends a GET once more when the connection fails before any answer, and never a change', async () => {
-    const calls: string[] = [];
-    const flaky: typeof fetch = async (input, init) => {
-      calls.push(`${init?.method} ${String(input)}`);
-      if (calls.length === 1) throw new TypeError('fetch failed');
-      return new Response(JSON.stringify({ error: 'not_found', message: 'no such customer' }), { status: 404 });
-    };
-    expectError(await createHttpShop({ baseUrl, timeoutMs: 1000, fetch: flaky }).getCustomer('c1001'), 'not_found');
-    expect(calls).toHaveLength(2);
-
-    calls.length = 0;
-    const broken: typeof fetch = async (input, init) => {
-      calls.push(`${init?.method} ${String(input)}`);
-      throw new TypeError('fetch failed');
-    };
-    expectError(await createHttpShop({ baseUrl, timeoutMs: 1000, fetch: broken }).cancelOrder('o1', 'c1001'), 'unavailable', /fetch failed/);
-    expect(calls).toHaveLength(1);
-  });
-
   it('gives up even when an injected fetch ignores the abort signal', async () => {
     const deaf = createHttpShop({ baseUrl, timeoutMs: 50, fetch: () => new Promise<Response>(() => {}) });
     expectError(await deaf.getPolicy(), 'unavailable', /no answer within 50 ms/);
