@@ -81,7 +81,11 @@ export async function run(args: string[]): Promise<number> {
       currentFile = conversation.file;
       process.stdout.write(`\n${currentFile}\n`);
     }
-    for (const channel of options.channels ?? conversation.spec.channels ?? ['web']) {
+    // --channels runs every conversation through those channels, except where a conversation names
+    // the channels it is for (it then runs on those of them only).
+    const own = conversation.spec.channels;
+    const channels = options.channels ? options.channels.filter((channel) => !own || own.includes(channel)) : (own ?? ['web']);
+    for (const channel of channels) {
       const result = await runConversation(conversation, runnerDeps, channel);
       results.push(result);
       process.stdout.write(formatResult(result, options.show));
