@@ -1,22 +1,8 @@
-// CSAT and NPS figures (docs/analytics.md#csat-and-nps), as pure functions over survey records.
-// The records come from Store.listSurveys, which the surveys feature adds; until both are merged
-// the report and the dashboard take any SurveySource (see src/analytics/service.ts).
+// CSAT and NPS figures (docs/analytics.md#csat-and-nps), as pure functions over the survey
+// records Store.listSurveys returns (see src/analytics/service.ts for where they come from).
+import type { SurveyRecord } from '../store/types.ts';
 
-/** The shape of Store.listSurveys's records (surveys feature), declared here to compute over. */
-export interface SurveyRecord {
-  id: string;
-  sessionId: string;
-  customerId: string | null;
-  kind: 'csat' | 'nps';
-  /** null: the shopper skipped the question. */
-  score: number | null;
-  comment?: string;
-  locale: 'ko' | 'en';
-  flow: string | null;
-  intent: string | null;
-  agentId: string | null;
-  at: string;
-}
+export type { SurveyRecord };
 
 export type SurveySource = (filter: { from?: string; to?: string }) => Promise<SurveyRecord[]>;
 
