@@ -3,8 +3,9 @@
 // append-only log so that recording a new session costs the same whatever the number stored.
 // A kill can only cut the last line short; that line is dropped when the log is next opened.
 
-import { appendFile, readFile, truncate } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { TextFile } from 'lowdb/node';
+import { PendingLines } from './pending-lines.ts';
 import { StoreError, nullIfMissing } from './errors.ts';
 import { type CatalogEntry, catalogDeletionLine, catalogDeletionSchema, catalogEntrySchema, catalogLine } from './layout.ts';
 
@@ -15,10 +16,11 @@ export class SessionCatalog {
   readonly path: string;
   readonly #entries = new Map<string, CatalogEntry>();
   readonly #idByTokenHash = new Map<string, string>();
-  #pending: string[] = [];
+  readonly #pending: PendingLines;
 
   private constructor(path: string) {
     this.path = path;
+    this.#pending = new PendingLines(path);
   }
 
   static async open(path: string): Promise<SessionCatalog> {
@@ -80,16 +82,8 @@ export class SessionCatalog {
     if (this.#idByTokenHash.get(known.tokenHash) === id) this.#idByTokenHash.delete(known.tokenHash);
   }
 
-  async writePending(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const lines = this.#pending;
-    this.#pending = [];
-    try {
-      await appendFile(this.path, lines.join(''), 'utf8');
-    } catch (error) {
-      this.#pending = lines.concat(this.#pending);
-      throw error;
-    }
+  writePending(): Promise<void> {
+    return this.#pending.write();
   }
 
   #apply(entry: CatalogEntry): void {

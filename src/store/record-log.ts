@@ -4,9 +4,10 @@
 // last line short, and that line is dropped when the file is next opened; a log mostly made of
 // superseded lines is rewritten compactly (temp file + rename) at open.
 
-import { appendFile, readFile, truncate } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
+import { PendingLines } from './pending-lines.ts';
 import { StoreError, nullIfMissing } from './errors.ts';
 
 /** Rewrite the log when it holds this many more lines than live records (and at least this many). */
@@ -14,12 +15,14 @@ const COMPACTION_SLACK = 1024;
 
 export class RecordLog<T extends { id: string }> {
   readonly #records = new Map<string, T>();
-  #pending: string[] = [];
+  readonly #pending: PendingLines;
 
   private constructor(
     readonly path: string,
     private readonly schema: z.ZodType<T>,
-  ) {}
+  ) {
+    this.#pending = new PendingLines(path);
+  }
 
   static async open<T extends { id: string }>(path: string, schema: z.ZodType<T>): Promise<RecordLog<T>> {
     const log = new RecordLog(path, schema);
@@ -54,19 +57,11 @@ export class RecordLog<T extends { id: string }> {
   }
 
   get dirty(): boolean {
-    return this.#pending.length > 0;
+    return this.#pending.dirty;
   }
 
-  async writePending(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const lines = this.#pending;
-    this.#pending = [];
-    try {
-      await appendFile(this.path, lines.join(''), 'utf8');
-    } catch (error) {
-      this.#pending = lines.concat(this.#pending);
-      throw error;
-    }
+  writePending(): Promise<void> {
+    return this.#pending.write();
   }
 
   #parse(line: string, lineNumber: number): T {
