@@ -3,25 +3,14 @@
 // channel; it pushes frames to its socket instead of answering requests.
 import type { FastifyInstance } from 'fastify';
 import type { DaehwaConfig } from '../config/schema.ts';
-import type { Clock } from '../server/clock.ts';
-import type { Conversations } from '../server/conversation.ts';
-import type { SerialLanes } from '../server/lanes.ts';
-import type { Logger } from '../server/logging.ts';
-import type { SessionDirectory } from '../server/sessions.ts';
-import type { Store } from '../store/types.ts';
 import type { KakaoSkillResponse } from './kakao/format.ts';
 import { registerKakaoSkill } from './kakao/skill.ts';
-import { ChannelRuntime } from './runtime.ts';
+import { ChannelRuntime, type ChannelRuntimeOptions } from './runtime.ts';
 import { registerWebhookChannel } from './webhook/route.ts';
 
-export interface ChannelDeps {
+/** The runtime's collaborators (its key secret comes from the config), and what the channels add. */
+export interface ChannelDeps extends Omit<ChannelRuntimeOptions, 'keySecret'> {
   config: DaehwaConfig;
-  sessions: SessionDirectory;
-  conversations: Conversations;
-  lanes: SerialLanes;
-  store: Store;
-  clock: Clock;
-  log: Logger;
   maxTextLength: number;
   /** Tests: how callbacks are POSTed (default: fetch). */
   postCallback?: (url: string, body: KakaoSkillResponse) => Promise<boolean>;
