@@ -26,18 +26,33 @@ import {
   legacyConversationDocSchema,
   legacyConversationPath,
   snapshotLine,
+  notificationsPath,
   surveysPath,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
+import {
+  caseDay,
+  caseFields,
+  caseMatches,
+  caseNumber,
+  caseSeq,
+  newCaseRecord,
+  notificationFields,
+  sortCases,
+  sortNotifications,
+  sortSurveys,
+  surveyFields,
+  surveyMatches,
+} from './records.ts';
 import { RecordLog } from './record-log.ts';
-import { caseRecordSchema, entryFields, queueItemSchema, surveyRecordSchema } from './schemas.ts';
+import { caseRecordSchema, entryFields, notificationRecordSchema, queueItemSchema, surveyRecordSchema } from './schemas.ts';
 import {
   type CaseFilter,
   type CaseRecord,
   claimedItem,
   type ClaimResult,
   type NewCase,
+  type NotificationRecord,
   type QueueItem,
   type QueueItemStatus,
   type SessionRecord,
@@ -94,6 +109,7 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
     const records = {
       surveys: await RecordLog.open(surveysPath(dir), surveyRecordSchema),
       cases: await RecordLog.open(casesPath(dir), caseRecordSchema),
+      notifications: await RecordLog.open(notificationsPath(dir), notificationRecordSchema),
     };
     const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options);
     await store.reconcileQueue();
@@ -159,6 +175,7 @@ class LowdbStore implements Store {
 
   readonly #surveys: RecordLog<SurveyRecord>;
   readonly #cases: RecordLog<CaseRecord>;
+  readonly #notifications: RecordLog<NotificationRecord>;
   readonly #caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   readonly #casesPerDay = new Map<string, number>();
@@ -171,13 +188,14 @@ class LowdbStore implements Store {
     dir: string,
     catalog: SessionCatalog,
     activeQueue: Low<ActiveQueueDoc>,
-    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord> },
+    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord> },
     lock: DirectoryLock,
     options: LowdbStoreOptions,
   ) {
     this.#dir = dir;
     this.#surveys = records.surveys;
     this.#cases = records.cases;
+    this.#notifications = records.notifications;
     for (const record of records.cases.values()) this.#indexCase(record);
     this.#lock = lock;
     this.#catalog = catalog;
@@ -384,6 +402,32 @@ class LowdbStore implements Store {
     return sortCases(found);
   }
 
+  async addNotification(notification: NotificationRecord): Promise<boolean> {
+    this.#ensureOpen();
+    if (this.#notifications.get(notification.id)) return false;
+    this.#notifications.put(notificationFields(notification));
+    this.#scheduleFlush();
+    return true;
+  }
+
+  async listNotifications(filter: { customerId: string; pending?: boolean }): Promise<NotificationRecord[]> {
+    this.#ensureOpen();
+    const found: NotificationRecord[] = [];
+    for (const n of this.#notifications.values()) {
+      if (n.customerId === filter.customerId && (!filter.pending || n.deliveredAt === null)) found.push(structuredClone(n));
+    }
+    return sortNotifications(found);
+  }
+
+  async markNotificationDelivered(id: string, sessionId: string, at: string): Promise<boolean> {
+    this.#ensureOpen();
+    const notification = this.#notifications.get(id);
+    if (!notification || notification.deliveredAt !== null) return false;
+    this.#notifications.put({ ...notification, deliveredAt: at, sessionId });
+    this.#scheduleFlush();
+    return true;
+  }
+
   async flush(): Promise<void> {
     this.#ensureOpen();
     await this.#flushNow();
@@ -509,7 +553,7 @@ class LowdbStore implements Store {
    */
   async #writePending(): Promise<void> {
     await this.#catalog.writePending();
-    await Promise.all([this.#surveys.writePending(), this.#cases.writePending()]);
+    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending()]);
 
     const done = [...this.#pendingDone.values()];
     const doneFailures = await inBatches(done, async (item) => {

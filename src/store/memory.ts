@@ -4,10 +4,23 @@
 import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
+import {
+  caseDay,
+  caseFields,
+  caseMatches,
+  caseNumber,
+  newCaseRecord,
+  notificationFields,
+  sortCases,
+  sortNotifications,
+  sortSurveys,
+  surveyFields,
+  surveyMatches,
+} from './records.ts';
 import {
   type CaseRecord,
   claimedItem,
+  type NotificationRecord,
   type QueueItem,
   type QueueItemStatus,
   type SessionRecord,
@@ -26,6 +39,7 @@ export function createMemoryStore(): Store {
   const caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   const casesPerDay = new Map<string, number>();
+  const notifications = new Map<string, NotificationRecord>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -149,6 +163,27 @@ export function createMemoryStore(): Store {
     async listCases(filter) {
       ensureOpen();
       return sortCases([...cases.values()].filter((record) => caseMatches(record, filter)).map((record) => structuredClone(record)));
+    },
+
+    async addNotification(notification) {
+      ensureOpen();
+      if (notifications.has(notification.id)) return false;
+      notifications.set(notification.id, notificationFields(notification));
+      return true;
+    },
+
+    async listNotifications(filter) {
+      ensureOpen();
+      const found = [...notifications.values()].filter((n) => n.customerId === filter.customerId && (!filter.pending || n.deliveredAt === null));
+      return sortNotifications(found.map((n) => structuredClone(n)));
+    },
+
+    async markNotificationDelivered(id, sessionId, at) {
+      ensureOpen();
+      const notification = notifications.get(id);
+      if (!notification || notification.deliveredAt !== null) return false;
+      notifications.set(id, { ...notification, deliveredAt: at, sessionId });
+      return true;
     },
 
     async flush() {

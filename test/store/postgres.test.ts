@@ -113,7 +113,7 @@ describeWithPostgres('PostgreSQL store', () => {
       const store = await open();
       expect(store.migrations).toEqual({ version: 3, applied: ['001_initial.sql', '002_coordination.sql', '003_surveys.sql'] });
       expect((await recordedMigrations()).map((row) => row.name)).toEqual(['001_initial.sql', '002_coordination.sql', '003_surveys.sql']);
-      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_case_counters']) {
+      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_case_counters', 'daehwa_notifications']) {
         expect(await tableExists(table)).toBe(true);
       }
     });

@@ -1,5 +1,6 @@
--- daehwa schema version 3: satisfaction surveys (CSAT and NPS answers, skips included) and
--- complaint cases with the per-day counter their numbers come from. Records are kept whole as
+-- daehwa schema version 3: satisfaction surveys (CSAT and NPS answers, skips included),
+-- complaint cases with the per-day counter their numbers come from, and the order notifications
+-- the chat tells customers once. Records are kept whole as
 -- jsonb (read back through src/store/schemas.ts), beside the columns they are looked up by.
 
 CREATE TABLE daehwa_surveys (
@@ -33,3 +34,13 @@ CREATE TABLE daehwa_case_counters (
   day text PRIMARY KEY,
   last integer NOT NULL
 );
+
+-- Order events the shop reported, by the shop's event id; delivered_at is set once, conditionally.
+CREATE TABLE daehwa_notifications (
+  id text PRIMARY KEY,
+  customer_id text NOT NULL,
+  created_at text NOT NULL,
+  delivered_at text,
+  record jsonb NOT NULL
+);
+CREATE INDEX daehwa_notifications_customer ON daehwa_notifications (customer_id, created_at);
