@@ -33,6 +33,8 @@ import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { SurveyDesk } from './surveys.ts';
 import { CaseDesk } from './cases.ts';
+import { NotificationDesk } from './notifications.ts';
+import { registerOrderEventRoutes } from './order-event-routes.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedShopperLines } from './masked-store.ts';
@@ -145,7 +147,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     handoff: desk,
     log,
-    labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
+    labelOf: (live, payload): string | undefined => notifications.labelOf(live, payload) ?? proactive.labelOf(live, payload),
     surveys,
     cases,
   });
@@ -159,6 +161,16 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
     metrics,
+  });
+  const notifications = new NotificationDesk({
+    config: () => engines.current.proactive,
+    store: deps.store,
+    sessions,
+    lanes,
+    clock,
+    commerce: deps.commerce,
+    metrics,
+    log,
   });
   const customers = new CustomerVerifier({
     secret: config.shopper.customerTokenSecret,
@@ -199,6 +211,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     customers,
     desk,
     proactive,
+    notifications,
     clock,
     metrics,
     log,
@@ -212,6 +225,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerAgentRoutes(app, { auth, desk, clock });
   registerAgentSocket(app, { auth, desk, clock, log });
   registerAdminRoutes(app, auth, reloader);
+  registerOrderEventRoutes(app, { notifications, commerce: deps.commerce, auth, webhookSecret: config.commerce.webhookSecret });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -227,6 +241,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     }
   }
   await desk.start();
+  notifications.start();
 
   return {
     app,
@@ -241,6 +256,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       for (const stop of stopWatching) stop();
       desk.stop();
       surveys.stop();
+      notifications.stop();
       sessions.stop();
       admission.stop();
       await app.close();

@@ -132,6 +132,15 @@ export class SessionDirectory {
     }
   }
 
+  /** The customer's open sessions with a socket on this process. */
+  connectedFor(customerId: string): LiveSession[] {
+    const found: LiveSession[] = [];
+    for (const live of this.#byId.values()) {
+      if (live.record.customerId === customerId && live.record.status === 'open' && live.links.size > 0) found.push(live);
+    }
+    return found;
+  }
+
   send(live: LiveSession, frame: ServerFrame): void {
     for (const link of live.links) link.send(frame);
     this.#relay?.forward(live.record.id, frame);
