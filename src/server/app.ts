@@ -106,6 +106,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     dialog: () => engines.current.dialog,
     awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
+    beforeIdleClose: (live): Promise<void> => surveys.beforeClose(live, engines.current.surveys),
     ...(coordination ? { shared: { origin: coordination.origin, bus: coordination.bus, outbox: coordination.outbox } } : {}),
   });
   const queue = new HandoffQueue({
