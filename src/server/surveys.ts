@@ -29,6 +29,7 @@ export interface SurveyDeskOptions {
 export class SurveyDesk {
   /** Sessions in a quiet period, with when it ends; in the order the periods began. */
   readonly #quiet = new Map<LiveSession, number>();
+  readonly #facts = new WeakMap<LiveSession, SurveyFacts>();
   #timer: TimerHandle | null = null;
   #timerAt = Number.POSITIVE_INFINITY;
   #stopped = false;
@@ -39,8 +40,14 @@ export class SurveyDesk {
     return this.options.settings;
   }
 
-  /** What a starting survey looks up for this session; nothing is read until it asks. */
+  /** What a starting survey looks up for this session; nothing is read until it asks. Made once per session. */
   facts(live: LiveSession): SurveyFacts {
+    let facts = this.#facts.get(live);
+    if (!facts) this.#facts.set(live, (facts = this.#factsOf(live)));
+    return facts;
+  }
+
+  #factsOf(live: LiveSession): SurveyFacts {
     const { store } = this.options;
     return {
       async npsDue(customerId, since) {
