@@ -13,6 +13,7 @@ import { addressSchema, formatZodIssues } from './schemas.ts';
 import { loadSeed, type ShopSeed } from './seed.ts';
 import { type ShopCalendar, shopCalendar } from './shop-calendar.ts';
 import { openShopState, type ShopState, type ShopStateFile } from './shop-state.ts';
+import { OrderEventHub } from './order-events.ts';
 import type {
   Address,
   CommerceErrorCode,
@@ -21,6 +22,9 @@ import type {
   Customer,
   ExchangeRequest,
   Order,
+  OrderEvent,
+  OrderEventKind,
+  OrderEventListener,
   OrderStatus,
   Product,
   Refund,
@@ -45,7 +49,16 @@ export interface DemoShopOptions {
   timeZone?: string;
 }
 
-export type DemoShop = CommercePort & { close(): Promise<void> };
+export type DemoShop = CommercePort & {
+  /**
+   * Moves an order on as the shop's warehouse or payment provider would (shipped, delivered,
+   * delayed by two days, its refund completed) and reports the event to `onOrderEvent` listeners:
+   * the demo's stand-in for a shop's webhook (`POST /api/admin/shop/orders/:orderId/events`).
+   */
+  advanceOrder(orderId: string, kind: OrderEventKind): Promise<CommerceResult<OrderEvent>>;
+  onOrderEvent(listener: OrderEventListener): () => void;
+  close(): Promise<void>;
+};
 
 /** Orders can still be changed or cancelled only while they are in the warehouse. */
 const BEFORE_SHIPPING: readonly OrderStatus[] = ['paid', 'preparing'];
@@ -84,6 +97,8 @@ export async function createDemoShop(options: DemoShopOptions): Promise<DemoShop
 
 class EmbeddedShop implements DemoShop {
   #closed = false;
+  readonly #events = new OrderEventHub();
+  #eventSeq = 0;
   readonly #seedOrders: ReadonlyMap<string, Order>;
   readonly #products: ReadonlyMap<string, Product>;
   readonly #customers: ReadonlyMap<string, Customer>;
@@ -126,7 +141,10 @@ class EmbeddedShop implements DemoShop {
   }
 
   #refunds(): Refund[] {
-    return [...this.seed.refunds, ...this.state.read().refunds];
+    // A seed refund completed since (advanceOrder) has its changed copy in the state: that one counts.
+    const changed = this.state.read().refunds;
+    const ids = new Set(changed.map((r) => r.id));
+    return [...this.seed.refunds.filter((r) => !ids.has(r.id)), ...changed];
   }
 
   /** Units held for exchanges made since the seed (the seed's stock already accounts for its own). */
@@ -364,6 +382,63 @@ class EmbeddedShop implements DemoShop {
     const closed = this.#closedResult<ShopPolicy>();
     if (closed) return closed;
     return ok(this.seed.policy);
+  }
+
+  onOrderEvent(listener: OrderEventListener): () => void {
+    return this.#events.on(listener);
+  }
+
+  async advanceOrder(orderId: string, kind: OrderEventKind): Promise<CommerceResult<OrderEvent>> {
+    const closed = this.#closedResult<OrderEvent>();
+    if (closed) return closed;
+    const order = this.#order(orderId);
+    if (!order) return fail('not_found', `no order ${orderId}`);
+    const now = this.clock();
+    const at = now.toISOString();
+    const event: OrderEvent = { id: `ev-${orderId}-${kind}-${now.getTime()}-${++this.#eventSeq}`, kind, orderId, customerId: order.customerId, at };
+    let change: (draft: ShopState) => void;
+    switch (kind) {
+      case 'shipped': {
+        if (!BEFORE_SHIPPING.includes(order.status)) return fail('not_allowed', `order ${orderId} is ${order.status}: only paid or preparing orders ship`);
+        const shipped: Order = { ...order, status: 'shipped', shippedAt: at, carrier: order.carrier ?? 'CJ대한통운', trackingNumber: order.trackingNumber ?? `6512${orderId}` };
+        Object.assign(event, { carrier: shipped.carrier, trackingNumber: shipped.trackingNumber });
+        change = (draft) => void (draft.orders[orderId] = shipped);
+        break;
+      }
+      case 'delivered': {
+        if (order.status !== 'shipped') return fail('not_allowed', `order ${orderId} is ${order.status}: only a shipped order is delivered`);
+        const delivered: Order = { ...order, status: 'delivered', deliveredAt: at };
+        change = (draft) => void (draft.orders[orderId] = delivered);
+        break;
+      }
+      case 'delayed': {
+        if (!['paid', 'preparing', 'shipped'].includes(order.status)) return fail('not_allowed', `order ${orderId} is ${order.status}: it is not on its way`);
+        const from = order.expectedDelivery ?? this.calendar.dateOf(now);
+        const later = new Date(Date.parse(`${from}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+        const delayed: Order = { ...order, expectedDelivery: later };
+        event.expectedDelivery = later;
+        change = (draft) => void (draft.orders[orderId] = delayed);
+        break;
+      }
+      case 'refund_completed': {
+        const refund = this.#refunds()
+          .filter((r) => r.orderId === orderId && r.status !== 'completed')
+          .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))[0];
+        if (!refund) return fail('not_allowed', `order ${orderId} has no refund under way`);
+        event.amount = refund.amount;
+        change = (draft) => {
+          const completed = { ...refund, status: 'completed' as const, completedAt: at };
+          const index = draft.refunds.findIndex((r) => r.id === refund.id);
+          // A seed refund is completed by a copy in the state, which the view then reads instead.
+          if (index >= 0) draft.refunds[index] = completed;
+          else draft.refunds.push(completed);
+        };
+        break;
+      }
+    }
+    const saved = await this.#save(change, () => event);
+    if (saved.ok) this.#events.emit(event);
+    return saved;
   }
 
   async close(): Promise<void> {

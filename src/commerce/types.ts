@@ -156,7 +156,33 @@ export type CommerceResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: CommerceErrorCode; message: string };
 
+/** What the shop tells the chat about an order, unasked (docs/proactive.md#order-notifications). */
+export const ORDER_EVENT_KINDS = ['shipped', 'delivered', 'delayed', 'refund_completed'] as const;
+export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number];
+
+export interface OrderEvent {
+  /** The shop's id for this event: the same event reported twice is told once. */
+  id: string;
+  kind: OrderEventKind;
+  orderId: string;
+  customerId: string;
+  at: string; // ISO datetime
+  carrier?: string;
+  trackingNumber?: string;
+  /** `delayed`: the new expected delivery date (ISO date). */
+  expectedDelivery?: string;
+  /** `refund_completed`: KRW refunded. */
+  amount?: number;
+}
+
+export type OrderEventListener = (event: OrderEvent) => void;
+
 export interface CommercePort {
+  /**
+   * Order events as they happen (the demo shop's own; a shop API's arrive through the webhook,
+   * docs/commerce-http.md#order-events). Returns a function that stops listening.
+   */
+  onOrderEvent?(listener: OrderEventListener): () => void;
   getCustomer(customerId: string): Promise<CommerceResult<Customer>>;
   /** Only returns the order when it belongs to `customerId`; otherwise `not_found`. */
   getOrder(orderId: string, customerId: string): Promise<CommerceResult<Order>>;

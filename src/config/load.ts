@@ -30,6 +30,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_STORE_POOL_SIZE: { path: ['store', 'poolSize'], type: 'number' },
   DAEHWA_SHOP_DIR: { path: ['commerce', 'dataDir'], type: 'string' },
   DAEHWA_SHOP_API_URL: { path: ['commerce', 'baseUrl'], type: 'string' },
+  DAEHWA_SHOP_WEBHOOK_SECRET: { path: ['commerce', 'webhookSecret'], type: 'string' },
   DAEHWA_FLOWS_DIR: { path: ['flowsDir'], type: 'string' },
   DAEHWA_CORPUS_DIR: { path: ['corpusDir'], type: 'string' },
   DAEHWA_MODELS_DIR: { path: ['modelsDir'], type: 'string' },

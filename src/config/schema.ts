@@ -73,6 +73,7 @@ const deskSchema = z
   })
   .prefault({});
 export type DeskConfig = z.infer<typeof deskSchema>;
+const webhookSecret = z.string().min(32, 'must be at least 32 characters');
 
 const configObject = z.strictObject({
   /** NODE_ENV. Only `production` changes anything: it refuses the secrets that ship in the source. */
@@ -138,11 +139,13 @@ const configObject = z.strictObject({
     .prefault({ kind: 'lowdb' }),
   commerce: z
     .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('demo'), dataDir: z.string().min(1).default('data/shop') }),
+      z.strictObject({ kind: z.literal('demo'), dataDir: z.string().min(1).default('data/shop'), webhookSecret: webhookSecret.optional() }),
       z.strictObject({
         kind: z.literal('http'),
         baseUrl: z.url(),
         timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+        /** Signs the shop's order-event webhook (docs/commerce-http.md#order-events); without it the webhook is off. */
+        webhookSecret: webhookSecret.optional(),
       }),
     ])
     .prefault({ kind: 'demo' }),

@@ -4,7 +4,7 @@
 
 import { shopCalendar } from '../commerce/shop-calendar.ts';
 import { handleInput } from './routing.ts';
-import { freshState, readState, writtenByRuntime } from './state.ts';
+import { freshState, readState, viewState, writtenByRuntime } from './state.ts';
 import type { FlowSet } from './flowset.ts';
 import type { Json } from './template.ts';
 import { Turn } from './turn.ts';
@@ -41,6 +41,12 @@ export function createDialogEngine(flowSet: FlowSet, options: DialogEngineOption
       return turn.result();
     },
   };
+}
+
+/** Nothing waits on the shopper: no flow asked a question, no "shall we ...?" is pending. */
+export function isIdle(state: DialogState): boolean {
+  const s = viewState(state);
+  return !s.flow?.waiting && s.pending === null;
 }
 
 /** What the flow knows right now, for conversation tests and debugging tools. */

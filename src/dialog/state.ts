@@ -84,6 +84,11 @@ export function writtenByRuntime(state: EngineState): void {
   written.add(state);
 }
 
+/** The state to read, not to change: the runtime's own without a copy, any other parsed. */
+export function viewState(state: DialogState): EngineState {
+  return written.has(state) ? (state as EngineState) : readState(state);
+}
+
 /** A state that does not parse (corrupt, or from an incompatible build) starts over, keeping the language. */
 export function readState(state: DialogState): EngineState {
   // Copied all the same: a turn changes its state in place, and a failed turn must leave the old one as it was.

@@ -4,22 +4,37 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flowPayload, type FlowProblem, parseFlowPayload, schemaProblems, SourceFile, suggest } from '../dialog/index.ts';
-import { EVENT_FIELDS, type Rule, RulesFileSchema, type RulesFile, type SuggestionsFile, SuggestionsFileSchema, TRIGGERS } from './schema.ts';
+import {
+  EVENT_FIELDS,
+  NOTIFICATION_FIELDS,
+  type NotificationsFile,
+  NotificationsFileSchema,
+  type Rule,
+  RulesFileSchema,
+  type RulesFile,
+  type SuggestionsFile,
+  SuggestionsFileSchema,
+  TRIGGERS,
+} from './schema.ts';
 
 /** The folder under the flows directory. The flow loader reads only the files directly in flowsDir, so it never sees these. */
 export const PROACTIVE_DIR = 'proactive';
 export const RULES_FILE = 'rules.yaml';
 export const SUGGESTIONS_FILE = 'suggestions.yaml';
+export const NOTIFICATIONS_FILE = 'notifications.yaml';
 
 export interface ProactiveConfig {
   rules: RulesFile;
   suggestions: SuggestionsFile;
+  /** What the chat says about order events; a kind without an entry is not told. */
+  notifications: NotificationsFile;
 }
 
-/** No rules, no suggestions: a flows directory without proactive/. */
+/** No rules, no suggestions, no notifications: a flows directory without proactive/. */
 export const EMPTY_PROACTIVE: ProactiveConfig = {
   rules: RulesFileSchema.parse({}),
   suggestions: { pages: {} },
+  notifications: { notifications: {} },
 };
 
 /** What the proactive files may point at in the flow set. */
@@ -55,6 +70,7 @@ export function loadProactiveFromSources(sources: readonly ProactiveSource[], ca
   const problems: FlowProblem[] = [];
   let rules = EMPTY_PROACTIVE.rules;
   let suggestions = EMPTY_PROACTIVE.suggestions;
+  let notifications = EMPTY_PROACTIVE.notifications;
   for (const { file, text } of sources) {
     const parsed = SourceFile.parse(file, text);
     if (parsed.problems.length > 0) {
@@ -86,11 +102,29 @@ export function loadProactiveFromSources(sources: readonly ProactiveSource[], ca
           if (problem) problems.push(source.problem(['pages', page, i, 'payload'], problem));
         });
       }
+    } else if (name === NOTIFICATIONS_FILE) {
+      const result = NotificationsFileSchema.safeParse(source.data() ?? {});
+      if (!result.success) {
+        problems.push(...schemaProblems(source, result.error));
+        continue;
+      }
+      notifications = result.data;
+      for (const [kind, spec] of Object.entries(notifications.notifications)) {
+        if (!spec) continue;
+        for (const locale of ['ko', 'en'] as const) {
+          const problem = placeholderProblem(spec.message[locale]);
+          if (problem) problems.push(source.problem(['notifications', kind, 'message', locale], problem));
+        }
+        (spec.quick_replies ?? []).forEach((reply, i) => {
+          const problem = placeholderProblem(reply.payload) ?? payloadProblem(fillPlaceholders(reply.payload), catalogue);
+          if (problem) problems.push(source.problem(['notifications', kind, 'quick_replies', i, 'payload'], problem));
+        });
+      }
     } else {
-      problems.push({ file, line: 1, column: 1, message: `unexpected file in ${PROACTIVE_DIR}/: expected ${RULES_FILE} or ${SUGGESTIONS_FILE}` });
+      problems.push({ file, line: 1, column: 1, message: `unexpected file in ${PROACTIVE_DIR}/: expected ${RULES_FILE}, ${SUGGESTIONS_FILE} or ${NOTIFICATIONS_FILE}` });
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { rules, suggestions } };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { rules, suggestions, notifications } };
 }
 
 /** The catalogue a loaded flow set offers, built from its flows' specs. */
@@ -144,6 +178,21 @@ function checkRules(source: SourceFile, file: RulesFile, catalogue: FlowCatalogu
     });
   });
   return problems;
+}
+
+/** A `{field}` the notifications cannot fill in. */
+function placeholderProblem(text: string): string | null {
+  for (const [, field] of text.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(NOTIFICATION_FIELDS as readonly string[]).includes(field ?? '')) {
+      return `unknown field '{${field}}'${suggest(field ?? '', NOTIFICATION_FIELDS)}; fields: ${NOTIFICATION_FIELDS.map((f) => `{${f}}`).join(', ')}`;
+    }
+  }
+  return null;
+}
+
+/** A payload as it would run, its fields filled with stand-ins (an order number). */
+function fillPlaceholders(payload: string): string {
+  return payload.replace(/\{[a-z]+\}/g, '20260101');
 }
 
 /** Null when the payload runs something; otherwise what is wrong with it. */

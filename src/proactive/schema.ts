@@ -115,6 +115,22 @@ const suggestion = z.strictObject({
 });
 export type Suggestion = z.output<typeof suggestion>;
 
+/** Order events the chat tells the shopper about (src/commerce/types.ts ORDER_EVENT_KINDS). */
+export const NOTIFICATION_KINDS = ['shipped', 'delivered', 'delayed', 'refund_completed'] as const;
+/** What a notification's message and payloads may name, filled in from the event and the order. */
+export const NOTIFICATION_FIELDS = ['order', 'product', 'carrier', 'tracking', 'date', 'amount'] as const;
+
+const notification = z.strictObject({
+  message: localized,
+  quick_replies: z.array(quickReply).max(4).optional(),
+});
+export type NotificationSpec = z.output<typeof notification>;
+
+export const NotificationsFileSchema = z.strictObject({
+  notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), notification),
+});
+export type NotificationsFile = z.output<typeof NotificationsFileSchema>;
+
 export const SuggestionsFileSchema = z.strictObject({
   pages: z.partialRecord(z.enum(PAGE_TYPES), z.array(suggestion).min(1).max(5)),
 });

@@ -33,6 +33,8 @@ import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { SurveyDesk } from './surveys.ts';
 import { CaseDesk } from './cases.ts';
+import { NotificationDesk } from './notifications.ts';
+import { registerOrderEventRoutes } from './order-event-routes.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
@@ -139,6 +141,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     idleTimeoutMs: config.sessions.idleTimeoutMs,
     dialog: () => engines.current.dialog,
     awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
+    beforeIdleClose: (live): Promise<void> => surveys.beforeClose(live, engines.current.surveys),
     ...(coordination ? { shared: { origin: coordination.origin, bus: coordination.bus, outbox: coordination.outbox } } : {}),
   });
   const queue = new HandoffQueue({
@@ -191,7 +194,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     handoff: desk,
     log,
-    labelOf: (live, payload): string | undefined => proactive.labelOf(live, payload),
+    labelOf: (live, payload): string | undefined => notifications.labelOf(live, payload) ?? proactive.labelOf(live, payload),
     surveys,
     cases,
   });
@@ -205,6 +208,16 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
     metrics,
+  });
+  const notifications = new NotificationDesk({
+    config: () => engines.current.proactive,
+    store: deps.store,
+    sessions,
+    lanes,
+    clock,
+    commerce: deps.commerce,
+    metrics,
+    log,
   });
   const customers = new CustomerVerifier({
     secret: config.shopper.customerTokenSecret,
@@ -262,6 +275,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     customers,
     desk,
     proactive,
+    notifications,
     clock,
     metrics,
     log,
@@ -315,6 +329,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     corpusDir: config.corpusDir,
   });
   registerAnalyticsRoutes(app, { auth, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
+  registerOrderEventRoutes(app, { notifications, commerce: deps.commerce, auth, webhookSecret: config.commerce.webhookSecret });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -344,6 +359,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
           onError: (err) => log.error({ err }, 'the retention job failed; it runs again tomorrow'),
         });
   await sla.start(); // desk (issue 14)
+  notifications.start();
 
   return {
     app,
@@ -364,6 +380,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       desk.stop();
       sla.stop(); // desk (issue 14)
       surveys.stop();
+      notifications.stop();
       sessions.stop();
       admission.stop();
       await app.close();

@@ -55,6 +55,7 @@ export interface ConversationOptions {
 
 /** Without a survey desk no survey starts, so nothing is looked up. */
 const NO_FACTS: SurveyFacts = { npsDue: async () => false, history: async () => [] };
+const surveyId = (): string => newId('v');
 
 export class Conversations {
   /** The quick replies last offered per session, so a pressed payload is stored with its label. */
@@ -119,7 +120,7 @@ export class Conversations {
         ctx: { now, customerId: live.record.customerId, commerce, ...(this.options.cases ? { cases: this.options.cases.port(live) } : {}) },
         sessionId: live.record.id,
         facts: desk ? desk.facts(live) : NO_FACTS,
-        newId: () => newId('v'),
+        newId: surveyId,
       });
     } catch (err) {
       live.log.error({ err, input: input.kind }, 'turn failed');

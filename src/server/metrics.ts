@@ -15,6 +15,7 @@ export interface ServerMetrics {
   proactive: Counter<'rule' | 'outcome'>;
   suggestionTaps: Counter<'payload'>;
   surveys: Counter<'kind' | 'outcome'>;
+  notifications: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
@@ -77,6 +78,12 @@ export function createMetrics(options: { defaultMetrics: boolean }): ServerMetri
       name: 'daehwa_suggestion_taps_total',
       help: 'Contextual FAQ chips tapped, by payload',
       labelNames: ['payload'],
+      registers,
+    }),
+    notifications: new Counter({
+      name: 'daehwa_notifications_total',
+      help: 'Order events, by kind and outcome (told: at once; stored: for the next visit; told_later; duplicate; ignored: no text for the kind)',
+      labelNames: ['kind', 'outcome'],
       registers,
     }),
     surveys: new Counter({

@@ -42,6 +42,8 @@ export interface SessionDirectoryOptions {
    * answer written after it closed): its token then reopens it instead of starting afresh.
    */
   awaitsShopper: (record: SessionRecord) => Promise<boolean>;
+  /** The session is about to close for inactivity (in its lane): what waits on the shopper is settled (a survey question: skipped). */
+  beforeIdleClose?: (live: LiveSession) => Promise<void>;
   /**
    * Other server processes share the store: records are read afresh when a session's lane is
    * taken and when a shopper resumes, and frames reach sockets on other processes through the outbox.
@@ -132,6 +134,15 @@ export class SessionDirectory {
       live.idleTimer?.cancel();
       live.idleTimer = null;
     }
+  }
+
+  /** The customer's open sessions with a socket on this process. */
+  connectedFor(customerId: string): LiveSession[] {
+    const found: LiveSession[] = [];
+    for (const live of this.#byId.values()) {
+      if (live.record.customerId === customerId && live.record.status === 'open' && live.links.size > 0) found.push(live);
+    }
+    return found;
   }
 
   send(live: LiveSession, frame: ServerFrame): void {
@@ -299,6 +310,7 @@ export class SessionDirectory {
   async #closeIdle(live: LiveSession): Promise<void> {
     if (live.record.status === 'closed') return;
     const now = this.options.clock.now().toISOString();
+    await this.options.beforeIdleClose?.(live).catch((err: unknown) => live.log.error({ err }, 'settling the session before it closes failed'));
     const minutes = Math.round(this.options.idleTimeoutMs / 60_000);
     await this.options.store.appendTranscript(live.record.id, [
       { at: now, from: 'system', text: `session closed after ${minutes} min without activity` },

@@ -11,6 +11,7 @@ import type { HandoffDesk } from './handoff-desk.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ProactiveDesk } from './proactive.ts';
+import type { NotificationDesk } from './notifications.ts';
 import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, type ReadFrame, type ServerFrame, type ShopperFrame, type TypingFrame } from './protocol.ts';
 import type { AdmissionGauge } from './admission.ts';
 import { checkOrigin, type OriginPolicy } from './origins.ts';
@@ -24,6 +25,7 @@ export interface ShopperSocketOptions {
   customers: CustomerVerifier;
   desk: HandoffDesk;
   proactive: ProactiveDesk;
+  notifications: NotificationDesk;
   clock: Clock;
   metrics: ServerMetrics;
   log: Logger;
@@ -207,5 +209,7 @@ class ShopperConnection {
       if (status) this.#send(status);
     }
     await this.options.proactive.afterHello(live, this.#link.send);
+    // What the shop reported while the shopper was away: told once, now.
+    await this.options.notifications.afterHello(live);
   }
 }

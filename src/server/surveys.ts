@@ -5,8 +5,9 @@
 //
 // The quiet periods are one timer for the whole process, not one per session: a turn that ends a
 // flow only notes the session and when its period is over (no timer is set or cleared per turn).
-import type { HistoryLine, SurveyFacts } from '../surveys/index.ts';
-import { SURVEY_EVENT } from '../surveys/index.ts';
+import type { HistoryLine, SurveyFacts, SurveyTexts } from '../surveys/index.ts';
+import { abandonSurvey, readSurveyState, SURVEY_EVENT } from '../surveys/index.ts';
+import { newId } from './tokens.ts';
 import type { SurveySettings } from '../surveys/settings.ts';
 import type { Store, SurveyRecord } from '../store/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -28,6 +29,7 @@ export interface SurveyDeskOptions {
 export class SurveyDesk {
   /** Sessions in a quiet period, with when it ends; in the order the periods began. */
   readonly #quiet = new Map<LiveSession, number>();
+  readonly #facts = new WeakMap<LiveSession, SurveyFacts>();
   #timer: TimerHandle | null = null;
   #timerAt = Number.POSITIVE_INFINITY;
   #stopped = false;
@@ -38,8 +40,14 @@ export class SurveyDesk {
     return this.options.settings;
   }
 
-  /** What a starting survey looks up for this session; nothing is read until it asks. */
+  /** What a starting survey looks up for this session; nothing is read until it asks. Made once per session. */
   facts(live: LiveSession): SurveyFacts {
+    let facts = this.#facts.get(live);
+    if (!facts) this.#facts.set(live, (facts = this.#factsOf(live)));
+    return facts;
+  }
+
+  #factsOf(live: LiveSession): SurveyFacts {
     const { store } = this.options;
     return {
       async npsDue(customerId, since) {
@@ -73,6 +81,25 @@ export class SurveyDesk {
   agentResolved(live: LiveSession, agentId: string): void {
     if (this.#stopped || !this.options.settings.enabled || !this.options.settings.agentResolved) return;
     this.#start(live, { trigger: 'agent_resolved', agentId });
+  }
+
+  /**
+   * The session closes with a survey question unanswered: a score question is stored as skipped,
+   * so that the answers tell how many were asked. Runs in the session's lane.
+   */
+  async beforeClose(live: LiveSession, texts: SurveyTexts | null): Promise<void> {
+    this.#quiet.delete(live);
+    const state = readSurveyState(live.record.survey);
+    if (!state?.stage || !texts) return;
+    const step = abandonSurvey(state, {
+      settings: this.options.settings,
+      texts,
+      now: this.options.clock.now(),
+      newId: () => newId('v'),
+      conversation: { sessionId: live.record.id, customerId: live.record.customerId, locale: live.record.locale },
+    });
+    live.record = { ...live.record, survey: step.state };
+    await this.save(step.put);
   }
 
   stop(): void {

@@ -9,6 +9,7 @@
 //   <dir>/audit.jsonl                 the audit log: one line per event, only ever appended (privacy, issue 18)
 //   <dir>/surveys.jsonl               CSAT and NPS answers, one line per put (the last one per id wins)
 //   <dir>/cases.jsonl                 complaint cases, one line per put (the last one per id wins)
+//   <dir>/notifications.jsonl         order notifications, one line per change (the last one per id wins)
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -60,6 +61,7 @@ export const auditPath = (dir: string): string => join(dir, 'audit.jsonl');
 export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
 export const surveysPath = (dir: string): string => join(dir, 'surveys.jsonl');
 export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
+export const notificationsPath = (dir: string): string => join(dir, 'notifications.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');
 export const activeQueuePath = (dir: string): string => join(dir, 'queue', 'active.json');
 export const doneQueueDir = (dir: string): string => join(dir, 'queue', 'done');

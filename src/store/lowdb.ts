@@ -30,12 +30,13 @@ import {
   legacyConversationDocSchema,
   legacyConversationPath,
   snapshotLine,
+  notificationsPath,
   surveysPath,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord } from './types.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
+import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema } from './schemas.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
 import { RecordLog } from './record-log.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
@@ -86,6 +87,7 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
     const records = {
       surveys: await RecordLog.open(surveysPath(dir), surveyRecordSchema),
       cases: await RecordLog.open(casesPath(dir), caseRecordSchema),
+      notifications: await RecordLog.open(notificationsPath(dir), notificationRecordSchema),
     };
     const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options, audit);
     await store.reconcileQueue();
@@ -156,6 +158,7 @@ class LowdbStore implements Store {
   readonly #facts: FactLog;
   readonly #surveys: RecordLog<SurveyRecord>;
   readonly #cases: RecordLog<CaseRecord>;
+  readonly #notifications: RecordLog<NotificationRecord>;
   readonly #caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   readonly #casesPerDay = new Map<string, number>();
@@ -170,7 +173,7 @@ class LowdbStore implements Store {
     dir: string,
     catalog: SessionCatalog,
     activeQueue: Low<ActiveQueueDoc>,
-    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord> },
+    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord> },
     lock: DirectoryLock,
     options: LowdbStoreOptions,
     audit: AuditFile,
@@ -180,6 +183,7 @@ class LowdbStore implements Store {
     this.#desk = new DeskFiles(dir);
     this.#surveys = records.surveys;
     this.#cases = records.cases;
+    this.#notifications = records.notifications;
     for (const record of records.cases.values()) this.#indexCase(record);
     this.#lock = lock;
     this.#catalog = catalog;
@@ -467,6 +471,32 @@ class LowdbStore implements Store {
     return sortCases(found);
   }
 
+  async addNotification(notification: NotificationRecord): Promise<boolean> {
+    this.#ensureOpen();
+    if (this.#notifications.get(notification.id)) return false;
+    this.#notifications.put(notificationFields(notification));
+    this.#scheduleFlush();
+    return true;
+  }
+
+  async listNotifications(filter: { customerId: string; pending?: boolean }): Promise<NotificationRecord[]> {
+    this.#ensureOpen();
+    const found: NotificationRecord[] = [];
+    for (const n of this.#notifications.values()) {
+      if (n.customerId === filter.customerId && (!filter.pending || n.deliveredAt === null)) found.push(structuredClone(n));
+    }
+    return sortNotifications(found);
+  }
+
+  async markNotificationDelivered(id: string, sessionId: string, at: string): Promise<boolean> {
+    this.#ensureOpen();
+    const notification = this.#notifications.get(id);
+    if (!notification || notification.deliveredAt !== null) return false;
+    this.#notifications.put({ ...notification, deliveredAt: at, sessionId });
+    this.#scheduleFlush();
+    return true;
+  }
+
   async flush(): Promise<void> {
     this.#ensureOpen();
     await this.#flushNow();
@@ -599,7 +629,7 @@ class LowdbStore implements Store {
       this.#sessionsToRemove.delete(id);
     }
     await this.#catalog.writePending();
-    await Promise.all([this.#surveys.writePending(), this.#cases.writePending()]);
+    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending()]);
 
     const done = [...this.#pendingDone.values()];
     const doneFailures = await inBatches(done, async (item) => {

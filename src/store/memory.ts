@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
 import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord } from './types.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches } from './records.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -25,6 +25,7 @@ export function createMemoryStore(): Store {
   const caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   const casesPerDay = new Map<string, number>();
+  const notifications = new Map<string, NotificationRecord>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -239,6 +240,27 @@ export function createMemoryStore(): Store {
     async listCases(filter) {
       ensureOpen();
       return sortCases([...cases.values()].filter((record) => caseMatches(record, filter)).map((record) => structuredClone(record)));
+    },
+
+    async addNotification(notification) {
+      ensureOpen();
+      if (notifications.has(notification.id)) return false;
+      notifications.set(notification.id, notificationFields(notification));
+      return true;
+    },
+
+    async listNotifications(filter) {
+      ensureOpen();
+      const found = [...notifications.values()].filter((n) => n.customerId === filter.customerId && (!filter.pending || n.deliveredAt === null));
+      return sortNotifications(found.map((n) => structuredClone(n)));
+    },
+
+    async markNotificationDelivered(id, sessionId, at) {
+      ensureOpen();
+      const notification = notifications.get(id);
+      if (!notification || notification.deliveredAt !== null) return false;
+      notifications.set(id, { ...notification, deliveredAt: at, sessionId });
+      return true;
     },
 
     async flush() {

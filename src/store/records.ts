@@ -1,7 +1,7 @@
 // What every store does alike with survey answers and complaint cases: which ones a filter keeps,
 // in what order they are listed, the fields a record is stored with, and how a case is numbered.
 import { StoreError } from './errors.ts';
-import type { CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord } from './types.ts';
+import type { CaseFilter, CaseRecord, NewCase, NotificationRecord, SurveyFilter, SurveyRecord } from './types.ts';
 
 export function surveyMatches(record: SurveyRecord, filter: SurveyFilter | undefined): boolean {
   if (!filter) return true;
@@ -82,6 +82,23 @@ export function newCaseRecord(input: NewCase, id: string, number: string): CaseR
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
   };
+}
+
+export function notificationFields(record: NotificationRecord): NotificationRecord {
+  return {
+    id: record.id,
+    customerId: record.customerId,
+    kind: record.kind,
+    orderId: record.orderId,
+    data: structuredClone(record.data),
+    createdAt: record.createdAt,
+    deliveredAt: record.deliveredAt,
+    sessionId: record.sessionId,
+  };
+}
+
+export function sortNotifications(records: NotificationRecord[]): NotificationRecord[] {
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 export function caseFields(record: CaseRecord): CaseRecord {

@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -90,6 +90,17 @@ export const caseRecordSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
 }) satisfies z.ZodType<CaseRecord>;
+
+export const notificationRecordSchema = z.object({
+  id: z.string().min(1),
+  customerId: z.string().min(1),
+  kind: storedName,
+  orderId: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: isoTime,
+  deliveredAt: isoTime.nullable(),
+  sessionId: z.string().nullable(),
+}) satisfies z.ZodType<NotificationRecord>;
 
 /**
  * A transcript entry's own fields only, whatever else the caller's object carries: what every

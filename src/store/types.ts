@@ -96,6 +96,25 @@ export type NewCase = Omit<CaseRecord, 'id' | 'number' | 'status' | 'queueItemId
   day: string;
 };
 
+/**
+ * Something the shop reported about a customer's order (shipped, delivered, delayed, refund
+ * completed) that the chat tells them once: now if they are connected, else on their next visit.
+ */
+export interface NotificationRecord {
+  /** The shop's event id: the same event reported twice (a webhook retried) is kept once. */
+  id: string;
+  customerId: string;
+  /** `shipped`, `delivered`, `delayed`, `refund_completed`, as the shop named it. */
+  kind: string;
+  orderId: string;
+  /** The event's other fields (carrier, tracking number, new delivery date, amount). */
+  data: Record<string, unknown>;
+  createdAt: string;
+  /** When it was told, and in which session; null while it waits. */
+  deliveredAt: string | null;
+  sessionId: string | null;
+}
+
 export interface CaseFilter {
   customerId?: string;
   sessionId?: string;
@@ -216,6 +235,16 @@ export interface Store extends DeskStore {
   getCase(number: string): Promise<CaseRecord | null>;
   /** Cases matching every given field, oldest first. */
   listCases(filter?: CaseFilter): Promise<CaseRecord[]>;
+
+  /** Keeps a new notification; false (and nothing changes) when one with its id is kept already. */
+  addNotification(notification: NotificationRecord): Promise<boolean>;
+  /** The customer's notifications, oldest first; `pending`: only those not yet told. */
+  listNotifications(filter: { customerId: string; pending?: boolean }): Promise<NotificationRecord[]>;
+  /**
+   * Marks it told in `sessionId` if, and only if, it was not yet, in one atomic step: of two
+   * sessions telling it at once exactly one gets true.
+   */
+  markNotificationDelivered(id: string, sessionId: string, at: string): Promise<boolean>;
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;

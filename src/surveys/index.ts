@@ -4,5 +4,5 @@ export { loadSurveyTexts, parseSurveyTexts, SURVEYS_FILE, type SurveyTextsLoad }
 export type { SurveyTexts } from './schema.ts';
 export { DEFAULT_SURVEY_SETTINGS, surveySettingsSchema, type SurveySettings } from './settings.ts';
 export { readSurveyState, surveyPending, type SurveyStage, type SurveyState, type SurveyTrigger } from './state.ts';
-export { PAYLOAD_NO_PERSON, PAYLOAD_PERSON, PAYLOAD_SKIP, scorePayload, SURVEY_PAYLOAD_PREFIX } from './machine.ts';
+export { abandonSurvey, PAYLOAD_NO_PERSON, PAYLOAD_PERSON, PAYLOAD_SKIP, scorePayload, SURVEY_PAYLOAD_PREFIX } from './machine.ts';
 export { endedOn, SURVEY_EVENT, SURVEY_FLOW, surveyedTurn, type HistoryLine, type SurveyFacts, type Surveys, type SurveyedTurn } from './turn.ts';

@@ -217,6 +217,11 @@ function answerOffer(state: SurveyState, input: SurveyInput, ctx: SurveyContext)
 
 // ---------------------------------------------------------------- helpers
 
+/** The conversation ends (the session closed) with a question waiting: a score question counts as skipped. */
+export function abandonSurvey(state: SurveyState, ctx: SurveyContext): SurveyStep {
+  return leave(state, ctx);
+}
+
 /** The survey gives way: a score question left unanswered counts as skipped; the input goes on. */
 function leave(state: SurveyState, ctx: SurveyContext): SurveyStep {
   const kind = state.stage === 'csat' || state.stage === 'nps' ? state.stage : null;

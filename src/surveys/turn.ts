@@ -4,7 +4,7 @@
 // question. The server's own event `daehwa.survey` starts a survey for the quiet period after a
 // flow and for an agent's resolution. Nothing here touches a store: what to store comes back.
 
-import { describeState } from '../dialog/engine.ts';
+import { isIdle } from '../dialog/engine.ts';
 import type { BotReply, DialogEngine, DialogEvent, DialogInput, DialogState, TurnContext, TurnResult } from '../dialog/types.ts';
 import type { NluResult } from '../nlu/types.ts';
 import type { StoredSurveyState, SurveyRecord } from '../store/types.ts';
@@ -183,8 +183,7 @@ function context(args: SurveyedTurnInput, surveys: Surveys, dialogState: DialogS
 }
 
 function idle(state: DialogState): boolean {
-  const described = describeState(state);
-  return described.step === null && described.pending === null;
+  return isIdle(state);
 }
 
 function completedFlows(events: readonly DialogEvent[]): string[] {

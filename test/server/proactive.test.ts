@@ -7,6 +7,7 @@ import type { ProactiveConfig } from '../../src/proactive/loader.ts';
 import { type Frame, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
 
 const proactive: ProactiveConfig = {
+  notifications: { notifications: {} },
   rules: RulesFileSchema.parse({
     caps: { min_minutes_between: 10, max_per_day: 3, typing_quiet_seconds: 10 },
     rules: [

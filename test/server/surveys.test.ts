@@ -270,6 +270,19 @@ describe('surveys on the server', () => {
     expect(counts).toEqual({ listSurveys: 0, getTranscript: 0 });
   });
 
+  it('a question still waiting when the session closes for inactivity is stored as skipped', async () => {
+    const clock = new ManualClock(OPEN_HOURS);
+    server = await start({ clock });
+    const token = await login(server.url);
+    const { socket, session } = await shopper(server.wsUrl);
+    await resolvedByAgent(server, socket, token);
+    await socket.next(isQuestion, 'the CSAT question');
+    clock.advance(31 * 60_000);
+    await socket.closed;
+    expect(await server.store.listSurveys({ sessionId: session.sessionId })).toEqual([expect.objectContaining({ kind: 'csat', score: null, agentId: 'agent' })]);
+    expect((await server.store.getSession(session.sessionId))?.survey).toMatchObject({ stage: null });
+  });
+
   it('the waiting question is kept with the session record', async () => {
     server = await start();
     const token = await login(server.url);

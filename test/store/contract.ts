@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord, NotificationRecord } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -64,6 +64,20 @@ export function survey(id: string, overrides: Partial<SurveyRecord> = {}): Surve
     intent: 'order.status',
     agentId: null,
     at: '2026-03-02T01:10:00.000Z',
+    ...overrides,
+  };
+}
+
+export function notification(id: string, overrides: Partial<NotificationRecord> = {}): NotificationRecord {
+  return {
+    id,
+    customerId: 'c1001',
+    kind: 'shipped',
+    orderId: '20261118',
+    data: { carrier: 'CJ대한통운', trackingNumber: '6123' },
+    createdAt: '2026-03-02T01:30:00.000Z',
+    deliveredAt: null,
+    sessionId: null,
     ...overrides,
   };
 }
@@ -437,6 +451,25 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect((await store.listCases()).map((record) => record.number)).toEqual([a.number, b.number]);
     });
 
+    it('keeps a notification once by id, lists a customer’s oldest first, and marks each told exactly once', async () => {
+      expect(await store.addNotification(notification('e2', { createdAt: '2026-03-02T02:00:00.000Z', kind: 'delivered' }))).toBe(true);
+      expect(await store.addNotification(notification('e1'))).toBe(true);
+      expect(await store.addNotification(notification('e3', { customerId: 'c1002' }))).toBe(true);
+      // The webhook retried: the second copy changes nothing.
+      expect(await store.addNotification(notification('e1', { kind: 'delayed' }))).toBe(false);
+      expect((await store.listNotifications({ customerId: 'c1001' })).map((n) => [n.id, n.kind])).toEqual([
+        ['e1', 'shipped'],
+        ['e2', 'delivered'],
+      ]);
+      const marks = await Promise.all(Array.from({ length: 10 }, (_, i) => store.markNotificationDelivered('e1', `s${i}`, '2026-03-02T03:00:00.000Z')));
+      expect(marks.filter(Boolean)).toHaveLength(1);
+      expect(await store.markNotificationDelivered('missing', 's1', '2026-03-02T03:00:00.000Z')).toBe(false);
+      expect((await store.listNotifications({ customerId: 'c1001', pending: true })).map((n) => n.id)).toEqual(['e2']);
+      const [told] = await store.listNotifications({ customerId: 'c1001' });
+      expect(told).toMatchObject({ id: 'e1', deliveredAt: '2026-03-02T03:00:00.000Z', data: { carrier: 'CJ대한통운' } });
+      expect(told?.sessionId).toMatch(/^s\d$/);
+    });
+
     it.runIf(underTest.persistent)('keeps everything after close and reopen', async () => {
       await store.putSession(session('s1', { customerId: 'c-1001', mode: 'queued' }));
       await store.putSession(session('s2', { status: 'closed', closedAt: '2026-03-02T02:00:00.000Z' }));
@@ -467,6 +500,16 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await reopened.getCase(a.number)).toEqual({ ...a, status: 'resolved', updatedAt: '2026-03-02T05:00:00.000Z' });
       expect((await reopened.createCase(newCase())).number).toBe('C-20260302-0002');
       expect((await reopened.getSession('s1'))?.survey).toEqual({ version: 1, stage: 'done' });
+    });
+
+    it.runIf(underTest.persistent)('keeps notifications and whether they were told after close and reopen', async () => {
+      await store.addNotification(notification('e1'));
+      await store.addNotification(notification('e2'));
+      await store.markNotificationDelivered('e1', 's9', '2026-03-02T03:00:00.000Z');
+      const reopened = await reopen();
+      expect(await reopened.listNotifications({ customerId: 'c1001', pending: true })).toEqual([notification('e2')]);
+      expect(await reopened.addNotification(notification('e1'))).toBe(false);
+      expect(await reopened.markNotificationDelivered('e1', 's10', '2026-03-02T04:00:00.000Z')).toBe(false);
     });
 
     it.runIf(underTest.persistent)('stays readable after a writer is killed with SIGKILL mid-writes', async () => {

@@ -41,9 +41,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`${formatProblems(surveys.problems)}\n\n${count} problem${count === 1 ? '' : 's'} in ${dir}/${SURVEYS_FILE}: the survey texts were not loaded.\n`);
     return 1;
   }
-  const { rules, suggestions } = proactive.config;
+  const { rules, suggestions, notifications } = proactive.config;
   process.stdout.write(
-    `${dir}/: ${flowSet.flows.size} flows, ${rules.rules.length} proactive rules, suggestions for ${Object.keys(suggestions.pages).length} page types, ${surveys.texts ? 'survey texts' : `no ${SURVEYS_FILE} (no surveys)`}, all valid.\n`,
+    `${dir}/: ${flowSet.flows.size} flows, ${rules.rules.length} proactive rules, suggestions for ${Object.keys(suggestions.pages).length} page types, ` +
+      `notifications for ${Object.keys(notifications.notifications).length} order events, ${surveys.texts ? 'survey texts' : `no ${SURVEYS_FILE} (no surveys)`}, all valid.\n`,
   );
   if (flowSet.intentsWithoutFlow.length > 0) {
     process.stdout.write(`note: no flow starts on ${flowSet.intentsWithoutFlow.join(', ')}: those intents get the fallback.\n`);

@@ -9,9 +9,9 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord } from '../types.ts';
-import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields } from '../records.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord } from '../types.ts';
+import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
 
@@ -88,6 +88,7 @@ const FACTS = 'daehwa_analytics_facts'; // analytics facts (issue 12)
 const SURVEYS = 'daehwa_surveys';
 const CASES = 'daehwa_cases';
 const CASE_COUNTERS = 'daehwa_case_counters';
+const NOTIFICATIONS = 'daehwa_notifications';
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -447,6 +448,36 @@ class PgStore implements PostgresStore {
       values,
     );
     return sortCases(rows.map((row) => checkedRow(caseRecordSchema, CASES, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  async addNotification(notification: NotificationRecord): Promise<boolean> {
+    this.#ensureOpen();
+    const record = notificationFields(notification);
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO ${NOTIFICATIONS} (id, customer_id, created_at, delivered_at, record) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (id) DO NOTHING`,
+      [record.id, record.customerId, record.createdAt, record.deliveredAt, JSON.stringify(record)],
+    );
+    return rowCount === 1;
+  }
+
+  async listNotifications(filter: { customerId: string; pending?: boolean }): Promise<NotificationRecord[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(
+      `SELECT id, record FROM ${NOTIFICATIONS} WHERE customer_id = $1${filter.pending ? ' AND delivered_at IS NULL' : ''}`,
+      [filter.customerId],
+    );
+    return sortNotifications(rows.map((row) => checkedRow(notificationRecordSchema, NOTIFICATIONS, JSON.stringify(row.id), row.record, row.id)));
+  }
+
+  /** One conditional UPDATE: of two sessions telling it at once, the second finds it told. */
+  async markNotificationDelivered(id: string, sessionId: string, at: string): Promise<boolean> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(
+      `UPDATE ${NOTIFICATIONS} SET delivered_at = $3, record = record || jsonb_build_object('deliveredAt', $3::text, 'sessionId', $2::text)
+       WHERE id = $1 AND delivered_at IS NULL`,
+      [id, sessionId, at],
+    );
+    return rowCount === 1;
   }
 
   /** Every write resolved only once committed: nothing is pending. */
