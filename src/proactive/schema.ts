@@ -43,10 +43,25 @@ const conditions = z.strictObject({
     .optional(),
   locale: oneOrMore(z.enum(['ko', 'en'])).optional(),
   signed_in: z.boolean().optional(),
+  /** The signed-in customer's membership grade, as the shop names it (e.g. VIP); a guest has none. */
+  customer_tier: oneOrMore(z.string().min(1)).optional(),
+  /** How many orders the customer placed in the last `days` days (default 90), both ends included; a guest has 0. */
+  recent_orders: z
+    .strictObject({
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+      days: z.number().int().min(1).max(3650).default(90),
+    })
+    .refine((r) => r.min !== undefined || r.max !== undefined, 'give `min`, `max` or both')
+    .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not be above max')
+    .optional(),
   /** `open`: people answer now (handoff.businessHours); `closed`: they do not. */
   business_hours: z.enum(['open', 'closed']).optional(),
 });
 export type Conditions = z.output<typeof conditions>;
+
+/** The conditions that need the customer's profile from the shop (one look-up per visit, only when a rule has one). */
+export const CUSTOMER_CONDITIONS = ['customer_tier', 'recent_orders'] as const satisfies readonly (keyof Conditions)[];
 
 /** Values taken from the event: `$product`, `$order`, `$category`, `$code`, `$topic`; anything else is literal. */
 export const EVENT_FIELDS = ['$product', '$order', '$category', '$code', '$topic'] as const;

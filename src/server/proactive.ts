@@ -8,7 +8,7 @@ import { describeState, START_FLOW_EVENT } from '../dialog/index.ts';
 import type { QuickReply } from '../dialog/types.ts';
 import type { BusinessHours } from '../handoff/hours.ts';
 import type { PageEvent, PageType } from '../proactive/events.ts';
-import { decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState } from '../proactive/evaluate.ts';
+import { type CustomerProfile, decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState, wantsCustomer } from '../proactive/evaluate.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
 import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
 import type { Store } from '../store/types.ts';
@@ -38,6 +38,8 @@ export type Reply = (frame: ServerFrame) => void;
 /** Caps of shoppers not seen for a day are forgotten; the map is swept when it grows past this. */
 const SWEEP_AT = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Orders read for `recent_orders`: enough for any sensible count, one shop call. */
+const PROFILE_ORDERS = 50;
 
 export class ProactiveDesk {
   readonly #visits = new WeakMap<LiveSession, VisitState>();
@@ -45,6 +47,8 @@ export class ProactiveDesk {
   readonly #offered = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #nudged = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #caps = new Map<string, ShopperCaps>();
+  /** The customer's profile, asked of the shop once per visit and customer (a sign-in mid-visit asks again). */
+  readonly #profiles = new WeakMap<LiveSession, { customerId: string; profile: Promise<CustomerProfile | null> }>();
   readonly #calendar;
 
   constructor(private readonly options: ProactiveDeskOptions) {
@@ -83,12 +87,13 @@ export class ProactiveDesk {
     if (event.name === 'page_view') await this.#sendSuggestions(live, event.data.page, reply);
     if (config.rules.rules.length === 0) return;
     const order = await this.#orderInView(live, event, config);
+    const customer = wantsCustomer(config.rules) ? await this.#profile(live) : undefined;
     const decision = await lanes.run(live.record.id, async () => {
       if (live.record.status === 'closed') return null;
       const now = clock.now();
       const key = this.#shopperKey(live);
       const visit = this.#visit(live);
-      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order };
+      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, ...(customer !== undefined ? { customer } : {}) };
       const decided = decide(config.rules, event, state, { visit, caps: this.#caps.get(key) ?? NO_CAPS }, now);
       if (!decided.act) return decided;
       const shown = recordShown(visit, this.#caps.get(key) ?? NO_CAPS, decided.rule, now);
@@ -144,6 +149,22 @@ export class ProactiveDesk {
     const today = this.#calendar.dateOf(this.options.clock.now());
     const open = order.status === 'paid' || order.status === 'preparing' || order.status === 'shipped';
     return { number: order.id, late: open && order.expectedDelivery !== undefined && order.expectedDelivery < today };
+  }
+
+  /** Tier and recent orders of the signed-in customer; null for a guest or when the shop cannot say. */
+  #profile(live: LiveSession): Promise<CustomerProfile | null> {
+    const customerId = live.record.customerId;
+    if (customerId === null) return Promise.resolve(null);
+    const known = this.#profiles.get(live);
+    if (known?.customerId === customerId) return known.profile;
+    const { commerce } = this.options;
+    const profile = (async (): Promise<CustomerProfile | null> => {
+      const [customer, orders] = await Promise.all([commerce.getCustomer(customerId), commerce.listOrders(customerId, { limit: PROFILE_ORDERS })]);
+      if (!customer.ok) return null;
+      return { tier: customer.value.tier ?? null, orderTimes: orders.ok ? orders.value.map((o) => o.placedAt) : [] };
+    })();
+    this.#profiles.set(live, { customerId, profile });
+    return profile;
   }
 
   async #sendSuggestions(live: LiveSession, page: PageType, reply: Reply): Promise<void> {

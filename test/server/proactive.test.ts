@@ -1,7 +1,12 @@
 // Proactive nudges and the contextual FAQ over a real websocket: page_view brings the page's
 // suggestions, dwell brings a nudge, the caps hold, a dismissal silences the visit, nothing is
 // sent while people own the conversation, and bad event payloads change nothing.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDemoShop } from '../../src/commerce/index.ts';
+import type { CommercePort } from '../../src/commerce/types.ts';
 import { RulesFileSchema, SuggestionsFileSchema } from '../../src/proactive/schema.ts';
 import type { ProactiveConfig } from '../../src/proactive/loader.ts';
 import { type Frame, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
@@ -211,5 +216,47 @@ describe('bad event frames', () => {
     expect(turns(metricsAfter)).toEqual(turns(metricsBefore));
     expect(socket.frames.filter((f) => f.type === 'suggestions')).toHaveLength(1);
     socket.close();
+  });
+});
+
+describe('customer conditions', () => {
+  it("a VIP's cart brings the VIP nudge, another grade's does not; the shop is asked once per visit", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daehwa-tier-'));
+    const shop = await createDemoShop({ dataDir: dir });
+    const asked: string[] = [];
+    // The demo shop, counting who it is asked about (its methods stay bound to it).
+    const commerce = new Proxy(shop, {
+      get(target, key) {
+        if (key === 'getCustomer') return (id: string) => (asked.push(id), target.getCustomer(id));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as CommercePort;
+    const tiers: ProactiveConfig = {
+      ...proactive,
+      rules: RulesFileSchema.parse({
+        caps: { min_minutes_between: 0, max_per_day: 10 },
+        rules: [{ id: 'vip_cart', when: { trigger: 'page_view' }, if: { page: 'cart', customer_tier: 'VIP' }, do: { offer_person: { ko: 'VIP 고객님, 전담 상담원이 도와드릴까요?', en: 'VIP desk?' } }, once_per_visit: false }],
+      }),
+    };
+    try {
+      server = await startTestServer({ deps: { proactive: tiers, commerce } });
+      const cart = { type: 'event', name: 'page_view', data: { page: 'cart' } };
+      const vip = await shopper(server.wsUrl, { customerId: 'c1001' }); // VIP in the demo seed
+      vip.socket.send(cart);
+      expect(await vip.socket.nextOfType('nudge')).toMatchObject({ rule: 'vip_cart', text: 'VIP 고객님, 전담 상담원이 도와드릴까요?' });
+      vip.socket.send(cart);
+      await vip.socket.next((f) => f.type === 'nudge' && vip.socket.frames.filter((g) => g.type === 'nudge').length === 2, 'the second nudge');
+      const silver = await shopper(server.wsUrl, { customerId: 'c1003' }); // SILVER
+      silver.socket.send(cart);
+      await settle(silver.socket, 'done');
+      expect(nudges(silver.socket)).toEqual([]);
+      expect(asked).toEqual(['c1001', 'c1003']);
+      vip.socket.close();
+      silver.socket.close();
+    } finally {
+      await shop.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
