@@ -33,7 +33,7 @@ export interface ProactiveConfig {
 /** No rules, no suggestions, no notifications: a flows directory without proactive/. */
 export const EMPTY_PROACTIVE: ProactiveConfig = {
   rules: RulesFileSchema.parse({}),
-  suggestions: { pages: {} },
+  suggestions: SuggestionsFileSchema.parse({ pages: {} }),
   notifications: { notifications: {} },
 };
 

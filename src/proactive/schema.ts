@@ -146,7 +146,20 @@ export const NotificationsFileSchema = z.strictObject({
 });
 export type NotificationsFile = z.output<typeof NotificationsFileSchema>;
 
+/** How the chips are put in order by what shoppers on the page asked (src/proactive/demand.ts). */
+const ranking = z.strictObject({
+  /** Off: every page keeps its file order. */
+  enabled: z.boolean().default(true),
+  /** Turns counted on a page before its chips are reordered; fewer keep the file order. */
+  min_asks: z.number().int().min(1).default(30),
+  /** The window counted, in days back from now (re-read daily). */
+  days: z.number().int().min(1).max(365).default(28),
+  /** Pages whose chips keep their file order whatever shoppers ask. */
+  fixed: z.array(z.enum(PAGE_TYPES)).default([]),
+});
+
 export const SuggestionsFileSchema = z.strictObject({
+  ranking: ranking.prefault({}),
   pages: z.partialRecord(z.enum(PAGE_TYPES), z.array(suggestion).min(1).max(5)),
 });
 export type SuggestionsFile = z.output<typeof SuggestionsFileSchema>;

@@ -197,6 +197,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     labelOf: (live, payload): string | undefined => notifications.labelOf(live, payload) ?? proactive.labelOf(live, payload),
     surveys,
     cases,
+    pages: { pageOf: (live) => proactive.pageOf(live), count: (fact) => proactive.count(fact) },
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
@@ -208,6 +209,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
     metrics,
+    onError: (err) => log.error({ err }, 'past turns could not be read to order the suggested questions; they keep their file order'),
   });
   const notifications = new NotificationDesk({
     config: () => engines.current.proactive,
@@ -360,6 +362,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
         });
   await sla.start(); // desk (issue 14)
   notifications.start();
+  proactive.start();
 
   return {
     app,
@@ -381,6 +384,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       sla.stop(); // desk (issue 14)
       surveys.stop();
       notifications.stop();
+      proactive.stop();
       sessions.stop();
       admission.stop();
       await app.close();

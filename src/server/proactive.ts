@@ -10,10 +10,11 @@ import type { BusinessHours } from '../handoff/hours.ts';
 import type { PageEvent, PageType } from '../proactive/events.ts';
 import { type CustomerProfile, decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState, wantsCustomer } from '../proactive/evaluate.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
+import { PageDemand } from '../proactive/demand.ts';
 import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
-import type { Store } from '../store/types.ts';
+import type { Store, TurnFact } from '../store/types.ts';
 import { surveyPending } from '../surveys/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import type { Conversations } from './conversation.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { ServerFrame } from './protocol.ts';
@@ -30,6 +31,8 @@ export interface ProactiveDeskOptions {
   commerce: CommercePort;
   hours: BusinessHours;
   metrics: ServerMetrics;
+  /** Where a failed read of past facts is reported (the chips keep their file order meanwhile). */
+  onError?: (err: unknown) => void;
 }
 
 /** Sends a frame to the one tab the event came from (its page is the one the FAQ is for). */
@@ -50,9 +53,59 @@ export class ProactiveDesk {
   /** The customer's profile, asked of the shop once per visit and customer (a sign-in mid-visit asks again). */
   readonly #profiles = new WeakMap<LiveSession, { customerId: string; profile: Promise<CustomerProfile | null> }>();
   readonly #calendar;
+  /** What shoppers asked on each page type: the window read from the store, then every turn. */
+  #demand: PageDemand | null = null;
+  /** Facts counted while the window is being read, added once it is in. */
+  #countedDuringRead: TurnFact[] | null = null;
+  #refresh: TimerHandle | null = null;
 
   constructor(private readonly options: ProactiveDeskOptions) {
     this.#calendar = shopCalendar(options.hours.timeZone);
+  }
+
+  /** Reads the counting window of past turns now and then once a day; the chips are in file order until the first read. */
+  start(): void {
+    const run = (): void => {
+      void this.#readDemand().finally(() => {
+        this.#refresh = this.options.clock.setTimeout(run, DAY_MS);
+      });
+    };
+    run();
+  }
+
+  stop(): void {
+    this.#refresh?.cancel();
+    this.#refresh = null;
+  }
+
+  /** The page type the shopper is on, for the turn's analytics fact. */
+  pageOf(live: LiveSession): string | undefined {
+    return this.#visits.get(live)?.page?.page;
+  }
+
+  /** A turn just recorded: counted for its page. */
+  count(fact: TurnFact): void {
+    if (fact.page === undefined) return;
+    if (this.#countedDuringRead) this.#countedDuringRead.push(fact);
+    else this.#demand?.count(fact);
+  }
+
+  async #readDemand(): Promise<void> {
+    const { ranking } = this.options.config().suggestions;
+    if (!ranking.enabled) return;
+    const to = this.options.clock.now();
+    const from = new Date(to.getTime() - ranking.days * DAY_MS);
+    this.#countedDuringRead = [];
+    try {
+      const facts = await this.options.store.listFacts({ from: from.toISOString(), to: to.toISOString() });
+      const demand = PageDemand.of(facts.filter((fact): fact is TurnFact => fact.kind === 'turn'));
+      for (const fact of this.#countedDuringRead) if (fact.at >= to.toISOString()) demand.count(fact);
+      this.#demand = demand;
+    } catch (err) {
+      this.options.onError?.(err);
+    } finally {
+      this.#countedDuringRead = null;
+    }
   }
 
   /** After `session` (and `history`): the FAQ for the page the visit was last on, the home page at first. */
@@ -171,7 +224,7 @@ export class ProactiveDesk {
     const { suggestions } = this.options.config();
     if (!suggestions.pages[page]) return;
     const latest = wantsLatestOrder(suggestions, page) ? await this.#latestOrder(live) : null;
-    const items = suggestionsFor(suggestions, page, live.record.locale, latest);
+    const items = suggestionsFor(suggestions, page, live.record.locale, latest, this.#demand);
     this.#offered.set(live, new Map(items.map((item) => [item.payload, item.label])));
     reply({ type: 'suggestions', page, items });
   }

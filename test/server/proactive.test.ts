@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoShop } from '../../src/commerce/index.ts';
 import type { CommercePort } from '../../src/commerce/types.ts';
+import { createMemoryStore } from '../../src/store/memory.ts';
+import type { TurnFact } from '../../src/store/types.ts';
 import { RulesFileSchema, SuggestionsFileSchema } from '../../src/proactive/schema.ts';
 import type { ProactiveConfig } from '../../src/proactive/loader.ts';
-import { type Frame, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
+import { type Frame, OPEN_HOURS, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
 
 const proactive: ProactiveConfig = {
   notifications: { notifications: {} },
@@ -258,5 +260,43 @@ describe('customer conditions', () => {
       await shop.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the order of the suggested questions', () => {
+  const askedOnProduct = (intent: string, minutesAgo: number): TurnFact => {
+    const at = new Date(Date.parse(OPEN_HOURS) - minutesAgo * 60_000).toISOString();
+    return {
+      kind: 'turn', at, sessionId: `s-${minutesAgo}`, startedAt: at, locale: 'ko', channel: 'web', input: 'text', intent, score: 0.9,
+      alternatives: [], fallback: false, suggestions: [], flow: null, step: null, flows: [], entities: [], slots: [], handoff: null, page: 'product',
+    };
+  };
+  const labels = (frame: Frame) => (frame.items as { label: string }[]).map((item) => item.label);
+
+  it('puts what shoppers on the page asked first, from the stored turns; a turn on a page records the page', async () => {
+    const store = createMemoryStore();
+    // 30 turns on product pages in the last days: shipping asked most, then stock; size never.
+    await store.appendFacts([...Array.from({ length: 20 }, (_, i) => askedOnProduct('shipping.fee', 60 + i)), ...Array.from({ length: 10 }, (_, i) => askedOnProduct('product.stock', 2000 + i))]);
+    server = await startTestServer({ store, deps: { proactive } });
+    const { socket } = await shopper(server.wsUrl);
+    await socket.nextOfType('suggestions');
+    socket.send(productView());
+    expect(labels(await socket.nextOfType('suggestions'))).toEqual(['배송비', '재고 확인', '사이즈 추천']);
+
+    await settle(socket, '배송 언제 와요');
+    const facts = await store.listFacts({ from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' });
+    expect(facts.filter((fact) => fact.kind === 'turn' && fact.intent === 'order.status').map((fact) => (fact as TurnFact).page)).toEqual(['product']);
+    socket.close();
+  });
+
+  it('keeps the file order while a page has fewer counted turns than min_asks', async () => {
+    const store = createMemoryStore();
+    await store.appendFacts(Array.from({ length: 29 }, (_, i) => askedOnProduct('shipping.fee', 60 + i)));
+    server = await startTestServer({ store, deps: { proactive } });
+    const { socket } = await shopper(server.wsUrl);
+    await socket.nextOfType('suggestions');
+    socket.send(productView());
+    expect(labels(await socket.nextOfType('suggestions'))).toEqual(['사이즈 추천', '재고 확인', '배송비']);
+    socket.close();
   });
 });
