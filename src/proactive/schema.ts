@@ -141,8 +141,17 @@ const notification = z.strictObject({
 });
 export type NotificationSpec = z.output<typeof notification>;
 
+/** Said after a `delivered` notification: an invitation to review the order, at most once per customer in `at_most_every_days`. */
+const reviewInvite = z.strictObject({
+  message: localized,
+  quick_replies: z.array(quickReply).max(4).optional(),
+  at_most_every_days: z.number().int().min(1).max(365).default(30),
+});
+export type ReviewInviteSpec = z.output<typeof reviewInvite>;
+
 export const NotificationsFileSchema = z.strictObject({
   notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), notification),
+  review_invite: reviewInvite.optional(),
 });
 export type NotificationsFile = z.output<typeof NotificationsFileSchema>;
 
