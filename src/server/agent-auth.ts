@@ -57,13 +57,34 @@ export class AgentAuth {
         retryAfterMs: lock.retryAfterMs,
       };
     }
-    // Unknown ids pay for a hash too, so response time does not tell which ids exist.
-    const valid = await verifyPassword(password, account?.passwordHash ?? DEFAULT_AGENT.passwordHash);
+    // Unknown ids (and accounts that sign in only through SSO) pay for a hash too, so response
+    // time does not tell which ids exist; their answer is wrong whatever the password.
+    const hash = account?.passwordHash;
+    const matches = await verifyPassword(password, hash ?? DEFAULT_AGENT.passwordHash);
+    const valid = hash !== undefined && matches;
     if (!account || !valid) {
       const locked = account ? this.#guard.failed(account.id, address).lockedNow : false;
       return { code: 'invalid_credentials', message: 'unknown agent id or wrong password', locked };
     }
     this.#guard.succeeded(account.id, address);
+    return this.#signIn(account);
+  }
+
+  /**
+   * Single sign-on (src/sso/): the identity provider vouched for `value` of `claim`; the account
+   * it names (`email` by the account's email, any other claim by its id) is signed in. Null: no
+   * account has it.
+   */
+  signInVouched(claim: string, value: string): { token: string; agent: AgentIdentity; expiresAt: string } | null {
+    const wanted = value.trim().toLowerCase();
+    const account =
+      claim === 'email'
+        ? [...this.#accounts.values()].find((candidate) => candidate.email?.toLowerCase() === wanted)
+        : this.#accounts.get(value);
+    return account ? this.#signIn(account) : null;
+  }
+
+  #signIn(account: AgentAccount): { token: string; agent: AgentIdentity; expiresAt: string } {
     const exp = this.clock.nowMs() + this.ttlMs;
     return {
       token: issueAgentToken(this.secret, { agentId: account.id, exp, jti: newId('t') }),

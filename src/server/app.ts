@@ -39,6 +39,7 @@ import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { registerSsoRoutes } from '../sso/routes.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 // ---- privacy (issue 18) ----
 import { AuditLog } from '../audit/audit-log.ts';
@@ -301,6 +302,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });
+  registerSsoRoutes(app, { config: config.sso, auth, audit, secret: config.secret, nowMs: () => clock.nowMs(), production: config.env === 'production' });
   registerAgentSocket(app, { auth, desk, clock, log, audit, signals });
   registerAdminRoutes(app, auth, reloader);
   registerPrivacyRoutes(app, { auth, audit, privacy });
