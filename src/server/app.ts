@@ -54,6 +54,8 @@ import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
 import { LiveSignals } from '../desk/live/signals.ts';
 import { Attachments } from '../attachments/attachments.ts';
 import { SlaWatch } from '../desk/sla/watch.ts';
+import { DeskRuntime } from '../desk/runtime.ts';
+import { teamOf } from '../desk/routing/teams.ts';
 import { registerAttachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 // analytics (issue 12)
@@ -148,6 +150,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     store: deps.store,
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
+    laneOf: teamOf, // desk (issue 14): each team's queue has its own places
+  });
+  // desk (issue 14): teams and routing, presence, auto-assignment, wait estimates, next-response SLA
+  const deskRuntime: DeskRuntime = new DeskRuntime({
+    config,
+    queue,
+    store: deps.store,
+    clock,
+    log,
+    ...(coordination ? { shared: { bus: coordination.bus, origin: coordination.origin } } : {}),
+    desk: () => desk,
   });
   const cases = new CaseDesk({ store: deps.store, log });
   const surveys = new SurveyDesk({
@@ -170,7 +183,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
-    slaOf: (item) => sla.summary(item), // desk (issue 14)
+    slaOf: (item) => (item.status === 'waiting' ? sla.summary(item) : deskRuntime.nextResponse.summary(item)), // desk (issue 14)
+    desk: deskRuntime.hooks,
     onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
     onItemChange: (item) => cases.follow(item),
   });
@@ -180,9 +194,11 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     store: deps.store,
     clock,
     targets: config.desk.sla,
+    teams: deskRuntime.teams,
     log,
     toAgents: (frame) => desk.toAgents(frame),
     refreshQueue: () => desk.refreshQueue(),
+    ...(deskRuntime.onBreach ? { onBreach: deskRuntime.onBreach } : {}),
   });
   const conversations: Conversations = new Conversations({
     store: deps.store,
@@ -299,7 +315,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });
-  registerAgentSocket(app, { auth, desk, clock, log, audit, signals });
+  registerAgentSocket(app, { auth, desk, clock, log, audit, signals, presence: deskRuntime.presence });
   registerAdminRoutes(app, auth, reloader);
   registerPrivacyRoutes(app, { auth, audit, privacy });
   // desk (issue 14): canned replies, typing, attachments
@@ -359,6 +375,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
           onError: (err) => log.error({ err }, 'the retention job failed; it runs again tomorrow'),
         });
   await sla.start(); // desk (issue 14)
+  await deskRuntime.start();
   notifications.start();
 
   return {
@@ -379,6 +396,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       await retention?.idle;
       desk.stop();
       sla.stop(); // desk (issue 14)
+      deskRuntime.stop();
       surveys.stop();
       notifications.stop();
       sessions.stop();
