@@ -60,11 +60,11 @@ export class QueuePace {
     return Math.max(1, nowMs - recent[0]!) / recent.length;
   }
 
-  /** The wait for place `position` (1: next), rounded up to a whole minute, capped; null: no estimate. */
+  /** The wait for place `position` (1: next), to the nearest whole minute (at least one), capped; null: no estimate. */
   estimate(lane: string | null, position: number, nowMs: number): number | null {
     const step = this.stepMs(lane, nowMs);
     if (step === null) return null;
-    const minutes = Math.max(1, Math.ceil((step * position) / 60_000));
+    const minutes = Math.max(1, Math.round((step * position) / 60_000));
     return Math.min(minutes * 60_000, MAX_ESTIMATE_MS);
   }
 }
