@@ -3,6 +3,7 @@
 
 import { setupCanned } from './console-canned.js'; // desk (issue 14)
 import { setupLive } from './console-live.js';
+import { setupTeams } from './console-teams.js';
 
 const TOKEN_KEY = 'daehwa.agentToken';
 
@@ -37,8 +38,9 @@ function node(tag, className, text) {
   return element;
 }
 
-function toast(message) {
+function toast(message, kind) {
   const box = $('toast');
+  box.className = kind ? `toast ${kind}` : 'toast'; // desk (issue 14): `notice`, not an error
   box.textContent = message;
   box.hidden = false;
   clearTimeout(toast.timer);
@@ -61,6 +63,7 @@ function showSignin(message = '') {
   sessionStorage.removeItem(TOKEN_KEY);
   socket?.close();
   socket = null;
+  teams.forget(); // desk (issue 14)
   $('desk').hidden = true;
   $('signin').hidden = false;
   $('signin-error').textContent = message;
@@ -94,6 +97,7 @@ function send(frame) {
     toast('서버와 연결이 끊겨 있어요. 잠시 후 다시 시도하세요.');
     return;
   }
+  if (frame.type === 'claim') teams.claiming(frame.itemId); // desk (issue 14)
   socket.send(JSON.stringify({ ...frame, ref }));
 }
 
@@ -102,7 +106,7 @@ function connect() {
   const ws = new WebSocket(`${scheme}://${location.host}/agent/ws`);
   socket = ws;
   $('connection').textContent = '연결 중…';
-  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'auth', token, ...teams.authExtras() })));
   ws.addEventListener('message', (event) => {
     if (socket === ws) onFrame(JSON.parse(event.data));
   });
@@ -116,9 +120,12 @@ function connect() {
 
 function onFrame(frame) {
   if (live.onFrame(frame)) return; // desk (issue 14): typing, read receipts
+  if (teams.onFrame(frame)) return; // desk (issue 14): who is on, the teams
   if (frame.type === 'sla_breach') {
+    if (!teams.concerns(frame.breach)) return; // desk (issue 14): another team's
     const late = items.find((i) => i.id === frame.breach.itemId);
-    toast(`응답 목표 시간 초과 · SLA breached: ${late?.customerName ?? '비회원'} (${Math.round(frame.breach.targetMs / 60_000)}분)`);
+    const who = `${late?.customerName ?? '비회원'} (${Math.round(frame.breach.targetMs / 60_000)}분)`;
+    toast(frame.breach.kind === 'next_response' ? `답변 목표 시간 초과 · Reply overdue: ${who}${frame.breach.agentId ? ` · ${frame.breach.agentId}` : ''}` : `응답 목표 시간 초과 · SLA breached: ${who}`);
     return;
   }
   switch (frame.type) {
@@ -130,9 +137,11 @@ function onFrame(frame) {
       $('signin').hidden = true;
       $('desk').hidden = false;
       $('audit-open').hidden = me.role !== 'admin';
+      teams.onReady(); // desk (issue 14)
       break;
     case 'queue': {
       items = frame.items;
+      teams.onQueue(items); // desk (issue 14)
       renderQueue();
       // The selected conversation changed hands (claimed elsewhere, or back in the queue).
       const current = selected && items.find((i) => i.id === selected.item.id);
@@ -158,9 +167,10 @@ function onFrame(frame) {
 }
 
 function renderQueue() {
-  $('queue-count').textContent = `(${items.filter((i) => i.status === 'waiting').length}명 대기)`;
+  const shown = teams.visible(items); // desk (issue 14): a team's queue
+  $('queue-count').textContent = `(${shown.filter((i) => i.status === 'waiting').length}명 대기)`;
   $('queue-list').replaceChildren(
-    ...items.map((item) => {
+    ...shown.map((item) => {
       const li = node('li', selected?.item.id === item.id ? 'selected' : '');
       li.dataset.itemId = item.id;
       const title = node('strong', '', item.customerName ?? '비회원');
@@ -168,10 +178,13 @@ function renderQueue() {
       li.append(title, status);
       if (item.priority === 'high') li.append(node('span', 'badge high', '긴급'));
       if (item.agentId) li.append(node('span', 'badge', item.agentId));
-      // desk (issue 14): first-response SLA, amber near the target, red past it
+      teams.decorate(li, item); // desk (issue 14)
+      // desk (issue 14): first response while waiting, next response (the agent owes an answer) while assigned; amber near the target, red past it
       if (item.sla) {
         li.classList.add(`sla-${item.sla.state}`);
-        li.append(node('span', `badge sla ${item.sla.state}`, `${Math.floor(item.sla.waitedMs / 60_000)}분 대기 · 목표 ${Math.round(item.sla.targetMs / 60_000)}분`));
+        const waited = `${Math.floor(item.sla.waitedMs / 60_000)}분`;
+        const label = item.status === 'assigned' ? `답변 대기 ${waited} · 목표 ${Math.round(item.sla.targetMs / 60_000)}분` : `${waited} 대기 · 목표 ${Math.round(item.sla.targetMs / 60_000)}분`;
+        li.append(node('span', `badge sla ${item.sla.state}`, label));
       }
       li.append(node('div', 'reason', REASONS[item.reason] ?? item.reason), node('p', 'preview', item.preview ?? ''));
       li.addEventListener('click', () => void select(item.id));
@@ -225,7 +238,9 @@ async function select(itemId, reveal = false) {
   $('detail-title').textContent = `${context.customer?.name ?? '비회원'} · ${REASONS[item.reason] ?? item.reason}`;
   const caseNumbers = Array.isArray(context.cases) && context.cases.length > 0 ? ` · 접수번호 ${context.cases.join(', ')}` : '';
   $('detail-meta').textContent = `${STATUS[item.status]}${item.agentId ? ` (${item.agentId})` : ''} · 언어 ${session?.locale ?? '-'} · 접수 ${new Date(item.createdAt).toLocaleString('ko-KR')}${caseNumbers}`;
-  $('claim').disabled = item.status !== 'waiting';
+  const refusal = teams.claimRefusal(item); // desk (issue 14): another team's conversation
+  $('claim').disabled = item.status !== 'waiting' || refusal !== null;
+  $('claim').title = refusal ?? '';
   for (const id of ['hand-back', 'release', 'resolve', 'reply-send']) $(id).disabled = !mine;
   $('reply-input').disabled = !mine;
   $('export').href = '#';
@@ -321,6 +336,7 @@ const canned = setupCanned({
   selectedItemId: () => selected?.item.id ?? null,
   reload: (itemId) => canned.load(itemId),
 });
+const teams = setupTeams({ send, me: () => me, toast, onChange: () => renderQueue() });
 const live = setupLive({
   send,
   request,

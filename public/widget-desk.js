@@ -4,6 +4,8 @@
 const TEXT = {
   ko: {
     typing: '상담원이 입력 중…',
+    // The wait estimate, from how fast agents have lately taken conversations (the server sends none without a pace).
+    wait: (minutes) => (minutes >= 60 ? ' · 예상 대기 1시간 이상' : ` · 예상 대기 약 ${minutes}분`),
     attach: '사진 보내기',
     sending: '사진을 보내는 중…',
     errors: {
@@ -16,6 +18,7 @@ const TEXT = {
   },
   en: {
     typing: 'The agent is typing…',
+    wait: (minutes) => (minutes >= 60 ? ' · expected wait over an hour' : ` · expected wait about ${minutes} min`),
     attach: 'Send a photo',
     sending: 'Sending the photo…',
     errors: {
@@ -117,6 +120,11 @@ export function setupDeskWidget(deps) {
   document.addEventListener('visibilitychange', reportRead);
 
   return {
+    /** What the queued status adds for the server's estimate (nothing when it sent none). */
+    waitText(estimatedWaitMs) {
+      if (typeof estimatedWaitMs !== 'number') return '';
+      return TEXT[deps.locale()].wait(Math.max(1, Math.round(estimatedWaitMs / 60_000)));
+    },
     onTyping(frame) {
       if (frame.from === 'agent') showTyping(frame.active);
     },

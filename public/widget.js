@@ -264,7 +264,7 @@ function onFrame(frame) {
       showSuggestions(frame.items);
       break;
     case 'handoff':
-      if (frame.status === 'queued') setStatus(t().queued(frame.position));
+      if (frame.status === 'queued') setStatus(t().queued(frame.position) + desk.waitText(frame.estimatedWaitMs)); // desk (issue 14): the wait estimate
       if (frame.status === 'assigned') {
         setStatus(t().assigned);
         addNotice(t().assigned);

@@ -5,6 +5,7 @@ import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts
 import { databaseUrlProblem } from '../store/postgres/url.ts';
 import { surveySettingsSchema } from '../surveys/settings.ts';
 import { isPasswordHash } from './passwords.ts';
+import { routingSchema, teamProblems, teamSchema } from '../desk/routing/config.ts';
 
 /** Signing secret used when none is configured. Refused in production (see load.ts). */
 export const DEFAULT_SECRET = 'daehwa-development-secret-change-me';
@@ -69,8 +70,39 @@ const deskSchema = z
             high: z.number().int().min(1000).default(2 * 60_000),
           })
           .prefault({}),
+        /**
+         * Next-response targets: how long a shopper may wait for the agent who has the conversation
+         * to answer (from their first message the agent has not answered, or from the claim).
+         */
+        nextResponseMs: z
+          .strictObject({
+            normal: z.number().int().min(1000).default(3 * 60_000),
+            high: z.number().int().min(1000).default(2 * 60_000),
+          })
+          .prefault({}),
         /** Share of the target at which the queue shows the item amber (red once it has passed). */
         warnRatio: z.number().gt(0).lt(1).default(0.8),
+        /** Each breach is POSTed here as JSON, signed like the other webhooks (X-Daehwa-Signature); off when absent. */
+        webhook: z
+          .strictObject({
+            url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
+            secret: z.string().min(32, 'must be at least 32 characters'),
+            timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+          })
+          .optional(),
+      })
+      .prefault({}),
+    // Teams and routing (src/desk/routing/): none by default, one shared queue.
+    teams: z.array(teamSchema).default([]),
+    routing: routingSchema,
+    /** The shopper's wait estimate, from the pace at which agents took conversations of the same queue lately. */
+    waitEstimate: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** How far back the pace is measured. */
+        windowMs: z.number().int().min(60_000).max(24 * 60 * 60_000).default(30 * 60_000),
+        /** Fewer claims than this in the window: no estimate (the position only). */
+        minSamples: z.number().int().min(1).max(100).default(3),
       })
       .prefault({}),
     /** Photos shoppers send (src/attachments/). */
@@ -265,7 +297,12 @@ const configObject = z.strictObject({
   surveys: surveySettingsSchema,
 });
 
-export const configSchema = configObject.transform((config) => ({
+export const configSchema = configObject
+  // desk (issue 14): teams name agents, rules name teams.
+  .superRefine((config, ctx) => {
+    for (const issue of teamProblems(config.desk, config.agents.map((agent) => agent.id))) ctx.addIssue({ code: 'custom', ...issue });
+  })
+  .transform((config) => ({
   ...config,
   shopper: { ...config.shopper, trustCustomerId: config.shopper.trustCustomerId ?? config.env !== 'production' },
   // channels (issue 15): the Kakao skill is on by default where it is safe, or once it has a secret.

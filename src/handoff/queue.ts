@@ -61,6 +61,11 @@ export interface HandoffQueueOptions {
   newId?: () => string;
   /** A listener threw; the change itself is stored. Defaults to a process warning. */
   onListenerError?: (error: unknown) => void;
+  /**
+   * desk (issue 14): the line an item waits in (a team's queue); positions count within its line.
+   * Default: one line for all.
+   */
+  laneOf?: (item: QueueItem) => string | null;
 }
 
 const OPEN_STATUSES: QueueItemStatus[] = ['waiting', 'assigned'];
@@ -76,6 +81,7 @@ export class HandoffQueue {
   readonly #now: () => Date;
   readonly #newId: () => string;
   readonly #onListenerError: (error: unknown) => void;
+  readonly #laneOf: (item: QueueItem) => string | null;
   readonly #listeners = new Set<QueueListener>();
   /** Changes run one after another, so that "is it still waiting?" and the write cannot interleave. */
   #chain: Promise<unknown> = Promise.resolve();
@@ -85,6 +91,7 @@ export class HandoffQueue {
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? randomUUID;
     this.#onListenerError = options.onListenerError ?? ((error) => process.emitWarning(error as Error));
+    this.#laneOf = options.laneOf ?? (() => null);
   }
 
   /** Puts the session in the queue; while it already has an open item, returns that item instead. */
@@ -113,11 +120,23 @@ export class HandoffQueue {
     return open.find((item) => item.sessionId === sessionId) ?? null;
   }
 
-  /** 1-based place among waiting items, or null when the item is not waiting. */
+  /** 1-based place among waiting items (of its line), or null when the item is not waiting. */
   async position(itemId: string): Promise<number | null> {
     await this.#existing(itemId);
-    const index = (await this.waitingInOrder()).findIndex((item) => item.id === itemId);
-    return index === -1 ? null : index + 1;
+    return this.positionsOf(await this.waitingInOrder()).get(itemId) ?? null;
+  }
+
+  /** Each waiting item's 1-based place in its line, from the waiting items in queue order. */
+  positionsOf(waitingInOrder: QueueItem[]): Map<string, number> {
+    const counts = new Map<string | null, number>();
+    const positions = new Map<string, number>();
+    for (const item of waitingInOrder) {
+      const lane = this.#laneOf(item);
+      const place = (counts.get(lane) ?? 0) + 1;
+      counts.set(lane, place);
+      positions.set(item.id, place);
+    }
+    return positions;
   }
 
   async waitingInOrder(): Promise<QueueItem[]> {
@@ -225,16 +244,17 @@ export class HandoffQueue {
   }
 
   async #positions(): Promise<Map<string, number>> {
-    return new Map((await this.waitingInOrder()).map((waiting, index) => [waiting.id, index + 1]));
+    return this.positionsOf(await this.waitingInOrder());
   }
 
   async #announce(kind: QueueChangeKind, item: QueueItem, before: Map<string, number>): Promise<QueueItem> {
     const positions: PositionChange[] = [];
-    (await this.waitingInOrder()).forEach((waiting, index) => {
-      if (before.get(waiting.id) !== index + 1) {
-        positions.push({ itemId: waiting.id, sessionId: waiting.sessionId, position: index + 1 });
-      }
-    });
+    const waitingNow = await this.waitingInOrder();
+    const after = this.positionsOf(waitingNow);
+    for (const waiting of waitingNow) {
+      const position = after.get(waiting.id)!;
+      if (before.get(waiting.id) !== position) positions.push({ itemId: waiting.id, sessionId: waiting.sessionId, position });
+    }
     for (const listener of this.#listeners) {
       try {
         listener({ kind, item: structuredClone(item), positions });

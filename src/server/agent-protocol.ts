@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../shared/zod-issues.ts';
 import type { QueueItem, SlaBreach, TranscriptEntry } from '../store/types.ts';
+import type { RosterFrame } from '../desk/presence/service.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
 
 export interface AgentIdentity {
@@ -21,7 +22,8 @@ export const loginBody = z.object({ agentId: z.string().min(1).max(64), password
 export const textBody = z.object({ text: agentText });
 
 export const agentClientFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auth'), token: z.string().min(1).max(2000), ref }),
+  // desk (issue 14): `presence`, the status the console remembered (a reload stays away).
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(2000), presence: z.enum(['online', 'away', 'offline']).optional(), ref }),
   z.object({ type: z.literal('claim'), itemId, ref }),
   z.object({ type: z.literal('message'), itemId, text: agentText, ref }),
   z.object({ type: z.literal('note'), itemId, text: agentText, ref }),
@@ -30,6 +32,8 @@ export const agentClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('release'), itemId, ref }),
   // desk (issue 14): the agent is typing in this conversation (`active` false: stopped); no ack.
   z.object({ type: z.literal('typing'), itemId, active: z.boolean().default(true), ref }),
+  // desk (issue 14): the agent's own presence; every console gets the `roster`; no ack.
+  z.object({ type: z.literal('presence'), status: z.enum(['online', 'away', 'offline']), ref }),
 ]);
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 
@@ -63,8 +67,13 @@ export type QueueSummary = Omit<QueueItem, 'context'> & {
   locale: string | null;
   /** The last thing the shopper said before the hand-off. */
   preview: string | null;
-  /** desk (issue 14): the first-response SLA of a waiting item, as of this list. */
+  /**
+   * desk (issue 14): the SLA as of this list: a waiting item's first response, an assigned one's
+   * next response while the shopper waits for its agent; null when nobody is waited for.
+   */
   sla?: { state: 'ok' | 'warning' | 'breached'; waitedMs: number; dueAt: string; targetMs: number } | null;
+  /** desk (issue 14): the team whose queue it is in; null: the shared queue. */
+  team?: string | null;
 };
 
 export type AgentServerFrame =
@@ -77,8 +86,10 @@ export type AgentServerFrame =
   // ---- desk (issue 14) ----
   /** The shopper of a conversation with people is typing (`active` false: stopped). */
   | { type: 'typing'; sessionId: string; itemId: string; from: 'shopper'; active: boolean }
-  /** A conversation waited in the queue past its first-response target. */
+  /** A conversation waited past its first-response target in the queue, or its next-response target with an agent. */
   | { type: 'sla_breach'; breach: SlaBreach }
+  /** Who is on (every configured agent, online / away / offline) and the teams: on connect and on every change. */
+  | RosterFrame
   /** The shopper has seen the agent's messages up to transcript `seq`. */
   | { type: 'read'; sessionId: string; itemId?: string; seq: number; at: string }
   | { type: 'error'; code: string; message: string; ref?: string };

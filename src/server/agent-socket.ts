@@ -17,6 +17,7 @@ import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { LiveSignals } from '../desk/live/signals.ts';
 import { DeskError } from '../desk/errors.ts';
+import type { DeskPresence } from '../desk/presence/service.ts';
 
 /** Close code for an agent socket that did not authenticate. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -33,6 +34,8 @@ export interface AgentSocketOptions {
   audit: AuditSink;
   /** desk (issue 14): typing indicators. */
   signals?: LiveSignals;
+  /** desk (issue 14): online / away / offline, and the roster every console gets. */
+  presence?: DeskPresence;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -70,6 +73,7 @@ class AgentConnection {
       if (this.#link) {
         const link = this.#link;
         void options.desk.detachAgent(link).catch((err: unknown) => options.log.error({ err }, 'agent detach failed'));
+        options.presence?.detached(link.agent); // desk (issue 14)
       }
     });
     socket.on('error', (err) => options.log.debug({ err }, 'agent socket error'));
@@ -96,7 +100,7 @@ class AgentConnection {
     const ref = frame.ref !== undefined ? { ref: frame.ref } : {};
     try {
       if (frame.type === 'auth') {
-        await this.#authenticate(frame.token);
+        await this.#authenticate(frame.token, frame.presence);
         return;
       }
       const agent = this.#link?.agent;
@@ -108,6 +112,10 @@ class AgentConnection {
       // desk (issue 14): typing is a signal, not an action: no ack.
       if (frame.type === 'typing') {
         await this.options.signals?.agentTyping(agent, frame.itemId, frame.active);
+        return;
+      }
+      if (frame.type === 'presence') {
+        this.options.presence?.choose(agent, frame.status);
         return;
       }
       const item = await (() => {
@@ -146,7 +154,7 @@ class AgentConnection {
     }
   }
 
-  async #authenticate(token: string): Promise<void> {
+  async #authenticate(token: string, presence?: 'online' | 'away' | 'offline'): Promise<void> {
     const check = this.options.auth.verify(token);
     if (!check.ok) {
       this.#send({ type: 'error', code: check.code, message: check.message });
@@ -176,6 +184,8 @@ class AgentConnection {
     this.#link = { agent: check.agent, send: (frame) => this.#send(frame) };
     this.options.desk.attachAgent(this.#link);
     this.#send({ type: 'ready', agent: check.agent });
+    this.options.presence?.attached(check.agent, presence); // desk (issue 14): the others see this agent come on
     this.#send({ type: 'queue', items: await this.options.desk.summaries() });
+    if (this.options.presence) this.#send(this.options.presence.roster());
   }
 }

@@ -55,6 +55,8 @@ import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
 import { LiveSignals } from '../desk/live/signals.ts';
 import { Attachments } from '../attachments/attachments.ts';
 import { SlaWatch } from '../desk/sla/watch.ts';
+import { DeskRuntime } from '../desk/runtime.ts';
+import { teamOf } from '../desk/routing/teams.ts';
 import { registerAttachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 // analytics (issue 12)
@@ -149,6 +151,17 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     store: deps.store,
     now: () => clock.now(),
     onListenerError: (err) => log.error({ err }, 'queue listener failed'),
+    laneOf: teamOf, // desk (issue 14): each team's queue has its own places
+  });
+  // desk (issue 14): teams and routing, presence, auto-assignment, wait estimates, next-response SLA
+  const deskRuntime: DeskRuntime = new DeskRuntime({
+    config,
+    queue,
+    store: deps.store,
+    clock,
+    log,
+    ...(coordination ? { shared: { bus: coordination.bus, origin: coordination.origin } } : {}),
+    desk: () => desk,
   });
   const cases = new CaseDesk({ store: deps.store, log });
   const surveys = new SurveyDesk({
@@ -171,7 +184,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     agentGraceMs: config.handoff.agentGraceMs,
     ...(coordination ? { bus: coordination.bus } : {}),
-    slaOf: (item) => sla.summary(item), // desk (issue 14)
+    slaOf: (item) => (item.status === 'waiting' ? sla.summary(item) : deskRuntime.nextResponse.summary(item)), // desk (issue 14)
+    desk: deskRuntime.hooks,
     onResolved: (live, agentId) => surveys.agentResolved(live, agentId),
     onItemChange: (item) => cases.follow(item),
   });
@@ -181,9 +195,11 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     store: deps.store,
     clock,
     targets: config.desk.sla,
+    teams: deskRuntime.teams,
     log,
     toAgents: (frame) => desk.toAgents(frame),
     refreshQueue: () => desk.refreshQueue(),
+    ...(deskRuntime.onBreach ? { onBreach: deskRuntime.onBreach } : {}),
   });
   const conversations: Conversations = new Conversations({
     store: deps.store,
@@ -303,7 +319,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });
   registerSsoRoutes(app, { config: config.sso, auth, audit, secret: config.secret, nowMs: () => clock.nowMs(), production: config.env === 'production' });
-  registerAgentSocket(app, { auth, desk, clock, log, audit, signals });
+  registerAgentSocket(app, { auth, desk, clock, log, audit, signals, presence: deskRuntime.presence });
   registerAdminRoutes(app, auth, reloader);
   registerPrivacyRoutes(app, { auth, audit, privacy });
   // desk (issue 14): canned replies, typing, attachments
@@ -363,6 +379,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
           onError: (err) => log.error({ err }, 'the retention job failed; it runs again tomorrow'),
         });
   await sla.start(); // desk (issue 14)
+  await deskRuntime.start();
   notifications.start();
   proactive.start();
 
@@ -384,6 +401,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       await retention?.idle;
       desk.stop();
       sla.stop(); // desk (issue 14)
+      deskRuntime.stop();
       surveys.stop();
       notifications.stop();
       proactive.stop();

@@ -50,6 +50,22 @@ export interface HandoffDeskOptions {
   onResolved?: (live: LiveSession, agentId: string) => void;
   /** Every change of a queue item (claimed, released, resolved ...), after it is stored: complaint cases follow their item. */
   onItemChange?: (item: QueueItem) => Promise<void>;
+  /** desk (issue 14, src/desk/): routing, claim rights, presence, wait estimates, next-response SLA. */
+  desk?: DeskHooks;
+}
+
+/** desk (issue 14): what src/desk/ decides for the hand-off desk. */
+export interface DeskHooks {
+  /** The team a new hand-off goes to (kept as `context.team`); null: the shared queue. */
+  route(input: { reason: string; priority: 'normal' | 'high'; flow: string | null; locale: Locale; intents: { intent: string }[] }): string | null;
+  /** Why the agent may not claim the item (another team's), or null. */
+  claimRefusal(agent: AgentIdentity, item: QueueItem): string | null;
+  /** Whether the agent still answers (online or away): false makes the grace period end in a return to the queue. */
+  isAvailable(agentId: string): boolean;
+  /** The wait a queued shopper is told, in ms (null: no honest estimate). */
+  waitEstimate(sessionId: string, position: number): number | null;
+  /** Transcript entries of a conversation with people, as they are written (here or by another process). */
+  onEntries(sessionId: string, entries: TranscriptEntry[]): void;
 }
 
 const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
@@ -66,8 +82,8 @@ export class HandoffDesk implements HandoffPort {
   readonly #agents = new Map<string, Set<AgentLink>>();
   /** Per queue item whose agent is gone: that agent, and the timer that returns the item to the queue. */
   readonly #graceTimers = new Map<string, { agentId: string | undefined; timer: TimerHandle }>();
-  /** The position each waiting shopper was last told, so unchanged places are not repeated. */
-  readonly #toldPosition = new Map<string, number>();
+  /** The position (and desk, issue 14: the wait) each waiting shopper was last told, so unchanged ones are not repeated. */
+  readonly #toldPosition = new Map<string, { position: number; waitMs: number | null }>();
   readonly #unsubscribe: (() => void)[];
   /** Set on shutdown: agents' sockets closing then is not an agent leaving. */
   #stopped = false;
@@ -123,7 +139,7 @@ export class HandoffDesk implements HandoffPort {
     if (!open) return null;
     live.log.info({ reason: event.reason, priority: event.priority, flow: event.flow }, 'hand-off requested');
     // Queued before the item exists, so the queue's position change reaches this shopper too.
-    const item = await this.#enqueue(live, event.reason, event.priority, event.slots, context);
+    const item = await this.#enqueue(live, event.reason, event.priority, event.slots, context, event.flow);
     await this.#recordDesk(item, live, 'queued', null); // analytics (issue 12)
     if (item.status === 'assigned') {
       await this.#move(live, { type: 'claimed' });
@@ -154,8 +170,10 @@ export class HandoffDesk implements HandoffPort {
     if (live.record.mode !== 'queued') return null;
     const item = await this.options.queue.findOpenBySession(live.record.id);
     const position = item ? await this.options.queue.position(item.id) : null;
-    if (position !== null) this.#toldPosition.set(live.record.id, position);
-    return { type: 'handoff', status: 'queued', ...(position !== null ? { position } : {}) };
+    if (position === null) return { type: 'handoff', status: 'queued' };
+    const waitMs = this.options.desk?.waitEstimate(live.record.id, position) ?? null;
+    this.#toldPosition.set(live.record.id, { position, waitMs });
+    return { type: 'handoff', status: 'queued', position, ...(waitMs !== null ? { estimatedWaitMs: waitMs } : {}) };
   }
 
   relay(live: LiveSession, entries: TranscriptEntry[]): void {
@@ -219,8 +237,9 @@ export class HandoffDesk implements HandoffPort {
     const [waiting, assigned] = await Promise.all([queue.waitingInOrder(), queue.list(['assigned'])]);
     const { slaOf } = this.options;
     const withSla = (item: QueueItem, summary: QueueSummary): QueueSummary => (slaOf ? { ...summary, sla: slaOf(item) } : summary);
+    const positions = queue.positionsOf(waiting); // desk (issue 14): places within each team's queue
     return [
-      ...waiting.map((item, index) => withSla(item, summarise(item, index + 1))),
+      ...waiting.map((item) => withSla(item, summarise(item, positions.get(item.id) ?? null))),
       ...assigned.map((item) => withSla(item, summarise(item, null))),
     ];
   }
@@ -236,6 +255,8 @@ export class HandoffDesk implements HandoffPort {
 
   claim(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
     return this.#inSessionLane(itemId, async (item) => {
+      const refusal = this.options.desk?.claimRefusal(agent, item); // desk (issue 14)
+      if (refusal) throw new HttpError(403, 'other_team', refusal);
       const claimed = await this.#queueOp(() => this.options.queue.claim(item.id, agent.id));
       this.#cancelGrace(claimed);
       this.#toldPosition.delete(claimed.sessionId);
@@ -295,6 +316,28 @@ export class HandoffDesk implements HandoffPort {
     this.#scheduleQueueBroadcast();
   }
 
+  /** desk (issue 14): the agent went offline (presence): their conversations get the grace period. */
+  async agentOffline(agentId: string): Promise<void> {
+    if (this.#stopped) return;
+    const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === agentId);
+    for (const item of owned) this.#startGrace(item);
+  }
+
+  /** desk (issue 14): the agent is back (online or away): their conversations stay theirs. */
+  agentBack(agentId: string): void {
+    for (const [itemId, grace] of this.#graceTimers) {
+      if (grace.agentId === agentId) {
+        grace.timer.cancel();
+        this.#graceTimers.delete(itemId);
+      }
+    }
+  }
+
+  /** desk (issue 14): the shoppers waiting are told their wait again when its estimate moved. */
+  retellWaiting(): void {
+    for (const [sessionId, told] of this.#toldPosition) this.#tellPosition(sessionId, told.position);
+  }
+
   // ---- internals ----
 
   #finish(agent: AgentIdentity, itemId: string, how: 'resolve' | 'hand_back'): Promise<QueueItem> {
@@ -334,7 +377,7 @@ export class HandoffDesk implements HandoffPort {
       this.#graceTimers.delete(item.id);
       void this.#inSessionLane(item.id, async (current) => {
         // The agent came back, or someone else resolved it meanwhile.
-        if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#agents.has(item.agentId ?? '')) {
+        if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#isHere(item.agentId ?? '')) {
           return current;
         }
         this.options.log.info({ itemId: item.id, agentId: item.agentId }, 'agent gone past the grace period; back to the queue');
@@ -342,6 +385,11 @@ export class HandoffDesk implements HandoffPort {
       }).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'returning to the queue failed'));
     }, this.options.agentGraceMs);
     this.#graceTimers.set(item.id, { agentId: item.agentId, timer });
+  }
+
+  /** An agent still answering: connected here (and, with presence, not offline) or online on another process. */
+  #isHere(agentId: string): boolean {
+    return this.options.desk ? this.options.desk.isAvailable(agentId) : this.#agents.has(agentId);
   }
 
   #cancelGrace(item: QueueItem): void {
@@ -368,8 +416,11 @@ export class HandoffDesk implements HandoffPort {
     }
   }
 
-  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<QueueItem> {
-    const context = { ...(await this.#snapshot(live, slots)), ...extra };
+  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: Record<string, unknown> = {}, flow: string | null = null): Promise<QueueItem> {
+    const snapshot = await this.#snapshot(live, slots);
+    // desk (issue 14): the team's queue it waits in
+    const team = this.options.desk?.route({ reason, priority, flow, locale: live.record.locale, intents: Array.isArray(snapshot['intents']) ? (snapshot['intents'] as { intent: string }[]) : [] }) ?? null;
+    const context = { ...snapshot, ...extra, ...(team !== null ? { team } : {}) };
     const item = await this.options.queue.enqueue({ sessionId: live.record.id, reason, priority, context });
     await this.#system(live, `handed off to the agent queue (${reason})`);
     return item;
@@ -422,10 +473,12 @@ export class HandoffDesk implements HandoffPort {
   }
 
   #tellPosition(sessionId: string, position: number): void {
-    if (this.#toldPosition.get(sessionId) === position) return;
-    this.#toldPosition.set(sessionId, position);
+    const waitMs = this.options.desk?.waitEstimate(sessionId, position) ?? null; // desk (issue 14)
+    const told = this.#toldPosition.get(sessionId);
+    if (told?.position === position && told.waitMs === waitMs) return;
+    this.#toldPosition.set(sessionId, { position, waitMs });
     void this.options.sessions.get(sessionId).then((live) => {
-      if (live?.record.mode === 'queued') this.options.sessions.send(live, { type: 'handoff', status: 'queued', position });
+      if (live?.record.mode === 'queued') this.options.sessions.send(live, { type: 'handoff', status: 'queued', position, ...(waitMs !== null ? { estimatedWaitMs: waitMs } : {}) });
     });
   }
 
@@ -439,6 +492,7 @@ export class HandoffDesk implements HandoffPort {
 
   /** To this process's agents now, and to the other processes' through the bus. */
   #broadcastEntries(sessionId: string, entries: TranscriptEntry[]): void {
+    this.options.desk?.onEntries(sessionId, entries); // desk (issue 14)
     this.#broadcast({ type: 'entries', sessionId, entries });
     const first = entries[0];
     const last = entries.at(-1);
@@ -452,12 +506,13 @@ export class HandoffDesk implements HandoffPort {
   #onNote(note: BusNote): void {
     if (this.#stopped) return;
     if (note.kind === 'queue') this.#scheduleQueueBroadcast();
-    else if (note.kind === 'entries' && this.#agents.size > 0) {
+    else if (note.kind === 'entries' && (this.#agents.size > 0 || this.options.desk)) {
       // The entries are read from the store: the note carries their seqs only.
       void this.options.store
         .getTranscript(note.sessionId)
         .then((transcript) => {
           const entries = transcript.filter((entry) => entry.seq >= note.fromSeq && entry.seq <= note.toSeq);
+          if (entries.length > 0) this.options.desk?.onEntries(note.sessionId, entries); // desk (issue 14)
           if (entries.length > 0) this.#broadcast({ type: 'entries', sessionId: note.sessionId, entries });
         })
         .catch((err: unknown) => this.options.log.error({ err, sessionId: note.sessionId }, 'entries from another process could not be read'));
@@ -540,5 +595,6 @@ function summarise(item: QueueItem, position: number | null): QueueSummary {
     customerName: typeof customer?.name === 'string' ? customer.name : null,
     locale: typeof context['locale'] === 'string' ? context['locale'] : null,
     preview: lastShopper?.text ?? null,
+    team: typeof context['team'] === 'string' ? context['team'] : null, // desk (issue 14)
   };
 }

@@ -78,7 +78,8 @@ export type ServerFrame =
   /** Sent after a resumed `session` frame: what was said before, oldest first. */
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'bot'; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
-  | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number }
+  // desk (issue 14): `estimatedWaitMs`, from the queue's recent pace; absent when there is no honest estimate.
+  | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number; estimatedWaitMs?: number }
   /** `seq`: the message's place in the transcript, for the `read` frame (desk, issue 14). */
   | { type: 'agent'; text: string; seq?: number }
   /** desk (issue 14): the agent is typing (`active` false: stopped). */

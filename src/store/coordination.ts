@@ -30,6 +30,17 @@ export const busNoteSchema = z.discriminatedUnion('kind', [
   }),
   /** The agent queue changed: consoles read it again. */
   z.strictObject({ kind: z.literal('queue') }),
+  /**
+   * desk (issue 14): an agent's presence on the sending process (`origin`), repeated while they
+   * are connected there; a null status: their last console there closed. `chose`: just chosen.
+   */
+  z.strictObject({
+    kind: z.literal('presence'),
+    origin: z.string().min(1),
+    agentId: z.string().min(1).max(64),
+    status: z.enum(['online', 'away', 'offline']).nullable(),
+    chose: z.boolean().optional(),
+  }),
 ]);
 export type BusNote = z.infer<typeof busNoteSchema>;
 

@@ -164,12 +164,13 @@ export const slaBreachSchema = z.object({
   id: z.string().min(1),
   itemId: z.string().min(1),
   sessionId: z.string().min(1),
-  kind: z.literal('first_response'),
+  kind: z.enum(['first_response', 'next_response']),
   priority: z.enum(['normal', 'high']),
   team: z.string().nullable(),
   targetMs: z.number().int().nonnegative(),
   since: isoTime,
   breachedAt: isoTime,
+  agentId: z.string().min(1).optional(),
 }) satisfies z.ZodType<SlaBreach>;
 
 export function sortSlaBreaches(breaches: SlaBreach[]): SlaBreach[] {

@@ -284,14 +284,19 @@ export interface SlaBreach {
   id: string;
   itemId: string;
   sessionId: string;
-  /** `first_response`: waited in the queue longer than the target without an agent taking it. */
-  kind: 'first_response';
+  /**
+   * `first_response`: waited in the queue longer than the target without an agent taking it.
+   * `next_response`: the agent who had it did not answer the shopper within the target.
+   */
+  kind: 'first_response' | 'next_response';
   priority: 'normal' | 'high';
   team: string | null;
   targetMs: number;
-  /** When the wait began (the item's createdAt) and when the target passed. */
+  /** When the wait began (first response: the item's createdAt; next response: the unanswered message, or the claim) and when the target passed. */
   since: string;
   breachedAt: string;
+  /** next_response: the agent who had the conversation. */
+  agentId?: string;
 }
 
 /** What the desk keeps besides sessions and the queue (implemented by every store, see test/store/contract.ts). */

@@ -2,6 +2,7 @@
 // flows, the demo shop) and Debian's chromium, started once per file and closed after it.
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import type { ConfigInput } from '../../src/config/schema.ts';
 import { startAssembled, type TestServer } from '../server/helpers.ts';
 
 export interface BrowserRig {
@@ -10,10 +11,11 @@ export interface BrowserRig {
 }
 
 /** Registers the file's beforeAll/afterAll; the rig's fields are set once beforeAll has run. */
-export function useEngineAndChromium(): BrowserRig {
+/** `config`: what the file's server runs with besides the test defaults (teams, agents). */
+export function useEngineAndChromium(config?: ConfigInput): BrowserRig {
   const rig = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    rig.server = await startAssembled();
+    rig.server = await startAssembled(undefined, config ? { config } : {});
     rig.browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -310,9 +310,13 @@ export const SHOP_TODAY = '2026-11-20T01:00:00.000Z';
  * lowdb store), in a temporary directory so nothing of the working tree is read or written
  * besides the flows and the corpus. The model is trained there (about a second).
  */
-export async function startAssembled(clock = new ManualClock(SHOP_TODAY), overrides: { webhookSecret?: string } = {}): Promise<TestServer & { dir: string }> {
+export async function startAssembled(
+  clock = new ManualClock(SHOP_TODAY),
+  overrides: { webhookSecret?: string; config?: ConfigInput } = {},
+): Promise<TestServer & { dir: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'daehwa-e2e-'));
   const config = testConfig({
+    ...overrides.config,
     store: { kind: 'lowdb', dir: path.join(dir, 'store') },
     commerce: { kind: 'demo', dataDir: path.join(dir, 'shop'), ...(overrides.webhookSecret ? { webhookSecret: overrides.webhookSecret } : {}) },
     modelsDir: path.join(dir, 'models'),

@@ -385,13 +385,21 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await store.listSlaBreaches()).toEqual([breach('b1'), breach('b2', { breachedAt: '2026-03-02T01:09:00.000Z', priority: 'high' })]);
     });
 
+    it('records next-response breaches with the agent who had the conversation', async () => {
+      const late = breach('q1-next_response-1772413500000', { kind: 'next_response', team: 'delivery', since: '2026-03-02T01:05:00.000Z', breachedAt: '2026-03-02T01:08:00.000Z', agentId: 'mina' });
+      await store.recordSlaBreach(breach('q1-first_response'));
+      await store.recordSlaBreach(late);
+      expect(await store.listSlaBreaches()).toEqual([breach('q1-first_response'), late]);
+    });
+
     it.runIf(underTest.persistent)('keeps canned replies and attachment records after close and reopen', async () => {
       await store.putSession(session('s1'));
       await store.putCannedReply(canned('c1'));
       await store.putAttachment(attachment('a1', { mime: 'image/png' }));
       await store.recordSlaBreach(breach('b1', { team: 'shipping' }));
+      await store.recordSlaBreach(breach('b2', { kind: 'next_response', agentId: 'mina', breachedAt: '2026-03-02T01:06:00.000Z' }));
       const reopened = await reopen();
-      expect(await reopened.listSlaBreaches()).toEqual([breach('b1', { team: 'shipping' })]);
+      expect(await reopened.listSlaBreaches()).toEqual([breach('b1', { team: 'shipping' }), breach('b2', { kind: 'next_response', agentId: 'mina', breachedAt: '2026-03-02T01:06:00.000Z' })]);
       expect(await reopened.listCannedReplies()).toEqual([canned('c1')]);
       expect(await reopened.getAttachment('a1')).toEqual(attachment('a1', { mime: 'image/png' }));
     });

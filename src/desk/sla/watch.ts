@@ -1,39 +1,31 @@
 // First-response SLA: how long a conversation may wait in the queue before an agent takes it,
-// per priority. Each waiting item has two timers (the warning, at `warnRatio` of the target, and
-// the target itself); when one fires the consoles get the queue again with the item amber or red,
-// and a breach is recorded in the store (for the analytics) and announced to the consoles.
+// per priority (and team, see targets.ts). Each waiting item has two timers (the warning, at
+// `warnRatio` of the target, and the target itself); when one fires the consoles get the queue
+// again with the item amber or red, and a breach is recorded in the store (for the analytics),
+// announced to the consoles and handed to `onBreach` (the webhook).
 import type { HandoffQueue } from '../../handoff/queue.ts';
 import type { AgentServerFrame } from '../../server/agent-protocol.ts';
 import type { Clock, TimerHandle } from '../../server/clock.ts';
 import type { Logger } from '../../server/logging.ts';
 import type { QueueItem, SlaBreach, Store } from '../../store/types.ts';
+import { type TeamDirectory, teamOf } from '../routing/teams.ts';
+import { type SlaSummary, type SlaTargets, summarise, targetFor } from './targets.ts';
 
-export interface SlaTargets {
-  firstResponseMs: { normal: number; high: number };
-  /** Share of the target at which the item turns amber. */
-  warnRatio: number;
-}
-
-export type SlaState = 'ok' | 'warning' | 'breached';
-
-/** What the queue list shows of an item's SLA, as of the moment the list was made. */
-export interface SlaSummary {
-  state: SlaState;
-  /** How long it has waited so far, and when the target passes. */
-  waitedMs: number;
-  dueAt: string;
-  targetMs: number;
-}
+export type { SlaState, SlaSummary, SlaTargets } from './targets.ts';
 
 export interface SlaWatchOptions {
   queue: HandoffQueue;
   store: Store;
   clock: Clock;
   targets: SlaTargets;
+  /** Teams with targets of their own. */
+  teams?: TeamDirectory;
   log: Logger;
   toAgents(frame: AgentServerFrame): void;
   /** The consoles should get the queue again (an item changed colour). */
   refreshQueue(): void;
+  /** After a breach is recorded and announced (the webhook); must not throw. */
+  onBreach?: (breach: SlaBreach) => void;
 }
 
 export class SlaWatch {
@@ -53,18 +45,14 @@ export class SlaWatch {
     this.#timers.clear();
   }
 
-  targetOf(item: Pick<QueueItem, 'priority'>): number {
-    return this.options.targets.firstResponseMs[item.priority];
+  targetOf(item: Pick<QueueItem, 'priority' | 'context'>): number {
+    return targetFor('first_response', item, this.options.targets, this.options.teams);
   }
 
   /** Null for items no agent is being waited for (already taken, finished). */
   summary(item: QueueItem): SlaSummary | null {
     if (item.status !== 'waiting') return null;
-    const targetMs = this.targetOf(item);
-    const since = Date.parse(item.createdAt);
-    const waitedMs = Math.max(0, this.options.clock.nowMs() - since);
-    const state: SlaState = waitedMs >= targetMs ? 'breached' : waitedMs >= targetMs * this.options.targets.warnRatio ? 'warning' : 'ok';
-    return { state, waitedMs, dueAt: new Date(since + targetMs).toISOString(), targetMs };
+    return summarise(Date.parse(item.createdAt), this.targetOf(item), this.options.targets.warnRatio, this.options.clock.nowMs());
   }
 
   #track(item: QueueItem): void {
@@ -95,7 +83,7 @@ export class SlaWatch {
         sessionId: item.sessionId,
         kind: 'first_response',
         priority: item.priority,
-        team: typeof item.context['team'] === 'string' ? item.context['team'] : null,
+        team: teamOf(item),
         targetMs,
         since: item.createdAt,
         breachedAt: this.options.clock.now().toISOString(),
@@ -103,6 +91,7 @@ export class SlaWatch {
       await this.options.store.recordSlaBreach(breach);
       this.options.toAgents({ type: 'sla_breach', breach });
       this.options.refreshQueue();
+      this.options.onBreach?.(breach);
     } catch (err) {
       this.options.log.error({ err, itemId }, 'recording an SLA breach failed');
     }

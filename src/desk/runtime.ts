@@ -1,0 +1,112 @@
+// The desk's teams, presence, auto-assignment, wait estimates and next-response SLA, made from the
+// config and wired to the hand-off desk through its hooks (HandoffDesk's `desk` option). Created
+// after the queue and before the hand-off desk (whose methods it reaches through `desk()`).
+import type { DaehwaConfig } from '../config/schema.ts';
+import type { HandoffQueue } from '../handoff/queue.ts';
+import type { AgentIdentity } from '../server/agent-protocol.ts';
+import type { Clock } from '../server/clock.ts';
+import type { DeskHooks, HandoffDesk } from '../server/handoff-desk.ts';
+import type { Logger } from '../server/logging.ts';
+import type { Bus } from '../store/coordination.ts';
+import type { SlaBreach, Store } from '../store/types.ts';
+import { DeskPresence } from './presence/service.ts';
+import { AutoAssigner } from './routing/assign.ts';
+import { TeamDirectory } from './routing/teams.ts';
+import { NextResponseWatch } from './sla/next-response.ts';
+import { breachWebhook } from './sla/webhook.ts';
+import { WaitEstimates } from './wait/estimates.ts';
+
+export interface DeskRuntimeDeps {
+  config: Pick<DaehwaConfig, 'desk' | 'agents'>;
+  queue: HandoffQueue;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Other processes on the same store. */
+  shared?: { bus: Bus; origin: string };
+  desk(): HandoffDesk;
+}
+
+export class DeskRuntime {
+  readonly teams: TeamDirectory;
+  readonly presence: DeskPresence;
+  readonly assigner: AutoAssigner;
+  readonly estimates: WaitEstimates;
+  readonly nextResponse: NextResponseWatch;
+  /** Each SLA breach, after it is recorded: the webhook, when configured. */
+  readonly onBreach: ((breach: SlaBreach) => void) | undefined;
+  readonly hooks: DeskHooks;
+
+  constructor(deps: DeskRuntimeDeps) {
+    const { config, queue, store, clock, log } = deps;
+    const agents: AgentIdentity[] = config.agents.map((agent) => ({ id: agent.id, name: agent.name, role: agent.role }));
+    this.teams = new TeamDirectory(config.desk.teams, config.desk.routing);
+    this.presence = new DeskPresence({
+      clock,
+      agents,
+      teams: this.teams,
+      log,
+      toAgents: (frame) => deps.desk().toAgents(frame),
+      wentOffline: (agentId) => void deps.desk().agentOffline(agentId).catch((err: unknown) => log.error({ err, agentId }, 'the grace period could not start')),
+      cameBack: (agentId) => deps.desk().agentBack(agentId),
+      cameOnline: () => this.assigner.sweep(),
+      ...(deps.shared ? { bus: deps.shared } : {}),
+    });
+    this.assigner = new AutoAssigner({
+      teams: this.teams,
+      queue,
+      agents,
+      statusOf: (agentId) => this.presence.statusOf(agentId),
+      claim: (agent, itemId) => deps.desk().claim(agent, itemId),
+      log,
+    });
+    this.estimates = new WaitEstimates({
+      settings: config.desk.waitEstimate,
+      queue,
+      store,
+      clock,
+      teams: this.teams,
+      agentIds: agents.map((agent) => agent.id),
+      statusOf: (agentId) => this.presence.statusOf(agentId),
+      retell: () => deps.desk().retellWaiting(),
+      shared: deps.shared !== undefined,
+      log,
+    });
+    const webhook = config.desk.sla.webhook;
+    const send = webhook ? breachWebhook(webhook, log, () => clock.now()) : null;
+    this.onBreach = send ? (breach) => void send(breach) : undefined;
+    this.nextResponse = new NextResponseWatch({
+      queue,
+      store,
+      clock,
+      targets: config.desk.sla,
+      teams: this.teams,
+      log,
+      toAgents: (frame) => deps.desk().toAgents(frame),
+      refreshQueue: () => deps.desk().refreshQueue(),
+      ...(this.onBreach ? { onBreach: this.onBreach } : {}),
+    });
+    this.hooks = {
+      route: (input) => this.teams.route(input),
+      claimRefusal: (agent, item) => this.teams.claimRefusal(agent, item),
+      isAvailable: (agentId) => this.presence.isAvailable(agentId),
+      waitEstimate: (sessionId, position) => this.estimates.estimate(sessionId, position),
+      onEntries: (sessionId, entries) => this.nextResponse.onEntries(sessionId, entries),
+    };
+  }
+
+  /** After the hand-off desk has started. */
+  async start(): Promise<void> {
+    this.presence.start();
+    await this.estimates.start();
+    await this.nextResponse.start();
+    this.assigner.start();
+  }
+
+  stop(): void {
+    this.assigner.stop();
+    this.nextResponse.stop();
+    this.estimates.stop();
+    this.presence.stop();
+  }
+}
