@@ -30,6 +30,8 @@ export const busNoteSchema = z.discriminatedUnion('kind', [
   }),
   /** The agent queue changed: consoles read it again. */
   z.strictObject({ kind: z.literal('queue') }),
+  /** An agent signed out: sockets signed in with this token close (src/store/postgres/auth-state.ts). */
+  z.strictObject({ kind: z.literal('revoked'), tokenId: z.string().min(1), expiresAtMs: z.number() }),
 ]);
 export type BusNote = z.infer<typeof busNoteSchema>;
 
