@@ -22,6 +22,9 @@ import {
   type SessionLocks,
 } from '../coordination.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+import { createPostgresAuthState, type PostgresAuthState } from './auth-state.ts';
+import { createPostgresTimers, type PostgresTimers, type PostgresTimersOptions } from '../../timers/postgres.ts';
+import { poolStats, type PoolStats } from './health.ts';
 
 /** The channel every daehwa process on the database listens on. */
 export const BUS_CHANNEL = 'daehwa_bus';
@@ -54,6 +57,15 @@ export interface PostgresCoordinationOptions {
 export interface PostgresCoordination extends Coordination {
   /** Whether the LISTEN connection is up now. */
   readonly listening: boolean;
+  /**
+   * Sign-out revocations and sign-in lockouts shared by every process on the database (migration
+   * 011), on this coordination's pool and bus; closed with the coordination.
+   */
+  createAuthState(options: { nowMs: () => number; onError?: (error: Error) => void }): PostgresAuthState;
+  /** Durable timers in daehwa_timers (migration 011), on this coordination's pool; the caller starts and stops them. */
+  createTimers(options: Omit<PostgresTimersOptions, 'db' | 'origin'>): PostgresTimers;
+  /** The pool's connections and whether the LISTEN connection is up (for /healthz). */
+  health(): { listening: boolean; pool: PoolStats };
 }
 
 const outboxRowSchema = z.object({
@@ -90,6 +102,7 @@ class PgCoordination implements PostgresCoordination {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #pruneTimer: NodeJS.Timeout | null = null;
   #everConnected = false;
+  readonly #authStates = new Set<PostgresAuthState>();
 
   constructor(private readonly options: PostgresCoordinationOptions) {
     this.#where = redactDatabaseUrl(options.connectionString);
@@ -121,6 +134,29 @@ class PgCoordination implements PostgresCoordination {
     return this.#listening;
   }
 
+  createAuthState(options: { nowMs: () => number; onError?: (error: Error) => void }): PostgresAuthState {
+    this.#ensureOpen();
+    const state = createPostgresAuthState({
+      db: this.#pool,
+      bus: this.bus,
+      channel: BUS_CHANNEL,
+      origin: this.origin,
+      nowMs: options.nowMs,
+      onError: options.onError ?? ((error) => this.#error(error)),
+    });
+    this.#authStates.add(state);
+    return state;
+  }
+
+  createTimers(options: Omit<PostgresTimersOptions, 'db' | 'origin'>): PostgresTimers {
+    this.#ensureOpen();
+    return createPostgresTimers({ ...options, db: this.#pool, origin: this.origin });
+  }
+
+  health(): { listening: boolean; pool: PoolStats } {
+    return { listening: this.#listening, pool: poolStats(this.#pool, this.options.poolSize ?? 10) };
+  }
+
   async start(): Promise<void> {
     try {
       await this.#listen();
@@ -143,6 +179,7 @@ class PgCoordination implements PostgresCoordination {
     this.#closed = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     if (this.#pruneTimer) clearInterval(this.#pruneTimer);
+    for (const state of this.#authStates) state.close();
     const listener = this.#listener;
     this.#listener = null;
     this.#listening = false;

@@ -14,6 +14,7 @@ import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord
 import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+import { poolStats, type StoreHealth, within } from './health.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -33,6 +34,11 @@ export interface PostgresStoreOptions {
 export interface PostgresStore extends Store {
   /** What the migration run at open did. */
   readonly migrations: MigrationResult;
+  /**
+   * Whether the database answers now (one read of the schema version, given up after
+   * `timeoutMs`, default 2 s) and the pool's connections: for /healthz. Never rejects.
+   */
+  health(timeoutMs?: number): Promise<StoreHealth>;
 }
 
 /** Connects, applies pending migrations, and returns the store; a `StoreError` saying why when it cannot. */
@@ -59,7 +65,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
     try {
       const result = await migrate(client, migrations);
-      return new PgStore(pool, where, result);
+      return new PgStore(pool, where, result, options.poolSize ?? DEFAULT_POOL_SIZE);
     } finally {
       client.release();
     }
@@ -116,10 +122,30 @@ class PgStore implements PostgresStore {
   readonly migrations: MigrationResult;
   #closed = false;
 
-  constructor(pool: pg.Pool, where: string, migrations: MigrationResult) {
+  readonly #poolSize: number;
+
+  constructor(pool: pg.Pool, where: string, migrations: MigrationResult, poolSize: number) {
     this.#pool = pool;
     this.#where = where;
     this.migrations = migrations;
+    this.#poolSize = poolSize;
+  }
+
+  async health(timeoutMs = 2000): Promise<StoreHealth> {
+    const started = performance.now();
+    try {
+      this.#ensureOpen();
+      const { rows } = await within(
+        this.#pool.query<{ version: number | null }>('SELECT max(version) AS version FROM daehwa_migrations'),
+        timeoutMs,
+        `PostgreSQL at ${this.#where}`,
+      );
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      return { kind: 'postgres', reachable: true, schemaVersion: rows[0]?.version ?? 0, latencyMs, pool: poolStats(this.#pool, this.#poolSize) };
+    } catch (error) {
+      // pg's messages name the host and port, never the password.
+      return { kind: 'postgres', reachable: false, error: describeConnectError(error), pool: poolStats(this.#pool, this.#poolSize) };
+    }
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
