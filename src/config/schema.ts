@@ -95,6 +95,16 @@ const deskSchema = z
     // Teams and routing (src/desk/routing/): none by default, one shared queue.
     teams: z.array(teamSchema).default([]),
     routing: routingSchema,
+    /**
+     * Conversations with an agent where nobody has written for `checkInMs` get a check-in in the
+     * agent's name, and are resolved `closeMs` after it without an answer. Off (null) by default.
+     */
+    autoClose: z
+      .strictObject({
+        checkInMs: z.number().int().min(60_000).nullable().default(null),
+        closeMs: z.number().int().min(60_000).default(10 * 60_000),
+      })
+      .prefault({}),
     /** The shopper's wait estimate, from the pace at which agents took conversations of the same queue lately. */
     waitEstimate: z
       .strictObject({

@@ -1,4 +1,4 @@
-// The desk's teams, presence, auto-assignment, wait estimates and next-response SLA, made from the
+// The desk's teams, presence, auto-assignment, wait estimates, next-response SLA and auto-close, made from the
 // config and wired to the hand-off desk through its hooks (HandoffDesk's `desk` option). Created
 // after the queue and before the hand-off desk (whose methods it reaches through `desk()`).
 import type { DaehwaConfig } from '../config/schema.ts';
@@ -9,6 +9,7 @@ import type { DeskHooks, HandoffDesk } from '../server/handoff-desk.ts';
 import type { Logger } from '../server/logging.ts';
 import type { Bus } from '../store/coordination.ts';
 import type { SlaBreach, Store } from '../store/types.ts';
+import { IdleCloser } from './autoclose/idle.ts';
 import { DeskPresence } from './presence/service.ts';
 import { AutoAssigner } from './routing/assign.ts';
 import { TeamDirectory } from './routing/teams.ts';
@@ -33,6 +34,7 @@ export class DeskRuntime {
   readonly assigner: AutoAssigner;
   readonly estimates: WaitEstimates;
   readonly nextResponse: NextResponseWatch;
+  readonly idle: IdleCloser;
   /** Each SLA breach, after it is recorded: the webhook, when configured. */
   readonly onBreach: ((breach: SlaBreach) => void) | undefined;
   readonly hooks: DeskHooks;
@@ -86,12 +88,25 @@ export class DeskRuntime {
       refreshQueue: () => deps.desk().refreshQueue(),
       ...(this.onBreach ? { onBreach: this.onBreach } : {}),
     });
+    this.idle = new IdleCloser({
+      settings: config.desk.autoClose,
+      queue,
+      store,
+      clock,
+      agents,
+      log,
+      message: (agent, itemId, text) => deps.desk().message(agent, itemId, text),
+      resolve: (agent, itemId) => deps.desk().resolve(agent, itemId),
+    });
     this.hooks = {
       route: (input) => this.teams.route(input),
       claimRefusal: (agent, item) => this.teams.claimRefusal(agent, item),
       isAvailable: (agentId) => this.presence.isAvailable(agentId),
       waitEstimate: (sessionId, position) => this.estimates.estimate(sessionId, position),
-      onEntries: (sessionId, entries) => this.nextResponse.onEntries(sessionId, entries),
+      onEntries: (sessionId, entries) => {
+        this.nextResponse.onEntries(sessionId, entries);
+        this.idle.onEntries(sessionId, entries);
+      },
     };
   }
 
@@ -100,11 +115,13 @@ export class DeskRuntime {
     this.presence.start();
     await this.estimates.start();
     await this.nextResponse.start();
+    await this.idle.start();
     this.assigner.start();
   }
 
   stop(): void {
     this.assigner.stop();
+    this.idle.stop();
     this.nextResponse.stop();
     this.estimates.stop();
     this.presence.stop();
