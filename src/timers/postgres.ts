@@ -1,4 +1,4 @@
-// Timers in PostgreSQL (daehwa_timers, migration 011) for server processes sharing a database.
+// Timers in PostgreSQL (daehwa_timers, migration 008) for server processes sharing a database.
 // Every process polls: one statement claims the due timers of the kinds it handles with
 // `FOR UPDATE SKIP LOCKED` (two processes polling at once never claim the same row) and marks them
 // claimed until a lease runs out. The handler then runs without holding a connection; when it

@@ -1,4 +1,4 @@
-// The AuthState of src/store/auth-state.ts in PostgreSQL (tables of migration 011), for server
+// The AuthState of src/store/auth-state.ts in PostgreSQL (tables of migration 008), for server
 // processes sharing a database:
 // - revocations: daehwa_revoked_tokens, written and announced on the bus in one statement; a
 //   token is checked against the table on every request (one indexed read), so a sign-out on one
