@@ -110,11 +110,11 @@ export function loadProactiveFromSources(sources: readonly ProactiveSource[], ca
         continue;
       }
       notifications = result.data;
-      const messages: [(string | number)[], NotificationSpec][] = Object.entries(notifications.notifications).flatMap(([kind, spec]) =>
-        spec ? [[['notifications', kind], spec] as [(string | number)[], NotificationSpec]] : [],
-      );
-      if (notifications.review_invite) messages.push([['review_invite'], notifications.review_invite]);
-      for (const [path, spec] of messages) {
+      // Every message the file says, with where it is: the notifications, then the review invitation.
+      const messages: { path: (string | number)[]; spec: NotificationSpec }[] = [];
+      for (const [kind, spec] of Object.entries(notifications.notifications)) if (spec) messages.push({ path: ['notifications', kind], spec });
+      if (notifications.review_invite) messages.push({ path: ['review_invite'], spec: notifications.review_invite });
+      for (const { path, spec } of messages) {
         for (const locale of ['ko', 'en'] as const) {
           const problem = placeholderProblem(spec.message[locale]);
           if (problem) problems.push(source.problem([...path, 'message', locale], problem));

@@ -1,7 +1,7 @@
 // What the chat says about an order event (flows/proactive/notifications.yaml): the message in
 // the shopper's language and its buttons, with the event's and the order's fields filled in. Pure.
 import type { QuickReply } from '../dialog/types.ts';
-import type { NotificationsFile } from './schema.ts';
+import type { NotificationSpec, NotificationsFile } from './schema.ts';
 
 export interface NotificationFacts {
   kind: string;
@@ -15,7 +15,6 @@ export interface NotificationFacts {
 }
 
 type Message = { text: string; quickReplies: QuickReply[] };
-type MessageSpec = { message: { ko: string; en: string }; quick_replies?: { label: { ko: string; en: string }; payload: string }[] | undefined };
 
 /** Null when the file says nothing about this kind of event. */
 export function notificationMessage(file: NotificationsFile, facts: NotificationFacts, locale: 'ko' | 'en'): Message | null {
@@ -38,7 +37,7 @@ export function reviewInvite(file: NotificationsFile, facts: NotificationFacts, 
   return filled(spec, facts, locale);
 }
 
-function filled(spec: MessageSpec, facts: NotificationFacts, locale: 'ko' | 'en'): Message {
+function filled(spec: NotificationSpec, facts: NotificationFacts, locale: 'ko' | 'en'): Message {
   const values: Record<string, string> = {
     order: facts.order,
     product: facts.product ?? facts.order,

@@ -147,7 +147,6 @@ const reviewInvite = z.strictObject({
   quick_replies: z.array(quickReply).max(4).optional(),
   at_most_every_days: z.number().int().min(1).max(365).default(30),
 });
-export type ReviewInviteSpec = z.output<typeof reviewInvite>;
 
 export const NotificationsFileSchema = z.strictObject({
   notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), notification),

@@ -4,7 +4,7 @@
 // twenty seconds of dwell take no time.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useEngineAndChromium } from './setup.ts';
+import { recordPageProblems, useEngineAndChromium } from './setup.ts';
 
 const rig = useEngineAndChromium();
 
@@ -12,15 +12,7 @@ async function shopAt(hash: string): Promise<Page> {
   const context = await rig.browser.newContext();
   await context.clock.install();
   const page = await context.newPage();
-  const problems: string[] = [];
-  // CSP violations and script errors show up here; a missing favicon is no problem of ours.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
-  });
-  page.on('pageerror', (err) => problems.push(err.message));
+  const problems = recordPageProblems(page);
   await page.goto(`${rig.server.url}/${hash}`);
   (page as Page & { problems: string[] }).problems = problems;
   return page;

@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENT } from '../../src/config/schema.ts';
 import { startTestServer, type TestServer } from '../server/helpers.ts';
+import { recordPageProblems } from './setup.ts';
 
 let provider: OAuth2Server;
 let server: TestServer;
@@ -46,15 +47,7 @@ describe('console single sign-on', () => {
   it('a click on the company button signs the agent in through the provider', async () => {
     claims = { email: 'minji.kim@shop.example', email_verified: true };
     const page = await (await browser.newContext()).newPage();
-    const errors: string[] = [];
-    // Script errors and CSP violations show up here; failed loads are checked by status, a missing favicon aside.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) errors.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('pageerror', (err) => errors.push(err.message));
+    const errors = recordPageProblems(page);
     await page.goto(`${server.url}/console`);
     const button = page.locator('#sso-signin', { hasText: '사내 계정으로 로그인' });
     await button.waitFor();

@@ -11,6 +11,15 @@ import { formatProblems, loadFlowSet } from '../../src/dialog/index.ts';
 import { catalogueOf, type FlowCatalogue, loadProactive, loadProactiveFromSources } from '../../src/proactive/loader.ts';
 import { notificationMessage, reviewInvite } from '../../src/proactive/notifications.ts';
 
+/** The project's own flows/proactive/notifications.yaml, loaded against the project's flows. */
+async function projectNotifications() {
+  const flows = await loadFlowSet('flows');
+  if (!flows.ok) throw new Error('flows do not load');
+  const loaded = await loadProactive('flows', catalogueOf(flows.flowSet.flows));
+  if (!loaded.ok) throw new Error(formatProblems(loaded.problems));
+  return loaded.config.notifications;
+}
+
 const catalogue: FlowCatalogue = { flows: new Map([['order_status', ['order_number']]]), intents: new Set(['order.status']) };
 
 describe('flows/proactive/notifications.yaml', () => {
@@ -39,11 +48,7 @@ describe('flows/proactive/notifications.yaml', () => {
   });
 
   it('the project’s file loads with the project’s flows, and every kind is told in both languages', async () => {
-    const flows = await loadFlowSet('flows');
-    if (!flows.ok) throw new Error('flows do not load');
-    const loaded = await loadProactive('flows', catalogueOf(flows.flowSet.flows));
-    if (!loaded.ok) throw new Error(formatProblems(loaded.problems));
-    const file = loaded.config.notifications;
+    const file = await projectNotifications();
     expect(Object.keys(file.notifications).sort()).toEqual(['delayed', 'delivered', 'refund_completed', 'shipped']);
     const shipped = notificationMessage(file, { kind: 'shipped', order: '20261118', product: 'Canvas low sneakers', carrier: 'CJ', tracking: '6512' }, 'en');
     expect(shipped).toEqual({
@@ -60,11 +65,7 @@ describe('flows/proactive/notifications.yaml', () => {
   });
 
   it('invites a review after a delivery, at most once in at_most_every_days, and never after other kinds', async () => {
-    const flows = await loadFlowSet('flows');
-    if (!flows.ok) throw new Error('flows do not load');
-    const loaded = await loadProactive('flows', catalogueOf(flows.flowSet.flows));
-    if (!loaded.ok) throw new Error(formatProblems(loaded.problems));
-    const file = loaded.config.notifications;
+    const file = await projectNotifications();
     const now = new Date('2026-11-25T03:00:00Z');
     const delivered = { kind: 'delivered', order: '20261112', product: '린넨 셔츠' };
     const invite = reviewInvite(file, delivered, 'ko', [], now);
