@@ -62,6 +62,7 @@ describe('routing to teams', () => {
     const lead = await signIn('lead');
     const first = await handedOff('상담원 연결해 주세요', 'ko', '배송 언제 와요?');
     expect(first.handoff).toEqual({ type: 'handoff', status: 'queued', position: 1 });
+    server.clock.advance(1000);
     const english = await handedOff('I want to talk to an agent', 'en');
     // First in the English team's queue, though second in the building.
     expect(english.handoff).toEqual({ type: 'handoff', status: 'queued', position: 1 });
