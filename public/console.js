@@ -351,5 +351,34 @@ const live = setupLive({
   mine: () => selected?.item.status === 'assigned' && selected.item.agentId === me?.id,
 });
 
+// Single sign-on (docs/server.md#single-sign-on): the callback lands here with the token, or the
+// reason it failed, in the fragment; it is taken out of the address bar at once.
+const SSO_ERRORS = {
+  invalid_state: '로그인 시간이 지났거나 다른 창에서 시작됐어요. 다시 시도해 주세요.',
+  unknown_account: '이 회사 계정에 연결된 상담원 계정이 없어요. 관리자에게 문의하세요.',
+  missing_claim: '회사 계정에서 확인된 이메일을 받지 못했어요. 관리자에게 문의하세요.',
+  provider_error: '회사 계정 로그인이 거절됐어요.',
+  provider_unreachable: '회사 계정 로그인 서버에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.',
+};
+const fragment = new URLSearchParams(location.hash.slice(1));
+let ssoError = '';
+if (fragment.has('sso_token') || fragment.has('sso_error')) {
+  history.replaceState(null, '', location.pathname + location.search);
+  if (fragment.get('sso_token')) {
+    token = fragment.get('sso_token');
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } else {
+    ssoError = SSO_ERRORS[fragment.get('sso_error')] ?? '회사 계정으로 로그인하지 못했어요.';
+  }
+}
+fetch('/api/agent/sso/status')
+  .then((response) => response.json())
+  .then((status) => {
+    if (!status.enabled) return;
+    $('sso-signin').textContent = status.label;
+    $('sso-signin').hidden = false;
+  })
+  .catch(() => {});
+
 if (token) connect();
-else showSignin();
+else showSignin(ssoError);

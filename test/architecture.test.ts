@@ -28,6 +28,8 @@ const RULES: Rule[] = [
   // The surveys decide; the server feeds them and stores what they return (issue 11).
   { from: 'surveys', forbidden: ['server'] },
   { from: 'store', forbidden: ['dialog', 'nlu'] },
+  // Durable timers are a port the server and the PostgreSQL coordination use (issue 13).
+  { from: 'timers', forbidden: ['server', 'store'] },
   // Privacy and the audit log are logic the server and the CLI adapt (issue 18).
   { from: 'privacy', forbidden: ['server', 'cli'] },
   { from: 'audit', forbidden: ['server', 'cli'] },

@@ -29,6 +29,8 @@ export interface Clock {
 export interface LoadOptions {
   /** ws://host:port/ws */
   url: string;
+  /** Several servers behind one imaginary balancer: each connection (a new session too) goes to the next, round robin. */
+  urls?: readonly string[];
   shoppers: number;
   mode: LoadMode;
   /** No message is sent after this long (measured from the first message). */
@@ -120,10 +122,17 @@ class LoadRun {
   clientLoopDelayP99Ms = 0;
   clientCpuPercent = 0;
   private onSettled: (() => void) | null = null;
+  private connections = 0;
 
   constructor(
     readonly options: Required<Omit<LoadOptions, 'onAllConnected'>> & Pick<LoadOptions, 'onAllConnected'>,
   ) {}
+
+  /** Where the next connection goes. */
+  nextUrl(): string {
+    const { urls, url } = this.options;
+    return urls.length === 0 ? url : urls[this.connections++ % urls.length]!;
+  }
 
   /** Both bounds: time and message count. */
   mayStartTurn(): boolean {
@@ -211,7 +220,8 @@ class Shopper {
 
   /** Opens the socket and says hello; resolves on the server's first frame (the `session`). */
   connect(): Promise<void> {
-    const { url, connectTimeoutMs } = this.run.options;
+    const { connectTimeoutMs } = this.run.options;
+    const url = this.run.nextUrl();
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: connectTimeoutMs });
       this.socket = socket;
@@ -472,6 +482,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   validate(options);
   const run = new LoadRun({
     scripts: CONVERSATIONS,
+    urls: [],
     meanIntervalMs: 2000,
     interval: 'exponential',
     conversationsPerSession: 2,

@@ -19,8 +19,9 @@ import { describeMachine, formatTable, judge, round, type Figure, type Row } fro
 import { capacity, coldStarts, median, openLoop, profileUnderLoad, type ScenarioContext, type ServerLoadRun } from './scenarios.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 import { benchKakao } from './kakao.ts';
+import { benchPostgres, postgresFigures, type PostgresBenchPlan } from './postgres.ts';
 
-const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold', 'kakao'] as const;
+const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold', 'kakao', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Plan {
@@ -36,6 +37,8 @@ interface Plan {
   storeSizes: number[];
   storeTurns: number;
   kakao: { users: number; ratePerSecond: number; durationMs: number };
+  /** issue 13: lowdb vs PostgreSQL with 1, 2, 3 processes (scripts/bench/postgres.ts). */
+  postgres: PostgresBenchPlan;
 }
 
 const FULL: Plan = {
@@ -52,6 +55,7 @@ const FULL: Plan = {
   storeSizes: [10, 10_000, 100_000],
   storeTurns: 2000,
   kakao: { users: 1000, ratePerSecond: 200, durationMs: 30_000 },
+  postgres: { shoppers: 1000, durationMs: 15_000, warmupMs: 3000, processes: [1, 2, 3] },
 };
 
 const QUICK: Plan = {
@@ -65,6 +69,7 @@ const QUICK: Plan = {
   storeSizes: [10, 10_000],
   storeTurns: 500,
   kakao: { users: 500, ratePerSecond: 100, durationMs: 8000 },
+  postgres: { shoppers: 1000, durationMs: 5000, warmupMs: 1000, processes: [1, 2, 3] },
 };
 
 /** Turns that failed beyond this share make a latency or capacity figure invalid. */
@@ -141,7 +146,7 @@ async function main(): Promise<number> {
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   try {
-    if (sections.has('capacity') || sections.has('open') || sections.has('cold') || sections.has('kakao')) {
+    if (sections.has('capacity') || sections.has('open') || sections.has('cold') || sections.has('kakao') || sections.has('postgres')) {
       workspace.ensureModel(log);
       workspace.ensureBuild(log);
     }
@@ -289,6 +294,18 @@ async function main(): Promise<number> {
             (run.skill.errorSamples.length > 0 ? `; first errors: ${run.skill.errorSamples.join(' | ')}` : ''),
           invalid,
         },
+      );
+    }
+
+    if (sections.has('postgres')) {
+      const bench = await benchPostgres(ctx, plan.postgres);
+      details.postgres = bench;
+      figures.push(
+        ...postgresFigures(bench, machine.cpus, (run) => {
+          const attempted = run.turnsPerSecond > 0 ? run.turnsPerSecond * (plan.postgres.durationMs / 1000) : 0;
+          const failed = run.errors + run.timeouts + run.connectFailures;
+          return attempted === 0 ? 'no turn was answered' : failed / attempted > MAX_FAILED_SHARE ? `${failed} errors, timeouts or failed connections` : undefined;
+        }),
       );
     }
 

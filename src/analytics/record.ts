@@ -21,9 +21,11 @@ export interface TurnInput {
   /** People are answering now (business hours): a hand-off is queued, not a ticket left. */
   open: boolean;
   channel?: string;
+  /** The page type the shopper is on (src/proactive/demand.ts counts what is asked where). */
+  page?: string | undefined;
 }
 
-export function turnFact({ session, input, nlu, events, replies, at, open, channel }: TurnInput): TurnFact {
+export function turnFact({ session, input, nlu, events, replies, at, open, channel, page }: TurnInput): TurnFact {
   const last = replies.at(-1)?.meta;
   const flows: TurnFact['flows'] = [];
   const slots: string[] = [];
@@ -60,6 +62,7 @@ export function turnFact({ session, input, nlu, events, replies, at, open, chann
   };
   // The shopper's line, masked: what the VOC keyword rules and the trainers' inbox read.
   if (nlu) fact.text = maskPii(nlu.text);
+  if (page !== undefined) fact.page = page;
   return fact;
 }
 

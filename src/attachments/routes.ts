@@ -22,7 +22,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
     if (!token) throw new HttpError(401, 'missing_credentials', 'send "Authorization: Bearer <sessionToken>" (or an agent token)');
     const own = await store.findSessionByTokenHash(hashSessionToken(token));
     if (own) return { kind: 'shopper', sessionId: own.id };
-    const agent = auth.verify(token);
+    const agent = await auth.check(token);
     if (agent.ok) return { kind: 'agent', agent: agent.agent };
     throw new HttpError(401, 'invalid_token', 'the token is neither a valid session token nor a valid agent token');
   }

@@ -44,6 +44,7 @@ export const customerSchema: z.ZodType<Customer> = z.object({
   email: z.email(),
   phone: nonEmpty,
   locale: z.enum(['ko', 'en']),
+  tier: nonEmpty.optional(),
 });
 
 export const orderItemSchema: z.ZodType<OrderItem> = z.object({

@@ -27,6 +27,8 @@ export interface Customer {
   email: string;
   phone: string;
   locale: 'ko' | 'en';
+  /** The shop's membership grade (e.g. VIP, GOLD), as the shop names it; absent when it has none. */
+  tier?: string;
 }
 
 export interface OrderItem {

@@ -20,6 +20,10 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   HOST: { path: ['server', 'host'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   DAEHWA_SECRET: { path: ['secret'], type: 'string' },
+  DAEHWA_SSO_ISSUER: { path: ['sso', 'issuer'], type: 'string' },
+  DAEHWA_SSO_CLIENT_ID: { path: ['sso', 'clientId'], type: 'string' },
+  DAEHWA_SSO_CLIENT_SECRET: { path: ['sso', 'clientSecret'], type: 'string' },
+  DAEHWA_SSO_REDIRECT_URL: { path: ['sso', 'redirectUrl'], type: 'string' },
   DAEHWA_MAX_LOOP_DELAY_MS: { path: ['server', 'maxLoopDelayMs'], type: 'number' },
   DAEHWA_CUSTOMER_SECRET: { path: ['shopper', 'customerTokenSecret'], type: 'string' },
   DAEHWA_TRUST_CUSTOMER_ID: { path: ['shopper', 'trustCustomerId'], type: 'boolean' },
@@ -136,9 +140,12 @@ async function productionProblems(config: DaehwaConfig): Promise<string[]> {
     );
   }
   for (const [i, agent] of config.agents.entries()) {
-    if (await verifyPassword(DEFAULT_AGENT_PASSWORD, agent.passwordHash)) {
+    if (agent.passwordHash !== undefined && (await verifyPassword(DEFAULT_AGENT_PASSWORD, agent.passwordHash))) {
       problems.push(`config agents.${i}.passwordHash: agent '${agent.id}' uses the demo password, refused in production`);
     }
+  }
+  if (config.sso && new URL(config.sso.issuer).protocol !== 'https:') {
+    problems.push(`config sso.issuer: ${config.sso.issuer} is not https; single sign-on over plain http is refused when NODE_ENV=production`);
   }
   return problems;
 }

@@ -25,10 +25,30 @@ export const DEFAULT_AGENT_PASSWORD = 'daehwa-demo';
 const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore'),
   name: z.string().min(1).max(100),
-  passwordHash: z.string().refine(isPasswordHash, 'expected an scrypt hash (make one with `npm start -- --hash-password`)'),
+  /** Absent: the account signs in only through single sign-on (`sso`). */
+  passwordHash: z.string().refine(isPasswordHash, 'expected an scrypt hash (make one with `npm start -- --hash-password`)').optional(),
   role: z.enum(['agent', 'admin']).default('agent'),
+  /** The address the identity provider vouches for (the `email` claim): single sign-on finds the account by it. */
+  email: z.email().optional(),
 });
 export type AgentAccount = z.infer<typeof agentSchema>;
+
+/** Single sign-on for agents through an OpenID Connect identity provider (src/sso/, docs/server.md#single-sign-on). */
+const ssoSchema = z.strictObject({
+  /** The provider's issuer URL; its /.well-known/openid-configuration is read at the first sign-in. */
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  /** Absent: a public client (PKCE only). */
+  clientSecret: z.string().min(1).optional(),
+  /** Where the provider sends the agent back: this server's /api/agent/sso/callback, as the provider has it registered. */
+  redirectUrl: z.url().refine((url) => new URL(url).pathname === '/api/agent/sso/callback', 'must end in /api/agent/sso/callback'),
+  /** Which ID token claim names the account: `email` matches an account's `email`; any other claim its `id`. */
+  claim: z.string().min(1).default('email'),
+  scope: z.string().min(1).default('openid email profile'),
+  /** The label of the console's button. */
+  label: z.string().min(1).max(60).default('회사 계정으로 로그인 · Company sign-in'),
+});
+export type SsoConfig = z.infer<typeof ssoSchema>;
 
 // ---- desk (issue 14) ----
 const deskSchema = z
@@ -239,6 +259,7 @@ const configObject = z.strictObject({
     .prefault({}),
   agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),
   agentTokenTtlMs: z.number().int().min(60_000).default(12 * 60 * 60_000),
+  sso: ssoSchema.optional(),
   reload: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
   // ---- privacy (issue 18) ----
   privacy: z

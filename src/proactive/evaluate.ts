@@ -5,7 +5,7 @@
 import type { SessionMode } from '../conversation/session-mode.ts';
 import { type BusinessHours, isOpen } from '../handoff/hours.ts';
 import type { PageEvent, PageView } from './events.ts';
-import type { Conditions, EventField, LocalizedText, Rule, RulesFile, Trigger } from './schema.ts';
+import { type Conditions, CUSTOMER_CONDITIONS, type EventField, type LocalizedText, type Rule, type RulesFile, type Trigger } from './schema.ts';
 
 export type Locale = 'ko' | 'en';
 
@@ -42,8 +42,19 @@ export interface ShopperContext {
   /** A flow waits on the shopper's answer. */
   midFlow: boolean;
   hours: BusinessHours;
+  /**
+   * The signed-in customer as the shop knows them, when some rule's conditions ask (customer_tier,
+   * recent_orders); null for a guest or when the shop could not say.
+   */
+  customer?: CustomerProfile | null;
   /** The order the order page shows, as the commerce port reported it (only asked for order pages). */
   order?: { number: string; late: boolean } | null;
+}
+
+export interface CustomerProfile {
+  tier: string | null;
+  /** When each of their recent orders was placed (ISO), any order. */
+  orderTimes: readonly string[];
 }
 
 export interface QuickReplyOut {
@@ -152,7 +163,22 @@ function holds(conditions: Conditions, visit: VisitState, shopper: ShopperContex
   if (conditions.locale && !conditions.locale.includes(shopper.locale)) return false;
   if (conditions.signed_in !== undefined && conditions.signed_in !== shopper.signedIn) return false;
   if (conditions.business_hours && (conditions.business_hours === 'open') !== isOpen(shopper.hours, now)) return false;
+  if (conditions.customer_tier) {
+    const tier = shopper.customer?.tier;
+    if (!tier || !conditions.customer_tier.includes(tier)) return false;
+  }
+  if (conditions.recent_orders) {
+    const { min, max, days } = conditions.recent_orders;
+    const since = now.getTime() - days * DAY_MS;
+    const count = (shopper.customer?.orderTimes ?? []).filter((at) => Date.parse(at) >= since).length;
+    if ((min !== undefined && count < min) || (max !== undefined && count > max)) return false;
+  }
   return true;
+}
+
+/** Whether any rule needs the customer's profile (so the server asks the shop only then). */
+export function wantsCustomer(rules: RulesFile): boolean {
+  return rules.rules.some((rule) => rule.if !== undefined && CUSTOMER_CONDITIONS.some((name) => rule.if?.[name] !== undefined));
 }
 
 function actionOf(rule: Rule, event: PageEvent, visit: VisitState, locale: Locale): ProactiveAction {

@@ -7,6 +7,7 @@ import { flowPayload, type FlowProblem, parseFlowPayload, schemaProblems, Source
 import {
   EVENT_FIELDS,
   NOTIFICATION_FIELDS,
+  type NotificationSpec,
   type NotificationsFile,
   NotificationsFileSchema,
   type Rule,
@@ -33,7 +34,7 @@ export interface ProactiveConfig {
 /** No rules, no suggestions, no notifications: a flows directory without proactive/. */
 export const EMPTY_PROACTIVE: ProactiveConfig = {
   rules: RulesFileSchema.parse({}),
-  suggestions: { pages: {} },
+  suggestions: SuggestionsFileSchema.parse({ pages: {} }),
   notifications: { notifications: {} },
 };
 
@@ -109,15 +110,18 @@ export function loadProactiveFromSources(sources: readonly ProactiveSource[], ca
         continue;
       }
       notifications = result.data;
-      for (const [kind, spec] of Object.entries(notifications.notifications)) {
-        if (!spec) continue;
+      const messages: [(string | number)[], NotificationSpec][] = Object.entries(notifications.notifications).flatMap(([kind, spec]) =>
+        spec ? [[['notifications', kind], spec] as [(string | number)[], NotificationSpec]] : [],
+      );
+      if (notifications.review_invite) messages.push([['review_invite'], notifications.review_invite]);
+      for (const [path, spec] of messages) {
         for (const locale of ['ko', 'en'] as const) {
           const problem = placeholderProblem(spec.message[locale]);
-          if (problem) problems.push(source.problem(['notifications', kind, 'message', locale], problem));
+          if (problem) problems.push(source.problem([...path, 'message', locale], problem));
         }
         (spec.quick_replies ?? []).forEach((reply, i) => {
           const problem = placeholderProblem(reply.payload) ?? payloadProblem(fillPlaceholders(reply.payload), catalogue);
-          if (problem) problems.push(source.problem(['notifications', kind, 'quick_replies', i, 'payload'], problem));
+          if (problem) problems.push(source.problem([...path, 'quick_replies', i, 'payload'], problem));
         });
       }
     } else {

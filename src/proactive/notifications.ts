@@ -14,10 +14,31 @@ export interface NotificationFacts {
   amount?: number;
 }
 
+type Message = { text: string; quickReplies: QuickReply[] };
+type MessageSpec = { message: { ko: string; en: string }; quick_replies?: { label: { ko: string; en: string }; payload: string }[] | undefined };
+
 /** Null when the file says nothing about this kind of event. */
-export function notificationMessage(file: NotificationsFile, facts: NotificationFacts, locale: 'ko' | 'en'): { text: string; quickReplies: QuickReply[] } | null {
+export function notificationMessage(file: NotificationsFile, facts: NotificationFacts, locale: 'ko' | 'en'): Message | null {
   const spec = file.notifications[facts.kind as keyof NotificationsFile['notifications']];
-  if (!spec) return null;
+  return spec ? filled(spec, facts, locale) : null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The review invitation that follows a `delivered` notification, or null: not a delivery, none in
+ * the file, or the customer was told of another delivery (and so invited) in the last
+ * `at_most_every_days` days. `toldBefore`: when the customer's other delivered notifications were told.
+ */
+export function reviewInvite(file: NotificationsFile, facts: NotificationFacts, locale: 'ko' | 'en', toldBefore: readonly string[], now: Date): Message | null {
+  const spec = file.review_invite;
+  if (facts.kind !== 'delivered' || !spec) return null;
+  const since = now.getTime() - spec.at_most_every_days * DAY_MS;
+  if (toldBefore.some((at) => Date.parse(at) > since)) return null;
+  return filled(spec, facts, locale);
+}
+
+function filled(spec: MessageSpec, facts: NotificationFacts, locale: 'ko' | 'en'): Message {
   const values: Record<string, string> = {
     order: facts.order,
     product: facts.product ?? facts.order,

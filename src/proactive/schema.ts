@@ -43,10 +43,25 @@ const conditions = z.strictObject({
     .optional(),
   locale: oneOrMore(z.enum(['ko', 'en'])).optional(),
   signed_in: z.boolean().optional(),
+  /** The signed-in customer's membership grade, as the shop names it (e.g. VIP); a guest has none. */
+  customer_tier: oneOrMore(z.string().min(1)).optional(),
+  /** How many orders the customer placed in the last `days` days (default 90), both ends included; a guest has 0. */
+  recent_orders: z
+    .strictObject({
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+      days: z.number().int().min(1).max(3650).default(90),
+    })
+    .refine((r) => r.min !== undefined || r.max !== undefined, 'give `min`, `max` or both')
+    .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not be above max')
+    .optional(),
   /** `open`: people answer now (handoff.businessHours); `closed`: they do not. */
   business_hours: z.enum(['open', 'closed']).optional(),
 });
 export type Conditions = z.output<typeof conditions>;
+
+/** The conditions that need the customer's profile from the shop (one look-up per visit, only when a rule has one). */
+export const CUSTOMER_CONDITIONS = ['customer_tier', 'recent_orders'] as const satisfies readonly (keyof Conditions)[];
 
 /** Values taken from the event: `$product`, `$order`, `$category`, `$code`, `$topic`; anything else is literal. */
 export const EVENT_FIELDS = ['$product', '$order', '$category', '$code', '$topic'] as const;
@@ -126,12 +141,34 @@ const notification = z.strictObject({
 });
 export type NotificationSpec = z.output<typeof notification>;
 
+/** Said after a `delivered` notification: an invitation to review the order, at most once per customer in `at_most_every_days`. */
+const reviewInvite = z.strictObject({
+  message: localized,
+  quick_replies: z.array(quickReply).max(4).optional(),
+  at_most_every_days: z.number().int().min(1).max(365).default(30),
+});
+export type ReviewInviteSpec = z.output<typeof reviewInvite>;
+
 export const NotificationsFileSchema = z.strictObject({
   notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), notification),
+  review_invite: reviewInvite.optional(),
 });
 export type NotificationsFile = z.output<typeof NotificationsFileSchema>;
 
+/** How the chips are put in order by what shoppers on the page asked (src/proactive/demand.ts). */
+const ranking = z.strictObject({
+  /** Off: every page keeps its file order. */
+  enabled: z.boolean().default(true),
+  /** Turns counted on a page before its chips are reordered; fewer keep the file order. */
+  min_asks: z.number().int().min(1).default(30),
+  /** The window counted, in days back from now (re-read daily). */
+  days: z.number().int().min(1).max(365).default(28),
+  /** Pages whose chips keep their file order whatever shoppers ask. */
+  fixed: z.array(z.enum(PAGE_TYPES)).default([]),
+});
+
 export const SuggestionsFileSchema = z.strictObject({
+  ranking: ranking.prefault({}),
   pages: z.partialRecord(z.enum(PAGE_TYPES), z.array(suggestion).min(1).max(5)),
 });
 export type SuggestionsFile = z.output<typeof SuggestionsFileSchema>;

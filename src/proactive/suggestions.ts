@@ -1,6 +1,7 @@
 // The contextual FAQ: the questions to offer on a page, in the shopper's language, with the
 // signed-in shopper's latest order filled in where an item asks for it. Pure: the caller fetches
 // the order.
+import { type PageDemand, rankedItems } from './demand.ts';
 import type { PageType } from './events.ts';
 import type { Locale, QuickReplyOut } from './evaluate.ts';
 import type { SuggestionsFile } from './schema.ts';
@@ -14,8 +15,9 @@ export interface LatestOrder {
   product: string;
 }
 
-export function suggestionsFor(file: SuggestionsFile, page: PageType, locale: Locale, latest: LatestOrder | null): QuickReplyOut[] {
-  const items = file.pages[page] ?? [];
+/** The page's chips in the shopper's language; `demand`: what shoppers on the page asked (most asked first). */
+export function suggestionsFor(file: SuggestionsFile, page: PageType, locale: Locale, latest: LatestOrder | null, demand: PageDemand | null = null): QuickReplyOut[] {
+  const items = rankedItems(file, page, demand);
   const out: QuickReplyOut[] = [];
   for (const item of items) {
     if (item.personal === 'latest_order') {

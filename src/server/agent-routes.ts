@@ -31,11 +31,20 @@ const LOGIN_PER_SECOND = 1 / 6;
 
 export function authenticateAgent(auth: AgentAuth) {
   return async (request: FastifyRequest): Promise<void> => {
-    const check = auth.verify(bearerToken(request.headers.authorization));
+    const check = await checkAgentToken(auth, bearerToken(request.headers.authorization));
     if (!check.ok) throw new HttpError(401, check.code, check.message);
     request.agent = check.agent;
     request.agentToken = { id: check.tokenId, expiresAtMs: check.expiresAtMs };
   };
+}
+
+/** auth.check(), with a sign-in state that cannot be read now (the database is away) answered 503. */
+export async function checkAgentToken(auth: AgentAuth, token: string | undefined): ReturnType<AgentAuth['check']> {
+  try {
+    return await auth.check(token);
+  } catch {
+    throw new HttpError(503, 'temporarily_unavailable', 'the sign-in cannot be checked right now; try again in a moment');
+  }
 }
 
 function signedIn(request: FastifyRequest): AgentIdentity {
@@ -64,7 +73,10 @@ export function registerAgentRoutes(
       throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts; wait a minute and try again');
     }
     const body = parseBody(loginBody, request.body);
-    const result = await auth.login(body.agentId, body.password, request.ip);
+    const result = await auth.login(body.agentId, body.password, request.ip).catch((): never => {
+      // issue 13: the lockout records are in the database, which cannot be read now.
+      throw new HttpError(503, 'temporarily_unavailable', 'sign-in is not possible right now; try again in a moment');
+    });
     if ('code' in result) {
       if (result.code === 'account_locked') {
         await audit.record({ action: 'sign_in_locked', actor: null, address: request.ip, target: { kind: 'agent', id: body.agentId } });
@@ -93,7 +105,11 @@ export function registerAgentRoutes(
     scoped.post('/api/agent/logout', async (request) => {
       const agent = signedIn(request);
       const token = request.agentToken;
-      if (token?.id) auth.revoke(token.id, token.expiresAtMs);
+      if (token?.id) {
+        await auth.revoke(token.id, token.expiresAtMs).catch(() => {
+          throw new HttpError(503, 'temporarily_unavailable', 'the sign-out cannot be recorded right now; try again in a moment');
+        });
+      }
       await audit.record({ action: 'sign_out', actor: agent.id, address: request.ip });
       return { ok: true };
     });

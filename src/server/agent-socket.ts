@@ -9,6 +9,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuditAction, AuditSink } from '../audit/audit-log.ts';
 import { forAgents } from '../privacy/agent-view.ts';
 import type { AgentAuth } from './agent-auth.ts';
+import { checkAgentToken } from './agent-routes.ts';
 import { type AgentClientFrame, type AgentServerFrame, parseAgentFrame } from './agent-protocol.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import type { AgentLink, HandoffDesk } from './handoff-desk.ts';
@@ -155,7 +156,9 @@ class AgentConnection {
   }
 
   async #authenticate(token: string, presence?: 'online' | 'away' | 'offline'): Promise<void> {
-    const check = this.options.auth.verify(token);
+    const check = await checkAgentToken(this.options.auth, token);
+    // Closed while the sign-in was checked: attaching now would leave an agent nobody detaches.
+    if (this.socket.readyState !== this.socket.OPEN) return;
     if (!check.ok) {
       this.#send({ type: 'error', code: check.code, message: check.message });
       this.socket.close(CLOSE_UNAUTHENTICATED, check.code);

@@ -14,6 +14,8 @@ import { PROACTIVE_DIR, type ProactiveConfig } from '../proactive/loader.ts';
 import { HandoffQueue } from '../handoff/queue.ts';
 import type { Coordination } from '../store/coordination.ts';
 import type { Store } from '../store/types.ts';
+import type { AuthState } from '../store/auth-state.ts';
+import { createMemoryTimers, type Timers } from '../timers/index.ts';
 import { AgentAuth } from './agent-auth.ts';
 import { authenticateAgent, registerAgentRoutes } from './agent-routes.ts';
 import { registerAgentSocket } from './agent-socket.ts';
@@ -39,6 +41,7 @@ import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { registerSsoRoutes } from '../sso/routes.ts';
 import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
 // ---- privacy (issue 18) ----
 import { AuditLog } from '../audit/audit-log.ts';
@@ -85,6 +88,15 @@ export interface ServerDeps {
    */
   coordination?: Coordination;
   /**
+   * issue 13: sign-out revocations and sign-in lockouts, and timers that outlive the process (the
+   * agent grace period), shared with the other processes (PostgreSQL, src/store/postgres/).
+   * Absent, this process keeps them in memory. The server starts and stops the timers.
+   */
+  authState?: AuthState;
+  timers?: Timers;
+  /** issue 13: the store's state for /healthz (an unreachable database answers 503); by default the store's kind. */
+  health?: () => Promise<StoreHealthReport>;
+  /**
    * privacy (issue 18): more holders of personal data (surveys, analytics facts) for customer
    * export and erase and for retention, run before the queue's and the conversations' own.
    */
@@ -93,6 +105,13 @@ export interface ServerDeps {
   attachmentStorage?: AttachmentStorage;
   // analytics (issue 12): the VOC themes file (voc/themes.yaml by default) and the survey records.
   analytics?: { vocFile?: string; surveys?: SurveySource };
+}
+
+/** The store's part of /healthz: `reachable: false` makes it answer 503. */
+export interface StoreHealthReport {
+  kind: string;
+  reachable: boolean;
+  [detail: string]: unknown;
 }
 
 export interface DaehwaServer {
@@ -135,6 +154,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     ? new CoordinatedLanes(coordination.locks, (sessionId): Promise<void> => sessions.reload(sessionId))
     : new InProcessLanes();
   const admission = deps.admission ?? loopDelayGauge(config.server.maxLoopDelayMs);
+  const timers = deps.timers ?? createMemoryTimers({ clock, onError: (err) => log.error({ err }, 'a timer failed') });
   const sessions = new SessionDirectory({
     store: deps.store,
     clock,
@@ -182,6 +202,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     metrics,
     log,
     agentGraceMs: config.handoff.agentGraceMs,
+    timers,
     ...(coordination ? { bus: coordination.bus } : {}),
     slaOf: (item) => (item.status === 'waiting' ? sla.summary(item) : deskRuntime.nextResponse.summary(item)), // desk (issue 14)
     desk: deskRuntime.hooks,
@@ -213,6 +234,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     labelOf: (live, payload): string | undefined => notifications.labelOf(live, payload) ?? proactive.labelOf(live, payload),
     surveys,
     cases,
+    pages: { pageOf: (live) => proactive.pageOf(live), count: (fact) => proactive.count(fact) },
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
@@ -224,6 +246,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
     metrics,
+    onError: (err) => log.error({ err }, 'past turns could not be read to order the suggested questions; they keep their file order'),
   });
   const notifications = new NotificationDesk({
     config: () => engines.current.proactive,
@@ -240,7 +263,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     trustCustomerId: config.shopper.trustCustomerId,
     clock,
   });
-  const auth = new AgentAuth(config.agents, config.secret, config.agentTokenTtlMs, clock);
+  const auth = new AgentAuth(config.agents, config.secret, config.agentTokenTtlMs, clock, deps.authState);
   // ---- privacy (issue 18) ----
   const audit = new AuditLog({
     store: deps.store,
@@ -272,11 +295,19 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: ['index.html'] });
   app.get('/console', (_request, reply) => reply.sendFile('console.html'));
 
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    sessionsInMemory: sessions.size,
-    model: engines.current.classifier.modelInfo ?? null,
-  }));
+  // issue 13: the store's state too; a load balancer takes a process whose database is away out of rotation.
+  const storeHealth = deps.health ?? (async (): Promise<StoreHealthReport> => ({ kind: config.store.kind, reachable: true }));
+  app.get('/healthz', async (_request, reply) => {
+    const store = await storeHealth().catch((err: unknown): StoreHealthReport => ({ kind: config.store.kind, reachable: false, error: (err as Error).message }));
+    if (!store.reachable) reply.code(503);
+    return {
+      status: store.reachable ? 'ok' : 'unavailable',
+      pid: process.pid,
+      sessionsInMemory: sessions.size,
+      model: engines.current.classifier.modelInfo ?? null,
+      store,
+    };
+  });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
@@ -315,6 +346,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   registerSessionRoutes(app, { store: deps.store, sessions });
   registerDemoCustomerTokens(app, customers);
   registerAgentRoutes(app, { auth, desk, clock, audit });
+  registerSsoRoutes(app, { config: config.sso, auth, audit, secret: config.secret, nowMs: () => clock.nowMs(), production: config.env === 'production' });
   registerAgentSocket(app, { auth, desk, clock, log, audit, signals, presence: deskRuntime.presence });
   registerAdminRoutes(app, auth, reloader);
   registerPrivacyRoutes(app, { auth, audit, privacy });
@@ -360,6 +392,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       }
     }
   }
+  timers.start(); // issue 13: after the desk registered its handlers
   await desk.start();
   // privacy (issue 18): purge expired conversations now and then daily.
   const { retentionDays } = config.privacy;
@@ -377,6 +410,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   await sla.start(); // desk (issue 14)
   await deskRuntime.start();
   notifications.start();
+  proactive.start();
 
   return {
     app,
@@ -395,10 +429,12 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       retention?.stop();
       await retention?.idle;
       desk.stop();
+      await timers.stop(); // issue 13: on PostgreSQL the pending ones stay for the other processes
       sla.stop(); // desk (issue 14)
       deskRuntime.stop();
       surveys.stop();
       notifications.stop();
+      proactive.stop();
       sessions.stop();
       admission.stop();
       await app.close();

@@ -9,13 +9,12 @@ import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
 import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
 import { createMemoryStore } from '../store/memory.ts';
-import type { Coordination } from '../store/coordination.ts';
-import { createPostgresCoordination, createPostgresStore } from '../store/postgres/index.ts';
+import { createPostgresCoordination, createPostgresStore, type PostgresCoordination, type PostgresStore } from '../store/postgres/index.ts';
 import { catalogueOf, loadProactive, PROACTIVE_DIR } from '../proactive/loader.ts';
 import type { Store } from '../store/types.ts';
 import { loadSurveyTexts } from '../surveys/index.ts';
-import { buildServer, type DaehwaServer } from './app.ts';
-import type { Clock } from './clock.ts';
+import { buildServer, type DaehwaServer, type ServerDeps, type StoreHealthReport } from './app.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Logger } from './logging.ts';
 import type { FlowsLoad } from './reload.ts';
 
@@ -109,7 +108,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   }
   // On PostgreSQL other processes may share the database: turns take its lock, frames and queue
   // changes travel through it. Opened after the store, whose migrations create its tables.
-  let coordination: Coordination | undefined;
+  let coordination: PostgresCoordination | undefined;
   if (config.store.kind === 'postgres') {
     try {
       coordination = await createPostgresCoordination({
@@ -124,6 +123,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     }
   }
   const server = await buildServer(config, {
+    ...(coordination ? sharedDeps(coordination, store as PostgresStore, options.clock ?? systemClock, log) : {}),
     store,
     commerce,
     classifier,
@@ -145,5 +145,30 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
       await server.close();
       await Promise.all([store.close(), commerce.close(), coordination?.close()]);
     },
+  };
+}
+
+/**
+ * issue 13: what the processes on one PostgreSQL database share beyond the coordination: the
+ * sign-in state, the durable timers (on the coordination's pool) and the database's health.
+ */
+export function sharedDeps(
+  coordination: PostgresCoordination,
+  store: PostgresStore,
+  clock: Clock,
+  log: Logger,
+  options: { timerPollIntervalMs?: number } = {},
+): Pick<ServerDeps, 'authState' | 'timers' | 'health'> {
+  return {
+    authState: coordination.createAuthState({
+      nowMs: () => clock.nowMs(),
+      onError: (err) => log.error({ err }, 'PostgreSQL sign-in state'),
+    }),
+    timers: coordination.createTimers({
+      clock,
+      onError: (err) => log.error({ err }, 'a timer failed'),
+      ...(options.timerPollIntervalMs !== undefined ? { pollIntervalMs: options.timerPollIntervalMs } : {}),
+    }),
+    health: async (): Promise<StoreHealthReport> => ({ ...(await store.health()), coordination: coordination.health() }),
   };
 }

@@ -7,7 +7,7 @@ import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
-import type { QueueItem, Store, TranscriptEntry } from '../store/types.ts';
+import type { QueueItem, Store, TranscriptEntry, TurnFact } from '../store/types.ts';
 import type { CaseDesk } from './cases.ts';
 import { surveyedTurn, type SurveyFacts, type SurveyedTurn } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
@@ -51,6 +51,8 @@ export interface ConversationOptions {
   surveys?: SurveyDesk;
   /** Complaint cases behind the flows' open_case and list_cases (src/server/cases.ts). */
   cases?: CaseDesk;
+  /** The page each shopper is on, and the tally of what is asked there (the contextual FAQ's order). */
+  pages?: { pageOf(live: LiveSession): string | undefined; count(fact: TurnFact): void };
 }
 
 /** Without a survey desk no survey starts, so nothing is looked up. */
@@ -147,9 +149,12 @@ export class Conversations {
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
     // analytics (issue 12): the turn's one fact, from what is in hand; no store read.
-    await this.#recordFact(live, () =>
-      turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies }),
-    );
+    const { pages } = this.options;
+    await this.#recordFact(live, () => {
+      const fact = turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies, page: pages?.pageOf(live) });
+      pages?.count(fact);
+      return fact;
+    });
     if (result.answers.length > 0) await desk?.save(result.answers);
 
     for (const reply of replies) {

@@ -13,9 +13,10 @@ import type { Locale } from '../nlu/types.ts';
 import type { Bus, BusNote } from '../store/coordination.ts';
 import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
 import type { AgentIdentity, AgentServerFrame, QueueSummary } from './agent-protocol.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { HandoffPort } from './conversation.ts';
-import type { SerialLanes } from './lanes.ts';
+import { InProcessLanes, type SerialLanes } from './lanes.ts';
+import type { DueTimer, Timers } from '../timers/index.ts';
 import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -42,6 +43,8 @@ export interface HandoffDeskOptions {
   log: Logger;
   /** How long an assigned conversation waits for its disconnected agent. */
   agentGraceMs: number;
+  /** issue 13: where the grace periods wait (in memory, or in PostgreSQL where any process fires them). */
+  timers: Timers;
   /** Other server processes share the store: queue changes and transcript entries reach their agents through it. */
   bus?: Bus;
   /** desk (issue 14): the SLA state each queue summary shows. */
@@ -78,18 +81,23 @@ const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
 
 const RECENT_ORDERS = 5;
 
+/** issue 13: the grace period of a queue item is the durable timer `agent-grace:<item id>`. */
+const GRACE_TIMER = 'agent-grace';
+const graceKey = (itemId: string): string => `${GRACE_TIMER}:${itemId}`;
+
 export class HandoffDesk implements HandoffPort {
   readonly #agents = new Map<string, Set<AgentLink>>();
-  /** Per queue item whose agent is gone: that agent, and the timer that returns the item to the queue. */
-  readonly #graceTimers = new Map<string, { agentId: string | undefined; timer: TimerHandle }>();
   /** The position (and desk, issue 14: the wait) each waiting shopper was last told, so unchanged ones are not repeated. */
   readonly #toldPosition = new Map<string, { position: number; waitMs: number | null }>();
+  /** issue 13: an agent's arrivals and departures start and cancel grace timers in order, one at a time. */
+  readonly #graceOps = new InProcessLanes();
   readonly #unsubscribe: (() => void)[];
   /** Set on shutdown: agents' sockets closing then is not an agent leaving. */
   #stopped = false;
   #broadcastPending = false;
 
   constructor(private readonly options: HandoffDeskOptions) {
+    options.timers.handle(GRACE_TIMER, (timer) => this.#graceOver(timer));
     this.#unsubscribe = [options.queue.onChange((change) => this.#onQueueChange(change))];
     const { bus } = options;
     if (bus) {
@@ -113,8 +121,6 @@ export class HandoffDesk implements HandoffPort {
   stop(): void {
     this.#stopped = true;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    for (const { timer } of this.#graceTimers.values()) timer.cancel();
-    this.#graceTimers.clear();
   }
 
   // ---- shopper side (called by Conversations inside the session's lane) ----
@@ -213,12 +219,17 @@ export class HandoffDesk implements HandoffPort {
     let links = this.#agents.get(link.agent.id);
     if (!links) this.#agents.set(link.agent.id, (links = new Set()));
     links.add(link);
-    for (const [itemId, grace] of this.#graceTimers) {
-      if (grace.agentId === link.agent.id) {
-        grace.timer.cancel();
-        this.#graceTimers.delete(itemId);
-      }
-    }
+    this.#cancelGraceOf(link.agent.id);
+  }
+
+  /** issue 13: the grace timers of the agent's conversations go, whichever process set them. */
+  #cancelGraceOf(agentId: string): void {
+    void this.#graceOps
+      .run(agentId, async () => {
+        const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === agentId);
+        await Promise.all(owned.map((item) => this.options.timers.cancel(graceKey(item.id))));
+      })
+      .catch((err: unknown) => this.options.log.error({ err, agentId }, 'the grace timers of a returning agent could not be cancelled'));
   }
 
   async detachAgent(link: AgentLink): Promise<void> {
@@ -226,8 +237,11 @@ export class HandoffDesk implements HandoffPort {
     links?.delete(link);
     if (this.#stopped || (links && links.size > 0)) return;
     this.#agents.delete(link.agent.id);
-    const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === link.agent.id);
-    for (const item of owned) this.#startGrace(item);
+    await this.#graceOps.run(link.agent.id, async () => {
+      if (this.#agents.has(link.agent.id)) return; // back meanwhile
+      const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === link.agent.id);
+      await Promise.all(owned.map((item) => this.#startGrace(item)));
+    });
   }
 
   /** The open queue for agents: waiting items in queue order, then the ones agents have. */
@@ -325,12 +339,7 @@ export class HandoffDesk implements HandoffPort {
 
   /** desk (issue 14): the agent is back (online or away): their conversations stay theirs. */
   agentBack(agentId: string): void {
-    for (const [itemId, grace] of this.#graceTimers) {
-      if (grace.agentId === agentId) {
-        grace.timer.cancel();
-        this.#graceTimers.delete(itemId);
-      }
-    }
+    this.#cancelGraceOf(agentId);
   }
 
   /** desk (issue 14): the shoppers waiting are told their wait again when its estimate moved. */
@@ -365,26 +374,36 @@ export class HandoffDesk implements HandoffPort {
     await this.#recordDesk(item, live, 'released', item.agentId ?? null); // analytics (issue 12)
     if (live) {
       await this.#system(live, why);
+      // issue 13: the place told before a claim made on another process is stale here; tell it afresh.
+      this.#toldPosition.delete(released.sessionId);
       const position = await this.options.queue.position(released.id);
       if (position !== null) this.#tellPosition(released.sessionId, position);
     }
     return released;
   }
 
-  #startGrace(item: QueueItem): void {
-    if (this.#stopped || this.#graceTimers.has(item.id)) return;
-    const timer = this.options.clock.setTimeout(() => {
-      this.#graceTimers.delete(item.id);
-      void this.#inSessionLane(item.id, async (current) => {
-        // The agent came back, or someone else resolved it meanwhile.
-        if (current.status !== 'assigned' || current.agentId !== item.agentId || this.#isHere(item.agentId ?? '')) {
-          return current;
-        }
-        this.options.log.info({ itemId: item.id, agentId: item.agentId }, 'agent gone past the grace period; back to the queue');
-        return this.#returnToQueue(current, `agent ${item.agentId} disconnected; back in the queue`);
-      }).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'returning to the queue failed'));
-    }, this.options.agentGraceMs);
-    this.#graceTimers.set(item.id, { agentId: item.agentId, timer });
+  // issue 13: a durable timer (src/timers/): a process that stops or dies leaves it to another.
+  // A grace period already running keeps its due time (ifAbsent).
+  #startGrace(item: QueueItem): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    const payload = { itemId: item.id, ...(item.agentId !== undefined ? { agentId: item.agentId } : {}) };
+    return this.options.timers
+      .schedule(graceKey(item.id), this.options.clock.nowMs() + this.options.agentGraceMs, payload, { ifAbsent: true })
+      .catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'the grace period could not be started'));
+  }
+
+  /** The grace timer fired (on this process or, with PostgreSQL, whichever was alive); a failure is retried by the timers. */
+  async #graceOver(timer: DueTimer): Promise<void> {
+    const { itemId, agentId } = timer.payload as { itemId?: unknown; agentId?: unknown };
+    if (typeof itemId !== 'string' || !(await this.options.queue.get(itemId))) return;
+    await this.#inSessionLane(itemId, async (current) => {
+      // The agent came back, or someone else resolved it meanwhile.
+      if (current.status !== 'assigned' || current.agentId !== agentId || this.#isHere(current.agentId ?? '')) {
+        return current;
+      }
+      this.options.log.info({ itemId, agentId }, 'agent gone past the grace period; back to the queue');
+      return this.#returnToQueue(current, `agent ${current.agentId} disconnected; back in the queue`);
+    });
   }
 
   /** An agent still answering: connected here (and, with presence, not offline) or online on another process. */
@@ -393,8 +412,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   #cancelGrace(item: QueueItem): void {
-    this.#graceTimers.get(item.id)?.timer.cancel();
-    this.#graceTimers.delete(item.id);
+    this.options.timers.cancel(graceKey(item.id)).catch((err: unknown) => this.options.log.error({ err, itemId: item.id }, 'a grace timer could not be cancelled'));
   }
 
   // analytics (issue 12): one fact per desk event; a failure to record is logged, the desk goes on.

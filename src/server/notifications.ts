@@ -7,7 +7,7 @@
 import type { CommercePort, OrderEvent } from '../commerce/types.ts';
 import type { QuickReply } from '../dialog/types.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
-import { notificationMessage } from '../proactive/notifications.ts';
+import { type NotificationFacts, notificationMessage, reviewInvite } from '../proactive/notifications.ts';
 import type { NotificationRecord, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { SerialLanes } from './lanes.ts';
@@ -16,6 +16,8 @@ import type { ServerMetrics } from './metrics.ts';
 import type { LiveSession, SessionDirectory } from './sessions.ts';
 
 export const NOTIFICATION_FLOW = 'notification';
+/** The transcript state (and metric kind) of the review invitation that follows a delivery. */
+export const REVIEW_INVITE_STATE = 'review_invite';
 
 export interface NotificationDeskOptions {
   config: () => ProactiveConfig;
@@ -94,31 +96,42 @@ export class NotificationDesk {
     const order = await commerce.getOrder(record.orderId, record.customerId).catch(() => null);
     const product = order?.ok ? order.value.items[0]?.name[locale] : undefined;
     const data = record.data;
-    const message = notificationMessage(
-      this.options.config().notifications,
-      {
-        kind: record.kind,
-        order: record.orderId,
-        ...(product !== undefined ? { product } : {}),
-        ...(typeof data.carrier === 'string' ? { carrier: data.carrier } : {}),
-        ...(typeof data.trackingNumber === 'string' ? { tracking: data.trackingNumber } : {}),
-        ...(typeof data.expectedDelivery === 'string' ? { date: data.expectedDelivery } : {}),
-        ...(typeof data.amount === 'number' ? { amount: data.amount } : {}),
-      },
-      locale,
-    );
+    const facts: NotificationFacts = {
+      kind: record.kind,
+      order: record.orderId,
+      ...(product !== undefined ? { product } : {}),
+      ...(typeof data.carrier === 'string' ? { carrier: data.carrier } : {}),
+      ...(typeof data.trackingNumber === 'string' ? { tracking: data.trackingNumber } : {}),
+      ...(typeof data.expectedDelivery === 'string' ? { date: data.expectedDelivery } : {}),
+      ...(typeof data.amount === 'number' ? { amount: data.amount } : {}),
+    };
+    const file = this.options.config().notifications;
+    const message = notificationMessage(file, facts, locale);
     if (!message) return false;
-    const at = clock.now().toISOString();
+    const now = clock.now();
+    const at = now.toISOString();
+    // Read before this one is marked told: the customer's earlier deliveries decide the review invitation's cap.
+    const invite = file.review_invite && record.kind === 'delivered' ? reviewInvite(file, facts, locale, await this.#deliveriesTold(record), now) : null;
     if (!(await store.markNotificationDelivered(record.id, live.record.id, at))) return false;
-    await store.appendTranscript(live.record.id, [{ at, from: 'bot', text: message.text, flow: NOTIFICATION_FLOW, state: record.kind }]);
-    this.#remember(live, message.quickReplies);
-    sessions.send(live, {
-      type: 'bot',
-      text: message.text,
-      ...(message.quickReplies.length > 0 ? { quickReplies: message.quickReplies } : {}),
-      meta: { intent: null, score: null, flow: NOTIFICATION_FLOW, state: record.kind },
-    });
+    const said = [{ ...message, state: record.kind }, ...(invite ? [{ ...invite, state: REVIEW_INVITE_STATE }] : [])];
+    await store.appendTranscript(live.record.id, said.map((m) => ({ at, from: 'bot' as const, text: m.text, flow: NOTIFICATION_FLOW, state: m.state })));
+    this.#remember(live, said.flatMap((m) => m.quickReplies));
+    for (const m of said) {
+      sessions.send(live, {
+        type: 'bot',
+        text: m.text,
+        ...(m.quickReplies.length > 0 ? { quickReplies: m.quickReplies } : {}),
+        meta: { intent: null, score: null, flow: NOTIFICATION_FLOW, state: m.state },
+      });
+    }
+    if (invite) this.options.metrics.notifications.inc({ kind: REVIEW_INVITE_STATE, outcome: 'told' });
     return true;
+  }
+
+  /** When the customer's other delivered orders were told. */
+  async #deliveriesTold(record: NotificationRecord): Promise<string[]> {
+    const all = await this.options.store.listNotifications({ customerId: record.customerId });
+    return all.flatMap((other) => (other.id !== record.id && other.kind === 'delivered' && other.deliveredAt !== null ? [other.deliveredAt] : []));
   }
 
   #remember(live: LiveSession, replies: QuickReply[]): void {

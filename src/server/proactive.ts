@@ -8,12 +8,13 @@ import { describeState, START_FLOW_EVENT } from '../dialog/index.ts';
 import type { QuickReply } from '../dialog/types.ts';
 import type { BusinessHours } from '../handoff/hours.ts';
 import type { PageEvent, PageType } from '../proactive/events.ts';
-import { decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState } from '../proactive/evaluate.ts';
+import { type CustomerProfile, decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState, wantsCustomer } from '../proactive/evaluate.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
+import { PageDemand } from '../proactive/demand.ts';
 import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
-import type { Store } from '../store/types.ts';
+import type { Store, TurnFact } from '../store/types.ts';
 import { surveyPending } from '../surveys/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import type { Conversations } from './conversation.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { ServerFrame } from './protocol.ts';
@@ -30,6 +31,8 @@ export interface ProactiveDeskOptions {
   commerce: CommercePort;
   hours: BusinessHours;
   metrics: ServerMetrics;
+  /** Where a failed read of past facts is reported (the chips keep their file order meanwhile). */
+  onError?: (err: unknown) => void;
 }
 
 /** Sends a frame to the one tab the event came from (its page is the one the FAQ is for). */
@@ -38,6 +41,8 @@ export type Reply = (frame: ServerFrame) => void;
 /** Caps of shoppers not seen for a day are forgotten; the map is swept when it grows past this. */
 const SWEEP_AT = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Orders read for `recent_orders`: enough for any sensible count, one shop call. */
+const PROFILE_ORDERS = 50;
 
 export class ProactiveDesk {
   readonly #visits = new WeakMap<LiveSession, VisitState>();
@@ -45,10 +50,62 @@ export class ProactiveDesk {
   readonly #offered = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #nudged = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #caps = new Map<string, ShopperCaps>();
+  /** The customer's profile, asked of the shop once per visit and customer (a sign-in mid-visit asks again). */
+  readonly #profiles = new WeakMap<LiveSession, { customerId: string; profile: Promise<CustomerProfile | null> }>();
   readonly #calendar;
+  /** What shoppers asked on each page type: the window read from the store, then every turn. */
+  #demand: PageDemand | null = null;
+  /** Facts counted while the window is being read, added once it is in. */
+  #countedDuringRead: TurnFact[] | null = null;
+  #refresh: TimerHandle | null = null;
 
   constructor(private readonly options: ProactiveDeskOptions) {
     this.#calendar = shopCalendar(options.hours.timeZone);
+  }
+
+  /** Reads the counting window of past turns now and then once a day; the chips are in file order until the first read. */
+  start(): void {
+    const run = (): void => {
+      void this.#readDemand().finally(() => {
+        this.#refresh = this.options.clock.setTimeout(run, DAY_MS);
+      });
+    };
+    run();
+  }
+
+  stop(): void {
+    this.#refresh?.cancel();
+    this.#refresh = null;
+  }
+
+  /** The page type the shopper is on, for the turn's analytics fact. */
+  pageOf(live: LiveSession): string | undefined {
+    return this.#visits.get(live)?.page?.page;
+  }
+
+  /** A turn just recorded: counted for its page. */
+  count(fact: TurnFact): void {
+    if (fact.page === undefined) return;
+    if (this.#countedDuringRead) this.#countedDuringRead.push(fact);
+    else this.#demand?.count(fact);
+  }
+
+  async #readDemand(): Promise<void> {
+    const { ranking } = this.options.config().suggestions;
+    if (!ranking.enabled) return;
+    const to = this.options.clock.now();
+    const from = new Date(to.getTime() - ranking.days * DAY_MS);
+    this.#countedDuringRead = [];
+    try {
+      const facts = await this.options.store.listFacts({ from: from.toISOString(), to: to.toISOString() });
+      const demand = PageDemand.of(facts.filter((fact): fact is TurnFact => fact.kind === 'turn'));
+      for (const fact of this.#countedDuringRead) if (fact.at >= to.toISOString()) demand.count(fact);
+      this.#demand = demand;
+    } catch (err) {
+      this.options.onError?.(err);
+    } finally {
+      this.#countedDuringRead = null;
+    }
   }
 
   /** After `session` (and `history`): the FAQ for the page the visit was last on, the home page at first. */
@@ -83,12 +140,13 @@ export class ProactiveDesk {
     if (event.name === 'page_view') await this.#sendSuggestions(live, event.data.page, reply);
     if (config.rules.rules.length === 0) return;
     const order = await this.#orderInView(live, event, config);
+    const customer = wantsCustomer(config.rules) ? await this.#profile(live) : undefined;
     const decision = await lanes.run(live.record.id, async () => {
       if (live.record.status === 'closed') return null;
       const now = clock.now();
       const key = this.#shopperKey(live);
       const visit = this.#visit(live);
-      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order };
+      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, ...(customer !== undefined ? { customer } : {}) };
       const decided = decide(config.rules, event, state, { visit, caps: this.#caps.get(key) ?? NO_CAPS }, now);
       if (!decided.act) return decided;
       const shown = recordShown(visit, this.#caps.get(key) ?? NO_CAPS, decided.rule, now);
@@ -146,11 +204,27 @@ export class ProactiveDesk {
     return { number: order.id, late: open && order.expectedDelivery !== undefined && order.expectedDelivery < today };
   }
 
+  /** Tier and recent orders of the signed-in customer; null for a guest or when the shop cannot say. */
+  #profile(live: LiveSession): Promise<CustomerProfile | null> {
+    const customerId = live.record.customerId;
+    if (customerId === null) return Promise.resolve(null);
+    const known = this.#profiles.get(live);
+    if (known?.customerId === customerId) return known.profile;
+    const { commerce } = this.options;
+    const profile = (async (): Promise<CustomerProfile | null> => {
+      const [customer, orders] = await Promise.all([commerce.getCustomer(customerId), commerce.listOrders(customerId, { limit: PROFILE_ORDERS })]);
+      if (!customer.ok) return null;
+      return { tier: customer.value.tier ?? null, orderTimes: orders.ok ? orders.value.map((o) => o.placedAt) : [] };
+    })();
+    this.#profiles.set(live, { customerId, profile });
+    return profile;
+  }
+
   async #sendSuggestions(live: LiveSession, page: PageType, reply: Reply): Promise<void> {
     const { suggestions } = this.options.config();
     if (!suggestions.pages[page]) return;
     const latest = wantsLatestOrder(suggestions, page) ? await this.#latestOrder(live) : null;
-    const items = suggestionsFor(suggestions, page, live.record.locale, latest);
+    const items = suggestionsFor(suggestions, page, live.record.locale, latest, this.#demand);
     this.#offered.set(live, new Map(items.map((item) => [item.payload, item.label])));
     reply({ type: 'suggestions', page, items });
   }

@@ -41,6 +41,8 @@ export const busNoteSchema = z.discriminatedUnion('kind', [
     status: z.enum(['online', 'away', 'offline']).nullable(),
     chose: z.boolean().optional(),
   }),
+  /** An agent signed out: sockets signed in with this token close (src/store/postgres/auth-state.ts). */
+  z.strictObject({ kind: z.literal('revoked'), tokenId: z.string().min(1), expiresAtMs: z.number() }),
 ]);
 export type BusNote = z.infer<typeof busNoteSchema>;
 

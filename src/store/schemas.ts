@@ -206,6 +206,7 @@ export const turnFactSchema = z.object({
   slots: z.array(z.string()),
   handoff: z.object({ reason: storedName, open: z.boolean() }).nullable(),
   text: z.string().optional(),
+  page: z.string().optional(),
 });
 
 export const deskFactSchema = z.object({

@@ -349,6 +349,8 @@ export interface TurnFact {
   handoff: { reason: string; open: boolean } | null;
   /** A text input's line, masked (src/privacy/mask.ts): what VOC keyword rules and the trainers' inbox read. */
   text?: string;
+  /** The page type the shopper was on (the widget's last page_view), when known: the contextual FAQ's order. */
+  page?: string;
 }
 
 /** Something the hand-off desk did for the conversation. */

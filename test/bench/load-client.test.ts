@@ -46,7 +46,20 @@ describe('runLoad', () => {
     expect(result.errors + result.timeouts + result.extraFrames + result.unsolicitedFrames).toBe(0);
   });
 
-  it('stops sending at the time bound, read from the injected clock', async () => {
+  it('spreads connections round robin over several servers when given urls', async () => {
+    const hits = [0, 0, 0];
+    const urls = await Promise.all(hits.map((_, i) => server((socket, frame) => {
+      hits[i]! += 1;
+      bot(socket, frame);
+    })));
+    const result = await runLoad(options(urls[0]!, { urls, shoppers: 6, maxTurns: 60 }));
+    expect(result.connected).toBe(6);
+    expect(result.turnsAnswered).toBe(60);
+    expect(hits.every((count) => count > 0)).toBe(true);
+    expect(hits.reduce((a, b) => a + b, 0)).toBe(60);
+  });
+
+    it('stops sending at the time bound, read from the injected clock', async () => {
     let now = 0;
     // Every reading moves the clock 1 ms: at most one message per reading fits in 50 ms.
     const clock = { now: () => (now += 1) };

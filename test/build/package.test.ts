@@ -195,6 +195,8 @@ describe('the npm package', () => {
     }>;
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('dist/cli/main.js');
+    // The PostgreSQL store reads its migrations beside its compiled code (issue 13).
+    expect(files).toContain('dist/store/postgres/migrations/001_initial.sql');
     expect(files).toContain('bin/daehwa.js');
     expect(files).toContain('flows/greeting.yaml');
     expect(files).toContain('public/index.html');

@@ -62,7 +62,7 @@ describe('routing to teams', () => {
     const lead = await signIn('lead');
     const first = await handedOff('상담원 연결해 주세요', 'ko', '배송 언제 와요?');
     expect(first.handoff).toEqual({ type: 'handoff', status: 'queued', position: 1 });
-    server.clock.advance(1000);
+    server.clock.advance(1000); // distinct times: the queue lists oldest first, and equal times have no order
     const english = await handedOff('I want to talk to an agent', 'en');
     // First in the English team's queue, though second in the building.
     expect(english.handoff).toEqual({ type: 'handoff', status: 'queued', position: 1 });
@@ -89,12 +89,14 @@ describe('routing to teams', () => {
     const mina = await signIn('mina');
     mina.send({ type: 'claim', itemId: delivery.id, ref: 'c2' });
     expect(await mina.next((f) => f.type === 'ack' && f['ref'] === 'c2')).toMatchObject({ item: { status: 'assigned', agentId: 'mina' } });
-    expect(await second.socket.nextOfType('handoff')).toEqual({ type: 'handoff', status: 'queued', position: 1 });
+    // (A retold wait estimate may come first: the frame that matters is the new place.)
+    expect(await second.socket.next((f) => f.type === 'handoff' && f['position'] === 1, 'the new place')).toEqual({ type: 'handoff', status: 'queued', position: 1 });
     // An admin (a lead) may take any team's conversation.
     const englishItem = await itemOf(english.sessionId);
     lead.send({ type: 'claim', itemId: englishItem.id, ref: 'c3' });
     expect(await lead.next((f) => f.type === 'ack' && f['ref'] === 'c3')).toMatchObject({ item: { agentId: 'lead' } });
-    expect(english.socket.frames.filter((f) => f.type === 'handoff' && f['status'] === 'queued')).toHaveLength(1);
+    // The English shopper's place never moved (a retold wait estimate repeats the same place).
+    expect(english.socket.frames.filter((f) => f.type === 'handoff' && f['status'] === 'queued').map((f) => f['position'])).toSatisfy((places: unknown[]) => places.length >= 1 && places.every((p) => p === 1));
     for (const socket of [lead, tom, mina, first.socket, english.socket, second.socket]) socket.close();
   });
 });

@@ -111,6 +111,38 @@ describe('proactive decision', () => {
     expect(ok(120000, { locale: 'ko' }, OPEN)).toBe(false);
     expect(ok(120000, { locale: 'en' }, CLOSED)).toBe(false);
   });
+
+  it('customer tier and recent orders: a grade the shop names, orders counted in the last N days', () => {
+    const loyal = RulesFileSchema.parse({
+      rules: [
+        { id: 'vip_care', when: { trigger: 'page_view' }, if: { page: 'cart', customer_tier: ['VIP', 'GOLD'] }, do: { offer_person: { ko: 'VIP 전담', en: 'VIP desk' } } },
+        { id: 'first_order', when: { trigger: 'page_view' }, if: { page: 'cart', recent_orders: { max: 0, days: 365 } }, do: { message: { ko: '첫 주문', en: 'First order' } } },
+        { id: 'regular', when: { trigger: 'page_view' }, if: { page: 'cart', recent_orders: { min: 3, days: 30 } }, do: { message: { ko: '단골', en: 'Regular' } } },
+      ],
+    });
+    const cart = ev('page_view', { page: 'cart' });
+    const visit = observe(NEW_VISIT, cart);
+    const ruleFor = (over: Partial<ShopperContext>): string | null => {
+      const decision = decide(loyal, cart, shopper(over), { visit, caps: NO_CAPS }, OPEN);
+      return decision.act ? decision.rule.id : null;
+    };
+    const daysAgo = (days: number) => new Date(OPEN.getTime() - days * 24 * 60 * MIN).toISOString();
+    expect(ruleFor({ signedIn: true, customer: { tier: 'GOLD', orderTimes: [] } })).toBe('vip_care');
+    // A grade is matched as the shop spells it; no grade, or a guest, never matches a tier.
+    expect(ruleFor({ signedIn: true, customer: { tier: 'gold', orderTimes: [daysAgo(400)] } })).toBe('first_order');
+    expect(ruleFor({ signedIn: false, customer: null })).toBe('first_order');
+    // Three orders within 30 days make a regular; one of them 31 days old does not count.
+    const recent = [daysAgo(1), daysAgo(10), daysAgo(29)];
+    expect(ruleFor({ signedIn: true, customer: { tier: null, orderTimes: recent } })).toBe('regular');
+    expect(ruleFor({ signedIn: true, customer: { tier: null, orderTimes: [daysAgo(1), daysAgo(10), daysAgo(31)] } })).toBeNull();
+  });
+
+  it('recent_orders needs a bound and a sensible range', () => {
+    const parse = (recent: unknown) => RulesFileSchema.safeParse({ rules: [{ id: 'r', when: { trigger: 'page_view' }, if: { recent_orders: recent }, do: { message: { ko: 'a', en: 'a' } } }] });
+    expect(parse({ days: 30 }).success).toBe(false);
+    expect(parse({ min: 3, max: 1 }).success).toBe(false);
+    expect(parse({ min: 1 }).success).toBe(true);
+  });
 });
 
 describe('proactive caps', () => {

@@ -9,7 +9,7 @@ import { readOrderWebhook, signOrderEvent } from '../../src/commerce/order-event
 import type { OrderEvent } from '../../src/commerce/types.ts';
 import { formatProblems, loadFlowSet } from '../../src/dialog/index.ts';
 import { catalogueOf, type FlowCatalogue, loadProactive, loadProactiveFromSources } from '../../src/proactive/loader.ts';
-import { notificationMessage } from '../../src/proactive/notifications.ts';
+import { notificationMessage, reviewInvite } from '../../src/proactive/notifications.ts';
 
 const catalogue: FlowCatalogue = { flows: new Map([['order_status', ['order_number']]]), intents: new Set(['order.status']) };
 
@@ -57,6 +57,31 @@ describe('flows/proactive/notifications.yaml', () => {
     // Without the product's name the order number stands in; an unknown kind is not told.
     expect(notificationMessage(file, { kind: 'delivered', order: '20261012' }, 'ko')?.text).toContain('주문하신 20261012 상품이');
     expect(notificationMessage(file, { kind: 'returned', order: '1' }, 'ko')).toBeNull();
+  });
+
+  it('invites a review after a delivery, at most once in at_most_every_days, and never after other kinds', async () => {
+    const flows = await loadFlowSet('flows');
+    if (!flows.ok) throw new Error('flows do not load');
+    const loaded = await loadProactive('flows', catalogueOf(flows.flowSet.flows));
+    if (!loaded.ok) throw new Error(formatProblems(loaded.problems));
+    const file = loaded.config.notifications;
+    const now = new Date('2026-11-25T03:00:00Z');
+    const delivered = { kind: 'delivered', order: '20261112', product: '린넨 셔츠' };
+    const invite = reviewInvite(file, delivered, 'ko', [], now);
+    expect(invite?.text).toContain('린넨 셔츠 잘 받으셨다면');
+    expect(invite?.quickReplies).toEqual([{ label: '리뷰 쓰는 방법', payload: 'flow:review?order_number=20261112' }]);
+    // Another delivery told 29 days ago: no invitation; 31 days ago: invited again.
+    expect(reviewInvite(file, delivered, 'ko', ['2026-10-27T03:00:00Z'], now)).toBeNull();
+    expect(reviewInvite(file, delivered, 'en', ['2026-10-25T03:00:00Z'], now)?.text).toMatch(/^If your 린넨 셔츠 arrived well/);
+    expect(reviewInvite(file, { kind: 'shipped', order: '20261112' }, 'ko', [], now)).toBeNull();
+    expect(reviewInvite({ notifications: file.notifications }, delivered, 'ko', [], now)).toBeNull();
+  });
+
+  it('checks the review invitation\'s payloads like the others', () => {
+    const text = ['notifications: {}', 'review_invite:', '  message: { ko: 리뷰, en: review }', '  quick_replies:', '    - label: { ko: 리뷰, en: Review }', "      payload: 'flow:reviw?order_number={order}'", ''].join('\n');
+    const result = loadProactiveFromSources([{ file: 'flows/proactive/notifications.yaml', text }], { flows: new Map([['review', ['order_number']]]), intents: new Set() });
+    if (result.ok) throw new Error('expected problems');
+    expect(formatProblems(result.problems)).toMatch(/notifications\.yaml:6:\d+: unknown flow 'reviw' \(did you mean 'review'\?\)/);
   });
 });
 

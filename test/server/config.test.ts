@@ -94,6 +94,23 @@ describe('configuration', () => {
     expect(!trusting.ok && trusting.errors).toEqual([expect.stringMatching(/^config shopper\.trustCustomerId: .*refused when NODE_ENV=production/)]);
   });
 
+  it('single sign-on: named keys from env, the callback path checked, plain http refused in production', async () => {
+    const cwd = await dirWith();
+    const sso = { DAEHWA_SSO_ISSUER: 'http://127.0.0.1:8080', DAEHWA_SSO_CLIENT_ID: 'desk', DAEHWA_SSO_REDIRECT_URL: 'https://desk.example/api/agent/sso/callback' };
+    expect(await loadConfig({ cwd, env: sso })).toMatchObject({ ok: true, config: { sso: { issuer: 'http://127.0.0.1:8080', clientId: 'desk', claim: 'email' } } });
+    const wrongPath = await loadConfig({ cwd, env: { ...sso, DAEHWA_SSO_REDIRECT_URL: 'https://desk.example/callback' } });
+    expect(!wrongPath.ok && wrongPath.errors).toEqual([expect.stringMatching(/^config sso\.redirectUrl \(from env DAEHWA_SSO_REDIRECT_URL\): must end in \/api\/agent\/sso\/callback/)]);
+    const missing = await loadConfig({ cwd, env: { DAEHWA_SSO_ISSUER: 'https://idp.example' } });
+    expect(!missing.ok && missing.errors.join('\n')).toMatch(/config sso\.clientId/);
+    const agents = [{ id: 'minji', name: '김민지', email: 'minji@shop.example' }];
+    await writeFile(path.join(cwd, 'daehwa.config.json'), JSON.stringify({ agents }));
+    const secrets = { DAEHWA_SECRET: 'k4v9-f2mx-19ad-ee01-7d2c', DAEHWA_CUSTOMER_SECRET: '5f1c9a0e7b3d48e2a6c4f08d9b7e1a35' };
+    const plain = await loadConfig({ cwd, env: { NODE_ENV: 'production', ...secrets, ...sso } });
+    expect(!plain.ok && plain.errors).toEqual([expect.stringMatching(/^config sso\.issuer: http:\/\/127\.0\.0\.1:8080 is not https/)]);
+    // An account without a password (SSO only) is fine in production.
+    expect((await loadConfig({ cwd, env: { NODE_ENV: 'production', ...secrets, ...sso, DAEHWA_SSO_ISSUER: 'https://idp.example' } })).ok).toBe(true);
+  });
+
   it('trusts a plain customerId in development unless told otherwise', async () => {
     const cwd = await dirWith(JSON.stringify({ shopper: { trustCustomerId: false } }));
     expect(await loadConfig({ cwd: await dirWith(), env: {} })).toMatchObject({ ok: true, config: { shopper: { trustCustomerId: true } } });

@@ -109,6 +109,28 @@ describe('order notifications', () => {
     expect((await socket.next(isNotice, 'the refund notice')).text).toBe('20261105 주문의 환불 39,000원이 완료됐어요. 카드사에 따라 표시되기까지 며칠 걸릴 수 있어요.');
   });
 
+  it('invites a review after a delivery, whose button explains where; a second delivery within 30 days brings none', async () => {
+    const { socket } = await shopper(server.wsUrl, { customerId: 'c1006', locale: 'en' });
+    const state = (f: Frame) => (isNotice(f) ? (f.meta as { state?: string }).state : undefined);
+    await api(server.url, 'POST', '/api/admin/shop/orders/20261114/events', { token, body: { kind: 'delivered' } });
+    await socket.next((f) => state(f) === 'delivered', 'the delivered notice');
+    const invite = await socket.next((f) => state(f) === 'review_invite', 'the review invitation');
+    expect(invite.quickReplies).toEqual([{ label: 'How to review', payload: 'flow:review?order_number=20261114' }]);
+    socket.send({ type: 'quick_reply', payload: 'flow:review?order_number=20261114' });
+    const how = await socket.next((f) => f.type === 'bot' && (f.meta as { flow?: string }).flow === 'review', 'the review flow');
+    expect(how.text).toContain('open order 20261114 and press "Write a review"');
+
+    // The customer's next delivery: told, not invited.
+    await api(server.url, 'POST', '/api/admin/shop/orders/20261120/events', { token, body: { kind: 'shipped' } });
+    await api(server.url, 'POST', '/api/admin/shop/orders/20261120/events', { token, body: { kind: 'delivered' } });
+    await socket.next((f) => state(f) === 'delivered', 'the second delivered notice'); // the first was taken above
+    await socket.next((f) => state(f) === 'shipped', 'the shipped notice');
+    socket.send({ type: 'message', text: 'thanks' });
+    await socket.next((f) => f.type === 'bot' && !isNotice(f) && (f.meta as { flow?: string }).flow !== 'review', 'the reply to thanks');
+    expect(socket.frames.filter((f) => state(f) === 'review_invite')).toHaveLength(1);
+    socket.close();
+  });
+
   it('waits while people have the conversation', async () => {
     const { socket } = await shopper(server.wsUrl, { customerId: 'c1004' });
     socket.send({ type: 'message', text: '상담원 연결해 주세요' });

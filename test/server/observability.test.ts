@@ -75,7 +75,7 @@ describe('health and metrics', () => {
     server = await startTestServer();
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok' });
+    expect(await response.json()).toMatchObject({ status: 'ok', pid: process.pid, store: { kind: 'memory', reachable: true } });
   });
 
   it('counts turns, intents, fallbacks, hand-offs by reason, queue length and turn latency', async () => {

@@ -1,10 +1,17 @@
 // Proactive nudges and the contextual FAQ over a real websocket: page_view brings the page's
 // suggestions, dwell brings a nudge, the caps hold, a dismissal silences the visit, nothing is
 // sent while people own the conversation, and bad event payloads change nothing.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDemoShop } from '../../src/commerce/index.ts';
+import type { CommercePort } from '../../src/commerce/types.ts';
+import { createMemoryStore } from '../../src/store/memory.ts';
+import type { TurnFact } from '../../src/store/types.ts';
 import { RulesFileSchema, SuggestionsFileSchema } from '../../src/proactive/schema.ts';
 import type { ProactiveConfig } from '../../src/proactive/loader.ts';
-import { type Frame, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
+import { type Frame, OPEN_HOURS, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
 
 const proactive: ProactiveConfig = {
   notifications: { notifications: {} },
@@ -210,6 +217,86 @@ describe('bad event frames', () => {
     const turns = (text: string) => text.split('\n').filter((line) => line.startsWith('daehwa_turns_total'));
     expect(turns(metricsAfter)).toEqual(turns(metricsBefore));
     expect(socket.frames.filter((f) => f.type === 'suggestions')).toHaveLength(1);
+    socket.close();
+  });
+});
+
+describe('customer conditions', () => {
+  it("a VIP's cart brings the VIP nudge, another grade's does not; the shop is asked once per visit", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daehwa-tier-'));
+    const shop = await createDemoShop({ dataDir: dir });
+    const asked: string[] = [];
+    // The demo shop, counting who it is asked about (its methods stay bound to it).
+    const commerce = new Proxy(shop, {
+      get(target, key) {
+        if (key === 'getCustomer') return (id: string) => (asked.push(id), target.getCustomer(id));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as CommercePort;
+    const tiers: ProactiveConfig = {
+      ...proactive,
+      rules: RulesFileSchema.parse({
+        caps: { min_minutes_between: 0, max_per_day: 10 },
+        rules: [{ id: 'vip_cart', when: { trigger: 'page_view' }, if: { page: 'cart', customer_tier: 'VIP' }, do: { offer_person: { ko: 'VIP 고객님, 전담 상담원이 도와드릴까요?', en: 'VIP desk?' } }, once_per_visit: false }],
+      }),
+    };
+    try {
+      server = await startTestServer({ deps: { proactive: tiers, commerce } });
+      const cart = { type: 'event', name: 'page_view', data: { page: 'cart' } };
+      const vip = await shopper(server.wsUrl, { customerId: 'c1001' }); // VIP in the demo seed
+      vip.socket.send(cart);
+      expect(await vip.socket.nextOfType('nudge')).toMatchObject({ rule: 'vip_cart', text: 'VIP 고객님, 전담 상담원이 도와드릴까요?' });
+      vip.socket.send(cart);
+      await vip.socket.next((f) => f.type === 'nudge' && vip.socket.frames.filter((g) => g.type === 'nudge').length === 2, 'the second nudge');
+      const silver = await shopper(server.wsUrl, { customerId: 'c1003' }); // SILVER
+      silver.socket.send(cart);
+      await settle(silver.socket, 'done');
+      expect(nudges(silver.socket)).toEqual([]);
+      expect(asked).toEqual(['c1001', 'c1003']);
+      vip.socket.close();
+      silver.socket.close();
+    } finally {
+      await shop.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the order of the suggested questions', () => {
+  const askedOnProduct = (intent: string, minutesAgo: number): TurnFact => {
+    const at = new Date(Date.parse(OPEN_HOURS) - minutesAgo * 60_000).toISOString();
+    return {
+      kind: 'turn', at, sessionId: `s-${minutesAgo}`, startedAt: at, locale: 'ko', channel: 'web', input: 'text', intent, score: 0.9,
+      alternatives: [], fallback: false, suggestions: [], flow: null, step: null, flows: [], entities: [], slots: [], handoff: null, page: 'product',
+    };
+  };
+  const labels = (frame: Frame) => (frame.items as { label: string }[]).map((item) => item.label);
+
+  it('puts what shoppers on the page asked first, from the stored turns; a turn on a page records the page', async () => {
+    const store = createMemoryStore();
+    // 30 turns on product pages in the last days: shipping asked most, then stock; size never.
+    await store.appendFacts([...Array.from({ length: 20 }, (_, i) => askedOnProduct('shipping.fee', 60 + i)), ...Array.from({ length: 10 }, (_, i) => askedOnProduct('product.stock', 2000 + i))]);
+    server = await startTestServer({ store, deps: { proactive } });
+    const { socket } = await shopper(server.wsUrl);
+    await socket.nextOfType('suggestions');
+    socket.send(productView());
+    expect(labels(await socket.nextOfType('suggestions'))).toEqual(['배송비', '재고 확인', '사이즈 추천']);
+
+    await settle(socket, '배송 언제 와요');
+    const facts = await store.listFacts({ from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' });
+    expect(facts.filter((fact) => fact.kind === 'turn' && fact.intent === 'order.status').map((fact) => (fact as TurnFact).page)).toEqual(['product']);
+    socket.close();
+  });
+
+  it('keeps the file order while a page has fewer counted turns than min_asks', async () => {
+    const store = createMemoryStore();
+    await store.appendFacts(Array.from({ length: 29 }, (_, i) => askedOnProduct('shipping.fee', 60 + i)));
+    server = await startTestServer({ store, deps: { proactive } });
+    const { socket } = await shopper(server.wsUrl);
+    await socket.nextOfType('suggestions');
+    socket.send(productView());
+    expect(labels(await socket.nextOfType('suggestions'))).toEqual(['사이즈 추천', '재고 확인', '배송비']);
     socket.close();
   });
 });

@@ -60,7 +60,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPgCluster(binDir: string): Promise<PgCluster> {
+/** `serverOptions`: more `-c name=value` settings (the bench preloads pg_stat_statements). */
+export async function startPgCluster(binDir: string, options: { serverOptions?: string[] } = {}): Promise<PgCluster> {
   const root = await mkdtemp(join(tmpdir(), 'daehwa-pg-'));
   const asRoot = process.getuid?.() === 0;
   let command = (bin: string, args: string[]): [string, string[]] => [join(binDir, bin), args];
@@ -83,7 +84,7 @@ export async function startPgCluster(binDir: string): Promise<PgCluster> {
   const data = join(root, 'data');
   const port = await freePort();
   await exec('initdb', ['-D', data, '-U', 'daehwa', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
-  const serverOptions = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${root}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+  const serverOptions = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${root}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', ...(options.serverOptions ?? [])];
   await exec('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '60', '-o', serverOptions.join(' '), 'start']);
 
   // A test run that dies before afterAll still stops its server.

@@ -22,6 +22,9 @@ import {
   type SessionLocks,
 } from '../coordination.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+import { createPostgresAuthState, type PostgresAuthState } from './auth-state.ts';
+import { createPostgresTimers, type PostgresTimers, type PostgresTimersOptions } from '../../timers/postgres.ts';
+import { poolStats, type PoolStats } from './health.ts';
 
 /** The channel every daehwa process on the database listens on. */
 export const BUS_CHANNEL = 'daehwa_bus';
@@ -51,9 +54,56 @@ export interface PostgresCoordinationOptions {
   beforeReconnect?: () => Promise<void>;
 }
 
+export interface CoordinationHealth {
+  listening: boolean;
+  pool: PoolStats;
+  /**
+   * Over the last LOCK_WAIT_SAMPLES turns (`count`: every turn since start): how long a turn waited
+   * for a connection of the pool (all busy: turns queue here), then for its session's lock once
+   * connected (one round trip, longer only while another process runs a turn of that session).
+   */
+  poolWaitMs: WaitSummary;
+  lockWaitMs: WaitSummary;
+}
+
+export interface WaitSummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+class WaitSamples {
+  readonly #samples = new Float64Array(LOCK_WAIT_SAMPLES);
+  #count = 0;
+
+  add(ms: number): void {
+    this.#samples[this.#count++ % LOCK_WAIT_SAMPLES] = ms;
+  }
+
+  summary(): WaitSummary {
+    const held = Math.min(this.#count, LOCK_WAIT_SAMPLES);
+    const sorted = Array.from(this.#samples.subarray(0, held)).sort((a, b) => a - b);
+    const at = (q: number): number => (held === 0 ? 0 : Math.round((sorted[Math.max(0, Math.ceil(q * held) - 1)] ?? 0) * 100) / 100);
+    return { count: this.#count, p50: at(0.5), p99: at(0.99), max: at(1) };
+  }
+}
+
+/** Lock waits kept for the percentiles /healthz shows. */
+const LOCK_WAIT_SAMPLES = 4096;
+
 export interface PostgresCoordination extends Coordination {
   /** Whether the LISTEN connection is up now. */
   readonly listening: boolean;
+  /**
+   * Sign-out revocations and sign-in lockouts shared by every process on the database (migration
+   * 011), on this coordination's pool and bus; closed with the coordination.
+   */
+  createAuthState(options: { nowMs: () => number; onError?: (error: Error) => void }): PostgresAuthState;
+  /** Durable timers in daehwa_timers (migration 008), on this coordination's pool; the caller starts and stops them. */
+  createTimers(options: Omit<PostgresTimersOptions, 'db' | 'origin'>): PostgresTimers;
+  /** The pool's connections, whether the LISTEN connection is up, and the recent turn-lock waits (for /healthz). */
+  health(): CoordinationHealth;
 }
 
 const outboxRowSchema = z.object({
@@ -90,6 +140,9 @@ class PgCoordination implements PostgresCoordination {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #pruneTimer: NodeJS.Timeout | null = null;
   #everConnected = false;
+  readonly #authStates = new Set<PostgresAuthState>();
+  readonly #poolWaits = new WaitSamples();
+  readonly #lockWaits = new WaitSamples();
 
   constructor(private readonly options: PostgresCoordinationOptions) {
     this.#where = redactDatabaseUrl(options.connectionString);
@@ -121,6 +174,34 @@ class PgCoordination implements PostgresCoordination {
     return this.#listening;
   }
 
+  createAuthState(options: { nowMs: () => number; onError?: (error: Error) => void }): PostgresAuthState {
+    this.#ensureOpen();
+    const state = createPostgresAuthState({
+      db: this.#pool,
+      bus: this.bus,
+      channel: BUS_CHANNEL,
+      origin: this.origin,
+      nowMs: options.nowMs,
+      onError: options.onError ?? ((error) => this.#error(error)),
+    });
+    this.#authStates.add(state);
+    return state;
+  }
+
+  createTimers(options: Omit<PostgresTimersOptions, 'db' | 'origin'>): PostgresTimers {
+    this.#ensureOpen();
+    return createPostgresTimers({ ...options, db: this.#pool, origin: this.origin });
+  }
+
+  health(): CoordinationHealth {
+    return {
+      listening: this.#listening,
+      pool: poolStats(this.#pool, this.options.poolSize ?? 10),
+      poolWaitMs: this.#poolWaits.summary(),
+      lockWaitMs: this.#lockWaits.summary(),
+    };
+  }
+
   async start(): Promise<void> {
     try {
       await this.#listen();
@@ -143,6 +224,7 @@ class PgCoordination implements PostgresCoordination {
     this.#closed = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     if (this.#pruneTimer) clearInterval(this.#pruneTimer);
+    for (const state of this.#authStates) state.close();
     const listener = this.#listener;
     this.#listener = null;
     this.#listening = false;
@@ -153,13 +235,18 @@ class PgCoordination implements PostgresCoordination {
 
   async #withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
     this.#ensureOpen();
+    const asked = performance.now();
     const client = await this.#pool.connect();
+    const connected = performance.now();
+    this.#poolWaits.add(connected - asked);
     let broken: Error | undefined;
     try {
       const timeout = Math.max(1, Math.round(this.options.lockTimeoutMs ?? 30_000));
       try {
-        await client.query(`BEGIN; SET LOCAL lock_timeout = ${timeout}`);
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TURN_LOCK_SPACE, key]);
+        // One round trip: a simple query of three statements (no parameters there, so the key is
+        // sent as an escaped literal).
+        await client.query(`BEGIN; SET LOCAL lock_timeout = ${timeout}; SELECT pg_advisory_xact_lock(${TURN_LOCK_SPACE}, hashtext(${client.escapeLiteral(key)}))`);
+        this.#lockWaits.add(performance.now() - connected);
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken = rollbackError as Error;
@@ -282,8 +369,9 @@ class PgCoordination implements PostgresCoordination {
   async #append(sessionId: string, frames: OutboxFrame[]): Promise<number> {
     this.#ensureOpen();
     if (frames.length === 0) return this.outbox.lastSeq(sessionId);
-    const { rows } = await this.#pool.query<{ seq: number | null }>(
-      `WITH moved AS (
+    const { rows } = await this.#pool.query<{ seq: number | null }>({
+      name: 'daehwa-outbox-append',
+      text: `WITH moved AS (
          UPDATE daehwa_sessions SET last_frame_seq = last_frame_seq + $3 WHERE id = $1 RETURNING last_frame_seq - $3 AS base
        ), stored AS (
          INSERT INTO ${FRAMES} (session_id, seq, origin, frame)
@@ -294,8 +382,8 @@ class PgCoordination implements PostgresCoordination {
        SELECT last.seq, pg_notify($5, json_build_object('origin', $4::text, 'note',
          json_build_object('kind', 'frames', 'sessionId', $1::text, 'seq', last.seq))::text)
        FROM last WHERE last.seq IS NOT NULL`,
-      [sessionId, JSON.stringify(frames), frames.length, this.origin, BUS_CHANNEL],
-    );
+      values: [sessionId, JSON.stringify(frames), frames.length, this.origin, BUS_CHANNEL],
+    });
     const seq = rows[0]?.seq;
     if (seq === undefined || seq === null) throw new StoreError('session_not_found', `cannot send frames to unknown session ${sessionId}`);
     return seq;

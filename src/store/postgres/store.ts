@@ -14,6 +14,7 @@ import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord
 import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
+import { poolStats, type StoreHealth, within } from './health.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -33,6 +34,11 @@ export interface PostgresStoreOptions {
 export interface PostgresStore extends Store {
   /** What the migration run at open did. */
   readonly migrations: MigrationResult;
+  /**
+   * Whether the database answers now (one read of the schema version, given up after
+   * `timeoutMs`, default 2 s) and the pool's connections: for /healthz. Never rejects.
+   */
+  health(timeoutMs?: number): Promise<StoreHealth>;
 }
 
 /** Connects, applies pending migrations, and returns the store; a `StoreError` saying why when it cannot. */
@@ -59,7 +65,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
     try {
       const result = await migrate(client, migrations);
-      return new PgStore(pool, where, result);
+      return new PgStore(pool, where, result, options.poolSize ?? DEFAULT_POOL_SIZE);
     } finally {
       client.release();
     }
@@ -116,15 +122,35 @@ class PgStore implements PostgresStore {
   readonly migrations: MigrationResult;
   #closed = false;
 
-  constructor(pool: pg.Pool, where: string, migrations: MigrationResult) {
+  readonly #poolSize: number;
+
+  constructor(pool: pg.Pool, where: string, migrations: MigrationResult, poolSize: number) {
     this.#pool = pool;
     this.#where = where;
     this.migrations = migrations;
+    this.#poolSize = poolSize;
+  }
+
+  async health(timeoutMs = 2000): Promise<StoreHealth> {
+    const started = performance.now();
+    try {
+      this.#ensureOpen();
+      const { rows } = await within(
+        this.#pool.query<{ version: number | null }>('SELECT max(version) AS version FROM daehwa_migrations'),
+        timeoutMs,
+        `PostgreSQL at ${this.#where}`,
+      );
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      return { kind: 'postgres', reachable: true, schemaVersion: rows[0]?.version ?? 0, latencyMs, pool: poolStats(this.#pool, this.#poolSize) };
+    } catch (error) {
+      // pg's messages name the host and port, never the password.
+      return { kind: 'postgres', reachable: false, error: describeConnectError(error), pool: poolStats(this.#pool, this.#poolSize) };
+    }
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
     this.#ensureOpen();
-    const { rows } = await this.#pool.query<{ id: string; record: unknown }>(`SELECT id, record FROM ${SESSIONS} WHERE id = $1`, [id]);
+    const { rows } = await this.#pool.query<{ id: string; record: unknown }>({ name: 'daehwa-get-session', text: `SELECT id, record FROM ${SESSIONS} WHERE id = $1`, values: [id] });
     return rows[0] ? this.#session(rows[0]) : null;
   }
 
@@ -140,11 +166,12 @@ class PgStore implements PostgresStore {
   async putSession(session: SessionRecord): Promise<void> {
     this.#ensureOpen();
     assertStorableId('session', session.id);
-    await this.#pool.query(
-      `INSERT INTO ${SESSIONS} (id, token_hash, status, record) VALUES ($1, $2, $3, $4::jsonb)
+    await this.#pool.query({
+      name: 'daehwa-put-session',
+      text: `INSERT INTO ${SESSIONS} (id, token_hash, status, record) VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, status = EXCLUDED.status, record = EXCLUDED.record`,
-      [session.id, session.tokenHash, session.status, JSON.stringify(session)],
-    );
+      values: [session.id, session.tokenHash, session.status, JSON.stringify(session)],
+    });
   }
 
   async listSessions(filter?: { status?: SessionRecord['status'] }): Promise<SessionRecord[]> {
@@ -172,16 +199,17 @@ class PgStore implements PostgresStore {
       return [];
     }
     const stored = entries.map(entryFields);
-    const { rows } = await this.#pool.query<{ seq: number }>(
-      `WITH moved AS (
+    const { rows } = await this.#pool.query<{ seq: number }>({
+      name: 'daehwa-append-transcript',
+      text: `WITH moved AS (
          UPDATE ${SESSIONS} SET last_seq = last_seq + $3 WHERE id = $1 RETURNING last_seq - $3 AS base
        )
        INSERT INTO ${TRANSCRIPT} (session_id, seq, entry)
        SELECT $1, (moved.base + e.ord)::integer, e.value
        FROM moved, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord)
        RETURNING seq`,
-      [sessionId, JSON.stringify(stored), entries.length],
-    );
+      values: [sessionId, JSON.stringify(stored), entries.length],
+    });
     if (rows.length === 0) throw this.#unknownSession(sessionId);
     const seqs = rows.map((row) => row.seq).sort((a, b) => a - b);
     return stored.map((entry, index) => ({ seq: seqs[index] as number, ...entry }));
@@ -334,12 +362,13 @@ class PgStore implements PostgresStore {
     this.#ensureOpen();
     if (facts.length === 0) return;
     const checked = facts.map((fact) => analyticsFactSchema.parse(fact));
-    await this.#pool.query(
-      `INSERT INTO ${FACTS} (at, session_id, fact)
+    await this.#pool.query({
+      name: 'daehwa-append-facts',
+      text: `INSERT INTO ${FACTS} (at, session_id, fact)
        SELECT (e.value->>'at')::timestamptz, e.value->>'sessionId', e.value
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
-      [JSON.stringify(checked)],
-    );
+      values: [JSON.stringify(checked)],
+    });
   }
 
   async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
