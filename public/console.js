@@ -4,6 +4,7 @@
 import { setupCanned } from './console-canned.js'; // desk (issue 14)
 import { setupLive } from './console-live.js';
 import { setupTeams } from './console-teams.js';
+import { setupSearch } from './console-search.js';
 
 const TOKEN_KEY = 'daehwa.agentToken';
 
@@ -337,6 +338,7 @@ const canned = setupCanned({
   reload: (itemId) => canned.load(itemId),
 });
 const teams = setupTeams({ send, me: () => me, toast, onChange: () => renderQueue() });
+setupSearch({ request, toast, open: (itemId) => void select(itemId), teamName: (id) => teams.teamName(id), onClear: () => renderQueue() });
 const live = setupLive({
   send,
   request,

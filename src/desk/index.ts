@@ -1,5 +1,5 @@
 // The agent desk's capabilities beyond the queue (issue 14), wired into the server in one call:
-// canned replies (canned/), and what the later slices add next to them.
+// canned replies (canned/), typing and receipts (live/), conversation search (search/).
 import type { FastifyInstance } from 'fastify';
 import type { DeskConfig } from '../config/schema.ts';
 import type { AgentAuth } from '../server/agent-auth.ts';
@@ -11,6 +11,7 @@ import { CannedReplies } from './canned/replies.ts';
 import { registerCannedReplyRoutes } from './canned/routes.ts';
 import type { LiveSignals } from './live/signals.ts';
 import { registerLiveRoutes } from './live/routes.ts';
+import { registerSearchRoutes } from './search/routes.ts';
 
 export interface DeskDeps {
   config: DeskConfig;
@@ -31,6 +32,7 @@ export function registerDesk(app: FastifyInstance, deps: DeskDeps): DeskFeatures
     scoped.addHook('onRequest', authenticateAgent(deps.auth));
     registerCannedReplyRoutes(scoped, { replies, desk: deps.desk });
     registerLiveRoutes(scoped, { signals: deps.signals, desk: deps.desk });
+    registerSearchRoutes(scoped, { store: deps.store });
   });
   return { replies };
 }

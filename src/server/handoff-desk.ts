@@ -333,8 +333,11 @@ export class HandoffDesk implements HandoffPort {
   /** desk (issue 14): the agent went offline (presence): their conversations get the grace period. */
   async agentOffline(agentId: string): Promise<void> {
     if (this.#stopped) return;
-    const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === agentId);
-    for (const item of owned) this.#startGrace(item);
+    // In order with arrivals and returns (#graceOps): offline then back at once ends with no timer.
+    await this.#graceOps.run(agentId, async () => {
+      const owned = (await this.options.queue.list(['assigned'])).filter((item) => item.agentId === agentId);
+      await Promise.all(owned.map((item) => this.#startGrace(item)));
+    });
   }
 
   /** desk (issue 14): the agent is back (online or away): their conversations stay theirs. */

@@ -1,7 +1,7 @@
 // Real browser, real engine: two agents in two teams (배송 in Korean, Global in English) and their
 // shoppers. Routing by language, auto-assignment within each agent's ceiling, colleagues' presence
-// and load, a team's queue with the shopper's wait estimate, and the next-response target turning
-// an unanswered conversation red.
+// and load, a team's queue with the shopper's wait estimate, the next-response target turning an
+// unanswered conversation red, and search.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -119,5 +119,17 @@ describe('teams in a browser', () => {
     await tom.locator('#queue-list li', { hasText: '상담원 좀 연결해 주세요' }).click();
     await tom.locator('#claim[disabled]').waitFor();
     expect(await tom.getAttribute('#claim', 'title')).toContain('배송');
+
+    // Search by what was said: Mina finds her first conversation, answered, and opens it.
+    await mina.fill('#search-input', '배송팀 김민아');
+    const found = mina.locator('#search-results li.search-result');
+    await found.waitFor();
+    expect(await found.count()).toBe(1);
+    expect(await mina.locator('#queue-list').isHidden()).toBe(true);
+    await found.click();
+    await mina.locator('#transcript li.agent', { hasText: '배송팀 김민아' }).waitFor();
+    await mina.screenshot({ path: shot('console-search') });
+    await mina.press('#search-input', 'Escape');
+    await mina.locator('#queue-list').waitFor();
   });
 });
