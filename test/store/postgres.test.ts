@@ -18,7 +18,7 @@ import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluste
 
 /** The shipped migrations, by version: derived, so that each new migration does not edit these tests. */
 const SHIPPED = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).sort();
-const NEXT = String(SHIPPED.length + 1).padStart(3, '0');
+const NEXT = String(Number(SHIPPED.at(-1)?.slice(0, 3) ?? 0) + 1).padStart(3, '0');
 const OPENER = fileURLToPath(new URL('./fixtures/open-postgres.ts', import.meta.url));
 const BIN_DIR = findPostgresBinDir();
 
@@ -115,19 +115,36 @@ describeWithPostgres('PostgreSQL store', () => {
 
     // Every branch adds migrations: the shipped list is read, not written out here.
     const shippedNames = async (): Promise<string[]> => (await loadMigrations()).map((migration) => migration.name);
+    // Versions may have gaps (numbers handed out to work still on other branches): the newest counts.
+    const shippedVersion = async (): Promise<number> => (await loadMigrations()).at(-1)?.version ?? 0;
 
     it('applies the shipped migrations to a new database and records them', async () => {
       const store = await open();
       const shipped = await shippedNames();
       expect(shipped.slice(0, 2)).toEqual(['001_initial.sql', '002_coordination.sql']);
-      expect(store.migrations).toEqual({ version: shipped.length, applied: shipped });
+      expect(store.migrations).toEqual({ version: await shippedVersion(), applied: shipped });
       expect((await recordedMigrations()).map((row) => row.name)).toEqual(shipped);
-      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_notifications']) expect(await tableExists(table)).toBe(true);
+      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_notifications', 'daehwa_channel_links']) expect(await tableExists(table)).toBe(true);
+    });
+
+    it('applies a migration whose number was handed out earlier when it arrives after a later one', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'daehwa-migrations-'));
+      try {
+        await copyFile(join(MIGRATIONS_DIR, '001_initial.sql'), join(dir, '001_initial.sql'));
+        await writeFile(join(dir, '003_later.sql'), 'CREATE TABLE daehwa_later (x integer);\n');
+        expect((await open({ migrationsDir: dir })).migrations).toEqual({ version: 3, applied: ['001_initial.sql', '003_later.sql'] });
+        await writeFile(join(dir, '002_earlier.sql'), 'CREATE TABLE daehwa_earlier (x integer);\n');
+        expect((await open({ migrationsDir: dir })).migrations).toEqual({ version: 3, applied: ['002_earlier.sql'] });
+        expect((await recordedMigrations()).map((row) => row.version)).toEqual([1, 2, 3]);
+        expect(await tableExists('daehwa_earlier')).toBe(true);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses a database migrated by a newer daehwa, naming its version', async () => {
       await (await open()).close();
-      const known = (await shippedNames()).length;
+      const known = await shippedVersion();
       const future = `${String(known + 1).padStart(3, '0')}_future.sql`;
       await cluster.sql(url, 'INSERT INTO daehwa_migrations (version, name) VALUES ($1, $2)', [known + 1, future]);
       const refused = createPostgresStore({ connectionString: url });
@@ -142,7 +159,7 @@ describeWithPostgres('PostgreSQL store', () => {
         dir = await mkdtemp(join(tmpdir(), 'daehwa-migrations-'));
         const shipped = await shippedNames();
         for (const name of shipped) await copyFile(join(MIGRATIONS_DIR, name), join(dir, name));
-        broken = `${String(shipped.length + 1).padStart(3, '0')}_broken.sql`;
+        broken = `${String((await shippedVersion()) + 1).padStart(3, '0')}_broken.sql`;
         await writeFile(join(dir, broken), 'CREATE TABLE daehwa_half (x integer);\nSELECT * FROM no_such_table;\n');
       });
       afterEach(async () => {
@@ -198,5 +215,23 @@ describeWithPostgres('PostgreSQL store', () => {
       await expect(attempt).rejects.toThrow(`cannot connect to PostgreSQL at postgres://daehwa@127.0.0.1:${closedPort}/nothing: `);
       await expect(attempt).rejects.not.toThrow('hunter2');
     });
+  });
+});
+
+describe('migration files', () => {
+  async function namesIn(files: string[]): Promise<string[]> {
+    const dir = await mkdtemp(join(tmpdir(), 'daehwa-migration-files-'));
+    try {
+      for (const file of files) await writeFile(join(dir, file), 'SELECT 1;\n');
+      return (await loadMigrations(dir)).map((migration) => `${migration.version}:${migration.name}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('take versions increasing from 001, with gaps for numbers handed out to work not yet here, each version once', async () => {
+    expect(await namesIn(['001_a.sql', '002_b.sql', '010_c.sql'])).toEqual(['1:001_a.sql', '2:002_b.sql', '10:010_c.sql']);
+    await expect(namesIn(['001_a.sql', '002_b.sql', '002_c.sql'])).rejects.toThrow(/002_c\.sql: version 2 is taken by 002_b\.sql/);
+    await expect(namesIn(['002_b.sql'])).rejects.toThrow(/the first migration is version 001/);
   });
 });

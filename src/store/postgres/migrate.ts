@@ -23,7 +23,11 @@ export interface Migration {
 
 const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_]+\.sql$/;
 
-/** The migrations in `dir`, by version; their versions must be 1, 2, 3, … without gaps. */
+/**
+ * The migrations in `dir`, by version: increasing from 001, each version once. A version may be
+ * missing (numbers are handed out ahead to work in progress, which may land later): the database
+ * records each version it applied, and one that arrives later is applied then.
+ */
 export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
@@ -33,9 +37,10 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
       throw new StoreError('migration_failed', `${join(dir, file)}: a migration file is named NNN_name.sql (digits, an underscore, lower-case letters, digits and underscores)`);
     }
     const version = Number(match[1]);
-    const expected = migrations.length + 1;
-    if (version !== expected) {
-      throw new StoreError('migration_failed', `${join(dir, file)}: expected migration version ${expected} next (versions run 1, 2, 3, … without gaps or repeats)`);
+    const previous = migrations.at(-1)?.version ?? 0;
+    if (version <= previous || (previous === 0 && version !== 1)) {
+      const why = version === previous ? `version ${version} is taken by ${migrations.at(-1)!.name}` : previous === 0 ? 'the first migration is version 001' : `expected a version after ${previous}`;
+      throw new StoreError('migration_failed', `${join(dir, file)}: ${why} (versions run 1, 2, 3, …, each once)`);
     }
     migrations.push({ version, name: file, sql: await readFile(join(dir, file), 'utf8') });
   }
