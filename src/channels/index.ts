@@ -8,8 +8,8 @@ import { registerKakaoSkill } from './kakao/skill.ts';
 import { ChannelRuntime, type ChannelRuntimeOptions } from './runtime.ts';
 import { registerWebhookChannel } from './webhook/route.ts';
 
-/** The runtime's collaborators (its key secret comes from the config), and what the channels add. */
-export interface ChannelDeps extends Omit<ChannelRuntimeOptions, 'keySecret'> {
+/** The runtime's collaborators (its key secret and link lifetime come from the config), and what the channels add. */
+export interface ChannelDeps extends Omit<ChannelRuntimeOptions, 'keySecret' | 'linkTtlMs'> {
   config: DaehwaConfig;
   maxTextLength: number;
   /** Tests: how callbacks are POSTed (default: fetch). */
@@ -24,21 +24,23 @@ export function registerChannels(app: FastifyInstance, deps: ChannelDeps): void 
     throw new Error('channels.kakao.secret is required when NODE_ENV=production and the Kakao channel is enabled');
   }
   if (!kakao.enabled && webhook.secret === undefined) return;
-  const runtime = new ChannelRuntime({ ...deps, keySecret: config.secret });
+  const runtime = new ChannelRuntime({ ...deps, keySecret: config.secret, linkTtlMs: config.channels.linkTtlMs });
   if (kakao.enabled) {
     registerKakaoSkill(app, {
       runtime,
       clock: deps.clock,
       log: deps.log,
+      metrics: deps.metrics,
       secret: kakao.secret,
       deadlineMs: kakao.deadlineMs,
       replayWindowMs: kakao.replayWindowMs,
       quickReplyBlockId: kakao.quickReplyBlockId,
+      trackingUrl: config.desk.trackingUrl,
       maxTextLength: deps.maxTextLength,
       ...(deps.postCallback ? { postCallback: deps.postCallback } : {}),
     });
   }
   if (webhook.secret !== undefined) {
-    registerWebhookChannel(app, { runtime, clock: deps.clock, secret: webhook.secret, deadlineMs: webhook.deadlineMs, replayWindowMs: webhook.replayWindowMs });
+    registerWebhookChannel(app, { runtime, clock: deps.clock, metrics: deps.metrics, secret: webhook.secret, deadlineMs: webhook.deadlineMs, replayWindowMs: webhook.replayWindowMs });
   }
 }

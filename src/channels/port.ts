@@ -2,7 +2,7 @@
 // webhook) maps to and from. Incoming, a channel turns its payload into a dialog input for a user
 // it names; outgoing, the conversation's frames become channel messages, which each adapter then
 // renders in its own format within its own limits. The conversation core never sees a channel.
-import type { DialogInput, QuickReply } from '../dialog/types.ts';
+import type { DialogInput, QuickReply, ReplyCard } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
 import type { ServerFrame } from '../server/protocol.ts';
 
@@ -20,7 +20,8 @@ export interface ChannelTurn {
 
 /** What the conversation says to the shopper, whatever the channel. */
 export type ChannelMessage =
-  | { kind: 'text'; from: 'bot' | 'agent'; text: string; quickReplies: QuickReply[] }
+  /** `card`: what the text says, as structured data for channels that draw cards (an order's status). */
+  | { kind: 'text'; from: 'bot' | 'agent'; text: string; quickReplies: QuickReply[]; card?: ReplyCard }
   | { kind: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number }
   | { kind: 'error'; message: string };
 
@@ -30,6 +31,8 @@ export function toChannelMessages(frames: readonly ServerFrame[]): ChannelMessag
   for (const frame of frames) {
     switch (frame.type) {
       case 'bot':
+        messages.push({ kind: 'text', from: 'bot', text: frame.text, quickReplies: frame.quickReplies ?? [], ...(frame.card ? { card: frame.card } : {}) });
+        break;
       case 'nudge':
         messages.push({ kind: 'text', from: 'bot', text: frame.text, quickReplies: frame.quickReplies ?? [] });
         break;

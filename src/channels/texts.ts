@@ -18,9 +18,21 @@ export interface ChannelTexts {
   error: string;
   /** The quick reply that shows the rest of an over-long answer. */
   more: string;
+  /** Above the choices that did not fit under the answer (Kakao shows at most 10 quick replies). */
+  moreChoices: string;
   nothingMore: string;
   /** Transcript line for agents: which channel the conversation came from. */
   startedOn(channel: string): string;
+  /** An order drawn as a card (src/channels/kakao/cards.ts); dates come written in the conversation's language. */
+  orderCard: {
+    title(orderId: string): string;
+    expected(date: string): string;
+    deliveredOn(date: string): string;
+    quantity(count: number): string;
+    moreItems(count: number): string;
+    /** The button to the parcel's tracking page. */
+    track: string;
+  };
 }
 
 const KO: ChannelTexts = {
@@ -35,8 +47,17 @@ const KO: ChannelTexts = {
   agentPrefix: '상담원: ',
   error: '죄송해요, 지금은 답변을 드리지 못했어요. 잠시 후에 다시 말씀해 주세요.',
   more: '더 보기',
+  moreChoices: '나머지 선택지예요.',
   nothingMore: '더 보여 드릴 내용이 없어요. 궁금한 걸 말씀해 주세요.',
   startedOn: (channel) => `conversation started on ${channel}`,
+  orderCard: {
+    title: (orderId) => `주문 ${orderId}`,
+    expected: (date) => `${date} 도착 예정`,
+    deliveredOn: (date) => `${date} 배송 완료`,
+    quantity: (count) => `${count}개`,
+    moreItems: (count) => `외 ${count}개 상품`,
+    track: '배송 조회',
+  },
 };
 
 const EN: ChannelTexts = {
@@ -51,8 +72,17 @@ const EN: ChannelTexts = {
   agentPrefix: 'Agent: ',
   error: 'Sorry, I could not answer that just now. Please try again in a moment.',
   more: 'More',
+  moreChoices: 'The other choices.',
   nothingMore: 'There is nothing more to show. What would you like to know?',
   startedOn: (channel) => `conversation started on ${channel}`,
+  orderCard: {
+    title: (orderId) => `Order ${orderId}`,
+    expected: (date) => `arriving ${date}`,
+    deliveredOn: (date) => `delivered ${date}`,
+    quantity: (count) => `qty ${count}`,
+    moreItems: (count) => `and ${count} more`,
+    track: 'Track parcel',
+  },
 };
 
 export function channelTexts(locale: Locale): ChannelTexts {

@@ -289,6 +289,11 @@ const configObject = z.strictObject({
           quickReplyBlockId: z.string().min(1).max(200).optional(),
         })
         .prefault({}),
+      /**
+       * What a Kakao or webhook shopper's link keeps between requests (frames waiting for their
+       * next message, the last quick replies offered) is forgotten after this long unused.
+       */
+      linkTtlMs: z.number().int().min(60_000).max(90 * 24 * 60 * 60_000).default(7 * 24 * 60 * 60_000),
       webhook: z
         .strictObject({
           /** Signs request bodies (HMAC-SHA256, X-Daehwa-Signature); POST /channels/webhook is served only when set. */

@@ -4,6 +4,7 @@
 import type { Entity } from '../nlu/types.ts';
 import { isActionName, runAction } from './actions.ts';
 import { readProduct } from './answers.ts';
+import { stepCard } from './cards.ts';
 import { holds } from './conditions.ts';
 import { commerceFailed, requestHandoff } from './fallback.ts';
 import type { CompiledFlow } from './flowset.ts';
@@ -74,7 +75,10 @@ export async function runSteps(turn: Turn, resuming: boolean): Promise<void> {
     const step = index === undefined ? undefined : flow?.steps[index];
     if (!flow || index === undefined || !step) return leaveFlow(turn, 'flow_gone');
     if (++turn.steps > MAX_STEPS_PER_TURN) return leaveFlow(turn, 'loop_error');
-    if (step.say && !quiet) turn.say(turn.text(step.say), step.quick_replies?.map((q) => ({ label: q.label[turn.state.locale], payload: q.payload })));
+    if (step.say && !quiet) {
+      const card = step.card ? stepCard(step.card, turn.scope(), turn.state.locale, turn.flowSet.messages) : undefined;
+      turn.say(turn.text(step.say), step.quick_replies?.map((q) => ({ label: q.label[turn.state.locale], payload: q.payload })), undefined, card);
+    }
     quiet = false;
     const next = await execute(turn, flow, active, step, index);
     if (turn.state.flow !== active) return; // the step ended, switched or handed off the flow

@@ -123,6 +123,8 @@ export const StepSchema = z.strictObject({
   id: Id,
   say: LocalizedSchema.optional(),
   quick_replies: z.array(QuickReplySchema).min(1).optional(),
+  /** With `say`: a card of what it says for channels that draw cards (`{ order: order }`: the variable holding the order). */
+  card: z.strictObject({ order: z.string().min(1) }).optional(),
   ask: z.string().optional(),
   call: z.string().optional(),
   args: ArgsSchema.optional(),

@@ -7,7 +7,7 @@ import type { CompiledFlow, FlowSet } from './flowset.ts';
 import type { Localized, MessageKey } from './schema.ts';
 import type { EngineState } from './state.ts';
 import { render, type Json, type Scope } from './template.ts';
-import type { BotReply, DialogEvent, QuickReply, TurnContext, TurnResult } from './types.ts';
+import type { BotReply, DialogEvent, QuickReply, ReplyCard, TurnContext, TurnResult } from './types.ts';
 
 export interface TurnSettings {
   /** Below this NLU score a recognised intent does not start its flow (a flow's `handoff_threshold` overrides it). */
@@ -30,6 +30,7 @@ export const INTENT_PAYLOAD = 'intent:';
 interface PendingReply {
   text: string;
   quickReplies?: QuickReply[];
+  card?: ReplyCard;
   flow: string | null;
 }
 
@@ -58,6 +59,7 @@ export class Turn {
     const replies: BotReply[] = this.replies.map((r) => ({
       text: r.text,
       ...(r.quickReplies && r.quickReplies.length > 0 ? { quickReplies: r.quickReplies } : {}),
+      ...(r.card ? { card: r.card } : {}),
       meta: {
         intent: this.intent,
         score: this.score,
@@ -99,8 +101,8 @@ export class Turn {
 
   // ---------------------------------------------------------------- speaking
 
-  say(text: string, quickReplies?: QuickReply[], flow?: string): void {
-    this.replies.push({ text, flow: flow ?? this.state.flow?.id ?? null, ...(quickReplies ? { quickReplies } : {}) });
+  say(text: string, quickReplies?: QuickReply[], flow?: string, card?: ReplyCard): void {
+    this.replies.push({ text, flow: flow ?? this.state.flow?.id ?? null, ...(quickReplies ? { quickReplies } : {}), ...(card ? { card } : {}) });
   }
 
   scope(extra: Scope = {}): Scope {

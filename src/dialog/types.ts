@@ -20,7 +20,28 @@ export interface ReplyMeta {
 export interface BotReply {
   text: string;
   quickReplies?: QuickReply[];
+  /** What the text is about, for channels that draw cards (Kakao); the text says it all without it. */
+  card?: ReplyCard;
   meta: ReplyMeta;
+}
+
+/** A reply's card: a step's `card` in a flow (docs/flows.md), in the conversation's language. */
+export type ReplyCard = OrderCard;
+
+/** An order as a card: its number, status, items and parcel. */
+export interface OrderCard {
+  kind: 'order';
+  orderId: string;
+  /** The order's status code (paid, preparing, shipped, delivered, cancelled, return_requested). */
+  status: string;
+  /** The status as the conversation's language names it (flows/messages.yaml `order_status`). */
+  statusLabel: string;
+  items: { name: string; quantity: number; option?: string }[];
+  carrier?: string;
+  trackingNumber?: string;
+  /** Written as the conversation's language writes dates ("11월 21일(토)"). */
+  expectedDelivery?: string;
+  deliveredAt?: string;
 }
 
 export type DialogInput =

@@ -163,6 +163,10 @@ class FlowChecker {
     if (!step.say && actions.length === 0) this.at(base, `step '${step.id}' does nothing: give it \`say\` or one of ${STEP_ACTIONS.join(', ')}`);
     if (step.say) this.localized([...base, 'say'], step.say);
     step.quick_replies?.forEach((q, j) => this.localized([...base, 'quick_replies', j, 'label'], q.label));
+    if (step.card) {
+      if (!step.say) this.at([...base, 'card'], 'a card goes with what the step says: give the step `say` too');
+      this.checkPath([...base, 'card', 'order'], step.card.order);
+    }
     if (step.ask !== undefined) {
       if (!Object.hasOwn(this.spec.slots, step.ask)) this.at([...base, 'ask'], `unknown slot '${step.ask}'${suggest(step.ask, Object.keys(this.spec.slots))}`);
       if (this.spec.digression) this.at([...base, 'ask'], 'a digression flow answers and returns: it cannot ask questions');

@@ -334,6 +334,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   // ---- channels (issue 15): the Kakao skill and the signed webhook, on the same conversations ----
   registerChannels(app, {
     config,
+    metrics,
     sessions,
     conversations,
     lanes,

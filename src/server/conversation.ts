@@ -162,6 +162,7 @@ export class Conversations {
         ...(nudge === undefined ? { type: 'bot' } : { type: 'nudge', rule: nudge }),
         text: reply.text,
         ...(reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {}),
+        ...(reply.card && nudge === undefined ? { card: reply.card } : {}),
         meta: reply.meta,
       });
     }

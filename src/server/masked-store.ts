@@ -2,9 +2,10 @@
 // numbers are masked before anything a shopper typed is written: transcript entries (conversation
 // log on disk, agent relay, history), the dialog state of the session record (which quotes the
 // sentence that opened a flow), queue items (the hand-off context's transcript, intents and
-// slots; offline-message tickets; notes) and, on PostgreSQL, the outbox of frames for shopper
-// sockets. The shopper's own screen keeps what they typed; the dialog turn still sees the raw
-// text, which is never stored.
+// slots; offline-message tickets; notes), what a request/response channel keeps for its shopper
+// (src/channels/: frames waiting for their next request, the last answer's quick replies) and, on
+// PostgreSQL, the outbox of frames for shopper sockets. The shopper's own screen keeps what they
+// typed; the dialog turn still sees the raw text, which is never stored.
 import { maskIdAndCardNumbers, maskStringsDeep } from '../privacy/mask.ts';
 import type { Coordination, FrameOutbox } from '../store/coordination.ts';
 import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
@@ -56,8 +57,12 @@ export function withMaskedShopperLines(store: Store): Store {
   // A survey comment is the shopper's own words too.
   const putSurvey: Store['putSurvey'] = (survey) =>
     store.putSurvey(survey.comment === undefined ? survey : { ...survey, comment: maskIdAndCardNumbers(survey.comment) });
+  // channels (issue 15): the frames kept for a Kakao or webhook shopper, like the outbox's.
+  const putChannelLink: Store['putChannelLink'] = (link) =>
+    store.putChannelLink({ ...link, mailbox: maskNumbersDeep(link.mailbox), memory: maskNumbersDeep(link.memory) });
   // Methods are bound once, not on every call: the store is called several times a turn.
   const bound = new Map<PropertyKey, unknown>([
+    ['putChannelLink', putChannelLink],
     ['appendTranscript', appendTranscript],
     ['putSession', putSession],
     ['putQueueItem', putQueueItem],

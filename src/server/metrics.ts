@@ -16,6 +16,12 @@ export interface ServerMetrics {
   suggestionTaps: Counter<'payload'>;
   surveys: Counter<'kind' | 'outcome'>;
   notifications: Counter<'kind' | 'outcome'>;
+  // channels (issue 15): the request/response channels (kakao, webhook); the widget's turns are daehwa_turns_total less these.
+  channelTurns: Counter<'channel'>;
+  channelDeadlineMisses: Counter<'channel'>;
+  channelErrors: Counter<'channel' | 'code'>;
+  channelCallbacks: Counter<'channel' | 'outcome'>;
+  channelLinks: Gauge<'channel'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
@@ -86,6 +92,26 @@ export function createMetrics(options: { defaultMetrics: boolean }): ServerMetri
       labelNames: ['kind', 'outcome'],
       registers,
     }),
+    channelTurns: new Counter({ name: 'daehwa_channel_turns_total', help: 'Turns run for a request/response channel, by channel (kakao, webhook)', labelNames: ['channel'], registers }),
+    channelDeadlineMisses: new Counter({
+      name: 'daehwa_channel_deadline_misses_total',
+      help: 'Channel turns not done by the channel deadline (answered "checking", the answer follows by callback or with the next message), by channel',
+      labelNames: ['channel'],
+      registers,
+    }),
+    channelErrors: new Counter({
+      name: 'daehwa_channel_errors_total',
+      help: 'Channel requests refused or failed, by channel and code (missing_secret, bad_secret, bad_signature, invalid_json, invalid_body, turn_failed, internal_error)',
+      labelNames: ['channel', 'code'],
+      registers,
+    }),
+    channelCallbacks: new Counter({
+      name: 'daehwa_channel_callbacks_total',
+      help: 'Answers sent through a callback URL, by channel and outcome (delivered; failed: kept for the next message; expired: the held callback ran out)',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+    channelLinks: new Gauge({ name: 'daehwa_channel_links', help: 'Channel links held in memory, by channel', labelNames: ['channel'], registers }),
     surveys: new Counter({
       name: 'daehwa_surveys_total',
       help: 'Survey answers stored, by kind (csat, nps) and outcome (answered, commented, skipped)',

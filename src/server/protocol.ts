@@ -1,7 +1,7 @@
 // The shopper websocket protocol (../shared/design.md): zod schemas for what shoppers send, the
 // frames the server sends back, and a parser that turns any bad frame into a named error.
 import { z } from 'zod';
-import type { QuickReply, ReplyMeta } from '../dialog/types.ts';
+import type { QuickReply, ReplyCard, ReplyMeta } from '../dialog/types.ts';
 import { LOCALES } from '../nlu/types.ts';
 import { isPageEventName, type PageEvent, parsePageEvent } from '../proactive/events.ts';
 import { describeIssues } from '../shared/zod-issues.ts';
@@ -77,7 +77,8 @@ export type ServerFrame =
   | { type: 'session'; sessionId: string; sessionToken: string; resumed: boolean }
   /** Sent after a resumed `session` frame: what was said before, oldest first. */
   | { type: 'history'; entries: HistoryEntry[] }
-  | { type: 'bot'; text: string; quickReplies?: QuickReply[]; meta: ReplyMeta }
+  /** `card`: what the text says, as data for channels that draw cards (an order); the widget shows the text. */
+  | { type: 'bot'; text: string; quickReplies?: QuickReply[]; card?: ReplyCard; meta: ReplyMeta }
   // desk (issue 14): `estimatedWaitMs`, from the queue's recent pace; absent when there is no honest estimate.
   | { type: 'handoff'; status: 'queued' | 'assigned' | 'ended'; position?: number; estimatedWaitMs?: number }
   /** `seq`: the message's place in the transcript, for the `read` frame (desk, issue 14). */

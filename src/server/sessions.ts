@@ -190,6 +190,12 @@ export class SessionDirectory {
     live.links.add(link);
   }
 
+  /** The channel gave up its link (evicted): the session, when loaded again, is without it. */
+  letGo(sessionId: string, link: ShopperLink): void {
+    if (this.#standing.get(sessionId) === link) this.#standing.delete(sessionId);
+    this.#byId.get(sessionId)?.links.delete(link);
+  }
+
   readonly #standing = new Map<string, ShopperLink>();
   // ---- end channels ----
 
@@ -267,7 +273,8 @@ export class SessionDirectory {
   /** The session is being erased: its sockets are closed and this process forgets it (nothing is written). */
   drop(sessionId: string): void {
     const live = this.#byId.get(sessionId);
-    if (!live) return;
+    // channels (issue 15): a channel's link outlives its session in memory; it is told too.
+    if (!live) return this.#standing.get(sessionId)?.close(CLOSE_SESSION_ERASED, 'this conversation was erased');
     for (const link of live.links) link.close(CLOSE_SESSION_ERASED, 'this conversation was erased');
     this.#forget(live);
   }

@@ -10,6 +10,7 @@
 //   <dir>/surveys.jsonl               CSAT and NPS answers, one line per put (the last one per id wins)
 //   <dir>/cases.jsonl                 complaint cases, one line per put (the last one per id wins)
 //   <dir>/notifications.jsonl         order notifications, one line per change (the last one per id wins)
+//   <dir>/channel-links.jsonl         what Kakao and the webhook keep between a shopper's requests (by session id)
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
 export const surveysPath = (dir: string): string => join(dir, 'surveys.jsonl');
 export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
 export const notificationsPath = (dir: string): string => join(dir, 'notifications.jsonl');
+export const channelLinksPath = (dir: string): string => join(dir, 'channel-links.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');
 export const activeQueuePath = (dir: string): string => join(dir, 'queue', 'active.json');
 export const doneQueueDir = (dir: string): string => join(dir, 'queue', 'done');

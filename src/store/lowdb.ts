@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
+import { z } from 'zod';
 import { AuditFile } from './audit-file.ts';
 import { SessionCatalog } from './catalog.ts';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
@@ -31,11 +32,12 @@ import {
   legacyConversationPath,
   snapshotLine,
   notificationsPath,
+  channelLinksPath,
   surveysPath,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord } from './types.ts';
+import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from './schemas.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord, type ChannelLinkRecord } from './types.ts';
 import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
 import { RecordLog } from './record-log.ts';
 
@@ -88,6 +90,7 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
       surveys: await RecordLog.open(surveysPath(dir), surveyRecordSchema),
       cases: await RecordLog.open(casesPath(dir), caseRecordSchema),
       notifications: await RecordLog.open(notificationsPath(dir), notificationRecordSchema),
+      channelLinks: await RecordLog.open(channelLinksPath(dir), storedChannelLinkSchema),
     };
     const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options, audit);
     await store.reconcileQueue();
@@ -97,6 +100,10 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
     throw error;
   }
 }
+
+/** A channel link as its file keeps it: by its session's id. */
+type StoredChannelLink = ChannelLinkRecord & { id: string };
+const storedChannelLinkSchema = channelLinkRecordSchema.extend({ id: z.string().min(1) }) satisfies z.ZodType<StoredChannelLink>;
 
 const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || status === 'assigned';
 
@@ -159,6 +166,8 @@ class LowdbStore implements Store {
   readonly #surveys: RecordLog<SurveyRecord>;
   readonly #cases: RecordLog<CaseRecord>;
   readonly #notifications: RecordLog<NotificationRecord>;
+  /** channels (issue 15): links by session id (their `id`). */
+  readonly #channelLinks: RecordLog<StoredChannelLink>;
   readonly #caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   readonly #casesPerDay = new Map<string, number>();
@@ -173,7 +182,7 @@ class LowdbStore implements Store {
     dir: string,
     catalog: SessionCatalog,
     activeQueue: Low<ActiveQueueDoc>,
-    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord> },
+    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord>; channelLinks: RecordLog<StoredChannelLink> },
     lock: DirectoryLock,
     options: LowdbStoreOptions,
     audit: AuditFile,
@@ -184,6 +193,7 @@ class LowdbStore implements Store {
     this.#surveys = records.surveys;
     this.#cases = records.cases;
     this.#notifications = records.notifications;
+    this.#channelLinks = records.channelLinks;
     for (const record of records.cases.values()) this.#indexCase(record);
     this.#lock = lock;
     this.#catalog = catalog;
@@ -358,6 +368,7 @@ class LowdbStore implements Store {
   async deleteSession(id: string): Promise<boolean> {
     this.#ensureOpen();
     if (!this.#catalog.forget(id)) return false;
+    this.#channelLinks.delete(id);
     this.#conversations.delete(id);
     this.#dirtyConversations.delete(id);
     this.#sessionsToRemove.add(id);
@@ -497,6 +508,39 @@ class LowdbStore implements Store {
     return true;
   }
 
+  // ---- channels (issue 15) ----
+  async putChannelLink(link: ChannelLinkRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('session', link.sessionId);
+    if (!this.#catalog.get(link.sessionId)) throw new StoreError('session_not_found', `cannot keep a channel link for unknown session ${link.sessionId}`);
+    this.#channelLinks.put({ id: link.sessionId, ...channelLinkFields(link) });
+    this.#scheduleFlush();
+  }
+
+  async getChannelLink(sessionId: string): Promise<ChannelLinkRecord | null> {
+    this.#ensureOpen();
+    const stored = this.#channelLinks.get(sessionId);
+    if (!stored) return null;
+    const { id: _id, ...link } = stored;
+    return channelLinkFields(link);
+  }
+
+  async deleteChannelLink(sessionId: string): Promise<boolean> {
+    this.#ensureOpen();
+    if (!this.#channelLinks.delete(sessionId)) return false;
+    this.#scheduleFlush();
+    return true;
+  }
+
+  async deleteChannelLinksBefore(before: string): Promise<number> {
+    this.#ensureOpen();
+    const stale = [...this.#channelLinks.values()].filter((link) => link.updatedAt < before);
+    for (const link of stale) this.#channelLinks.delete(link.id);
+    if (stale.length > 0) this.#scheduleFlush();
+    return stale.length;
+  }
+  // ---- end channels ----
+
   async flush(): Promise<void> {
     this.#ensureOpen();
     await this.#flushNow();
@@ -629,7 +673,7 @@ class LowdbStore implements Store {
       this.#sessionsToRemove.delete(id);
     }
     await this.#catalog.writePending();
-    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending()]);
+    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending(), this.#channelLinks.writePending()]);
 
     const done = [...this.#pendingDone.values()];
     const doneFailures = await inBatches(done, async (item) => {

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord } from './types.ts';
+import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact, channelLinkFields } from './schemas.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord, type ChannelLinkRecord } from './types.ts';
 import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
 
 export function createMemoryStore(): Store {
@@ -26,6 +26,8 @@ export function createMemoryStore(): Store {
   /** The last case number given out per day (YYYYMMDD). */
   const casesPerDay = new Map<string, number>();
   const notifications = new Map<string, NotificationRecord>();
+  /** channels (issue 15): links by session id. */
+  const channelLinks = new Map<string, ChannelLinkRecord>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -130,6 +132,7 @@ export function createMemoryStore(): Store {
       sessions.delete(id);
       sessionIdByTokenHash.delete(session.tokenHash);
       transcripts.delete(id);
+      channelLinks.delete(id);
       return true;
     },
 
@@ -262,6 +265,35 @@ export function createMemoryStore(): Store {
       notifications.set(id, { ...notification, deliveredAt: at, sessionId });
       return true;
     },
+
+    // ---- channels (issue 15) ----
+    async putChannelLink(link) {
+      ensureOpen();
+      assertStorableId('session', link.sessionId);
+      if (!sessions.has(link.sessionId)) throw new StoreError('session_not_found', `cannot keep a channel link for unknown session ${link.sessionId}`);
+      channelLinks.set(link.sessionId, channelLinkFields(link));
+    },
+
+    async getChannelLink(sessionId) {
+      ensureOpen();
+      const link = channelLinks.get(sessionId);
+      return link ? channelLinkFields(link) : null;
+    },
+
+    async deleteChannelLink(sessionId) {
+      ensureOpen();
+      return channelLinks.delete(sessionId);
+    },
+
+    async deleteChannelLinksBefore(before) {
+      ensureOpen();
+      let removed = 0;
+      for (const [id, link] of channelLinks) {
+        if (link.updatedAt < before && channelLinks.delete(id)) removed += 1;
+      }
+      return removed;
+    },
+    // ---- end channels ----
 
     async flush() {
       ensureOpen();

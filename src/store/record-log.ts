@@ -1,8 +1,9 @@
-// Records kept by id in one append-only JSON-lines file (the lowdb store's survey answers and
-// complaint cases): the whole file is read when the store opens, a put appends one line at the
-// next flush, and the last line for an id wins. Like the session catalog, a kill can only cut the
-// last line short, and that line is dropped when the file is next opened; a log mostly made of
-// superseded lines is rewritten compactly (temp file + rename) at open.
+// Records kept by id in one append-only JSON-lines file (the lowdb store's survey answers,
+// complaint cases, notifications and channel links): the whole file is read when the store opens,
+// a put appends one line at the next flush, and the last line for an id wins; a delete appends a
+// line `{"id":…,"deleted":true}`. Like the session catalog, a kill can only cut the last line
+// short, and that line is dropped when the file is next opened; a log mostly made of superseded
+// lines is rewritten compactly (temp file + rename) at open, and after a write that made it so.
 
 import { readFile, truncate } from 'node:fs/promises';
 import { TextFile } from 'lowdb/node';
@@ -16,6 +17,9 @@ const COMPACTION_SLACK = 1024;
 export class RecordLog<T extends { id: string }> {
   readonly #records = new Map<string, T>();
   readonly #pending: PendingLines;
+  /** Lines in the file, and lines accepted since the last write: when they outnumber the records by far, the file is rewritten. */
+  #fileLines = 0;
+  #pendingLines = 0;
 
   private constructor(
     readonly path: string,
@@ -34,11 +38,11 @@ export class RecordLog<T extends { id: string }> {
     lines.pop();
     lines.forEach((line, index) => {
       const record = log.#parse(line, index + 1);
-      log.#records.set(record.id, record);
+      if (isDeletion(record)) log.#records.delete(record.id);
+      else log.#records.set(record.id, record);
     });
-    if (lines.length > log.#records.size * 2 + COMPACTION_SLACK) {
-      await new TextFile(path).write([...log.#records.values()].map((record) => `${JSON.stringify(record)}\n`).join(''));
-    }
+    log.#fileLines = lines.length;
+    if (log.#wasteful()) await log.#rewrite();
     return log;
   }
 
@@ -54,23 +58,53 @@ export class RecordLog<T extends { id: string }> {
   put(record: T): void {
     this.#records.set(record.id, record);
     this.#pending.push(`${JSON.stringify(record)}\n`);
+    this.#pendingLines += 1;
+  }
+
+  /** Forgets the record now; the line saying so is written by the next `writePending`. False when there was none. */
+  delete(id: string): boolean {
+    if (!this.#records.delete(id)) return false;
+    this.#pending.push(`${JSON.stringify({ id, deleted: true })}\n`);
+    this.#pendingLines += 1;
+    return true;
   }
 
   get dirty(): boolean {
     return this.#pending.dirty;
   }
 
-  writePending(): Promise<void> {
-    return this.#pending.write();
+  async writePending(): Promise<void> {
+    const lines = this.#pendingLines;
+    this.#pendingLines = 0;
+    try {
+      await this.#pending.write();
+    } catch (error) {
+      this.#pendingLines += lines;
+      throw error;
+    }
+    this.#fileLines += lines;
+    if (this.#wasteful()) await this.#rewrite();
   }
 
-  #parse(line: string, lineNumber: number): T {
+  #wasteful(): boolean {
+    return this.#fileLines > this.#records.size * 2 + COMPACTION_SLACK;
+  }
+
+  /** The live records only, replacing the file at once (temp file + rename). */
+  async #rewrite(): Promise<void> {
+    await new TextFile(this.path).write([...this.#records.values()].map((record) => `${JSON.stringify(record)}\n`).join(''));
+    this.#fileLines = this.#records.size;
+  }
+
+  /** A record, a deletion line (`{ id, deleted: true }`), or a problem naming the line. */
+  #parse(line: string, lineNumber: number): T | { id: string; deleted: true } {
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch (error) {
       throw new StoreError('corrupt', `${this.path}:${lineNumber}: not valid JSON (${(error as Error).message}); the file was left as it is`);
     }
+    if (isDeletion(json)) return json;
     const result = this.schema.safeParse(json);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -79,4 +113,10 @@ export class RecordLog<T extends { id: string }> {
     }
     return result.data;
   }
+}
+
+function isDeletion(json: unknown): json is { id: string; deleted: true } {
+  if (typeof json !== 'object' || json === null) return false;
+  const line = json as Record<string, unknown>;
+  return line['deleted'] === true && typeof line['id'] === 'string' && Object.keys(line).length === 2;
 }

@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord, ChannelLinkRecord } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -101,6 +101,20 @@ export const notificationRecordSchema = z.object({
   deliveredAt: isoTime.nullable(),
   sessionId: z.string().nullable(),
 }) satisfies z.ZodType<NotificationRecord>;
+
+// channels (issue 15): a channel link; its mailbox and memory are the channel's own.
+export const channelLinkRecordSchema = z.object({
+  sessionId: z.string().min(1),
+  channel: storedName,
+  mailbox: z.array(z.unknown()),
+  memory: z.unknown(),
+  updatedAt: isoTime,
+}) satisfies z.ZodType<ChannelLinkRecord>;
+
+/** A private copy of a channel link's own fields (`memory` null when absent). */
+export function channelLinkFields(link: ChannelLinkRecord): ChannelLinkRecord {
+  return { sessionId: link.sessionId, channel: link.channel, mailbox: structuredClone(link.mailbox), memory: structuredClone(link.memory ?? null), updatedAt: link.updatedAt };
+}
 
 /**
  * A transcript entry's own fields only, whatever else the caller's object carries: what every

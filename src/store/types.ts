@@ -185,7 +185,35 @@ export interface AuditEvent {
 }
 // ---- end privacy ----
 
-export interface Store extends DeskStore {
+// ---- channels (issue 15): what a request/response channel keeps between a shopper's requests ----
+/**
+ * A channel link (src/channels/link.ts): the frames waiting for the shopper's next request and
+ * the channel's memory of its last answer (the quick replies it offered, the rest of a long
+ * answer). Both are opaque to the store. One per session; it goes with its session (deleteSession)
+ * and, once stale, with deleteChannelLinksBefore.
+ */
+export interface ChannelLinkRecord {
+  sessionId: string;
+  /** The channel's name: `kakao`, `webhook`. */
+  channel: string;
+  /** Frames for the shopper's next request, oldest first. */
+  mailbox: unknown[];
+  memory: unknown;
+  updatedAt: string;
+}
+
+export interface ChannelLinkStore {
+  /** Creates or replaces the session's link. */
+  putChannelLink(link: ChannelLinkRecord): Promise<void>;
+  getChannelLink(sessionId: string): Promise<ChannelLinkRecord | null>;
+  /** False when the session had none. */
+  deleteChannelLink(sessionId: string): Promise<boolean>;
+  /** Removes every link last updated before `before` (an ISO time); how many went. */
+  deleteChannelLinksBefore(before: string): Promise<number>;
+}
+// ---- end channels ----
+
+export interface Store extends DeskStore, ChannelLinkStore {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   /** Create or replace the session record. */
@@ -212,7 +240,7 @@ export interface Store extends DeskStore {
   appendAudit(event: Omit<AuditEvent, 'seq'>): Promise<AuditEvent>;
   /** Audit events with seq > `after` (0 by default), oldest first, at most `limit` (all by default). */
   listAudit(query?: { after?: number; limit?: number }): Promise<AuditEvent[]>;
-  /** Removes a session record and its whole transcript; false when there was none. */
+  /** Removes a session record, its whole transcript and its channel link; false when there was none. */
   deleteSession(id: string): Promise<boolean>;
   /** Removes a queue item whatever its status; false when there was none. */
   deleteQueueItem(id: string): Promise<boolean>;

@@ -131,6 +131,67 @@ describe('Kakao skill: limits', () => {
   });
 });
 
+describe('Kakao skill: more choices than quick replies', () => {
+  // An NPS scale: 0 to 10 and "skip", twelve choices; Kakao shows at most ten quick replies.
+  const scale = [...Array.from({ length: 11 }, (_, n) => ({ label: String(n), payload: `nps:${n}` })), { label: '건너뛰기', payload: 'nps:skip' }];
+  function scaleDialog(inputs: DialogInput[]): DialogEngine {
+    const inner = scriptedDialog();
+    return {
+      initialState: inner.initialState,
+      async turn(state, input, nlu, ctx) {
+        inputs.push(input);
+        const result = await inner.turn(state, input, nlu, ctx);
+        if (input.kind !== 'text' || input.text !== '추천 점수') return result;
+        return { ...result, replies: [{ ...result.replies[0]!, text: '추천하실 가능성은 0점부터 10점 중 몇 점인가요?', quickReplies: scale }] };
+      },
+    };
+  }
+  const labels = (response: any) => (response.template.quickReplies ?? []).map((q: { label: string }) => q.label);
+
+  it('shows nine choices and "더 보기", the others on the next page; every choice is one tap away', async () => {
+    const inputs: DialogInput[] = [];
+    server = await startTestServer({ deps: { dialog: scaleDialog(inputs) } });
+    const first = await skill(skillRequest({ utterance: '추천 점수' }));
+    expect(textsOf(first)).toEqual(['추천하실 가능성은 0점부터 10점 중 몇 점인가요?']);
+    expect(labels(first)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '더 보기']);
+    // "더 보기" is the channel's own: no turn runs.
+    const second = await skill(skillRequest({ utterance: '더 보기' }));
+    expect(textsOf(second)).toEqual(['나머지 선택지예요.']);
+    expect(labels(second)).toEqual(['9', '10', '건너뛰기']);
+    expect(inputs).toHaveLength(1);
+    await skill(skillRequest({ utterance: '10' }));
+    expect(inputs.at(-1)).toEqual({ kind: 'quick_reply', payload: 'nps:10' });
+  });
+
+  it('reads any choice of the answer typed, on whichever page it is shown', async () => {
+    const inputs: DialogInput[] = [];
+    server = await startTestServer({ deps: { dialog: scaleDialog(inputs) } });
+    await skill(skillRequest({ utterance: '추천 점수' }));
+    // The second page's, with the first shown.
+    await skill(skillRequest({ utterance: '10' }));
+    expect(inputs.at(-1)).toEqual({ kind: 'quick_reply', payload: 'nps:10' });
+    // The same body again within the replay window would be a replay, not a new question.
+    server.clock.advance(10_000);
+    await skill(skillRequest({ utterance: '추천 점수' }));
+    await skill(skillRequest({ utterance: '더 보기' }));
+    // The first page's, with the second shown.
+    await skill(skillRequest({ utterance: '3' }));
+    expect(inputs.at(-1)).toEqual({ kind: 'quick_reply', payload: 'nps:3' });
+  });
+
+  it('pages block-action quick replies the same way', async () => {
+    const inputs: DialogInput[] = [];
+    server = await startTestServer({ config: { channels: { kakao: { quickReplyBlockId: 'blk_daehwa' } } }, deps: { dialog: scaleDialog(inputs) } });
+    const first = await skill(skillRequest({ utterance: '추천 점수' }));
+    expect(first.template.quickReplies).toHaveLength(10);
+    expect(first.template.quickReplies.at(-1)).toEqual({ action: 'block', label: '더 보기', blockId: 'blk_daehwa', messageText: '더 보기', extra: { payload: 'daehwa:more' } });
+    const second = await skill(skillRequest({ utterance: '더 보기', clientExtra: { payload: 'daehwa:more' } }));
+    expect(second.template.quickReplies.map((q: any) => q.extra.payload)).toEqual(['nps:9', 'nps:10', 'nps:skip']);
+    await skill(skillRequest({ utterance: '건너뛰기', clientExtra: { payload: 'nps:skip' } }));
+    expect(inputs.at(-1)).toEqual({ kind: 'quick_reply', payload: 'nps:skip' });
+  });
+});
+
 describe('Kakao skill: authentication and bad input', () => {
   it('refuses a missing or wrong secret with 401 and stores nothing', async () => {
     server = await startTestServer({ config: { channels: { kakao: { secret: 'kakao-shared-secret-123' } } } });
@@ -247,6 +308,7 @@ describe('Kakao skill: hand-off', () => {
     server.clock.advance(CALLBACK_HOLD_MS);
     await callbacks.waitFor(1);
     expect(textsOf(callbacks.received[0]!.body)).toEqual(['상담원이 확인하고 있어요. 답변이 오면 다음에 메시지를 보내실 때 보여 드릴게요.']);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^daehwa_channel_callbacks_total\{channel="kakao",outcome="expired"\} 1$/m);
     await api(server.url, 'POST', `/api/agent/queue/${itemId}/messages`, { token, body: { text: '환불 처리했어요.' } });
     await api(server.url, 'POST', `/api/agent/queue/${itemId}/resolve`, { token });
     const next = await skill(skillRequest({ utterance: '고마워요' }));
@@ -268,5 +330,34 @@ describe('Kakao skill: hand-off', () => {
     const token = await login(server.url);
     const items = (await api(server.url, 'GET', '/api/agent/queue', { token })).body.items as { reason: string }[];
     expect(items.map((i) => i.reason)).toEqual(['offline_message']);
+  });
+});
+
+describe('Kakao skill: metrics by channel', () => {
+  async function metrics(): Promise<string> {
+    return (await fetch(`${server.url}/metrics`)).text();
+  }
+
+  it('counts turns, deadline misses, callbacks and refused requests by channel', async () => {
+    callbacks = await FakeCallbackServer.start();
+    const gate = new Gate();
+    server = await startTestServer({ config: { channels: { kakao: { secret: 'kakao-shared-secret-123' } } }, deps: { dialog: gatedDialog(scriptedDialog(), gate, /느린/) } });
+    const headers = { 'x-daehwa-skill-secret': 'kakao-shared-secret-123' };
+    await skill(skillRequest({ utterance: '안녕하세요' }), headers);
+    const pending = postSkill(server.url, skillRequest({ utterance: '느린 조회', callbackUrl: `${callbacks.url}/cb/9` }), headers);
+    await waitFor(async () => gate.waiting === 1 && server.clock.pendingDelays().includes(4000));
+    server.clock.advance(4000);
+    await pending;
+    gate.open();
+    await callbacks.waitFor(1);
+    await postSkill(server.url, skillRequest());
+    await postSkill(server.url, '{"userRequest":', headers);
+    const text = await metrics();
+    expect(text).toMatch(/^daehwa_channel_turns_total\{channel="kakao"\} 2$/m);
+    expect(text).toMatch(/^daehwa_channel_deadline_misses_total\{channel="kakao"\} 1$/m);
+    expect(text).toMatch(/^daehwa_channel_callbacks_total\{channel="kakao",outcome="delivered"\} 1$/m);
+    expect(text).toMatch(/^daehwa_channel_errors_total\{channel="kakao",code="missing_secret"\} 1$/m);
+    expect(text).toMatch(/^daehwa_channel_errors_total\{channel="kakao",code="invalid_json"\} 1$/m);
+    expect(text).toMatch(/^daehwa_channel_links\{channel="kakao"\} 1$/m);
   });
 });

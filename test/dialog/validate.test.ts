@@ -63,6 +63,14 @@ describe('flow validation', () => {
     expect(check(VALID.replace('ask: order_number', 'ask: order_number\n    digressions: false'))).toEqual([]);
   });
 
+  it('accepts an order card on a step that speaks, and reports one without words or with an unknown variable', () => {
+    const withCard = (card: string) => VALID.replace("    say: { ko: '{{order_number}} 확인했어요'", `    card: ${card}\n    say: { ko: '{{order_number}} 확인했어요'`);
+    expect(check(withCard('{ order: order_number }'))).toEqual([]);
+    expect(check(withCard('{ order: ordr }')).map((p) => p.message)).toEqual([expect.stringMatching(/^unknown variable 'ordr' in 'ordr'/)]);
+    const silent = `${VALID}  - id: silent\n    card: { order: order_number }\n    end: true\n`;
+    expect(check(silent).map((p) => p.message)).toEqual(['a card goes with what the step says: give the step `say` too']);
+  });
+
   it('reports an unknown entity type for a slot', () => {
     const [problem] = check(VALID.replace('type: order_number', 'type: order_numbr'));
     expect(problem).toMatchObject({ line: 7, column: 11 });

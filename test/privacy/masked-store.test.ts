@@ -35,6 +35,25 @@ describe('withMaskedShopperLines', () => {
   });
 });
 
+describe('withMaskedShopperLines: channel links (issue 15)', () => {
+  it('masks card numbers in the frames kept for a Kakao shopper and in the quick replies remembered, keeping identifiers', async () => {
+    const inner = createMemoryStore();
+    const store = withMaskedShopperLines(inner);
+    await store.putSession(session('s1'));
+    await store.putChannelLink({
+      sessionId: 's1',
+      channel: 'kakao',
+      mailbox: [{ type: 'agent', text: `카드 ${CARD}로 환불했어요` }, { type: 'bot', text: '주문 확인', card: { orderId: '20261101', trackingNumber: CARD } }],
+      memory: { offered: [{ messageText: `카드 ${CARD} 맞아요`, payload: 'yes' }] },
+      updatedAt: '2026-03-02T01:00:00.000Z',
+    });
+    const stored = JSON.stringify(await inner.getChannelLink('s1'));
+    expect(stored).toContain('카드 [CARD]로 환불했어요');
+    expect(stored).toContain('카드 [CARD] 맞아요');
+    expect(stored).toContain(`"trackingNumber":"${CARD}"`);
+  });
+});
+
 describe('withMaskedOutbox', () => {
   it('stores frames for other processes with card numbers masked, passing everything else through', async () => {
     const appended: OutboxFrame[][] = [];

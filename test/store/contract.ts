@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord, NotificationRecord } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord, NotificationRecord, ChannelLinkRecord } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -319,6 +319,68 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       expect(await after.findSessionByTokenHash('hash-s1')).toBeNull();
     });
     // ---- end privacy ----
+    // ---- channels (issue 15): what Kakao and the webhook keep between a shopper's requests ----
+    const link = (sessionId: string, overrides: Partial<ChannelLinkRecord> = {}): ChannelLinkRecord => ({
+      sessionId,
+      channel: 'kakao',
+      mailbox: [{ type: 'agent', text: '내일 도착 예정이에요.' }, { type: 'handoff', status: 'ended' }],
+      memory: { offered: [{ messageText: '상담원 연결', payload: 'handoff' }], overflow: null },
+      updatedAt: '2026-03-02T01:00:00.000Z',
+      ...overrides,
+    });
+
+    it('keeps a channel link per session, replaced whole by the next put, as a private copy', async () => {
+      await store.putSession(session('s1'));
+      await store.putSession(session('s2'));
+      expect(await store.getChannelLink('s1')).toBeNull();
+      const given = link('s1');
+      await store.putChannelLink(given);
+      (given.mailbox as unknown[]).push('changed after the put');
+      expect(await store.getChannelLink('s1')).toEqual(link('s1'));
+      await store.putChannelLink(link('s1', { mailbox: [], memory: null, updatedAt: '2026-03-02T01:05:00.000Z' }));
+      await store.putChannelLink(link('s2', { channel: 'webhook' }));
+      const read = await store.getChannelLink('s1');
+      expect(read).toEqual(link('s1', { mailbox: [], memory: null, updatedAt: '2026-03-02T01:05:00.000Z' }));
+      read!.mailbox.push('changed after the get');
+      expect((await store.getChannelLink('s1'))?.mailbox).toEqual([]);
+      expect((await store.getChannelLink('s2'))?.channel).toBe('webhook');
+      if (underTest.persistent) {
+        const reopened = await reopen();
+        expect(await reopened.getChannelLink('s2')).toEqual(link('s2', { channel: 'webhook' }));
+        expect((await reopened.getChannelLink('s1'))?.updatedAt).toBe('2026-03-02T01:05:00.000Z');
+      }
+    });
+
+    it('refuses a link for a session it does not hold', async () => {
+      await expect(store.putChannelLink(link('nobody'))).rejects.toMatchObject({ code: 'session_not_found' });
+      expect(await store.getChannelLink('nobody')).toBeNull();
+    });
+
+    it('deletes a link, the stale ones by time, and a session’s link with the session', async () => {
+      for (const id of ['s1', 's2', 's3', 's4']) await store.putSession(session(id));
+      await store.putChannelLink(link('s1', { updatedAt: '2026-03-01T00:00:00.000Z' }));
+      await store.putChannelLink(link('s2', { updatedAt: '2026-03-02T00:00:00.000Z' }));
+      await store.putChannelLink(link('s3', { updatedAt: '2026-03-03T00:00:00.000Z' }));
+      await store.putChannelLink(link('s4', { updatedAt: '2026-03-03T00:00:00.000Z' }));
+      expect(await store.deleteChannelLink('s4')).toBe(true);
+      expect(await store.deleteChannelLink('s4')).toBe(false);
+      // Updated before the time given: gone; at it or after: kept.
+      expect(await store.deleteChannelLinksBefore('2026-03-02T00:00:00.000Z')).toBe(1);
+      expect(await store.deleteChannelLinksBefore('2026-03-02T00:00:00.000Z')).toBe(0);
+      expect(await store.deleteSession('s2')).toBe(true);
+      const check = async (s: Store): Promise<void> => {
+        expect(await s.getChannelLink('s1')).toBeNull();
+        expect(await s.getChannelLink('s2')).toBeNull();
+        expect(await s.getChannelLink('s4')).toBeNull();
+        expect(await s.getChannelLink('s3')).toEqual(link('s3', { updatedAt: '2026-03-03T00:00:00.000Z' }));
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+      // An erased session id stored again starts without its old link.
+      await store.putSession(session('s2'));
+      expect(await store.getChannelLink('s2')).toBeNull();
+    });
+    // ---- end channels ----
     // ---- desk (issue 14): canned replies, attachments ----
     const canned = (id: string, overrides: Partial<CannedReply> = {}): CannedReply => ({
       id,

@@ -122,7 +122,7 @@ describeWithPostgres('PostgreSQL store', () => {
       expect(shipped.slice(0, 2)).toEqual(['001_initial.sql', '002_coordination.sql']);
       expect(store.migrations).toEqual({ version: shipped.length, applied: shipped });
       expect((await recordedMigrations()).map((row) => row.name)).toEqual(shipped);
-      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_notifications']) expect(await tableExists(table)).toBe(true);
+      for (const table of ['daehwa_sessions', 'daehwa_transcript_entries', 'daehwa_queue_items', 'daehwa_session_frames', 'daehwa_surveys', 'daehwa_cases', 'daehwa_notifications', 'daehwa_channel_links']) expect(await tableExists(table)).toBe(true);
     });
 
     it('refuses a database migrated by a newer daehwa, naming its version', async () => {

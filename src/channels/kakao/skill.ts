@@ -9,6 +9,8 @@ import { ownedByPeople } from '../../conversation/session-mode.ts';
 import type { Clock } from '../../server/clock.ts';
 import { HttpError } from '../../server/http-errors.ts';
 import type { Logger } from '../../server/logging.ts';
+import type { ServerMetrics } from '../../server/metrics.ts';
+import type { QuickReply, OrderCard } from '../../dialog/types.ts';
 import type { ServerFrame } from '../../server/protocol.ts';
 import type { LiveSession } from '../../server/sessions.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
@@ -30,10 +32,13 @@ export interface KakaoSkillOptions {
   runtime: ChannelRuntime;
   clock: Clock;
   log: Logger;
+  metrics: ServerMetrics;
   secret: string | undefined;
   deadlineMs: number;
   replayWindowMs: number;
   quickReplyBlockId: string | undefined;
+  /** An order's tracking page (config `desk.trackingUrl`): the button of an order card. */
+  trackingUrl?: string | undefined;
   maxTextLength: number;
   /** POSTs a response to a callback URL; true when Kakao took it. */
   postCallback?: (url: string, body: KakaoSkillResponse) => Promise<boolean>;
@@ -45,9 +50,33 @@ interface KakaoMemory {
   overflow: Bubbles | null;
 }
 
+/** The link's memory of its last answer; what a store gave back that is not one reads as none. */
 function memoryOf(link: ChannelLink): KakaoMemory {
-  const memory = link.memory as KakaoMemory | null;
-  return memory ?? { offered: [], overflow: null };
+  const memory = link.memory as Partial<Record<keyof KakaoMemory, unknown>> | null;
+  const offered = Array.isArray(memory?.offered)
+    ? memory.offered.filter((o): o is OfferedReply => typeof o?.messageText === 'string' && typeof o?.payload === 'string')
+    : [];
+  return { offered, overflow: isBubbles(memory?.overflow) ? memory.overflow : null };
+}
+
+function isBubbles(value: unknown): value is Bubbles {
+  if (typeof value !== 'object' || value === null) return false;
+  const { parts, quickReplies, earlier } = value as Record<string, unknown>;
+  const isReply = (q: unknown) => typeof q === 'object' && q !== null && typeof (q as QuickReply).label === 'string' && typeof (q as QuickReply).payload === 'string';
+  const isPart = (p: unknown) => typeof p === 'string' || isOrderCard((p as { card?: unknown } | null)?.card);
+  return (
+    Array.isArray(parts) &&
+    parts.every(isPart) &&
+    Array.isArray(quickReplies) &&
+    quickReplies.every(isReply) &&
+    (earlier === undefined || (Array.isArray(earlier) && earlier.every((o) => typeof o?.messageText === 'string' && typeof o?.payload === 'string')))
+  );
+}
+
+function isOrderCard(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const card = value as Partial<OrderCard>;
+  return card.kind === 'order' && typeof card.orderId === 'string' && typeof card.status === 'string' && typeof card.statusLabel === 'string' && Array.isArray(card.items);
 }
 
 function sameSecret(expected: string, given: string): boolean {
@@ -79,13 +108,18 @@ export function registerKakaoSkill(app: FastifyInstance, options: KakaoSkillOpti
     // The body's bytes identify a request (replays): parsed here, not by fastify.
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     scoped.post(SKILL_PATH, async (request) => {
-      if (options.secret !== undefined) {
-        const given = request.headers[SECRET_HEADER];
-        if (typeof given !== 'string' || given === '') throw new HttpError(401, 'missing_secret', `the ${SECRET_HEADER} header is missing`);
-        if (!sameSecret(options.secret, given)) throw new HttpError(401, 'bad_secret', `the ${SECRET_HEADER} header does not match channels.kakao.secret`);
+      try {
+        if (options.secret !== undefined) {
+          const given = request.headers[SECRET_HEADER];
+          if (typeof given !== 'string' || given === '') throw new HttpError(401, 'missing_secret', `the ${SECRET_HEADER} header is missing`);
+          if (!sameSecret(options.secret, given)) throw new HttpError(401, 'bad_secret', `the ${SECRET_HEADER} header does not match channels.kakao.secret`);
+        }
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        return await skill.answer(raw);
+      } catch (err) {
+        options.metrics.channelErrors.inc({ channel: 'kakao', code: err instanceof HttpError ? err.code : 'internal_error' });
+        throw err;
       }
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return skill.answer(raw);
     });
   });
 }
@@ -113,12 +147,22 @@ export class KakaoSkill {
   }
 
   async #answer(request: KakaoSkillRequest): Promise<KakaoSkillResponse> {
-    const { runtime, deadlineMs, maxTextLength } = this.options;
+    const { runtime, maxTextLength } = this.options;
     // A request that says nothing is refused before a session is looked up or started.
     const unusable = kakaoInput(request, [], maxTextLength);
     if (unusable.kind === 'invalid') throw new HttpError(400, 'invalid_body', unusable.message);
     const lang = request.userRequest.lang ?? '';
     const { live, link } = await runtime.session('kakao', request.bot.id, request.userRequest.user.id, /^en/i.test(lang) ? 'en' : 'ko');
+    try {
+      return await this.#answerOn(request, live, link);
+    } finally {
+      // What the link keeps now (the quick replies offered, an emptied mailbox) is saved before the answer leaves.
+      await runtime.settle(link);
+    }
+  }
+
+  async #answerOn(request: KakaoSkillRequest, live: LiveSession, link: ChannelLink): Promise<KakaoSkillResponse> {
+    const { runtime, deadlineMs, maxTextLength } = this.options;
     const texts = channelTexts(live.record.locale);
     const memory = memoryOf(link);
     const input = kakaoInput(request, memory.offered, maxTextLength);
@@ -130,7 +174,7 @@ export class KakaoSkill {
     const callbackUrl = request.userRequest.callbackUrl;
 
     if (input.kind === 'more') {
-      const more = memory.overflow ?? { texts: [texts.nothingMore], quickReplies: [] };
+      const more = memory.overflow ?? { parts: [texts.nothingMore], quickReplies: [] };
       return this.#respond(link, this.#bubbles(kept, [], texts, more), texts.nothingMore, texts);
     }
     const outcome = await runtime.turn(live, link, input.input, deadlineMs);
@@ -142,7 +186,7 @@ export class KakaoSkill {
       // No callback: the answer waits for the shopper's next message.
       link.keep(kept);
       void outcome.later.then((frames) => link.keep(frames));
-      return this.#respond(link, { texts: [texts.checkingNoCallback], quickReplies: [] }, texts.checkingNoCallback, texts);
+      return this.#respond(link, { parts: [texts.checkingNoCallback], quickReplies: [] }, texts.checkingNoCallback, texts);
     }
     // A late answer of an earlier message finished while this one waited for it: it comes first.
     const before = [...kept, ...link.takeMailbox()];
@@ -160,10 +204,13 @@ export class KakaoSkill {
   #bubbles(kept: readonly ServerFrame[], frames: readonly ServerFrame[], texts: ChannelTexts, tail?: Bubbles): Bubbles {
     const keptMessages = toChannelMessages(kept);
     const bubbles = toBubbles([...keptMessages, ...toChannelMessages(frames)], texts);
-    if (keptMessages.some((m) => m.kind === 'text' && m.from === 'agent')) bubbles.texts.unshift(texts.agentAnswersArrived);
+    if (keptMessages.some((m) => m.kind === 'text' && m.from === 'agent')) bubbles.parts.unshift(texts.agentAnswersArrived);
     if (tail) {
-      bubbles.texts.push(...tail.texts);
-      if (tail.quickReplies.length > 0) bubbles.quickReplies = tail.quickReplies;
+      bubbles.parts.push(...tail.parts);
+      if (tail.quickReplies.length > 0) {
+        bubbles.quickReplies = tail.quickReplies;
+        if (tail.earlier) bubbles.earlier = tail.earlier;
+      }
     }
     return bubbles;
   }
@@ -174,7 +221,7 @@ export class KakaoSkill {
 
   /** Renders and remembers what was offered, so that a tapped quick reply is known on the next request. */
   #renderFor(link: ChannelLink, bubbles: Bubbles, emptyText: string, texts: ChannelTexts): Rendered {
-    const rendered = renderBubbles(bubbles, { texts, quickReplyBlockId: this.options.quickReplyBlockId }, emptyText);
+    const rendered = renderBubbles(bubbles, { texts, quickReplyBlockId: this.options.quickReplyBlockId, trackingUrl: this.options.trackingUrl }, emptyText);
     link.memory = { offered: rendered.offered, overflow: rendered.overflow } satisfies KakaoMemory;
     return rendered;
   }
@@ -183,6 +230,7 @@ export class KakaoSkill {
   async #callback(link: ChannelLink, url: string, bubbles: Bubbles, emptyText: string, texts: ChannelTexts, frames: readonly ServerFrame[]): Promise<void> {
     const rendered = this.#renderFor(link, bubbles, emptyText, texts);
     const delivered = await this.#post(url, rendered.response);
+    this.options.metrics.channelCallbacks.inc({ channel: 'kakao', outcome: delivered ? 'delivered' : 'failed' });
     if (!delivered) {
       this.options.log.warn('a Kakao callback was not accepted; the answer waits for the next message');
       link.keep(frames);
@@ -191,7 +239,12 @@ export class KakaoSkill {
 
   /** Frames for the shopper until the callback runs out go through it (once); then a line saying the answer will come. */
   #holdCallback(live: LiveSession, link: ChannelLink, url: string, texts: ChannelTexts): void {
-    const timer = this.options.clock.setTimeout(() => link.release()?.([]), CALLBACK_HOLD_MS);
+    const timer = this.options.clock.setTimeout(() => {
+      const push = link.release();
+      if (!push) return;
+      this.options.metrics.channelCallbacks.inc({ channel: 'kakao', outcome: 'expired' });
+      push([]);
+    }, CALLBACK_HOLD_MS);
     link.hold((frames) => {
       timer.cancel();
       const now = channelTexts(live.record.locale);

@@ -10,6 +10,7 @@ import type { DialogInput } from '../../dialog/types.ts';
 import { LOCALES } from '../../nlu/types.ts';
 import type { Clock } from '../../server/clock.ts';
 import { HttpError } from '../../server/http-errors.ts';
+import type { ServerMetrics } from '../../server/metrics.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
 import { type ChannelMessage, toChannelMessages } from '../port.ts';
 import { ReplayGuard } from '../replay.ts';
@@ -49,6 +50,7 @@ export interface WebhookResponse {
 export interface WebhookOptions {
   runtime: ChannelRuntime;
   clock: Clock;
+  metrics: ServerMetrics;
   secret: string;
   deadlineMs: number;
   replayWindowMs: number;
@@ -71,24 +73,29 @@ export function registerWebhookChannel(app: FastifyInstance, options: WebhookOpt
   app.register(async (scoped) => {
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     scoped.post(WEBHOOK_PATH, async (request) => {
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const given = request.headers[SIGNATURE_HEADER];
-      if (typeof given !== 'string' || given === '') throw new HttpError(401, 'missing_signature', `the ${SIGNATURE_HEADER} header is missing`);
-      const expected = Buffer.from(signWebhookBody(options.secret, raw));
-      const actual = Buffer.from(given);
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-        throw new HttpError(401, 'bad_signature', `the ${SIGNATURE_HEADER} header is not sha256=<hex HMAC-SHA256 of the body under channels.webhook.secret>`);
-      }
-      let value: unknown;
       try {
-        value = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const given = request.headers[SIGNATURE_HEADER];
+        if (typeof given !== 'string' || given === '') throw new HttpError(401, 'missing_signature', `the ${SIGNATURE_HEADER} header is missing`);
+        const expected = Buffer.from(signWebhookBody(options.secret, raw));
+        const actual = Buffer.from(given);
+        if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+          throw new HttpError(401, 'bad_signature', `the ${SIGNATURE_HEADER} header is not sha256=<hex HMAC-SHA256 of the body under channels.webhook.secret>`);
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+        }
+        const parsed = webhookRequestSchema.safeParse(value);
+        if (!parsed.success) throw new HttpError(400, 'invalid_body', describeIssues(parsed.error, 'body'));
+        const body = parsed.data;
+        return await replays.run(`${body.user}\n${body.id}`, () => answer(options, body)).answer;
+      } catch (err) {
+        options.metrics.channelErrors.inc({ channel: 'webhook', code: err instanceof HttpError ? err.code : 'internal_error' });
+        throw err;
       }
-      const parsed = webhookRequestSchema.safeParse(value);
-      if (!parsed.success) throw new HttpError(400, 'invalid_body', describeIssues(parsed.error, 'body'));
-      const body = parsed.data;
-      return replays.run(`${body.user}\n${body.id}`, () => answer(options, body)).answer;
     });
   });
 }
@@ -99,5 +106,7 @@ async function answer(options: WebhookOptions, body: WebhookRequest): Promise<We
   const outcome = await options.runtime.turn(live, link, toInput(body), options.deadlineMs);
   if (!outcome.inTime) void outcome.later.then((frames) => link.keep(frames));
   const frames = outcome.inTime ? [...kept, ...link.takeMailbox(), ...outcome.frames] : kept;
+  // What the link keeps now (an emptied mailbox) is saved before the answer leaves.
+  await options.runtime.settle(link);
   return { conversation: live.record.id, messages: toChannelMessages(frames), pending: !outcome.inTime };
 }

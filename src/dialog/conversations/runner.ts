@@ -37,7 +37,7 @@ export interface RunnerDeps {
 export interface ChannelView {
   /** Every text shown, all parts of a split answer included, joined by new lines. */
   text: string;
-  /** The quick replies under the last part: their label as shown, their payload, and what tapping sends. */
+  /** The quick replies the parts offered (the last part's, and choices shown page by page): their label as shown, their payload, and what tapping sends. */
   quickReplies: { label: string; payload: string; sends: string }[];
   /** What the channel would refuse (a response outside its format); each one fails the turn. */
   problems: string[];

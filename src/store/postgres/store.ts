@@ -9,8 +9,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord } from '../types.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from '../schemas.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord, ChannelLinkRecord } from '../types.ts';
 import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
@@ -95,6 +95,7 @@ const SURVEYS = 'daehwa_surveys';
 const CASES = 'daehwa_cases';
 const CASE_COUNTERS = 'daehwa_case_counters';
 const NOTIFICATIONS = 'daehwa_notifications';
+const CHANNEL_LINKS = 'daehwa_channel_links'; // channels (issue 15), migration 009
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -292,7 +293,7 @@ class PgStore implements PostgresStore {
     });
   }
 
-  /** The transcript and the outbox go with the session row (ON DELETE CASCADE). */
+  /** The transcript, the outbox and the channel link go with the session row (ON DELETE CASCADE). */
   async deleteSession(id: string): Promise<boolean> {
     this.#ensureOpen();
     const { rowCount } = await this.#pool.query(`DELETE FROM ${SESSIONS} WHERE id = $1`, [id]);
@@ -508,6 +509,51 @@ class PgStore implements PostgresStore {
     );
     return rowCount === 1;
   }
+
+  // ---- channels (issue 15) ----
+  async putChannelLink(link: ChannelLinkRecord): Promise<void> {
+    this.#ensureOpen();
+    assertStorableId('session', link.sessionId);
+    const record = channelLinkFields(link);
+    try {
+      await this.#pool.query(
+        `INSERT INTO ${CHANNEL_LINKS} (session_id, updated_at, record) VALUES ($1, $2, $3::jsonb)
+         ON CONFLICT (session_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, record = EXCLUDED.record`,
+        [record.sessionId, record.updatedAt, JSON.stringify(record)],
+      );
+    } catch (error) {
+      // The session row is gone (erased) or was never written: a link belongs to a stored session.
+      if ((error as { code?: string }).code === '23503') {
+        throw new StoreError('session_not_found', `cannot keep a channel link for unknown session ${link.sessionId}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getChannelLink(sessionId: string): Promise<ChannelLinkRecord | null> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ record: unknown }>(`SELECT record FROM ${CHANNEL_LINKS} WHERE session_id = $1`, [sessionId]);
+    const row = rows[0];
+    if (!row) return null;
+    const link = checkedRow(channelLinkRecordSchema, CHANNEL_LINKS, JSON.stringify(sessionId), row.record);
+    if (link.sessionId !== sessionId) {
+      throw new StoreError('corrupt', `${CHANNEL_LINKS} row ${JSON.stringify(sessionId)} holds the link of ${JSON.stringify(link.sessionId)}; the row was left as it is`);
+    }
+    return link;
+  }
+
+  async deleteChannelLink(sessionId: string): Promise<boolean> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${CHANNEL_LINKS} WHERE session_id = $1`, [sessionId]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async deleteChannelLinksBefore(before: string): Promise<number> {
+    this.#ensureOpen();
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${CHANNEL_LINKS} WHERE updated_at < $1`, [before]);
+    return rowCount ?? 0;
+  }
+  // ---- end channels ----
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
