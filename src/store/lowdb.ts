@@ -102,6 +102,8 @@ const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || s
 
 /** A conversation in memory: its session record and the part of its transcript not on disk yet. */
 interface Conversation {
+  /** Its log file (conversationLogPath, worked out once: it hashes the id). */
+  path: string;
   /** JSON.stringify of the session record: a private copy, and what the next snapshot line holds. */
   sessionJson: string;
   status: SessionRecord['status'];
@@ -239,6 +241,7 @@ class LowdbStore implements Store {
       existing.status = status;
     } else {
       this.#remember(id, {
+        path: conversationLogPath(this.#dir, id),
         sessionJson,
         status,
         unwritten: [],
@@ -282,7 +285,7 @@ class LowdbStore implements Store {
     // Taken together, before the read: a flush during it moves entries from memory to the log.
     const loggedSeq = conversation.loggedSeq;
     const unwritten = conversation.unwritten.map((entry) => ({ ...entry }));
-    const logged = await readLogEntries(conversationLogPath(this.#dir, sessionId), loggedSeq);
+    const logged = await readLogEntries(conversation.path, loggedSeq);
     return logged.concat(unwritten);
   }
 
@@ -541,12 +544,14 @@ class LowdbStore implements Store {
   }
 
   async #load(id: string): Promise<Conversation | null> {
-    const loaded = await loadLog(conversationLogPath(this.#dir, id));
+    const path = conversationLogPath(this.#dir, id);
+    const loaded = await loadLog(path);
     let session: SessionRecord;
     let conversation: Conversation;
     if (loaded) {
       session = loaded.snapshot.session;
       conversation = {
+        path,
         sessionJson: JSON.stringify(session),
         status: session.status,
         unwritten: [],
@@ -560,6 +565,7 @@ class LowdbStore implements Store {
       if (!legacy) return null; // in the catalog, but killed before its first write was whole
       session = legacy.session;
       conversation = {
+        path,
         sessionJson: JSON.stringify(session),
         status: session.status,
         unwritten: legacy.transcript,
@@ -680,7 +686,7 @@ class LowdbStore implements Store {
     const { sessionJson, status, log } = conversation;
     const entries = conversation.unwritten.slice();
     const lastSeq = entries.at(-1)?.seq ?? conversation.loggedSeq;
-    const path = conversationLogPath(this.#dir, id);
+    const path = conversation.path;
     const shard = dirname(path);
     if (!this.#knownShards.has(shard)) {
       await mkdir(shard, { recursive: true });
