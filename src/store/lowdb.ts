@@ -56,6 +56,8 @@ const MAX_SNAPSHOTS_PER_LOG = 32;
  * see do not repay; they keep their few superseded snapshots.
  */
 const MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE = 8;
+/** A conversation's logged entries are kept in memory up to this many (about 15 KB), then read from its log. */
+const MAX_KEPT_ENTRIES = 64;
 
 export interface LowdbStoreOptions {
   dir?: string;
@@ -111,6 +113,12 @@ interface Conversation {
   unwritten: TranscriptEntry[];
   /** seq of the last entry in the log (0: none). */
   loggedSeq: number;
+  /**
+   * The entries in the log, when this process knows them (it wrote them all, or read them) and
+   * they are few: a transcript read (a survey looking back at how the conversation went) then
+   * needs no file read. Null when unknown or longer than MAX_KEPT_ENTRIES.
+   */
+  logged: TranscriptEntry[] | null;
   log: LogState;
   /** Read from a format-1 document: the first write replaces it with a log holding everything. */
   legacyPath: string | null;
@@ -246,6 +254,7 @@ class LowdbStore implements Store {
         status,
         unwritten: [],
         loggedSeq: 0,
+        logged: [],
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath: null,
       });
@@ -285,7 +294,9 @@ class LowdbStore implements Store {
     // Taken together, before the read: a flush during it moves entries from memory to the log.
     const loggedSeq = conversation.loggedSeq;
     const unwritten = conversation.unwritten.map((entry) => ({ ...entry }));
+    if (conversation.logged) return conversation.logged.map((entry) => ({ ...entry })).concat(unwritten);
     const logged = await readLogEntries(conversation.path, loggedSeq);
+    if (conversation.loggedSeq === loggedSeq && logged.length <= MAX_KEPT_ENTRIES) conversation.logged = logged.map((entry) => ({ ...entry }));
     return logged.concat(unwritten);
   }
 
@@ -556,6 +567,7 @@ class LowdbStore implements Store {
         status: session.status,
         unwritten: [],
         loggedSeq: loaded.snapshot.lastSeq,
+        logged: loaded.snapshot.lastSeq === 0 ? [] : null,
         log: { state: 'whole', bytes: loaded.bytes, snapshots: loaded.snapshot.snapshots, status: session.status, rewritable: true },
         legacyPath: null,
       };
@@ -570,6 +582,7 @@ class LowdbStore implements Store {
         status: session.status,
         unwritten: legacy.transcript,
         loggedSeq: 0,
+        logged: [],
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath,
       };
@@ -697,24 +710,28 @@ class LowdbStore implements Store {
     const rewriteDue = log.state !== 'none' && log.rewritable && (log.snapshots >= MAX_SNAPSHOTS_PER_LOG || closingLong);
     const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
     if (logged) {
-      const text = logged.concat(entries).map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
+      const all = logged.concat(entries);
+      const text = all.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
       await this.#logs.replace(path, text);
       conversation.log = { state: 'whole', bytes: Buffer.byteLength(text), snapshots: 1, status, rewritable: true };
+      conversation.logged = all.length <= MAX_KEPT_ENTRIES ? all : null;
     } else {
       const snapshots = log.state === 'none' ? 1 : log.snapshots + 1;
-      const text = entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots);
+      // Encoded once: the write takes the bytes, and their count is the log's new length.
+      const data = Buffer.from(entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots));
       if (log.state === 'none') {
-        await this.#logs.create(path, text);
-        conversation.log = { ...log, state: 'whole', bytes: Buffer.byteLength(text), snapshots, status };
+        await this.#logs.create(path, data);
+        conversation.log = { ...log, state: 'whole', bytes: data.length, snapshots, status };
       } else {
         try {
-          await this.#logs.append(path, text, log.bytes, log.state === 'uncertain');
+          await this.#logs.append(path, data, log.bytes, log.state === 'uncertain');
         } catch (error) {
           log.state = 'uncertain';
           throw error;
         }
-        conversation.log = { ...log, state: 'whole', bytes: log.bytes + Buffer.byteLength(text), snapshots, status };
+        conversation.log = { ...log, state: 'whole', bytes: log.bytes + data.length, snapshots, status };
       }
+      if (conversation.logged) conversation.logged = conversation.logged.length + entries.length <= MAX_KEPT_ENTRIES ? conversation.logged.concat(entries) : null;
     }
     conversation.unwritten.splice(0, entries.length);
     conversation.loggedSeq = lastSeq;

@@ -55,7 +55,8 @@ describe('withMaskedShopperLines', () => {
     expect(JSON.stringify(masked)).toContain('카드 [CARD]');
     expect(JSON.stringify(dirty)).toBe(before);
     // What needed no masking is shared, not copied.
-    expect((masked.dialog as { flow: { slots: unknown } }).flow.slots).toBe((dirty.dialog as { flow: { slots: unknown } }).flow.slots);
+    const slotsOf = (record: typeof dirty) => (record.dialog as unknown as { flow: { slots: unknown } }).flow.slots;
+    expect(slotsOf(masked)).toBe(slotsOf(dirty));
   });
 });
 
