@@ -721,7 +721,7 @@ class LowdbStore implements Store {
       const data = Buffer.from(entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots));
       if (log.state === 'none') {
         await this.#logs.create(path, data);
-        conversation.log = { ...log, state: 'whole', bytes: data.length, snapshots, status };
+        Object.assign(log, { state: 'whole', bytes: data.length, snapshots, status });
       } else {
         try {
           await this.#logs.append(path, data, log.bytes, log.state === 'uncertain');
@@ -729,9 +729,14 @@ class LowdbStore implements Store {
           log.state = 'uncertain';
           throw error;
         }
-        conversation.log = { ...log, state: 'whole', bytes: log.bytes + data.length, snapshots, status };
+        // Changed in place: a conversation's log state is one object for as long as it is cached.
+        log.state = 'whole';
+        log.bytes += data.length;
+        log.snapshots = snapshots;
+        log.status = status;
       }
-      if (conversation.logged) conversation.logged = conversation.logged.length + entries.length <= MAX_KEPT_ENTRIES ? conversation.logged.concat(entries) : null;
+      if (conversation.logged && conversation.logged.length + entries.length <= MAX_KEPT_ENTRIES) conversation.logged.push(...entries);
+      else conversation.logged = null;
     }
     conversation.unwritten.splice(0, entries.length);
     conversation.loggedSeq = lastSeq;
