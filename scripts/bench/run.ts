@@ -85,6 +85,26 @@ function failedShare(result: LoadResult): string | undefined {
   return share > MAX_FAILED_SHARE ? `${round(share * 100, 1)}% of turns or connections failed` : undefined;
 }
 
+/** Turns answered with an error or not at all, and connections or hellos that failed: zero is the target (issue 16). */
+function failures(load: LoadResult): number {
+  return load.errors + load.timeouts + load.connectFailures;
+}
+
+function failedFigure(id: string, label: string, run: { daehwa: ServerLoadRun; echo: ServerLoadRun }): Figure {
+  const { load } = run.daehwa;
+  return {
+    id,
+    label,
+    unit: 'failed',
+    value: failures(load),
+    baseline: failures(run.echo.load),
+    baselineLabel: 'echo',
+    target: { on: 'value', kind: 'atMost', limit: 0 },
+    note: `errors ${load.errors}, timeouts ${load.timeouts}, connections or hellos ${load.connectFailures} of ${load.sessionsOpened + load.connectFailures}` +
+      (load.errorSamples.length > 0 ? `; first errors: ${load.errorSamples.join(' | ')}` : ''),
+  };
+}
+
 function loadNote({ load, server }: ServerLoadRun): string {
   const stats = server
     ? `; server loop delay p99 ${server.loopDelayP99Ms} ms, max ${server.loopDelayMaxMs} ms; GC ${server.gcTotalMs} ms in ${server.gcCount} pauses, longest ${server.gcMaxMs} ms`
@@ -173,6 +193,7 @@ async function main(): Promise<number> {
           note: loadNote(run.daehwa),
           invalid: failedShare(run.daehwa.load),
         });
+        figures.push(failedFigure(`capacity.${run.shoppers}.failed`, `Failed turns and connections, ${run.shoppers.toLocaleString('en-US')} shoppers, closed loop`, run));
       }
       // Per-turn CPU does not depend on what else runs on the machine: the most stable figure here.
       const steady = runs.at(-1);
@@ -184,7 +205,8 @@ async function main(): Promise<number> {
           value: steady.daehwa.cpuMsPerTurn,
           baseline: steady.echo.cpuMsPerTurn,
           baselineLabel: 'echo',
-          target: null,
+          // issue 16: the engine's own work on top of the transport, at most 3.5 times the transport's.
+          target: { on: 'ratio', kind: 'atMost', limit: 3.5 },
           note: `one core answers at most ${Math.round(1000 / steady.daehwa.cpuMsPerTurn)} turns/s (echo ${Math.round(1000 / steady.echo.cpuMsPerTurn)})`,
         });
       }
@@ -215,6 +237,7 @@ async function main(): Promise<number> {
             note: loadNote(run.daehwa),
             invalid: failedShare(run.daehwa.load),
           },
+          failedFigure(`open.${run.shoppers}.failed`, `Failed turns and connections, ${n} shoppers, open loop`, run),
           {
             id: `open.${run.shoppers}.rss`,
             label: `Server memory (peak RSS), ${n} shoppers`,

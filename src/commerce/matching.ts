@@ -47,22 +47,24 @@ export function searchProducts(products: readonly Product[], query: string): Pro
   if (whole.length < 2) return [];
   const words = query.split(/\s+/).map(normalizeTerm).filter((w) => w.length >= 2);
   const allTerms = products.map(searchTerms);
-  // Which words each product's terms match, worked out once for the typo check and the scores.
-  const matched = allTerms.map((terms) => words.map((word) => wordMatches(word, terms)));
-  // A word no product has as written may be a typo of one ("트랜치").
-  const typos = words.filter((_, w) => !matched.some((row) => row[w]));
-  const scored = products.map((product, i) => {
-    const terms = allTerms[i] ?? [];
-    const wholeScore = wordMatches(whole, terms) ? words.length + 1 : 0;
-    let wordScore = 0;
-    for (const hit of matched[i] ?? []) if (hit) wordScore++;
-    for (const word of typos) if (terms.some((t) => oneSyllableOff(word, t))) wordScore++;
-    return { product, score: wholeScore + wordScore };
-  });
-  return scored
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score)
-    .map((s) => s.product);
+  // The words some product's terms match as written; the others may be a typo of one ("트랜치"),
+  // which only a Korean word of three syllables or more can be (see oneSyllableOff).
+  const known: string[] = [];
+  const typos: string[] = [];
+  for (const word of words) {
+    if (allTerms.some((terms) => wordMatches(word, terms))) known.push(word);
+    else if (word.length >= 3 && !/[a-z0-9]/.test(word)) typos.push(word);
+  }
+  const scored: { product: Product; score: number }[] = [];
+  for (let i = 0; i < products.length; i++) {
+    const terms = allTerms[i] as string[];
+    let score = wordMatches(whole, terms) ? words.length + 1 : 0;
+    for (const word of known) if (wordMatches(word, terms)) score++;
+    for (const word of typos) if (terms.some((t) => oneSyllableOff(word, t))) score++;
+    if (score > 0) scored.push({ product: products[i] as Product, score });
+  }
+  // A stable sort: products of equal score keep the catalogue's order.
+  return scored.sort((a, b) => b.score - a.score).map((s) => s.product);
 }
 
 // The English names of the colours the shop sells, for shoppers who type them in English.

@@ -57,11 +57,11 @@ export function describeState(state: DialogState): {
   memory: Record<string, Json>;
   pending: string | null;
 } {
-  const s = readState(state);
+  const s = viewState(state);
   return {
     flow: s.flow?.id ?? null,
     step: s.flow?.waiting ? s.flow.step : null,
-    slots: s.flow?.slots ?? {},
+    slots: { ...s.flow?.slots },
     memory: Object.fromEntries(Object.entries(s.memory).map(([k, m]) => [k, m.value])),
     pending: s.pending?.kind ?? null,
   };

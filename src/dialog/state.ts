@@ -92,9 +92,33 @@ export function viewState(state: DialogState): EngineState {
 /** A state that does not parse (corrupt, or from an incompatible build) starts over, keeping the language. */
 export function readState(state: DialogState): EngineState {
   // Copied all the same: a turn changes its state in place, and a failed turn must leave the old one as it was.
-  if (written.has(state)) return toJson(state) as EngineState;
+  if (written.has(state)) return copyContainers(state as EngineState);
   const parsed = EngineStateSchema.safeParse(state);
   if (parsed.success) return toJson(parsed.data) as EngineState;
   const locale = (LOCALES as readonly unknown[]).includes(state.locale) ? state.locale : 'ko';
   return freshState(locale);
+}
+
+/**
+ * A copy of a state the runtime wrote, for the next turn to change: the objects and arrays a turn
+ * changes in place (the state, its flow, pending question and memory, the flow's slots, vars and
+ * lists) are new; the values inside slots, vars and memory entries are shared. They are JSON the
+ * runtime made (toJson copies of shop answers, entity values) and a turn only ever replaces them
+ * (`slots[name] = value`, `delete vars[key]`), never changes one in place.
+ */
+function copyContainers(state: EngineState): EngineState {
+  const copy: EngineState = { ...state, memory: { ...state.memory } };
+  if (state.flow) {
+    const flow = state.flow;
+    copy.flow = {
+      ...flow,
+      slots: { ...flow.slots },
+      confirmed: flow.confirmed.slice(),
+      carried: flow.carried.slice(),
+      vars: { ...flow.vars },
+      choices: flow.choices.slice(),
+    };
+  }
+  if (state.pending) copy.pending = { ...state.pending };
+  return copy;
 }

@@ -39,7 +39,8 @@ export function splitPath(path: string): string[] {
 
 export function lookupPath(scope: Scope, path: readonly string[]): Json | undefined {
   let value: Json | undefined = scope[path[0] ?? ''];
-  for (const key of path.slice(1)) {
+  for (let i = 1; i < path.length; i++) {
+    const key = path[i] as string;
     if (value === null || value === undefined || typeof value !== 'object') return undefined;
     value = Array.isArray(value) ? (key === 'length' ? value.length : value[Number(key)]) : value[key];
   }
@@ -52,10 +53,40 @@ export interface RenderContext {
   messages: MessagesSpec;
 }
 
+/** A template read once: its text between placeholders, and each placeholder's path and filter. */
+interface Compiled {
+  texts: string[];
+  refs: { path: string[]; filter: Filter | null }[];
+}
+
+/** Templates come from the flow set (a few hundred): each is read once, not on every reply. */
+const compiledTemplates = new Map<string, Compiled>();
+const MAX_COMPILED_TEMPLATES = 10_000;
+
+function compile(template: string): Compiled {
+  let compiled = compiledTemplates.get(template);
+  if (compiled) return compiled;
+  compiled = { texts: [], refs: [] };
+  let at = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    compiled.texts.push(template.slice(at, m.index));
+    compiled.refs.push({ path: splitPath(m[1] ?? ''), filter: (m[2] as Filter | undefined) ?? null });
+    at = m.index + m[0].length;
+  }
+  compiled.texts.push(template.slice(at));
+  if (compiledTemplates.size >= MAX_COMPILED_TEMPLATES) compiledTemplates.clear();
+  compiledTemplates.set(template, compiled);
+  return compiled;
+}
+
 export function render(template: string, ctx: RenderContext): string {
-  return template.replace(PLACEHOLDER, (_all, path: string, filter: string | undefined) =>
-    format(lookupPath(ctx.scope, splitPath(path)), (filter as Filter | undefined) ?? null, ctx),
-  );
+  const { texts, refs } = compile(template);
+  let out = texts[0] as string;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    out += format(lookupPath(ctx.scope, ref.path), ref.filter, ctx) + (texts[i + 1] as string);
+  }
+  return out;
 }
 
 /** A template that is exactly one placeholder without a filter keeps its value's type (for action args). */

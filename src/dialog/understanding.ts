@@ -3,9 +3,22 @@
 
 import type { Phrases } from './schema.ts';
 
+/**
+ * Normalised texts, remembered: a turn normalises the same choice labels, phrases and words several
+ * times over, and shoppers send the same lines again and again. Emptied when full.
+ */
+const normalised = new Map<string, string>();
+const MAX_NORMALISED = 10_000;
+
 /** Lowercase, without spaces or punctuation: "그만 할게요!" and "그만할게요" compare equal. */
 export function normalize(text: string): string {
-  return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  let n = normalised.get(text);
+  if (n === undefined) {
+    n = text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+    if (normalised.size >= MAX_NORMALISED) normalised.clear();
+    normalised.set(text, n);
+  }
+  return n;
 }
 
 /** Each phrase list normalised once: the lists come from the flow set and do not change. */

@@ -3,7 +3,17 @@
 // the shopper's side and make the line longer. New sessions are then refused at once with a
 // `busy` error frame and close code 1013 (try again later), and the widget retries with backoff;
 // shoppers already in a conversation, and those resuming one, are still served.
+//
+// Below all this, connections wait in the kernel's accept queue until the loop takes them. A
+// saturated loop takes them once per turn of the loop, and 1,000 shoppers make that turn long:
+// with Node's default queue (511) the kernel drops what does not fit, silently, and the
+// shopper's connect is retried after 1, 3, 7, 15 s, past any timeout. The server listens with a
+// queue of LISTEN_BACKLOG instead, so a new visit waits its turn, visibly (the widget is still
+// connecting), and is then answered or told `busy`.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+/** The accept queue the server listens with (the kernel caps it at net.core.somaxconn). */
+export const LISTEN_BACKLOG = 4096;
 
 export interface AdmissionGauge {
   /** True while the process is saturated: new sessions are refused. */

@@ -42,7 +42,7 @@ import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerSsoRoutes } from '../sso/routes.ts';
-import { type AdmissionGauge, loopDelayGauge } from './admission.ts';
+import { type AdmissionGauge, LISTEN_BACKLOG, loopDelayGauge } from './admission.ts';
 // ---- privacy (issue 18) ----
 import { AuditLog } from '../audit/audit-log.ts';
 import type { PersonalDataHolder } from '../privacy/holders.ts';
@@ -423,7 +423,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     audit,
     retention,
     async listen() {
-      return app.listen({ port: config.server.port, host: config.server.host });
+      return app.listen({ port: config.server.port, host: config.server.host, backlog: LISTEN_BACKLOG });
     },
     async close() {
       for (const stop of stopWatching) stop();

@@ -1,12 +1,13 @@
 // The one boundary where shopper lines reach the store: resident registration numbers and card
 // numbers are masked before anything a shopper typed is written: transcript entries (conversation
 // log on disk, agent relay, history), the dialog state of the session record (which quotes the
-// sentence that opened a flow), queue items (the hand-off context's transcript, intents and
-// slots; offline-message tickets; notes), what a request/response channel keeps for its shopper
-// (src/channels/: frames waiting for their next request, the last answer's quick replies) and, on
-// PostgreSQL, the outbox of frames for shopper sockets. The shopper's own screen keeps what they
-// typed; the dialog turn still sees the raw text, which is never stored.
-import { maskIdAndCardNumbers, maskStringsDeep } from '../privacy/mask.ts';
+// sentence that opened a flow) and its survey state (whose answers keep the shopper's comment),
+// queue items (the hand-off context's transcript, intents and slots; offline-message tickets;
+// notes), what a request/response channel keeps for its shopper (src/channels/: frames waiting for
+// their next request, the last answer's quick replies) and, on PostgreSQL, the outbox of frames
+// for shopper sockets. The shopper's own screen keeps what they typed; the dialog turn still sees
+// the raw text, which is never stored.
+import { maskIdAndCardNumbers } from '../privacy/mask.ts';
 import type { Coordination, FrameOutbox } from '../store/coordination.ts';
 import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
 
@@ -31,7 +32,36 @@ const IDENTIFIER_KEYS: ReadonlySet<string> = new Set([
   'updatedAt',
 ]);
 
-const maskNumbersDeep = <T>(value: T): T => maskStringsDeep(value, maskIdAndCardNumbers, IDENTIFIER_KEYS);
+/**
+ * `value` with RRNs and card numbers masked in every string outside IDENTIFIER_KEYS; the parts
+ * where nothing is masked are the same objects, not copies. A turn writes its session record
+ * every time, and its dialog state, queue context and frames almost never hold such a number:
+ * walking them costs a scan of their strings, no allocation. Plain objects and arrays are
+ * walked; other values are kept as they are (as maskStringsDeep does).
+ */
+function maskNumbersDeep<T>(value: T): T {
+  if (typeof value === 'string') return maskIdAndCardNumbers(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const masked = maskNumbersDeep(item);
+      if (masked !== item) (out ??= value.slice())[i] = masked;
+    }
+    return (out ?? value) as T;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let out: Record<string, unknown> | null = null;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key) || IDENTIFIER_KEYS.has(key)) continue;
+    const item = record[key];
+    const masked = maskNumbersDeep(item);
+    if (masked !== item) (out ??= { ...record })[key] = masked;
+  }
+  return (out ?? value) as T;
+}
 
 function maskEntry(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
   // Every line is masked, not only the shopper's: a bot reply may quote what the shopper wrote.
@@ -39,14 +69,28 @@ function maskEntry(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, '
   return text === entry.text ? entry : { ...entry, text };
 }
 
-/** The session record as it may be stored: its dialog state with RRNs and card numbers masked. */
+/**
+ * The session record as it may be stored: its dialog state (which quotes what the shopper said)
+ * and its survey state (whose answers keep the shopper's comment) with RRNs and card numbers
+ * masked. The same record when there is nothing to mask.
+ */
 export function maskedSession(session: SessionRecord): SessionRecord {
-  return { ...session, dialog: maskNumbersDeep(session.dialog) };
+  const dialog = maskNumbersDeep(session.dialog);
+  const survey = maskNumbersDeep(session.survey);
+  if (dialog === session.dialog && survey === session.survey) return session;
+  return { ...session, dialog, ...(survey !== undefined ? { survey } : {}) };
 }
 
-/** The queue item as it may be stored: context and notes with RRNs and card numbers masked. */
+/** The queue item as it may be stored: context and notes with RRNs and card numbers masked (the same item when there is nothing to mask). */
 export function maskedQueueItem(item: QueueItem): QueueItem {
-  return { ...item, context: maskNumbersDeep(item.context), notes: item.notes.map((note) => ({ ...note, text: maskIdAndCardNumbers(note.text) })) };
+  const context = maskNumbersDeep(item.context);
+  let notes = item.notes;
+  for (let i = 0; i < item.notes.length; i++) {
+    const note = item.notes[i]!;
+    const text = maskIdAndCardNumbers(note.text);
+    if (text !== note.text) (notes === item.notes ? (notes = item.notes.slice()) : notes)[i] = { ...note, text };
+  }
+  return context === item.context && notes === item.notes ? item : { ...item, context, notes };
 }
 
 /** `store` with every write of shopper text masked (see above); every other call passes through. */

@@ -155,6 +155,11 @@ function parseFrame(data: Buffer, isBinary: boolean, maxTextLength: number): Par
   if (typeof textField === 'string' && textField.length > maxTextLength) {
     return fail('text_too_long', `text is ${textField.length} characters; the limit is ${maxTextLength}`);
   }
+  // The frame of nearly every turn, checked as messageFrame would (a non-blank string; other
+  // keys dropped) without the schema's walk; anything else, a blank text included, goes to zod.
+  if (type === 'message' && typeof textField === 'string' && textField.trim().length > 0) {
+    return { ok: true, frame: { type: 'message', text: textField } };
+  }
   const parsed = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS].safeParse(value);
   if (!parsed.success) {
     return fail('invalid_frame', `invalid "${type}" frame: ${describeIssues(parsed.error, type)}`);

@@ -63,8 +63,9 @@ function toInput(frame: Exclude<ShopperFrame, HelloFrame | TypingFrame | Dismiss
 export function registerShopperSocket(app: FastifyInstance, options: ShopperSocketOptions): void {
   // A websocket upgrade answers 101 with the socket library's own headers: page headers would be wasted work.
   app.get('/ws', { websocket: true, helmet: false, preValidation: checkOrigin(options.origins) }, (socket, request) => {
-    // The upgraded TCP socket ws writes to: corked while a turn sends its frames.
-    new ShopperConnection(socket, request.raw.socket, options);
+    // The upgraded TCP socket ws writes to: corked while a turn sends its frames (none when the
+    // connection is not a socket, as with fastify's injectWS).
+    new ShopperConnection(socket, (request.raw.socket as Socket | undefined) ?? null, options);
   });
 }
 
@@ -79,7 +80,7 @@ class ShopperConnection {
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly tcp: Pick<Socket, 'cork' | 'uncork'>,
+    private readonly tcp: Pick<Socket, 'cork' | 'uncork'> | null,
     private readonly options: ShopperSocketOptions,
   ) {
     this.#bucket = new TokenBucket(options.rateLimit.framesPerSecond, options.rateLimit.burst, options.clock);
@@ -100,7 +101,7 @@ class ShopperConnection {
     if (this.socket.readyState !== this.socket.OPEN) return;
     // A turn sends its replies one after another: corked until the tick ends, they leave in one
     // write (one syscall) instead of one each, the largest cost the server itself adds to a turn.
-    if (!this.#corked) {
+    if (!this.#corked && this.tcp) {
       this.#corked = true;
       this.tcp.cork();
       process.nextTick(this.#uncork);
@@ -110,7 +111,7 @@ class ShopperConnection {
 
   readonly #uncork = (): void => {
     this.#corked = false;
-    this.tcp.uncork();
+    this.tcp?.uncork();
   };
 
   #error(code: ErrorCode, message: string): void {

@@ -5,6 +5,9 @@
 //
 // The quiet periods are one timer for the whole process, not one per session: a turn that ends a
 // flow only notes the session and when its period is over (no timer is set or cleared per turn).
+// The timer goes off on whole seconds (QUIET_RESOLUTION_MS), for every period over by then: with
+// thousands of sessions in a quiet period, one going off each millisecond would read them all
+// each time.
 import type { HistoryLine, SurveyFacts, SurveyTexts } from '../surveys/index.ts';
 import { abandonSurvey, readSurveyState, SURVEY_EVENT } from '../surveys/index.ts';
 import { newId } from './tokens.ts';
@@ -15,6 +18,9 @@ import type { Conversations } from './conversation.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { LiveSession } from './sessions.ts';
+
+/** Quiet periods end on this grain: a question may come up to this much after its period. */
+const QUIET_RESOLUTION_MS = 1000;
 
 export interface SurveyDeskOptions {
   store: Store;
@@ -109,7 +115,8 @@ export class SurveyDesk {
     this.#quiet.clear();
   }
 
-  #arm(due: number): void {
+  #arm(periodEnd: number): void {
+    const due = Math.ceil(periodEnd / QUIET_RESOLUTION_MS) * QUIET_RESOLUTION_MS;
     if (this.#timer && this.#timerAt <= due) return;
     this.#timer?.cancel();
     this.#timerAt = due;
@@ -123,7 +130,9 @@ export class SurveyDesk {
     const now = this.options.clock.nowMs();
     const quietMs = this.options.settings.quietSeconds * 1000;
     let next = Number.POSITIVE_INFINITY;
-    for (const [live, due] of [...this.#quiet]) {
+    /** Periods that run on from the shopper's last activity: noted again after the walk. */
+    const movedOn: [LiveSession, number][] = [];
+    for (const [live, due] of this.#quiet) {
       if (due > now) {
         next = Math.min(next, due);
         continue;
@@ -133,7 +142,7 @@ export class SurveyDesk {
       // The shopper did something since (a message, a page event): the period runs from then.
       const quietSince = live.lastActivityMs + quietMs;
       if (quietSince > now) {
-        this.#quiet.set(live, quietSince);
+        movedOn.push([live, quietSince]);
         next = Math.min(next, quietSince);
         continue;
       }
@@ -141,6 +150,7 @@ export class SurveyDesk {
       if (live.links.size === 0) continue;
       this.#start(live, { trigger: 'quiet' });
     }
+    for (const [live, due] of movedOn) this.#quiet.set(live, due);
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 

@@ -166,13 +166,13 @@ export class LogFiles {
   }
 
   /** A brand-new log (any file left by a write that never finished is replaced). */
-  async create(path: string, data: string): Promise<void> {
+  async create(path: string, data: string | Uint8Array): Promise<void> {
     await this.#close(path);
     await this.#write(path, NEW_LOG, (fd) => writeFile(fd, data));
   }
 
   /** `wholeBytes`: the log's length after its last whole write; a failed append may have left more. */
-  async append(path: string, data: string, wholeBytes: number, tailUncertain: boolean): Promise<void> {
+  async append(path: string, data: string | Uint8Array, wholeBytes: number, tailUncertain: boolean): Promise<void> {
     await this.#write(path, OLD_LOG, async (fd) => {
       if (tailUncertain) await ftruncate(fd, wholeBytes);
       await writeFile(fd, data); // lands at the end, after the truncation too

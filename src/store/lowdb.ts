@@ -58,6 +58,8 @@ const MAX_SNAPSHOTS_PER_LOG = 32;
  * see do not repay; they keep their few superseded snapshots.
  */
 const MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE = 8;
+/** A conversation's logged entries are kept in memory up to this many (about 15 KB), then read from its log. */
+const MAX_KEPT_ENTRIES = 64;
 
 export interface LowdbStoreOptions {
   dir?: string;
@@ -109,6 +111,8 @@ const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || s
 
 /** A conversation in memory: its session record and the part of its transcript not on disk yet. */
 interface Conversation {
+  /** Its log file (conversationLogPath, worked out once: it hashes the id). */
+  path: string;
   /** JSON.stringify of the session record: a private copy, and what the next snapshot line holds. */
   sessionJson: string;
   status: SessionRecord['status'];
@@ -116,6 +120,12 @@ interface Conversation {
   unwritten: TranscriptEntry[];
   /** seq of the last entry in the log (0: none). */
   loggedSeq: number;
+  /**
+   * The entries in the log, when this process knows them (it wrote them all, or read them) and
+   * they are few: a transcript read (a survey looking back at how the conversation went) then
+   * needs no file read. Null when unknown or longer than MAX_KEPT_ENTRIES.
+   */
+  logged: TranscriptEntry[] | null;
   log: LogState;
   /** Read from a format-1 document: the first write replaces it with a log holding everything. */
   legacyPath: string | null;
@@ -249,10 +259,12 @@ class LowdbStore implements Store {
       existing.status = status;
     } else {
       this.#remember(id, {
+        path: conversationLogPath(this.#dir, id),
         sessionJson,
         status,
         unwritten: [],
         loggedSeq: 0,
+        logged: [],
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath: null,
       });
@@ -292,7 +304,9 @@ class LowdbStore implements Store {
     // Taken together, before the read: a flush during it moves entries from memory to the log.
     const loggedSeq = conversation.loggedSeq;
     const unwritten = conversation.unwritten.map((entry) => ({ ...entry }));
-    const logged = await readLogEntries(conversationLogPath(this.#dir, sessionId), loggedSeq);
+    if (conversation.logged) return conversation.logged.map((entry) => ({ ...entry })).concat(unwritten);
+    const logged = await readLogEntries(conversation.path, loggedSeq);
+    if (conversation.loggedSeq === loggedSeq && logged.length <= MAX_KEPT_ENTRIES) conversation.logged = logged.map((entry) => ({ ...entry }));
     return logged.concat(unwritten);
   }
 
@@ -585,16 +599,19 @@ class LowdbStore implements Store {
   }
 
   async #load(id: string): Promise<Conversation | null> {
-    const loaded = await loadLog(conversationLogPath(this.#dir, id));
+    const path = conversationLogPath(this.#dir, id);
+    const loaded = await loadLog(path);
     let session: SessionRecord;
     let conversation: Conversation;
     if (loaded) {
       session = loaded.snapshot.session;
       conversation = {
+        path,
         sessionJson: JSON.stringify(session),
         status: session.status,
         unwritten: [],
         loggedSeq: loaded.snapshot.lastSeq,
+        logged: loaded.snapshot.lastSeq === 0 ? [] : null,
         log: { state: 'whole', bytes: loaded.bytes, snapshots: loaded.snapshot.snapshots, status: session.status, rewritable: true },
         legacyPath: null,
       };
@@ -604,10 +621,12 @@ class LowdbStore implements Store {
       if (!legacy) return null; // in the catalog, but killed before its first write was whole
       session = legacy.session;
       conversation = {
+        path,
         sessionJson: JSON.stringify(session),
         status: session.status,
         unwritten: legacy.transcript,
         loggedSeq: 0,
+        logged: [],
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath,
       };
@@ -724,7 +743,7 @@ class LowdbStore implements Store {
     const { sessionJson, status, log } = conversation;
     const entries = conversation.unwritten.slice();
     const lastSeq = entries.at(-1)?.seq ?? conversation.loggedSeq;
-    const path = conversationLogPath(this.#dir, id);
+    const path = conversation.path;
     const shard = dirname(path);
     if (!this.#knownShards.has(shard)) {
       await mkdir(shard, { recursive: true });
@@ -735,24 +754,33 @@ class LowdbStore implements Store {
     const rewriteDue = log.state !== 'none' && log.rewritable && (log.snapshots >= MAX_SNAPSHOTS_PER_LOG || closingLong);
     const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
     if (logged) {
-      const text = logged.concat(entries).map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
+      const all = logged.concat(entries);
+      const text = all.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
       await this.#logs.replace(path, text);
       conversation.log = { state: 'whole', bytes: Buffer.byteLength(text), snapshots: 1, status, rewritable: true };
+      conversation.logged = all.length <= MAX_KEPT_ENTRIES ? all : null;
     } else {
       const snapshots = log.state === 'none' ? 1 : log.snapshots + 1;
-      const text = entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots);
+      // Encoded once: the write takes the bytes, and their count is the log's new length.
+      const data = Buffer.from(entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots));
       if (log.state === 'none') {
-        await this.#logs.create(path, text);
-        conversation.log = { ...log, state: 'whole', bytes: Buffer.byteLength(text), snapshots, status };
+        await this.#logs.create(path, data);
+        Object.assign(log, { state: 'whole', bytes: data.length, snapshots, status });
       } else {
         try {
-          await this.#logs.append(path, text, log.bytes, log.state === 'uncertain');
+          await this.#logs.append(path, data, log.bytes, log.state === 'uncertain');
         } catch (error) {
           log.state = 'uncertain';
           throw error;
         }
-        conversation.log = { ...log, state: 'whole', bytes: log.bytes + Buffer.byteLength(text), snapshots, status };
+        // Changed in place: a conversation's log state is one object for as long as it is cached.
+        log.state = 'whole';
+        log.bytes += data.length;
+        log.snapshots = snapshots;
+        log.status = status;
       }
+      if (conversation.logged && conversation.logged.length + entries.length <= MAX_KEPT_ENTRIES) conversation.logged.push(...entries);
+      else conversation.logged = null;
     }
     conversation.unwritten.splice(0, entries.length);
     conversation.loggedSeq = lastSeq;

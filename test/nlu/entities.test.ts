@@ -178,3 +178,20 @@ describe('collect', () => {
     expect(() => collect('12', /\d+/u, 'quantity', (m) => m[0])).toThrow(TypeError);
   });
 });
+
+describe('remembered texts', () => {
+  it('reads a date against each day, and gives every caller an array of its own', () => {
+    const monday = extractEntities('내일 도착하나요?', 'ko', NOW);
+    const tuesday = extractEntities('내일 도착하나요?', 'ko', new Date('2025-03-11T12:00:00+09:00'));
+    expect(monday.map((e) => e.value)).toEqual(['2025-03-11']);
+    expect(tuesday.map((e) => e.value)).toEqual(['2025-03-12']);
+    // "2월 29일" exists only in a leap year: whether it is a date at all depends on the day.
+    expect(extractEntities('2월 29일에 받을 수 있어요?', 'ko', NOW)).toEqual([]);
+    expect(extractEntities('2월 29일에 받을 수 있어요?', 'ko', new Date('2028-01-10T12:00:00+09:00')).map((e) => e.value)).toEqual(['2028-02-29']);
+
+    const first = extractEntities('M 사이즈 2개요', 'ko', NOW);
+    first.pop();
+    expect(extractEntities('M 사이즈 2개요', 'ko', NOW)).toHaveLength(2);
+    expect(Object.isFrozen(extractEntities('M 사이즈 2개요', 'ko', NOW)[0])).toBe(true);
+  });
+});

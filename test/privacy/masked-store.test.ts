@@ -2,7 +2,7 @@
 // record, what it leaves exact (identifiers), and the outbox wrapper.
 import { describe, expect, it } from 'vitest';
 import { forAgents } from '../../src/privacy/agent-view.ts';
-import { withMaskedOutbox, withMaskedShopperLines } from '../../src/server/masked-store.ts';
+import { maskedQueueItem, maskedSession, withMaskedOutbox, withMaskedShopperLines } from '../../src/server/masked-store.ts';
 import type { Coordination, OutboxFrame } from '../../src/store/coordination.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import { queueItem, session } from '../store/contract.ts';
@@ -32,6 +32,31 @@ describe('withMaskedShopperLines', () => {
     expect(stored).toContain(`"id":"${CARD}","trackingNumber":"${CARD}"`);
     expect(stored).toContain('01012345678');
     expect((await inner.getSession('s1'))?.tokenHash).toBe('hash-s1');
+  });
+  it('masks the comment a survey answer keeps in the session record', async () => {
+    const inner = createMemoryStore();
+    const store = withMaskedShopperLines(inner);
+    const answer = { id: 'v1', sessionId: 's1', customerId: null, kind: 'csat', score: 2, comment: `카드 ${CARD} 두 번 결제됐어요`, at: '2026-03-02T01:00:00.000Z' };
+    await store.putSession(session('s1', { survey: { version: 1, stage: null, answers: [answer], attempts: 0, npsDue: false, surveyed: true } as never }));
+    const stored = JSON.stringify(await inner.getSession('s1'));
+    expect(stored).toContain('카드 [CARD] 두 번 결제됐어요');
+    expect(stored).not.toContain(CARD);
+  });
+
+  it('passes a record with nothing to mask through as it is, and never changes the caller\'s', () => {
+    const clean = session('s1', { dialog: { version: 1, locale: 'ko', flow: { opening: '주문번호 20261020 배송 언제 와요?', slots: { order_number: '20261020' } } } });
+    expect(maskedSession(clean)).toBe(clean);
+    const item = queueItem('q1', { notes: [{ at: '2026-03-02T01:00:00.000Z', agentId: 'agent', text: '전화 요청' }] });
+    expect(maskedQueueItem(item)).toBe(item);
+
+    const dirty = session('s2', { dialog: { version: 1, locale: 'ko', flow: { opening: `카드 ${CARD}`, slots: { order_number: '20261020' } } } });
+    const before = JSON.stringify(dirty);
+    const masked = maskedSession(dirty);
+    expect(JSON.stringify(masked)).toContain('카드 [CARD]');
+    expect(JSON.stringify(dirty)).toBe(before);
+    // What needed no masking is shared, not copied.
+    const slotsOf = (record: typeof dirty) => (record.dialog as unknown as { flow: { slots: unknown } }).flow.slots;
+    expect(slotsOf(masked)).toBe(slotsOf(dirty));
   });
 });
 

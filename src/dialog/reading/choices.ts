@@ -16,10 +16,10 @@ import { normalize } from '../understanding.ts';
 export function matchChoice(choices: readonly Choice[], text: string, how: 'exact' | 'contained'): Choice | undefined {
   const reply = normalize(text);
   if (!reply) return undefined;
-  const words = (c: Choice) => [c.label, c.value, ...(c.synonyms ?? [])].map(normalize).filter((w) => w.length > 0);
-  const exact = choices.find((c) => words(c).includes(reply));
+  const words = choices.map((c) => [c.label, c.value, ...(c.synonyms ?? [])].map(normalize).filter((w) => w.length > 0));
+  const exact = choices.find((_, i) => words[i]!.includes(reply));
   if (exact || how === 'exact') return exact;
-  const contained = choices.filter((c) => words(c).some((w) => reply.includes(w)));
+  const contained = choices.filter((_, i) => words[i]!.some((w) => reply.includes(w)));
   return contained.length === 1 ? contained[0] : undefined;
 }
 

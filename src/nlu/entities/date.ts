@@ -50,7 +50,14 @@ export function extractDates(text: string, now: Date, timeZone: string = DEFAULT
   // formatToParts costs more than all the patterns together. An unknown zone throws at once all the same.
   checkTimeZone(timeZone);
   let day: CalendarDay | undefined;
-  const today = () => (day ??= localDay(now, timeZone));
+  return extractDatesOn(text, () => (day ??= localDay(now, timeZone)));
+}
+
+/**
+ * The dates in `text`, read against the shop's day that `today` gives; `today` is called only for
+ * a text that names a date, so a caller can tell a result that does not depend on the day.
+ */
+export function extractDatesOn(text: string, today: () => CalendarDay): Entity[] {
   const relative = (m: RegExpMatchArray) => {
     const offset = RELATIVE_DAYS[(m[1] ?? '').toLowerCase().replace(/\s+/g, ' ')];
     return offset === undefined ? undefined : isoDate(addDays(today(), offset));

@@ -5,7 +5,8 @@
 import type { Entity, Locale } from '../types.ts';
 import { extractHeights, extractWeights } from './body.ts';
 import { extractColours } from './color.ts';
-import { extractDates } from './date.ts';
+import { checkTimeZone, DEFAULT_TIME_ZONE, localDay, type CalendarDay } from './calendar.ts';
+import { extractDatesOn } from './date.ts';
 import { extractEmails } from './email.ts';
 import type { ExtractedEntity, ExtractedEntityType } from './kinds.ts';
 import { extractMoney } from './money.ts';
@@ -51,6 +52,16 @@ function toContract(entity: ExtractedEntity): Entity {
  * "refund 내일 돼요?").
  */
 export function extractAllEntities(text: string, _locale: Locale, now: Date, options: EntityOptions = {}): ExtractedEntity[] {
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  // The shop's day is worked out only for a message that names a date (most do not): Intl's
+  // formatToParts costs more than all the patterns together. An unknown zone throws at once all the same.
+  checkTimeZone(timeZone);
+  let day: CalendarDay | undefined;
+  return entitiesOn(text, () => (day ??= localDay(now, timeZone)));
+}
+
+/** The entities of `text` with dates read against the day `today` gives (called only for a text that names a date). */
+function entitiesOn(text: string, today: () => CalendarDay): ExtractedEntity[] {
   // Most patterns of these extractors need an ASCII digit (\d is [0-9] even with the u flag):
   // most messages have none, and need not be scanned for them.
   const numeric = DIGIT.test(text);
@@ -59,7 +70,7 @@ export function extractAllEntities(text: string, _locale: Locale, now: Date, opt
     ...(numeric ? extractPhones(text) : []),
     ...(numeric || HANGUL_MONEY.test(text) ? extractMoney(text) : []),
     ...(numeric ? extractOrderNumbers(text) : []),
-    ...extractDates(text, now, options.timeZone),
+    ...extractDatesOn(text, today),
     ...(numeric ? extractHeights(text) : []),
     ...(numeric ? extractWeights(text) : []),
     ...(numeric ? extractWaists(text) : []),
@@ -73,7 +84,33 @@ export function extractAllEntities(text: string, _locale: Locale, now: Date, opt
   return kept.sort((a, b) => a.start - b.start);
 }
 
-/** The entities in `text`, in reading order, in the NLU contract's form (`Entity`, ../types.ts). */
-export function extractEntities(text: string, locale: Locale, now: Date, options: EntityOptions = {}): Entity[] {
-  return extractAllEntities(text, locale, now, options).map(toContract);
+/**
+ * The entities of texts that name no date, which are the same whatever the day: shoppers send the
+ * same lines again and again ("네", "감사합니다", quick replies, their order number). Emptied when
+ * full, to bound its memory.
+ */
+const remembered = new Map<string, readonly Entity[]>();
+const MAX_REMEMBERED_TEXTS = 5000;
+
+/**
+ * The entities in `text`, in reading order, in the NLU contract's form (`Entity`, ../types.ts).
+ * The array is the caller's; the entities are frozen, since other calls for the same text may
+ * be given the same ones.
+ */
+export function extractEntities(text: string, _locale: Locale, now: Date, options: EntityOptions = {}): Entity[] {
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  checkTimeZone(timeZone);
+  const known = remembered.get(text);
+  if (known) return known.slice();
+  let day: CalendarDay | undefined;
+  let dated = false;
+  const entities = entitiesOn(text, () => {
+    dated = true;
+    return (day ??= localDay(now, timeZone));
+  }).map((entity) => Object.freeze(toContract(entity)));
+  if (!dated) {
+    if (remembered.size >= MAX_REMEMBERED_TEXTS) remembered.clear();
+    remembered.set(text, entities.slice());
+  }
+  return entities;
 }
