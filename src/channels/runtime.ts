@@ -46,7 +46,7 @@ export class ChannelRuntime {
     const { sessions, lanes, store, clock } = this.options;
     const key = this.sessionKey(channel, scope, userId);
     // Two first messages of one user at once must not start two conversations.
-    const { live, created } = await lanes.run(`channel:${hashSessionToken(key)}`, () => sessions.openWithKey(key, locale));
+    const { live, created } = await lanes.run(`channel:${hashSessionToken(key)}`, () => sessions.openWithKey(key, locale, channel));
     if (created) {
       await store.appendTranscript(live.record.id, [{ at: clock.now().toISOString(), from: 'system', text: channelTexts(locale).startedOn(CHANNEL_LABELS[channel]) }]);
     }

@@ -2,7 +2,7 @@
 // While people own the conversation (queued or with an agent) the bot stays silent and the
 // shopper's words go to the transcript and to the agents instead.
 import { performance } from 'node:perf_hooks';
-import { turnFact } from '../analytics/record.ts';
+import type { FactRecorder } from '../analytics/recorder.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
@@ -51,6 +51,8 @@ export interface ConversationOptions {
   surveys?: SurveyDesk;
   /** Complaint cases behind the flows' open_case and list_cases (src/server/cases.ts). */
   cases?: CaseDesk;
+  /** analytics (issue 12): records a fact per turn (src/analytics/recorder.ts); none without it. */
+  facts?: FactRecorder;
 }
 
 /** Without a survey desk no survey starts, so nothing is looked up. */
@@ -146,10 +148,8 @@ export class Conversations {
     live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at, ...(result.survey ? { survey: result.survey } : {}) };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
-    // analytics (issue 12): the turn's one fact, from what is in hand; no store read.
-    await this.#recordFact(live, () =>
-      turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies }),
-    );
+    // analytics (issue 12): the turn's one fact, from what is in hand; no store read, no await.
+    this.options.facts?.turn({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies });
     if (result.answers.length > 0) await desk?.save(result.answers);
 
     for (const reply of replies) {
@@ -176,15 +176,6 @@ export class Conversations {
     }
     this.options.cases?.takeOpened(live);
     if (result.quiet) desk?.quietAfter(live);
-  }
-
-  // analytics (issue 12): a fact that cannot be stored is logged; the shopper's turn goes on.
-  async #recordFact(live: LiveSession, build: () => Parameters<Store['appendFacts']>[0][number]): Promise<void> {
-    try {
-      await this.options.store.appendFacts([build()]);
-    } catch (err) {
-      live.log.error({ err }, 'analytics fact not recorded');
-    }
   }
 
   /** The turn asked for a person; a case it opened (a defect report) goes with the queue item. */

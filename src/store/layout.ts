@@ -61,6 +61,8 @@ export const auditPath = (dir: string): string => join(dir, 'audit.jsonl');
 export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
 export const surveysPath = (dir: string): string => join(dir, 'surveys.jsonl');
 export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
+/** privacy (issue 12): the last case number given out per day, kept once cases are deleted, so that none is given twice. */
+export const caseNumbersPath = (dir: string): string => join(dir, 'case-numbers.json');
 export const notificationsPath = (dir: string): string => join(dir, 'notifications.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');
 export const activeQueuePath = (dir: string): string => join(dir, 'queue', 'active.json');

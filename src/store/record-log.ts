@@ -15,7 +15,9 @@ const COMPACTION_SLACK = 1024;
 
 export class RecordLog<T extends { id: string }> {
   readonly #records = new Map<string, T>();
-  readonly #pending: PendingLines;
+  #pending: PendingLines;
+  /** privacy (issue 12): records were removed; the next write rewrites the file without them. */
+  #rewrite = false;
 
   private constructor(
     readonly path: string,
@@ -56,12 +58,37 @@ export class RecordLog<T extends { id: string }> {
     this.#pending.push(`${JSON.stringify(record)}\n`);
   }
 
-  get dirty(): boolean {
-    return this.#pending.dirty;
+  /**
+   * privacy (issue 12): forgets the records `goes` takes; the next write rewrites the file (temp
+   * file and rename) without them, so that no superseded line keeps them either. How many went.
+   */
+  remove(goes: (record: T) => boolean): number {
+    let removed = 0;
+    for (const [id, record] of this.#records) {
+      if (!goes(record)) continue;
+      this.#records.delete(id);
+      removed++;
+    }
+    if (removed > 0) this.#rewrite = true;
+    return removed;
   }
 
-  writePending(): Promise<void> {
-    return this.#pending.write();
+  get dirty(): boolean {
+    return this.#pending.dirty || this.#rewrite;
+  }
+
+  async writePending(): Promise<void> {
+    if (!this.#rewrite) return this.#pending.write();
+    // The records in memory include every pending line: the rewrite writes them all.
+    this.#pending = new PendingLines(this.path);
+    this.#rewrite = false;
+    try {
+      await new TextFile(this.path).write([...this.#records.values()].map((record) => `${JSON.stringify(record)}\n`).join(''));
+    } catch (error) {
+      // Tried again whole at the next write (what was put meanwhile is in the records too).
+      this.#rewrite = true;
+      throw error;
+    }
   }
 
   #parse(line: string, lineNumber: number): T {
