@@ -159,7 +159,7 @@ export interface RecordingCostRun {
 
 /**
  * The server's CPU per turn with fact recording on and off, the same load on both: two servers up
- * at once, taking turns (on, off, on, off ...), so that other work on the machine weighs on both.
+ * at once, taking turns (on, off, off, on, ...), so that other work on the machine weighs on both.
  */
 export async function recordingCost(ctx: ScenarioContext, shoppers: number, durationMs: number, warmupMs: number, rounds: number): Promise<RecordingCostRun> {
   const servers: ServerProcess[] = [];
@@ -175,9 +175,13 @@ export async function recordingCost(ctx: ScenarioContext, shoppers: number, dura
     const withFacts: ServerLoadRun[] = [];
     const withoutFacts: ServerLoadRun[] = [];
     for (let round = 0; round < rounds; round++) {
-      ctx.log(`recording cost: round ${round + 1} of ${rounds}, facts on, then off`);
-      withFacts.push(await closedLoop(ctx, on, 'daehwa', shoppers, durationMs));
-      withoutFacts.push(await closedLoop(ctx, off, 'daehwa', shoppers, durationMs));
+      // On then off, then off then on: what drifts during the run (the machine's other work, the JIT) weighs on both alike.
+      const onFirst = round % 2 === 0;
+      ctx.log(`recording cost: round ${round + 1} of ${rounds}, facts ${onFirst ? 'on, then off' : 'off, then on'}`);
+      for (const facts of onFirst ? [true, false] : [false, true]) {
+        const run = await closedLoop(ctx, facts ? on : off, 'daehwa', shoppers, durationMs);
+        (facts ? withFacts : withoutFacts).push(run);
+      }
     }
     return {
       shoppers,

@@ -55,7 +55,7 @@ const FULL: Plan = {
   storeSizes: [10, 10_000, 100_000],
   storeTurns: 2000,
   kakao: { users: 1000, ratePerSecond: 200, durationMs: 30_000 },
-  analytics: { conversations: 100_000, recordTurns: 50_000, costShoppers: 1000, costMs: 10_000, costRounds: 3 },
+  analytics: { conversations: 100_000, recordTurns: 50_000, costShoppers: 1000, costMs: 10_000, costRounds: 4 },
 };
 
 const QUICK: Plan = {
@@ -69,7 +69,7 @@ const QUICK: Plan = {
   storeSizes: [10, 10_000],
   storeTurns: 500,
   kakao: { users: 500, ratePerSecond: 100, durationMs: 8000 },
-  analytics: { conversations: 10_000, recordTurns: 10_000, costShoppers: 1000, costMs: 4000, costRounds: 1 },
+  analytics: { conversations: 10_000, recordTurns: 10_000, costShoppers: 1000, costMs: 4000, costRounds: 2 },
 };
 
 /** Turns that failed beyond this share make a latency or capacity figure invalid. */

@@ -51,19 +51,28 @@ export function turnFact({ session, input, nlu, events, replies, at, open, chann
     input: input.kind,
     intent,
     score: nlu ? nlu.score : null,
-    alternatives: nlu ? nlu.alternatives.slice(0, ALTERNATIVES_KEPT).map((a) => ({ intent: a.intent, score: a.score })) : [],
+    alternatives: nlu ? runnersUp(nlu) : [],
     fallback: fallback !== null,
     suggestions: fallback ? (fallback.suggestions as string[]) : [],
     flow: last?.flow ?? null,
     step: last?.state ?? null,
     flows,
-    entities: nlu ? [...new Set(nlu.entities.map((entity) => entity.type))] : [],
+    entities: nlu && nlu.entities.length > 0 ? [...new Set(nlu.entities.map((entity) => entity.type))] : [],
     slots,
     handoff,
   };
   // The shopper's line, masked: what the VOC keyword rules and the trainers' inbox read.
   if (nlu) fact.text = maskPii(nlu.text);
   return fact;
+}
+
+function runnersUp(nlu: NluResult): TurnFact['alternatives'] {
+  const kept: TurnFact['alternatives'] = [];
+  for (let i = 0; i < nlu.alternatives.length && i < ALTERNATIVES_KEPT; i++) {
+    const alternative = nlu.alternatives[i] as NluResult['alternatives'][number];
+    kept.push({ intent: alternative.intent, score: alternative.score });
+  }
+  return kept;
 }
 
 export interface DeskInput {

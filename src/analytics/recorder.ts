@@ -29,13 +29,20 @@ export class FactRecorder {
   /** One turn of the pipeline (src/server/conversation.ts). */
   turn(input: TurnInput): void {
     if (!this.options.enabled) return;
-    this.#add(() => turnFact(input));
+    let fact: AnalyticsFact;
+    try {
+      fact = turnFact(input);
+    } catch (err) {
+      this.options.log.error({ err }, 'analytics fact not recorded');
+      return;
+    }
+    this.#add(fact);
   }
 
   /** One hand-off desk event. */
   desk(input: DeskInput): void {
     if (!this.options.enabled) return;
-    this.#add(() => deskFact(input));
+    this.#add(deskFact(input));
   }
 
   /** Hands what was recorded to the store now, and waits until the store has it (shutdown, tests). */
@@ -44,13 +51,8 @@ export class FactRecorder {
     await this.#writing;
   }
 
-  #add(build: () => AnalyticsFact): void {
-    try {
-      this.#batch.push(build());
-    } catch (err) {
-      this.options.log.error({ err }, 'analytics fact not recorded');
-      return;
-    }
+  #add(fact: AnalyticsFact): void {
+    this.#batch.push(fact);
     if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => this.#drain());

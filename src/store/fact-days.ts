@@ -34,6 +34,10 @@ export class DayClaims {
     return claim;
   }
 
+  get waiting(): boolean {
+    return this.#byDay.size > 0;
+  }
+
   /** Changes at these instants void the claims whose window holds one. */
   void(ats: readonly string[]): void {
     if (this.#byDay.size === 0) return;
@@ -77,6 +81,11 @@ export class KeptWindows<T extends FactDayWindow> {
 
   values(): IterableIterator<T> {
     return this.#days.values();
+  }
+
+  /** Whether a change at `at` may touch a kept day (it is before the latest window's end). */
+  touchedBy(at: string): boolean {
+    return at < this.#latestEnd;
   }
 
   /** Drops the days whose window holds one of the instants; the days dropped. Costs one comparison per instant for facts of today. */
@@ -148,6 +157,12 @@ export class FactDayFiles {
 
   claim(windows: readonly FactDayWindow[]): string {
     return this.#claims.claim(windows);
+  }
+
+  /** Facts appended: as changed(), at no cost for facts of today (after every kept window, and no claim waiting). */
+  appended(facts: readonly { at: string }[]): void {
+    if (!this.#claims.waiting && facts.every((fact) => !this.#index.touchedBy(fact.at))) return;
+    this.changed(facts.map((fact) => fact.at));
   }
 
   /** Facts appended or deleted at these instants: the days whose window holds one are voided now, in memory; on disk at the next write. */

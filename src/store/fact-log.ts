@@ -4,9 +4,13 @@
 // store's private copy, and what the flush appends: no copy of the object, no second
 // serialisation) and written with the store's flush. A day's parsed facts are kept (frozen) while
 // its file has not grown, so a dashboard refreshed over the same month parses each file once.
+// A read during a flush sees each fact once: it reads a day's file only up to the length its
+// appends had reached when the read began (committed), and takes the lines on their way to the
+// file (in flight) and those waiting from what it saw then.
 // Privacy erasure and retention rewrite the day files that hold what they remove (temp file and
 // rename); the store runs them between flushes.
 import { appendFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { Buffer } from 'node:buffer';
 import { join } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { nullIfMissing } from './errors.ts';
@@ -36,10 +40,16 @@ const sessionMark = (sessionId: string): string => `"sessionId":${JSON.stringify
 export class FactLog {
   /** Accepted, not yet written, by day: the lines the flush appends. */
   readonly #pending = new Map<string, string[]>();
+  /** Being appended now, by day. */
+  readonly #inFlight = new Map<string, string[]>();
   /** Written facts already parsed, by day, with the file length they were read at. */
   readonly #parsed = new Map<string, { bytes: number; facts: AnalyticsFact[] }>();
-  /** The days that have a file, once listed. */
-  #written: Set<string> | null = null;
+  /** Every day file's length as far as whole appends reached: what a read takes of the file. */
+  readonly #committed = new Map<string, number>();
+  /** Days whose last append failed part-way: the next one starts on a new line. */
+  readonly #broken = new Set<string>();
+  /** The day files found when first needed (lengths into #committed). */
+  #ready: Promise<void> | null = null;
   #dirMade = false;
 
   constructor(
@@ -65,19 +75,30 @@ export class FactLog {
   /** Writes what was accepted; what fails to be written stays pending for the next flush. */
   async write(): Promise<void> {
     if (this.#pending.size === 0) return;
+    await this.#known();
     await this.#makeDir();
+    // Synchronous: the lines move from waiting to in flight at once, so that a read sees them in one of the two.
     const batch = [...this.#pending];
     this.#pending.clear();
+    for (const [day, lines] of batch) this.#inFlight.set(day, lines);
     const failed: unknown[] = [];
     await Promise.all(
       batch.map(async ([day, lines]) => {
+        const text = (this.#broken.has(day) ? '\n' : '') + lines.join('');
         try {
-          await appendFile(factDayPath(this.dir, day), lines.join(''));
-          this.#written?.add(day);
+          await appendFile(factDayPath(this.dir, day), text);
+          this.#broken.delete(day);
+          this.#committed.set(day, (this.#committed.get(day) ?? 0) + Buffer.byteLength(text));
         } catch (error) {
           failed.push(error);
+          // The file may hold part of the append: its length is read again, and the next append starts on a new line.
+          this.#broken.add(day);
+          const info = await stat(factDayPath(this.dir, day)).catch(() => null);
+          if (info) this.#committed.set(day, info.size);
           const again = this.#pending.get(day) ?? [];
           this.#pending.set(day, [...lines, ...again]);
+        } finally {
+          this.#inFlight.delete(day);
         }
       }),
     );
@@ -85,12 +106,15 @@ export class FactLog {
   }
 
   async list(query: FactQuery): Promise<AnalyticsFact[]> {
-    const found: AnalyticsFact[] = [];
+    await this.#known();
     const sessions = query.sessionIds ? new Set(query.sessionIds) : null;
     const keep = (fact: AnalyticsFact): boolean => fact.at >= query.from && fact.at < query.to && (sessions === null || sessions.has(fact.sessionId));
-    for (const day of await this.#daysIn(query)) {
-      for (const fact of await this.#readDay(day)) if (keep(fact)) found.push(fact);
-      for (const line of this.#pending.get(day) ?? []) {
+    // What each day holds as of now, taken at once: the file's committed length, the lines in flight and waiting.
+    const days = this.#daysIn(query).map((day) => ({ day, bytes: this.#committed.get(day) ?? 0, lines: [...(this.#inFlight.get(day) ?? []), ...(this.#pending.get(day) ?? [])] }));
+    const found: AnalyticsFact[] = [];
+    for (const { day, bytes, lines } of days) {
+      for (const fact of await this.#readDay(day, bytes)) if (keep(fact)) found.push(fact);
+      for (const line of lines) {
         const fact = frozenFact(JSON.parse(line) as AnalyticsFact);
         if (keep(fact)) found.push(fact);
       }
@@ -140,7 +164,8 @@ export class FactLog {
     const files = new Map<string, string | null>();
     // A day's margin before `since`: the files older than that hold none of the sessions' facts.
     const since = 'sessionIds' in scope && scope.since !== undefined ? new Date(Date.parse(scope.since) - 24 * 3600_000).toISOString() : '0000-01-01T00:00:00.000Z';
-    for (const day of await this.#daysIn({ from: since, to: '9999-12-31T23:59:59.999Z' })) {
+    await this.#known();
+    for (const day of this.#daysIn({ from: since, to: '9999-12-31T23:59:59.999Z' })) {
       if (cutoffDay !== null && day > cutoffDay) continue;
       const text = await readFile(factDayPath(this.dir, day), 'utf8').catch(nullIfMissing);
       if (text === null) continue;
@@ -180,37 +205,50 @@ export class FactLog {
           this.#parsed.delete(day);
           if (text === null) {
             await unlink(path).catch(nullIfMissing);
-            this.#written?.delete(day);
+            this.#committed.delete(day);
           } else {
             await new TextFile(path).write(text);
+            this.#committed.set(day, Buffer.byteLength(text));
           }
+          this.#broken.delete(day);
         }
         return { count: fromFiles + taken.length, taken };
       },
     };
   }
 
-  /** The days of the range with a file or with facts waiting, in order. */
-  async #daysIn(range: FactRange): Promise<string[]> {
-    if (this.#written === null) {
-      const names = await readdir(factsDir(this.dir)).catch(nullIfMissing);
-      this.#written = new Set((names ?? []).map((name) => DAY_FILE.exec(name)?.[1]).filter((day): day is string => day !== undefined));
-    }
+  /** The day files there are, with their lengths: listed once, then kept up to date by this log's own writes. */
+  #known(): Promise<void> {
+    this.#ready ??= (async () => {
+      const names = (await readdir(factsDir(this.dir)).catch(nullIfMissing)) ?? [];
+      for (const name of names) {
+        const day = DAY_FILE.exec(name)?.[1];
+        if (day === undefined) continue;
+        const info = await stat(factDayPath(this.dir, day)).catch(nullIfMissing);
+        if (info) this.#committed.set(day, info.size);
+      }
+    })();
+    return this.#ready;
+  }
+
+  /** The days of the range with a file, or with facts in flight or waiting, in order. */
+  #daysIn(range: FactRange): string[] {
     const first = factDay(range.from);
     const last = factDay(range.to);
     const days = new Set<string>();
-    for (const day of this.#written) if (day >= first && day <= last) days.add(day);
-    for (const day of this.#pending.keys()) if (day >= first && day <= last) days.add(day);
+    for (const known of [this.#committed.keys(), this.#inFlight.keys(), this.#pending.keys()]) for (const day of known) if (day >= first && day <= last) days.add(day);
     return [...days].sort();
   }
 
-  async #readDay(day: string): Promise<AnalyticsFact[]> {
-    const path = factDayPath(this.dir, day);
-    const info = await stat(path).catch(nullIfMissing);
-    if (!info) return [];
+  /** The facts of the first `bytes` of a day's file (what whole appends had written when the read began). */
+  async #readDay(day: string, bytes: number): Promise<AnalyticsFact[]> {
+    if (bytes === 0) return [];
     const cached = this.#parsed.get(day);
-    if (cached && cached.bytes === info.size) return cached.facts;
-    const text = await readFile(path, 'utf8');
+    if (cached && cached.bytes === bytes) return cached.facts;
+    const path = factDayPath(this.dir, day);
+    const buffer = await readFile(path).catch(nullIfMissing);
+    if (!buffer) return [];
+    const text = buffer.subarray(0, bytes).toString('utf8');
     const facts: AnalyticsFact[] = [];
     const lines = text.split('\n');
     lines.forEach((line, index) => {
@@ -228,7 +266,7 @@ export class FactLog {
       else this.onBadLine(new Error(`${path}:${index + 1}:1: not an analytics fact (${parsed.error.issues[0]?.message ?? 'invalid'}); skipped`));
     });
     // A file that ended mid-line is not cached: the next append may complete or follow it.
-    if (text.endsWith('\n') || text.length === 0) this.#parsed.set(day, { bytes: info.size, facts });
+    if (text.endsWith('\n')) this.#parsed.set(day, { bytes, facts });
     return facts;
   }
 

@@ -428,7 +428,7 @@ class LowdbStore implements Store {
   async appendFacts(facts: AnalyticsFact[]): Promise<void> {
     this.#ensureOpen();
     this.#facts.accept(facts);
-    this.#factDays.changed(facts.map((fact) => fact.at));
+    this.#factDays.appended(facts);
     this.#scheduleFlush();
   }
 

@@ -234,7 +234,11 @@ export function createMemoryStore(): Store {
       const goes = factDeletion(scope);
       const removed: string[] = [];
       for (const [day, list] of factsByDay) {
-        const kept = list.filter((fact) => !goes(fact) || (removed.push(fact.at), false));
+        const kept: AnalyticsFact[] = [];
+        for (const fact of list) {
+          if (goes(fact)) removed.push(fact.at);
+          else kept.push(fact);
+        }
         if (kept.length === 0) factsByDay.delete(day);
         else if (kept.length < list.length) factsByDay.set(day, kept);
       }
