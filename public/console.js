@@ -5,6 +5,7 @@ import { setupCanned } from './console-canned.js'; // desk (issue 14)
 import { setupLive } from './console-live.js';
 import { setupTeams } from './console-teams.js';
 import { setupSearch } from './console-search.js';
+import { returnToDashboard } from './dashboard-return.js'; // analytics (issue 12): ?next=/dashboard
 
 const TOKEN_KEY = 'daehwa.agentToken';
 
@@ -77,6 +78,7 @@ $('signin-form').addEventListener('submit', async (event) => {
     token = result.token;
     sessionStorage.setItem(TOKEN_KEY, token);
     $('agent-password').value = '';
+    if (await returnToDashboard(token, toast)) return;
     connect();
   } catch (err) {
     $('signin-error').textContent = err.code === 'invalid_credentials' ? '아이디 또는 비밀번호가 맞지 않아요.' : err.message;
@@ -380,5 +382,5 @@ fetch('/api/agent/sso/status')
   })
   .catch(() => {});
 
-if (token) connect();
-else showSignin(ssoError);
+if (token && !(await returnToDashboard(token, toast))) connect();
+else if (!token) showSignin(ssoError);

@@ -1,10 +1,11 @@
-// The analytics dashboard (/dashboard): signs an admin agent in, reads the figures from
+// The analytics dashboard (/dashboard): served to signed-in admins only (the console's sign-in
+// gives the page its cookie, which the data API takes too), reads the figures from
 // /api/admin/analytics/*, draws them with Chart.js (served by the engine at /vendor/), and
 // drills down to the masked transcripts behind a number. Korean and English labels.
 'use strict';
 (() => {
-  const TOKEN_KEY = 'daehwa.dashboard.token';
   const LANG_KEY = 'daehwa.dashboard.lang';
+  const SIGN_IN = '/console?next=%2Fdashboard';
   const T = {
     ko: {
       title: '대화 분석', signin: '관리자 로그인', agentId: '상담원 ID', password: '비밀번호', signinButton: '로그인', from: '시작일', to: '종료일',
@@ -17,6 +18,7 @@
       failed: '실패', left: '이탈', step: '단계', reached: '도달', count: '건수', rate: '비율', reason: '사유', theme: '주제', change: '지난주 대비',
       intent: '의도', picks: '선택', offered: '제안', session: '대화', day: '날짜', line: '첫 발화', cluster: '묶음', examples: '예시', signinFailed: '로그인 실패',
       notAdmin: '관리자만 볼 수 있습니다', turns: '발화', agent: '상담원', items: '건', seconds: '초', none: '없음',
+      signout: '로그아웃', byChannel: '채널별', web: '웹', kakao: '카카오톡', webhook: '웹훅',
     },
     en: {
       title: 'Conversation analytics', signin: 'Admin sign-in', agentId: 'Agent id', password: 'Password', signinButton: 'Sign in', from: 'From', to: 'To',
@@ -29,11 +31,11 @@
       switched: 'Switched away', cancelled: 'Cancelled', failed: 'Failed', left: 'Left', step: 'Step', reached: 'Reached', count: 'Count', rate: 'Rate',
       reason: 'Reason', theme: 'Theme', change: 'vs last week', intent: 'Intent', picks: 'Picks', offered: 'Offered', session: 'Conversation', day: 'Day',
       line: 'First line', cluster: 'Cluster', examples: 'Examples', signinFailed: 'Sign-in failed', notAdmin: 'Only admins can see this', turns: 'Lines',
-      agent: 'Agent', items: 'items', seconds: 's', none: 'none',
+      agent: 'Agent', items: 'items', seconds: 's', none: 'none', signout: 'Sign out', byChannel: 'By channel', web: 'Web', kakao: 'KakaoTalk',
+      webhook: 'Webhook',
     },
   };
   let lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'ko';
-  let token = sessionStorage.getItem(TOKEN_KEY);
   let report = null;
   const charts = {};
   const $ = (id) => document.getElementById(id);
@@ -69,10 +71,11 @@
     return params;
   }
 
-  async function call(path) {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  // The page's cookie goes with every call (same origin); an expired sign-in goes back to the console.
+  async function call(path, init = {}) {
+    const response = await fetch(path, { credentials: 'same-origin', ...init });
     if (response.status === 401) {
-      signOut();
+      location.assign(SIGN_IN);
       throw new Error(t('signinFailed'));
     }
     if (response.status === 403) throw new Error(t('notAdmin'));
@@ -80,11 +83,11 @@
     return response;
   }
 
-  function signOut() {
-    token = null;
-    sessionStorage.removeItem(TOKEN_KEY);
-    $('board').hidden = true;
-    $('signin').hidden = false;
+  // Signing out revokes the token, which the console in this tab signed in with too: it forgets it as well.
+  async function signOut() {
+    await fetch('/api/admin/analytics/session', { method: 'DELETE', credentials: 'same-origin' }).catch(() => undefined);
+    sessionStorage.removeItem('daehwa.agentToken');
+    location.assign(SIGN_IN);
   }
 
   async function load() {
@@ -172,6 +175,10 @@
       kpi(t('firstResponse'), secs(r.agents.firstResponse.medianSeconds), 'response'),
       kpi(t('resolution'), secs(r.agents.resolution.medianSeconds), 'resolution'),
     );
+    const channelName = (id) => (T[lang][id] ? t(id) : id);
+    table('channels', [t('channel'), t('conversations'), t('containment'), t('handoffRate'), t('turns'), t('fallback')], Object.entries(r.channels).map(([id, ch]) => [
+      channelName(id), ch.conversations, pct(ch.containment.rate), pct(ch.handoffs.rate), ch.turns, pct(ch.fallback.rate),
+    ]));
     const days = Object.keys(c.byDay);
     chart('chart-day', { type: 'line', data: { labels: days, datasets: [{ label: t('conversations'), data: Object.values(c.byDay), borderColor: '#1f5fbf' }] } });
     const outcomes = Object.entries(c.outcomes).filter(([, n]) => n > 0);
@@ -226,7 +233,7 @@
     form.elements.from.value = from.toISOString().slice(0, 10);
     form.elements.to.value = today.toISOString().slice(0, 10);
     const hash = new URLSearchParams(location.hash.slice(1));
-    for (const key of ['from', 'to']) if (hash.get(key)) form.elements[key].value = hash.get(key);
+    for (const key of ['from', 'to', 'locale', 'channel']) if (hash.get(key)) form.elements[key].value = hash.get(key);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       load();
@@ -237,26 +244,8 @@
       localStorage.setItem(LANG_KEY, lang);
       applyLang();
     });
-    $('signin').addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData($('signin'));
-      const response = await fetch('/api/agent/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: data.get('agentId'), password: data.get('password') }) });
-      if (!response.ok) {
-        $('signin-error').textContent = t('signinFailed');
-        return;
-      }
-      token = (await response.json()).token;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      showBoard();
-    });
+    $('signout').addEventListener('click', () => void signOut());
     applyLang();
-    if (token) showBoard();
-    else $('signin').hidden = false;
-  }
-
-  function showBoard() {
-    $('signin').hidden = true;
-    $('board').hidden = false;
     load();
   }
 

@@ -58,7 +58,7 @@ export class BenchWorkspace {
   }
 
   /** Spawns `daehwa serve` on a free port with a fresh store and shop; does not wait for it. */
-  async spawnDaehwa(name: string, extraNodeArgs: string[] = [], extraConfig: Pick<ConfigInput, 'channels' | 'store'> = {}): Promise<ServerProcess> {
+  async spawnDaehwa(name: string, extraNodeArgs: string[] = [], extraConfig: Pick<ConfigInput, 'channels' | 'store' | 'analytics'> = {}): Promise<ServerProcess> {
     const dir = path.join(this.dir, `${String(++this.serial).padStart(2, '0')}-${name}`);
     await mkdir(dir, { recursive: true });
     await cp(path.join(this.projectDir, 'data', 'shop', 'seed'), path.join(dir, 'shop', 'seed'), { recursive: true });

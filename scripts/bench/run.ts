@@ -20,8 +20,9 @@ import { capacity, coldStarts, median, openLoop, profileUnderLoad, type Scenario
 import { benchStore, type StoreBenchResult } from './store.ts';
 import { benchKakao } from './kakao.ts';
 import { benchPostgres, postgresFigures, type PostgresBenchPlan } from './postgres.ts';
+import { benchAnalytics, recordingCost } from './analytics.ts';
 
-const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold', 'kakao', 'postgres'] as const;
+const SECTIONS = ['nlu', 'capacity', 'open', 'store', 'cold', 'kakao', 'postgres', 'analytics'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Plan {
@@ -39,6 +40,8 @@ interface Plan {
   kakao: { users: number; ratePerSecond: number; durationMs: number };
   /** issue 13: lowdb vs PostgreSQL with 1, 2, 3 processes (scripts/bench/postgres.ts). */
   postgres: PostgresBenchPlan;
+  /** analytics (issue 12): the month read, and the recording cost's closed-loop rounds (capacity section). */
+  analytics: { conversations: number; recordTurns: number; costShoppers: number; costMs: number; costRounds: number };
 }
 
 const FULL: Plan = {
@@ -56,6 +59,7 @@ const FULL: Plan = {
   storeTurns: 2000,
   kakao: { users: 1000, ratePerSecond: 200, durationMs: 30_000 },
   postgres: { shoppers: 1000, durationMs: 15_000, warmupMs: 3000, processes: [1, 2, 3] },
+  analytics: { conversations: 100_000, recordTurns: 50_000, costShoppers: 1000, costMs: 10_000, costRounds: 4 },
 };
 
 const QUICK: Plan = {
@@ -70,6 +74,7 @@ const QUICK: Plan = {
   storeTurns: 500,
   kakao: { users: 500, ratePerSecond: 100, durationMs: 8000 },
   postgres: { shoppers: 1000, durationMs: 5000, warmupMs: 1000, processes: [1, 2, 3] },
+  analytics: { conversations: 10_000, recordTurns: 10_000, costShoppers: 1000, costMs: 4000, costRounds: 2 },
 };
 
 /** Turns that failed beyond this share make a latency or capacity figure invalid. */
@@ -210,6 +215,21 @@ async function main(): Promise<number> {
           note: `one core answers at most ${Math.round(1000 / steady.daehwa.cpuMsPerTurn)} turns/s (echo ${Math.round(1000 / steady.echo.cpuMsPerTurn)})`,
         });
       }
+      // analytics (issue 12): what recording a fact per turn adds to it, against the same server without.
+      const cost = await recordingCost(ctx, plan.analytics.costShoppers, plan.analytics.costMs, plan.warmupMs, plan.analytics.costRounds);
+      details.recordingCost = cost;
+      const rounds = (runs: typeof cost.withFacts) => runs.map((run) => run.cpuMsPerTurn).join(', ');
+      figures.push({
+        id: 'capacity.facts_cpu',
+        label: `Server CPU per turn recording facts (${cost.shoppers.toLocaleString('en-US')} shoppers, closed loop, median of ${cost.withFacts.length})`,
+        unit: 'ms',
+        value: cost.cpuWithMs,
+        baseline: cost.cpuWithoutMs,
+        baselineLabel: 'analytics.recordFacts off',
+        target: { on: 'ratio', kind: 'atMost', limit: 1.05 },
+        note: `rounds with facts ${rounds(cost.withFacts)} ms, without ${rounds(cost.withoutFacts)} ms; ${cost.withFacts.map((run) => run.load.turnsPerSecond).join(', ')} vs ${cost.withoutFacts.map((run) => run.load.turnsPerSecond).join(', ')} turns/s`,
+        invalid: [...cost.withFacts, ...cost.withoutFacts].map((run) => failedShare(run.load)).find((problem) => problem !== undefined),
+      });
     }
 
     if (sections.has('open')) {
@@ -329,6 +349,45 @@ async function main(): Promise<number> {
           const failed = run.errors + run.timeouts + run.connectFailures;
           return attempted === 0 ? 'no turn was answered' : failed / attempted > MAX_FAILED_SHARE ? `${failed} errors, timeouts or failed connections` : undefined;
         }),
+      );
+    }
+
+    if (sections.has('analytics')) {
+      const result = await benchAnalytics({ conversations: plan.analytics.conversations, turns: plan.analytics.recordTurns, log });
+      details.analytics = result;
+      const month = `${result.conversations.toLocaleString('en-US')} conversations, ${result.facts.toLocaleString('en-US')} facts`;
+      const invalid = result.identical ? undefined : 'the figures from aggregates differ from those from facts';
+      figures.push(
+        {
+          id: 'analytics.month.cold',
+          label: `Dashboard report of a month, freshly opened lowdb store (${month})`,
+          unit: 'ms',
+          value: result.aggregates.coldMs,
+          baseline: result.raw.coldMs,
+          baselineLabel: 'from the facts',
+          target: { on: 'value', kind: 'below', limit: 1000 },
+          note: `${result.aggregates.sources.keptDays} days from kept aggregates and ${result.aggregates.sources.factDays} from their facts; the ${result.aggregates.computedDays} closed days were computed once in ${result.aggregates.computeMs} ms`,
+          invalid,
+        },
+        {
+          id: 'analytics.month.warm',
+          label: 'Dashboard report of the month again (warm)',
+          unit: 'ms',
+          value: result.aggregates.warmMs,
+          baseline: result.raw.warmMs,
+          baselineLabel: 'from the facts',
+          target: { on: 'value', kind: 'below', limit: 1000 },
+          invalid,
+        },
+        ...result.recording.map((r, index) => ({
+          id: `analytics.record.${index}`,
+          label: `Recording a turn's fact in process, a line ${r.line}`,
+          unit: 'µs CPU',
+          value: r.cpuMicrosPerTurn,
+          baseline: null,
+          baselineLabel: '',
+          target: null,
+        })),
       );
     }
 

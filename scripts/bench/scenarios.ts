@@ -41,7 +41,7 @@ function load(ctx: ScenarioContext, server: ServerProcess, options: Omit<LoadOpt
 }
 
 /** A short closed loop so that JIT compilation and caches are warm before anything is timed. */
-async function warmUp(ctx: ScenarioContext, server: ServerProcess, durationMs: number): Promise<void> {
+export async function warmUp(ctx: ScenarioContext, server: ServerProcess, durationMs: number): Promise<void> {
   const result = await load(ctx, server, { shoppers: WARMUP_SHOPPERS, mode: 'closed', durationMs });
   if (result.turnsAnswered === 0) throw new Error(`warm-up got no answer from ${server.url}: ${result.errorSamples.join('; ')}`);
 }
@@ -75,7 +75,7 @@ function describeStats(stats: ServerStats | null): string {
 }
 
 /** One closed-loop run against a warm server: turns per second, CPU per turn, the server's stalls. */
-async function closedLoop(ctx: ScenarioContext, server: ServerProcess, kind: ServerKind, shoppers: number, durationMs: number): Promise<ServerLoadRun> {
+export async function closedLoop(ctx: ScenarioContext, server: ServerProcess, kind: ServerKind, shoppers: number, durationMs: number): Promise<ServerLoadRun> {
   ctx.log(`capacity: ${kind}, ${shoppers} shoppers, closed loop, ${durationMs / 1000} s`);
   const cpu = cpuMeter(server);
   const onAllConnected = async () => {

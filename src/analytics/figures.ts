@@ -1,7 +1,9 @@
-// Every figure of docs/analytics.md, aggregated from conversation summaries (conversations.ts).
-// Pure: the same facts and options give the same figures, whichever store they came from.
+// Every figure of docs/analytics.md, from the tallies of a range's cells (tally.ts), which come
+// from the facts (conversations.ts) or from kept day aggregates. Pure: the same facts and options
+// give the same figures, whichever store they came from and however the range was split in days.
 import type { AnalyticsFact } from '../store/types.ts';
-import { type AnalysisOptions, type ConversationSummary, OUTCOMES, type Outcome, type RunEnd, summarise } from './conversations.ts';
+import { type AnalysisOptions, analyseSessions, type Cell, OUTCOMES, type Outcome, passesCell, type RunEnd } from './conversations.ts';
+import { type CellTallies, RUN_ENDS, sumTallies, type Tally, tallyCells } from './tally.ts';
 import { daysBetween, weekOf } from './time.ts';
 
 export interface Rate {
@@ -31,6 +33,16 @@ export interface FlowFunnel {
   entered: number;
   ends: Record<RunEnd, number>;
   steps: FunnelStep[];
+}
+
+/** A channel's share of the figures (split by channel). */
+export interface ChannelFigures {
+  conversations: number;
+  containment: Rate;
+  botResolution: Rate;
+  handoffs: Rate;
+  turns: number;
+  fallback: Rate;
 }
 
 export interface Figures {
@@ -67,6 +79,8 @@ export interface Figures {
     byAgent: Record<string, { firstResponse: DurationStat; resolution: DurationStat }>;
   };
   voc: { weeks: string[]; themes: Record<string, { byWeek: number[]; total: number; change: number | null }> };
+  /** The main figures per channel (of the conversations and turns the filters keep), most conversations first. */
+  channels: Record<string, ChannelFigures>;
 }
 
 export function rate(count: number, of: number): Rate {
@@ -94,155 +108,120 @@ const add = (record: Record<string, number>, key: string, by = 1): void => {
 const sortedRecord = (record: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(record).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
 
+const byFirstThenName = (a: [string, { first: string }], b: [string, { first: string }]): number =>
+  a[1].first < b[1].first ? -1 : a[1].first > b[1].first ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+
+/** The figures of the facts (read over factWindow of the options). */
 export function computeFigures(facts: readonly AnalyticsFact[], options: AnalysisOptions, themeIds: readonly string[] = []): Figures {
-  return figuresOf(summarise(facts, options), options, themeIds);
+  return figuresOfCells(tallyCells(analyseSessions(facts, options)), options, themeIds);
 }
 
-export function figuresOf(summaries: readonly ConversationSummary[], options: AnalysisOptions, themeIds: readonly string[] = []): Figures {
-  const days = daysBetween(options.fromDay, options.toDay);
-  const started = summaries.filter((s) => s.startedInRange);
-  const byDay = Object.fromEntries(days.map((day) => [day, 0]));
-  const turnsByDay = Object.fromEntries(days.map((day) => [day, 0]));
-  const byHour = Array.from({ length: 24 }, () => 0);
+/** The figures of a range from its cells' tallies (any number per cell: a range's days), filtered by the options. */
+export function figuresOfCells(cells: CellTallies | ReadonlyMap<Cell, readonly Tally[]>, options: AnalysisOptions, themeIds: readonly string[] = []): Figures {
+  const entries: [Cell, readonly Tally[]][] = cells instanceof Map ? [...cells] : (Object.entries(cells) as [Cell, Tally][]).map(([cell, tally]) => [cell, [tally]]);
+  const kept = entries.filter(([cell]) => passesCell(cell, options));
   const byLocale: Record<string, number> = {};
+  const perChannel = new Map<string, Tally[]>();
+  for (const [cell, tallies] of kept) {
+    const [locale, channel] = [cell.slice(0, cell.indexOf('|')), cell.slice(cell.indexOf('|') + 1)];
+    const conversations = tallies.reduce((n, t) => n + t.conversations, 0);
+    if (conversations > 0) add(byLocale, locale, conversations);
+    let list = perChannel.get(channel);
+    if (!list) perChannel.set(channel, (list = []));
+    list.push(...tallies);
+  }
+  const total = sumTallies(kept.flatMap(([, tallies]) => tallies));
+  const channels = [...perChannel].map(([channel, tallies]) => [channel, sumTallies(tallies)] as const);
   const byChannel: Record<string, number> = {};
-  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  const reasons: Record<string, number> = {};
-  const funnels = new Map<string, { entered: number; ends: Record<RunEnd, number>; steps: Map<string, FunnelStep>; order: number }>();
-  const waits: number[] = [];
-  const responses: number[] = [];
-  const resolutions: number[] = [];
-  const perAgent = new Map<string, { responses: number[]; resolutions: number[] }>();
-  const agentOf = (id: string) => {
-    let entry = perAgent.get(id);
-    if (!entry) perAgent.set(id, (entry = { responses: [], resolutions: [] }));
-    return entry;
+  for (const [channel, t] of channels) if (t.conversations > 0) byChannel[channel] = t.conversations;
+  const figures = figuresOfTally(total, options, themeIds);
+  figures.conversations.byLocale = sortedRecord(byLocale);
+  figures.conversations.byChannel = sortedRecord(byChannel);
+  figures.channels = Object.fromEntries(
+    channels
+      .sort(([a, x], [b, y]) => y.conversations - x.conversations || y.turns - x.turns || (a < b ? -1 : 1))
+      .map(([channel, t]) => [channel, channelFigures(t)]),
+  );
+  return figures;
+}
+
+function conversationRates(t: Tally): { containment: Rate; botResolution: Rate; handoffs: Rate } {
+  const finished = t.conversations - t.outcomes.ongoing;
+  const withPeople = t.outcomes.handed_to_person + t.outcomes.ticket_outside_hours;
+  return {
+    containment: rate(finished - withPeople, finished),
+    botResolution: rate(t.outcomes.resolved_by_bot, finished),
+    handoffs: rate(withPeople, t.conversations),
   };
-  let items = 0;
-  let tickets = 0;
-  let resolved = 0;
-  let handedBack = 0;
+}
 
-  for (const s of started) {
-    add(byDay, s.startedDay);
-    byHour[s.startedHour] = (byHour[s.startedHour] ?? 0) + 1;
-    add(byLocale, s.locale);
-    add(byChannel, s.channel);
-    outcomes[s.outcome]++;
-    if (s.handoffReason !== null) add(reasons, s.handoffReason);
-    for (const run of s.runs) {
-      let funnel = funnels.get(run.flow);
-      if (!funnel) {
-        funnel = { entered: 0, ends: { completed: 0, switched: 0, cancelled: 0, failed: 0, left: 0, ongoing: 0 }, steps: new Map(), order: funnels.size };
-        funnels.set(run.flow, funnel);
-      }
-      funnel.entered++;
-      funnel.ends[run.end]++;
-      for (const step of run.steps) {
-        let entry = funnel.steps.get(step);
-        if (!entry) funnel.steps.set(step, (entry = { step, reached: 0, left: 0 }));
-        entry.reached++;
-      }
-      if (run.end === 'left' && run.lastStep !== null) {
-        const entry = funnel.steps.get(run.lastStep);
-        if (entry) entry.left++;
-      }
-    }
-    tickets += s.tickets;
-    for (const item of s.items) {
-      items++;
-      if (item.claimedAt !== null) waits.push(item.claimedAt - item.queuedAt);
-      if (item.firstMessageAt !== null) {
-        responses.push(item.firstMessageAt - item.queuedAt);
-        if (item.firstMessageAgent !== null) agentOf(item.firstMessageAgent).responses.push(item.firstMessageAt - item.queuedAt);
-      }
-      if (item.doneAt !== null) {
-        resolutions.push(item.doneAt - item.queuedAt);
-        if (item.doneBy !== null) agentOf(item.doneBy).resolutions.push(item.doneAt - item.queuedAt);
-        if (item.handedBack) handedBack++;
-        else resolved++;
-      }
-    }
-  }
+function channelFigures(t: Tally): ChannelFigures {
+  const { containment, botResolution, handoffs } = conversationRates(t);
+  return { conversations: t.conversations, containment, botResolution, handoffs, turns: t.turns, fallback: rate(t.fallbacks, t.textTurns) };
+}
 
-  const byIntent: Record<string, number> = {};
-  const picks: Record<string, number> = {};
-  let turns = 0;
-  let textTurns = 0;
-  let fallbacks = 0;
-  let offered = 0;
-  let picked = 0;
+function figuresOfTally(t: Tally, options: AnalysisOptions, themeIds: readonly string[]): Figures {
+  const days = daysBetween(options.fromDay, options.toDay);
+  const byDay = Object.fromEntries(days.map((day) => [day, t.byDay[day] ?? 0]));
+  const turnsByDay = Object.fromEntries(days.map((day) => [day, t.turnsByDay[day] ?? 0]));
   const weeks = [...new Set(days.map(weekOf))];
-  const themes = Object.fromEntries(themeIds.map((id) => [id, { byWeek: weeks.map(() => 0), total: 0, change: null as number | null }]));
-  for (const s of summaries) {
-    turns += s.turns;
-    textTurns += s.textTurns;
-    fallbacks += s.fallbacks;
-    offered += s.offered;
-    picked += s.picks.length;
-    for (const [day, n] of s.turnDays) if (day in turnsByDay) add(turnsByDay, day, n);
-    for (const [intent, n] of s.intents) add(byIntent, intent, n);
-    for (const intent of s.picks) add(picks, intent);
-    for (const [theme, raised] of s.themes) {
-      const entry = themes[theme];
-      if (!entry) continue;
-      entry.total++;
-      for (const week of raised) {
-        const index = weeks.indexOf(week);
-        if (index >= 0) entry.byWeek[index] = (entry.byWeek[index] ?? 0) + 1;
-      }
-    }
-  }
-  for (const entry of Object.values(themes)) {
-    const n = entry.byWeek.length;
-    entry.change = n >= 2 ? (entry.byWeek[n - 1] as number) - (entry.byWeek[n - 2] as number) : null;
-  }
-
-  const total = started.length;
-  const finished = total - outcomes.ongoing;
-  const withPeople = outcomes.handed_to_person + outcomes.ticket_outside_hours;
+  const themes = Object.fromEntries(
+    themeIds.map((id) => {
+      const raised = t.themes[id] ?? {};
+      const byWeek = weeks.map((week) => raised[week]?.length ?? 0);
+      const total = new Set(Object.values(raised).flat()).size;
+      const n = byWeek.length;
+      return [id, { byWeek, total, change: n >= 2 ? (byWeek[n - 1] as number) - (byWeek[n - 2] as number) : null }];
+    }),
+  );
+  const { containment, botResolution, handoffs } = conversationRates(t);
   return {
     range: { from: options.fromDay, to: options.toDay, timeZone: options.calendar.timeZone },
     filters: { locale: options.locale ?? null, channel: options.channel ?? null },
     conversations: {
-      total,
+      total: t.conversations,
       byDay,
-      byHour,
-      byLocale: sortedRecord(byLocale),
-      byChannel: sortedRecord(byChannel),
-      outcomes,
-      containment: rate(finished - withPeople, finished),
-      botResolution: rate(outcomes.resolved_by_bot, finished),
+      byHour: Array.from({ length: 24 }, (_, hour) => t.byHour[hour] ?? 0),
+      byLocale: {},
+      byChannel: {},
+      outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, t.outcomes[o] ?? 0])) as Record<Outcome, number>,
+      containment,
+      botResolution,
     },
-    turns: { total: turns, text: textTurns, byDay: turnsByDay, byIntent: sortedRecord(byIntent), fallback: rate(fallbacks, textTurns) },
+    turns: { total: t.turns, text: t.textTurns, byDay: turnsByDay, byIntent: sortedRecord(t.intents), fallback: rate(t.fallbacks, t.textTurns) },
     handoffs: {
-      total: rate(withPeople, total),
-      byReason: Object.fromEntries(Object.entries(sortedRecord(reasons)).map(([reason, n]) => [reason, rate(n, total)])),
+      total: handoffs,
+      byReason: Object.fromEntries(Object.entries(sortedRecord(t.reasons)).map(([reason, n]) => [reason, rate(n, t.conversations)])),
     },
-    funnels: [...funnels.entries()]
-      .sort(([, a], [, b]) => b.entered - a.entered || a.order - b.order)
+    funnels: Object.entries(t.funnels)
+      .sort((a, b) => b[1].entered - a[1].entered || byFirstThenName(a, b))
       .map(([flow, f]) => ({
         flow,
         entered: f.entered,
-        ends: f.ends,
-        steps: [...f.steps.values()].sort((a, b) => b.reached - a.reached),
+        ends: Object.fromEntries(RUN_ENDS.map((e) => [e, f.ends[e] ?? 0])) as Record<RunEnd, number>,
+        steps: Object.entries(f.steps)
+          .sort((a, b) => b[1].reached - a[1].reached || byFirstThenName(a, b))
+          .map(([step, st]) => ({ step, reached: st.reached, left: st.left })),
       })),
-    didYouMean: { offered, picked: rate(picked, offered), picks: sortedRecord(picks) },
+    didYouMean: { offered: t.offered, picked: rate(t.picked, t.offered), picks: sortedRecord(t.picks) },
     agents: {
-      items,
-      tickets,
-      queueWait: durationStat(waits),
-      firstResponse: durationStat(responses),
-      resolution: durationStat(resolutions),
-      resolved,
-      handedBack,
+      items: t.items,
+      tickets: t.tickets,
+      queueWait: durationStat(t.waits),
+      firstResponse: durationStat(t.responses),
+      resolution: durationStat(t.resolutions),
+      resolved: t.resolved,
+      handedBack: t.handedBack,
       byAgent: Object.fromEntries(
-        [...perAgent.keys()].sort().map((id) => {
-          const entry = agentOf(id);
-          return [id, { firstResponse: durationStat(entry.responses), resolution: durationStat(entry.resolutions) }];
-        }),
+        Object.keys(t.agents)
+          .sort()
+          .map((id) => {
+            const entry = t.agents[id] as { responses: number[]; resolutions: number[] };
+            return [id, { firstResponse: durationStat(entry.responses), resolution: durationStat(entry.resolutions) }];
+          }),
       ),
     },
     voc: { weeks, themes },
+    channels: {},
   };
 }

@@ -77,7 +77,7 @@ export class ChannelRuntime {
     const key = this.sessionKey(channel, scope, userId);
     // Two first messages of one user at once must not start two conversations, nor two links.
     const { live, created, held } = await lanes.run(`channel:${hashSessionToken(key)}`, async () => {
-      const opened = await sessions.openWithKey(key, locale);
+      const opened = await sessions.openWithKey(key, locale, channel);
       return { ...opened, held: await this.#hold(channel, opened.live.record.id, opened.created) };
     });
     if (created) {

@@ -44,6 +44,7 @@ export const ENV_BINDINGS: Record<string, EnvBinding> = {
   DAEHWA_BUSINESS_TZ: { path: ['handoff', 'businessHours', 'timeZone'], type: 'string' },
   DAEHWA_WATCH: { path: ['reload', 'watch'], type: 'boolean' },
   DAEHWA_RETENTION_DAYS: { path: ['privacy', 'retentionDays'], type: 'number' }, // privacy (issue 18)
+  DAEHWA_ANALYTICS_RECORD_FACTS: { path: ['analytics', 'recordFacts'], type: 'boolean' }, // analytics (issue 12)
   // channels (issue 15)
   DAEHWA_KAKAO_ENABLED: { path: ['channels', 'kakao', 'enabled'], type: 'boolean' },
   DAEHWA_KAKAO_SECRET: { path: ['channels', 'kakao', 'secret'], type: 'string' },

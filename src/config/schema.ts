@@ -272,6 +272,14 @@ const configObject = z.strictObject({
     })
     .prefault({}),
   // ---- end privacy ----
+  // ---- analytics (issue 12): docs/analytics.md ----
+  analytics: z
+    .strictObject({
+      /** Record a fact per turn and hand-off desk event, which /dashboard and `daehwa report` are made of. Off: nothing is recorded. */
+      recordFacts: z.boolean().default(true),
+    })
+    .prefault({}),
+  // ---- end analytics ----
   // ---- channels (issue 15): docs/channels.md ----
   channels: z
     .strictObject({

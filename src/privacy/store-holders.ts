@@ -1,6 +1,9 @@
 // The personal data the Store port holds: conversations (session records with their transcripts)
-// and queue items (hand-offs, and the tickets of messages left outside business hours).
-import type { QueueItem, Store } from '../store/types.ts';
+// and queue items (hand-offs, and the tickets of messages left outside business hours); and,
+// keyed on the customer's sessions or on the customer (issue 12), satisfaction survey answers,
+// complaint cases, order notifications and analytics facts (whose erasure drops the day
+// aggregates that counted them: the store does, see Store.deleteFacts).
+import type { AnalyticsFact, CaseRecord, NotificationRecord, QueueItem, Store, SurveyRecord } from '../store/types.ts';
 import { type CustomerScope, type PersonalDataHolder, PersonalDataRegistry, type RecordCounts, type RetentionScope } from './holders.ts';
 
 /** Queue items of the given sessions, split into hand-offs and offline-message tickets. */
@@ -62,12 +65,93 @@ export function conversationsHolder(store: Store): PersonalDataHolder {
   };
 }
 
+/** Records found by the customer and by each of their sessions, once each (by id). */
+async function byCustomerAndSessions<T extends { id: string }>(scope: CustomerScope, ofCustomer: () => Promise<T[]>, ofSession: (id: string) => Promise<T[]>): Promise<T[]> {
+  const found = new Map<string, T>();
+  for (const record of await ofCustomer()) found.set(record.id, record);
+  for (const id of scope.sessionIds) for (const record of await ofSession(id)) found.set(record.id, record);
+  return [...found.values()];
+}
+
+/** Survey answers (CSAT, NPS, their comments): by the customer or in their sessions; retention by the time of the answer. */
+export function surveysHolder(store: Store): PersonalDataHolder {
+  return {
+    name: 'surveys',
+    find: async (scope) => ({
+      surveys: await byCustomerAndSessions<SurveyRecord>(scope, () => store.listSurveys({ customerId: scope.customerId }), (sessionId) => store.listSurveys({ sessionId })),
+    }),
+    erase: async (scope) => ({ surveys: await store.deleteSurveys({ customerId: scope.customerId, sessionIds: scope.sessionIds }) }),
+    purge: async (scope) => ({ surveys: (await store.deleteSurveys({ sessionIds: scope.sessionIds })) + (await store.deleteSurveys({ before: scope.cutoff })) }),
+  };
+}
+
+/** Complaint cases (what the shopper reported, the order): by the customer or in their sessions; retention by their last change. */
+export function casesHolder(store: Store): PersonalDataHolder {
+  return {
+    name: 'cases',
+    find: async (scope) => ({
+      cases: await byCustomerAndSessions<CaseRecord>(scope, () => store.listCases({ customerId: scope.customerId }), (sessionId) => store.listCases({ sessionId })),
+    }),
+    erase: async (scope) => ({ cases: await store.deleteCases({ customerId: scope.customerId, sessionIds: scope.sessionIds }) }),
+    purge: async (scope) => ({ cases: (await store.deleteCases({ sessionIds: scope.sessionIds })) + (await store.deleteCases({ before: scope.cutoff })) }),
+  };
+}
+
+/** Order notifications (orders, tracking numbers, amounts): the customer's; retention by when the shop reported them. */
+export function notificationsHolder(store: Store): PersonalDataHolder {
+  return {
+    name: 'notifications',
+    find: async (scope): Promise<{ notifications: NotificationRecord[] }> => ({ notifications: await store.listNotifications({ customerId: scope.customerId }) }),
+    erase: async (scope) => ({ notifications: await store.deleteNotifications({ customerId: scope.customerId, sessionIds: scope.sessionIds }) }),
+    purge: async (scope) => ({
+      notifications: (await store.deleteNotifications({ sessionIds: scope.sessionIds })) + (await store.deleteNotifications({ before: scope.cutoff })),
+    }),
+  };
+}
+
+/** Later than any fact: a customer's facts are read from the start of their first session on. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
+/** When the first of the sessions began: none of their facts is older. Null when none is stored. */
+async function firstStart(store: Store, sessionIds: readonly string[]): Promise<string | null> {
+  let first: string | null = null;
+  for (const id of sessionIds) {
+    const session = await store.getSession(id);
+    if (session && (first === null || session.createdAt < first)) first = session.createdAt;
+  }
+  return first;
+}
+
 /**
- * The registry daehwa runs with: `extra` holders first (surveys, analytics facts: anything keyed
- * on the customer's sessions), then the queue, then the conversations themselves.
+ * Analytics facts (intents, flows, the masked lines): of the customer's sessions. Retention goes
+ * by the time of the fact alone: every fact goes once it is older than the cutoff, those of
+ * purged sessions included (an agent's event after the session's last turn goes when it is due).
+ */
+export function analyticsFactsHolder(store: Store): PersonalDataHolder {
+  return {
+    name: 'analytics_facts',
+    async find(scope): Promise<{ analytics_facts: AnalyticsFact[] }> {
+      const from = await firstStart(store, scope.sessionIds);
+      if (from === null) return { analytics_facts: [] };
+      return { analytics_facts: await store.listFacts({ from, to: END_OF_TIME, sessionIds: scope.sessionIds }) };
+    },
+    async erase(scope) {
+      if (scope.sessionIds.length === 0) return { analytics_facts: 0 };
+      const since = await firstStart(store, scope.sessionIds);
+      return { analytics_facts: await store.deleteFacts(since === null ? { sessionIds: scope.sessionIds } : { sessionIds: scope.sessionIds, since }) };
+    },
+    purge: async (scope) => ({ analytics_facts: await store.deleteFacts({ before: scope.cutoff }) }),
+  };
+}
+
+/**
+ * The registry daehwa runs with: the records keyed on the customer's sessions or on the customer
+ * (surveys, cases, notifications, analytics facts), then `extra` holders, then the queue, then the
+ * conversations themselves (last, as the others find their records through the sessions).
  */
 export function createPersonalDataRegistry(store: Store, extra: readonly PersonalDataHolder[] = []): PersonalDataRegistry {
   const registry = new PersonalDataRegistry();
+  for (const holder of [surveysHolder(store), casesHolder(store), notificationsHolder(store), analyticsFactsHolder(store)]) registry.register(holder);
   for (const holder of extra) registry.register(holder);
   return registry.register(queueHolder(store)).register(conversationsHolder(store));
 }

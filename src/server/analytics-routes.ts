@@ -1,6 +1,13 @@
 // Analytics over HTTP for admin agents (issue 12): the report, the conversations behind a
 // number with their masked transcripts, the CSV export, the trainers' inbox, and the /dashboard
 // page with Chart.js served from the engine's own node_modules. Thin: src/analytics/ does the work.
+//
+// The page is for signed-in admins too, not only its data. A browser navigating to /dashboard
+// carries no Authorization header, so the console's sign-in hands the dashboard a cookie: the
+// console (?next=/dashboard) posts its token to /api/admin/analytics/session, which answers with
+// an HttpOnly, SameSite=Strict cookie holding it. /dashboard without a valid one redirects to the
+// console's sign-in; with an agent's who is not an admin it answers 403. The data API takes the
+// same cookie or a Bearer token (cron jobs, other dashboards).
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,13 +18,18 @@ import { VocRulesError } from '../analytics/voc.ts';
 import { AnalyticsService, conversationsCsv, rangeQuerySchema, type RangeQuery } from '../analytics/service.ts';
 import { maskDeep } from '../privacy/mask.ts';
 import type { Store } from '../store/types.ts';
-import type { AgentAuth } from './agent-auth.ts';
-import { authenticateAgent } from './agent-routes.ts';
+import type { AuditSink } from '../audit/audit-log.ts';
+import { type AgentAuth, bearerToken } from './agent-auth.ts';
+import type { Clock } from './clock.ts';
 import { HttpError } from './http-errors.ts';
 import { describeIssues } from '../shared/zod-issues.ts';
 
 export interface AnalyticsRoutesOptions {
   auth: AgentAuth;
+  /** The server's clock: the cookie lives as long as the token. */
+  clock: Clock;
+  /** The dashboard's sign-out is recorded like the console's. */
+  audit: AuditSink;
   store: Store;
   service: AnalyticsService;
   /** The trainers' inbox, when the corpus directory is known (src/analytics/inbox.ts). */
@@ -28,6 +40,36 @@ export interface AnalyticsRoutesOptions {
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 /** Rows one drill-down answers at most; the CSV has them all. */
 const PAGE_ROWS = 200;
+/** The dashboard's sign-in cookie: the agent token, HttpOnly, sent to this origin only. */
+export const DASHBOARD_COOKIE = 'daehwa_dashboard';
+/** Where /dashboard sends a browser that is not signed in: the console's sign-in, which brings it back. */
+export const DASHBOARD_SIGN_IN = `/console?next=${encodeURIComponent('/dashboard')}`;
+
+const FORBIDDEN_PAGE = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>daehwa 대시보드 · dashboard</title></head>
+<body style="font: 16px/1.5 system-ui, sans-serif; margin: 2rem"><h1>대시보드는 관리자만 볼 수 있어요</h1><p>Only admins can open the dashboard.</p><p><a href="/console">상담원 콘솔 · Agent console</a></p></body></html>`;
+
+function cookieToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === DASHBOARD_COOKIE) return decodeURIComponent(part.slice(at + 1).trim()) || undefined;
+  }
+  return undefined;
+}
+
+function dashboardCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  return `${DASHBOARD_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}${secure}`;
+}
+
+/** A Bearer token when one is sent, else the dashboard's cookie. */
+function authenticate(auth: AgentAuth) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const check = auth.verify(bearerToken(request.headers.authorization) ?? cookieToken(request.headers.cookie));
+    if (!check.ok) throw new HttpError(401, check.code, check.message);
+    request.agent = check.agent;
+    request.agentToken = { id: check.tokenId, expiresAtMs: check.expiresAtMs };
+  };
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -55,17 +97,41 @@ async function withVocProblems<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function registerAnalyticsRoutes(app: FastifyInstance, options: AnalyticsRoutesOptions): void {
-  const { service, store } = options;
-  app.get('/dashboard', (_request, reply) => reply.sendFile('dashboard.html'));
+  const { service, store, auth, clock } = options;
+  app.get('/dashboard', async (request, reply) => {
+    const check = auth.verify(cookieToken(request.headers.cookie));
+    if (!check.ok) return reply.header('cache-control', 'no-store').redirect(DASHBOARD_SIGN_IN, 303);
+    if (check.agent.role !== 'admin') return reply.code(403).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(FORBIDDEN_PAGE);
+    return reply.header('cache-control', 'no-store').sendFile('dashboard.html', { cacheControl: false });
+  });
+  // The page's file is not served as it is (the static files would): only through /dashboard.
+  app.get('/dashboard.html', (_request, reply) => reply.redirect('/dashboard', 301));
   app.get('/vendor/chart.umd.js', async (_request, reply) => {
     reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400');
     return readFile(CHART_JS, 'utf8');
   });
 
   app.register(async (scoped) => {
-    scoped.addHook('onRequest', authenticateAgent(options.auth));
+    scoped.addHook('onRequest', authenticate(auth));
     scoped.addHook('preHandler', async (request) => {
       if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', 'analytics need an admin agent');
+    });
+
+    // The console's sign-in, continuing to /dashboard, trades its token for the page's cookie.
+    scoped.post('/api/admin/analytics/session', async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      if (!token) throw new HttpError(401, 'missing_credentials', 'send the agent token as "Authorization: Bearer <token>"');
+      const expiresAtMs = request.agentToken?.expiresAtMs ?? clock.nowMs();
+      reply.header('set-cookie', dashboardCookie(request, token, (expiresAtMs - clock.nowMs()) / 1000)).header('cache-control', 'no-store');
+      return reply.code(204).send();
+    });
+    // The dashboard's sign-out: the token is revoked, as the console's sign-out does, and the cookie cleared.
+    scoped.delete('/api/admin/analytics/session', async (request, reply) => {
+      const token = request.agentToken;
+      if (token?.id) auth.revoke(token.id, token.expiresAtMs);
+      if (request.agent) await options.audit.record({ action: 'sign_out', actor: request.agent.id, address: request.ip });
+      reply.header('set-cookie', dashboardCookie(request, '', 0)).header('cache-control', 'no-store');
+      return reply.code(204).send();
     });
 
     scoped.get('/api/admin/analytics/report', async (request) => withVocProblems(() => service.report(rangeOf(request))));

@@ -63,6 +63,8 @@ import { registerAttachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 // analytics (issue 12)
 import { AnalyticsService } from '../analytics/service.ts';
+import { FactRecorder, withoutFactRecording } from '../analytics/recorder.ts';
+import { type AnalyticsJob, startAnalyticsJob } from '../analytics/job.ts';
 import type { SurveySource } from '../analytics/surveys.ts';
 import { registerAnalyticsRoutes } from './analytics-routes.ts';
 
@@ -191,9 +193,11 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     log,
     conversations: () => conversations,
   });
+  // analytics (issue 12): turn facts go through the recorder; the desk records its own, unless recording is off.
+  const facts = new FactRecorder({ store: deps.store, enabled: config.analytics.recordFacts, log });
   const desk = new HandoffDesk({
     queue,
-    store: deps.store,
+    store: config.analytics.recordFacts ? deps.store : withoutFactRecording(deps.store),
     sessions,
     lanes,
     clock,
@@ -235,6 +239,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     surveys,
     cases,
     pages: { pageOf: (live) => proactive.pageOf(live), count: (fact) => proactive.count(fact) },
+    facts,
   });
   const proactive: ProactiveDesk = new ProactiveDesk({
     config: () => engines.current.proactive,
@@ -377,7 +382,16 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     surveys: deps.analytics?.surveys ?? ((filter) => deps.store.listSurveys(filter)),
     corpusDir: config.corpusDir,
   });
-  registerAnalyticsRoutes(app, { auth, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
+  registerAnalyticsRoutes(app, { auth, clock, audit, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
+  // Closed days' aggregates kept hourly, so that a report finds them (docs/analytics.md#daily-aggregates).
+  const analyticsJob: AnalyticsJob = startAnalyticsJob({
+    clock,
+    run: async () => {
+      const computed = await analytics.closeDays();
+      if (computed > 0) log.info({ days: computed }, 'analytics days aggregated');
+    },
+    onError: (err) => log.error({ err }, 'the analytics day aggregates could not be computed; tried again in an hour'),
+  });
   registerOrderEventRoutes(app, { notifications, commerce: deps.commerce, auth, webhookSecret: config.commerce.webhookSecret });
 
   const stopWatching: (() => void)[] = [];
@@ -429,6 +443,8 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       for (const stop of stopWatching) stop();
       retention?.stop();
       await retention?.idle;
+      analyticsJob.stop(); // analytics (issue 12)
+      await analyticsJob.idle;
       desk.stop();
       await timers.stop(); // issue 13: on PostgreSQL the pending ones stay for the other processes
       sla.stop(); // desk (issue 14)
@@ -439,6 +455,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       sessions.stop();
       admission.stop();
       await app.close();
+      await facts.flush(); // analytics (issue 12): what the last turns recorded
     },
   };
 }

@@ -2,7 +2,7 @@
 // While people own the conversation (queued or with an agent) the bot stays silent and the
 // shopper's words go to the transcript and to the agents instead.
 import { performance } from 'node:perf_hooks';
-import { turnFact } from '../analytics/record.ts';
+import type { FactRecorder } from '../analytics/recorder.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
@@ -53,6 +53,8 @@ export interface ConversationOptions {
   cases?: CaseDesk;
   /** The page each shopper is on, and the tally of what is asked there (the contextual FAQ's order). */
   pages?: { pageOf(live: LiveSession): string | undefined; count(fact: TurnFact): void };
+  /** analytics (issue 12): records a fact per turn (src/analytics/recorder.ts); none without it. */
+  facts?: FactRecorder;
 }
 
 /** Without a survey desk no survey starts, so nothing is looked up. */
@@ -148,13 +150,10 @@ export class Conversations {
     live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at, ...(result.survey ? { survey: result.survey } : {}) };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
-    // analytics (issue 12): the turn's one fact, from what is in hand; no store read.
+    // analytics (issue 12): the turn's one fact, from what is in hand; no store read, no await.
     const { pages } = this.options;
-    await this.#recordFact(live, () => {
-      const fact = turnFact({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies, page: pages?.pageOf(live) });
-      pages?.count(fact);
-      return fact;
-    });
+    const fact = this.options.facts?.turn({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies, page: pages?.pageOf(live) });
+    if (fact) pages?.count(fact);
     if (result.answers.length > 0) await desk?.save(result.answers);
 
     for (const reply of replies) {
@@ -182,15 +181,6 @@ export class Conversations {
     }
     this.options.cases?.takeOpened(live);
     if (result.quiet) desk?.quietAfter(live);
-  }
-
-  // analytics (issue 12): a fact that cannot be stored is logged; the shopper's turn goes on.
-  async #recordFact(live: LiveSession, build: () => Parameters<Store['appendFacts']>[0][number]): Promise<void> {
-    try {
-      await this.options.store.appendFacts([build()]);
-    } catch (err) {
-      live.log.error({ err }, 'analytics fact not recorded');
-    }
   }
 
   /** The turn asked for a person; a case it opened (a defect report) goes with the queue item. */

@@ -171,7 +171,7 @@ export class SessionDirectory {
    * id), so the same user finds the same conversation. When that conversation has ended, its
    * record keeps its transcript under a retired key and the user starts a new one.
    */
-  async openWithKey(token: string, locale: Locale): Promise<{ live: LiveSession; created: boolean }> {
+  async openWithKey(token: string, locale: Locale, channel?: string): Promise<{ live: LiveSession; created: boolean }> {
     const opened = await this.open({ sessionToken: token, customerId: null });
     if (opened.ok) return { live: opened.live, created: false };
     if (opened.code === 'session_expired') {
@@ -179,7 +179,7 @@ export class SessionDirectory {
       const ended = await this.options.store.findSessionByTokenHash(tokenHash);
       if (ended) await this.options.store.putSession({ ...ended, tokenHash: `retired.${ended.id}.${tokenHash}` });
     }
-    const created = await this.#create(locale, null, token);
+    const created = await this.#create(locale, null, token, channel);
     if (!created.ok) throw new Error('a channel session could not be started');
     return { live: created.live, created: true };
   }
@@ -199,7 +199,7 @@ export class SessionDirectory {
   readonly #standing = new Map<string, ShopperLink>();
   // ---- end channels ----
 
-  async #create(locale: Locale, customerId: string | null, token = newSessionToken()): Promise<OpenResult> {
+  async #create(locale: Locale, customerId: string | null, token = newSessionToken(), channel?: string): Promise<OpenResult> {
     const now = this.options.clock.now().toISOString();
     const record: SessionRecord = {
       id: newId('s'),
@@ -211,6 +211,7 @@ export class SessionDirectory {
       updatedAt: now,
       mode: 'bot',
       dialog: this.options.dialog().initialState(locale),
+      ...(channel !== undefined ? { channel } : {}), // analytics (issue 12): the channel its facts name
     };
     await this.options.store.putSession(record);
     const live = this.#remember(record);

@@ -62,6 +62,8 @@ export const auditPath = (dir: string): string => join(dir, 'audit.jsonl');
 export const catalogPath = (dir: string): string => join(dir, 'sessions.jsonl');
 export const surveysPath = (dir: string): string => join(dir, 'surveys.jsonl');
 export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
+/** privacy (issue 12): the last case number given out per day, kept once cases are deleted, so that none is given twice. */
+export const caseNumbersPath = (dir: string): string => join(dir, 'case-numbers.json');
 export const notificationsPath = (dir: string): string => join(dir, 'notifications.jsonl');
 export const channelLinksPath = (dir: string): string => join(dir, 'channel-links.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');

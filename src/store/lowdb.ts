@@ -14,6 +14,7 @@ import { SessionCatalog } from './catalog.ts';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 import { LogFiles, loadLog, readLogEntries } from './conversation-log.ts';
 import { FactLog } from './fact-log.ts';
+import { FactDayFiles } from './fact-days.ts';
 import { StoreError, assertStorableId, nullIfMissing } from './errors.ts';
 import { JsonDocumentFile } from './json-document.ts';
 import { DeskFiles } from './desk-files.ts';
@@ -23,6 +24,7 @@ import {
   activeQueuePath,
   auditPath,
   casesPath,
+  caseNumbersPath,
   catalogPath,
   conversationLogPath,
   doneQueueDir,
@@ -37,8 +39,8 @@ import {
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
 import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from './schemas.ts';
-import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactRange, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord, type ChannelLinkRecord } from './types.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
+import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactQuery, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord, type DayRange, type FactDayRecord, type FactDayWindow, type FactDeletion, type RecordDeletion, type ChannelLinkRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications, caseDeletion, factDeletion, notificationDeletion, surveyDeletion } from './records.ts';
 import { RecordLog } from './record-log.ts';
 
 export const DEFAULT_STORE_DIR = 'data/store';
@@ -94,7 +96,9 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
       notifications: await RecordLog.open(notificationsPath(dir), notificationRecordSchema),
       channelLinks: await RecordLog.open(channelLinksPath(dir), storedChannelLinkSchema),
     };
-    const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options, audit);
+    const caseNumbers = await new JsonDocumentFile(caseNumbersPath(dir), caseNumbersSchema).read();
+    const factDays = await FactDayFiles.open(dir, options.onFlushError ?? ((error) => process.emitWarning(error)));
+    const store = new LowdbStore(dir, catalog, activeQueue, records, lock, options, audit, factDays, caseNumbers ?? {});
     await store.reconcileQueue();
     return store;
   } catch (error) {
@@ -106,6 +110,7 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
 /** A channel link as its file keeps it: by its session's id. */
 type StoredChannelLink = ChannelLinkRecord & { id: string };
 const storedChannelLinkSchema = channelLinkRecordSchema.extend({ id: z.string().min(1) }) satisfies z.ZodType<StoredChannelLink>;
+const caseNumbersSchema = z.record(z.string(), z.number().int().nonnegative());
 
 const isActive = (status: QueueItemStatus): boolean => status === 'waiting' || status === 'assigned';
 
@@ -173,6 +178,8 @@ class LowdbStore implements Store {
   readonly #sessionsToRemove = new Set<string>();
   /** analytics facts (issue 12): per-day files under analytics/. */
   readonly #facts: FactLog;
+  /** Their daily aggregates (analytics/days/). */
+  readonly #factDays: FactDayFiles;
   readonly #surveys: RecordLog<SurveyRecord>;
   readonly #cases: RecordLog<CaseRecord>;
   readonly #notifications: RecordLog<NotificationRecord>;
@@ -196,8 +203,12 @@ class LowdbStore implements Store {
     lock: DirectoryLock,
     options: LowdbStoreOptions,
     audit: AuditFile,
+    factDays: FactDayFiles,
+    caseNumbers: Record<string, number>,
   ) {
+    for (const [day, last] of Object.entries(caseNumbers)) this.#casesPerDay.set(day, last);
     this.#dir = dir;
+    this.#factDays = factDays;
     this.#audit = audit;
     this.#desk = new DeskFiles(dir);
     this.#surveys = records.surveys;
@@ -440,12 +451,42 @@ class LowdbStore implements Store {
   async appendFacts(facts: AnalyticsFact[]): Promise<void> {
     this.#ensureOpen();
     this.#facts.accept(facts);
+    this.#factDays.appended(facts);
     this.#scheduleFlush();
   }
 
-  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+  async listFacts(range: FactQuery): Promise<AnalyticsFact[]> {
     this.#ensureOpen();
     return this.#facts.list(range);
+  }
+
+  async listFactDays(days: DayRange): Promise<FactDayRecord[]> {
+    this.#ensureOpen();
+    return this.#factDays.list(days);
+  }
+
+  async claimFactDays(windows: FactDayWindow[]): Promise<string> {
+    this.#ensureOpen();
+    return this.#factDays.claim(windows);
+  }
+
+  async putFactDays(claim: string, records: FactDayRecord[]): Promise<string[]> {
+    this.#ensureOpen();
+    return this.#factDays.put(claim, records);
+  }
+
+  /** Between flushes: the day files it rewrites are not appended to meanwhile. The days it voids are written first. */
+  async deleteFacts(scope: FactDeletion): Promise<number> {
+    this.#ensureOpen();
+    return this.#exclusive(async () => {
+      const plan = await this.#facts.planDelete(scope);
+      this.#factDays.changed(plan.removed);
+      await this.#factDays.writePending();
+      const { count, taken } = await plan.apply();
+      // Facts accepted since the plan go too, and so do the days they fall in.
+      this.#factDays.changed(taken);
+      return count;
+    });
   }
   // ---- end analytics facts ----
   async putSurvey(survey: SurveyRecord): Promise<void> {
@@ -554,6 +595,32 @@ class LowdbStore implements Store {
     return stale.length;
   }
   // ---- end channels ----
+  // ---- privacy of survey answers, cases and notifications (issue 12): rewritten without them at once ----
+  async deleteSurveys(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    const removed = this.#surveys.remove(surveyDeletion(scope));
+    if (removed > 0) await this.#flushNow();
+    return removed;
+  }
+
+  async deleteCases(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    const removed = this.#cases.remove(caseDeletion(scope));
+    if (removed === 0) return 0;
+    for (const [number, id] of [...this.#caseIdByNumber]) if (!this.#cases.get(id)) this.#caseIdByNumber.delete(number);
+    // The numbers handed out stay counted, on disk too, before the cases go: a number is never given twice.
+    await new JsonDocumentFile(caseNumbersPath(this.#dir), caseNumbersSchema).write(Object.fromEntries(this.#casesPerDay));
+    await this.#flushNow();
+    return removed;
+  }
+
+  async deleteNotifications(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    const removed = this.#notifications.remove(notificationDeletion(scope));
+    if (removed > 0) await this.#flushNow();
+    return removed;
+  }
+  // ---- end privacy ----
 
   async flush(): Promise<void> {
     this.#ensureOpen();
@@ -678,6 +745,16 @@ class LowdbStore implements Store {
     return run;
   }
 
+  /** Work that must not run during a flush (rewriting files a flush appends to), in the flush chain. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#flushChain.then(work);
+    this.#flushChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /**
    * Order matters for a kill at any point: the catalog line goes first (a session it names but
    * whose log is missing reads as absent), and an item is written in its new place before
@@ -728,7 +805,9 @@ class LowdbStore implements Store {
       this.#doneToDelete.delete(id);
     }
 
-    await this.#facts.write(); // analytics facts (issue 12)
+    // analytics facts (issue 12): days voided by late facts are written before the facts themselves.
+    await this.#factDays.writePending();
+    await this.#facts.write();
   }
 
   /**

@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
 import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact, channelLinkFields } from './schemas.ts';
-import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord, type ChannelLinkRecord } from './types.ts';
-import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications } from './records.ts';
+import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord, type FactDayRecord, type ChannelLinkRecord } from './types.ts';
+import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications, caseDeletion, factDeletion, notificationDeletion, surveyDeletion } from './records.ts';
+import { DayClaims, KeptWindows } from './fact-days.ts';
 
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
@@ -20,6 +21,13 @@ export function createMemoryStore(): Store {
   const breaches = new Map<string, SlaBreach>();
   // analytics facts (issue 12): filed by UTC day, so a range reads only its days.
   const factsByDay = new Map<string, AnalyticsFact[]>();
+  // and their daily aggregates, dropped by any change inside their window
+  const keptDays = new KeptWindows<FactDayRecord>();
+  const dayClaims = new DayClaims();
+  const factsChanged = (ats: string[]): void => {
+    dayClaims.void(ats);
+    keptDays.void(ats);
+  };
   const surveys = new Map<string, SurveyRecord>();
   const cases = new Map<string, CaseRecord>();
   const caseIdByNumber = new Map<string, string>();
@@ -188,17 +196,57 @@ export function createMemoryStore(): Store {
         if (!list) factsByDay.set(day, (list = []));
         list.push(frozenFact(copyFact(fact)));
       }
+      factsChanged(facts.map((fact) => fact.at));
     },
 
     async listFacts(range) {
       ensureOpen();
       const found: AnalyticsFact[] = [];
+      const sessions = range.sessionIds ? new Set(range.sessionIds) : null;
       for (const day of [...factsByDay.keys()].sort()) {
         if (day < factDay(range.from) || day > factDay(range.to)) continue;
         const list = factsByDay.get(day) ?? [];
-        for (const fact of list) if (fact.at >= range.from && fact.at < range.to) found.push(fact);
+        for (const fact of list) if (fact.at >= range.from && fact.at < range.to && (sessions === null || sessions.has(fact.sessionId))) found.push(fact);
       }
       return byFactTime(found);
+    },
+
+    async listFactDays(days) {
+      ensureOpen();
+      return keptDays.inRange(days).map((record) => structuredClone(record));
+    },
+
+    async claimFactDays(windows) {
+      ensureOpen();
+      return dayClaims.claim(windows);
+    },
+
+    async putFactDays(claim, records) {
+      ensureOpen();
+      const kept: string[] = [];
+      for (const record of records) {
+        if (!dayClaims.take(claim, record.day)) continue;
+        keptDays.set(structuredClone(record));
+        kept.push(record.day);
+      }
+      return kept;
+    },
+
+    async deleteFacts(scope) {
+      ensureOpen();
+      const goes = factDeletion(scope);
+      const removed: string[] = [];
+      for (const [day, list] of factsByDay) {
+        const kept: AnalyticsFact[] = [];
+        for (const fact of list) {
+          if (goes(fact)) removed.push(fact.at);
+          else kept.push(fact);
+        }
+        if (kept.length === 0) factsByDay.delete(day);
+        else if (kept.length < list.length) factsByDay.set(day, kept);
+      }
+      factsChanged(removed);
+      return removed.length;
     },
     // ---- end analytics facts ----
 
@@ -294,6 +342,25 @@ export function createMemoryStore(): Store {
       return removed;
     },
     // ---- end channels ----
+    // ---- privacy of survey answers, cases and notifications (issue 12) ----
+    async deleteSurveys(scope) {
+      ensureOpen();
+      return deleteWhere(surveys, surveyDeletion(scope));
+    },
+
+    async deleteCases(scope) {
+      ensureOpen();
+      const removed = deleteWhere(cases, caseDeletion(scope));
+      // The numbers handed out stay counted (casesPerDay): a number is never given twice.
+      for (const [number, id] of [...caseIdByNumber]) if (!cases.has(id)) caseIdByNumber.delete(number);
+      return removed;
+    },
+
+    async deleteNotifications(scope) {
+      ensureOpen();
+      return deleteWhere(notifications, notificationDeletion(scope));
+    },
+    // ---- end privacy ----
 
     async flush() {
       ensureOpen();
@@ -303,4 +370,14 @@ export function createMemoryStore(): Store {
       closed = true;
     },
   };
+}
+
+function deleteWhere<T>(records: Map<string, T>, goes: (record: T) => boolean): number {
+  let removed = 0;
+  for (const [id, record] of records) {
+    if (!goes(record)) continue;
+    records.delete(id);
+    removed++;
+  }
+  return removed;
 }

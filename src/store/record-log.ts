@@ -16,10 +16,12 @@ const COMPACTION_SLACK = 1024;
 
 export class RecordLog<T extends { id: string }> {
   readonly #records = new Map<string, T>();
-  readonly #pending: PendingLines;
+  #pending: PendingLines;
   /** Lines in the file, and lines accepted since the last write: when they outnumber the records by far, the file is rewritten. */
   #fileLines = 0;
   #pendingLines = 0;
+  /** privacy (issue 12): records were removed; the next write rewrites the file without them. */
+  #mustRewrite = false;
 
   private constructor(
     readonly path: string,
@@ -69,11 +71,40 @@ export class RecordLog<T extends { id: string }> {
     return true;
   }
 
+  /**
+   * privacy (issue 12): forgets the records `goes` takes; the next write rewrites the file (temp
+   * file and rename) without them, so that no superseded line keeps them either. How many went.
+   */
+  remove(goes: (record: T) => boolean): number {
+    let removed = 0;
+    for (const [id, record] of this.#records) {
+      if (!goes(record)) continue;
+      this.#records.delete(id);
+      removed++;
+    }
+    if (removed > 0) this.#mustRewrite = true;
+    return removed;
+  }
+
   get dirty(): boolean {
-    return this.#pending.dirty;
+    return this.#pending.dirty || this.#mustRewrite;
   }
 
   async writePending(): Promise<void> {
+    if (this.#mustRewrite) {
+      // The records in memory include every pending line: the rewrite writes them all.
+      this.#pending = new PendingLines(this.path);
+      this.#pendingLines = 0;
+      this.#mustRewrite = false;
+      try {
+        await this.#rewrite();
+      } catch (error) {
+        // Tried again whole at the next write (what was put meanwhile is in the records too).
+        this.#mustRewrite = true;
+        throw error;
+      }
+      return;
+    }
     const lines = this.#pendingLines;
     this.#pendingLines = 0;
     try {

@@ -1,7 +1,7 @@
 // What every store does alike with survey answers and complaint cases: which ones a filter keeps,
 // in what order they are listed, the fields a record is stored with, and how a case is numbered.
 import { StoreError } from './errors.ts';
-import type { CaseFilter, CaseRecord, NewCase, NotificationRecord, SurveyFilter, SurveyRecord } from './types.ts';
+import type { AnalyticsFact, CaseFilter, CaseRecord, FactDeletion, NewCase, NotificationRecord, RecordDeletion, SurveyFilter, SurveyRecord } from './types.ts';
 
 export function surveyMatches(record: SurveyRecord, filter: SurveyFilter | undefined): boolean {
   if (!filter) return true;
@@ -117,3 +117,35 @@ export function caseFields(record: CaseRecord): CaseRecord {
     updatedAt: record.updatedAt,
   };
 }
+
+// ---- privacy deletions (issue 12, docs/privacy.md): what every store removes alike ----
+type Owned = { sessionId: string | null; customerId: string | null };
+
+/** A record a deletion by sessions or customer takes: of one of the sessions, or of the customer. */
+function ownedBy(record: Owned, scope: { sessionIds?: readonly string[]; customerId?: string }): boolean {
+  if (scope.customerId !== undefined && record.customerId === scope.customerId) return true;
+  return record.sessionId !== null && scope.sessionIds !== undefined && scope.sessionIds.includes(record.sessionId);
+}
+
+/** The predicate of a RecordDeletion, given the time a record's age is read from. */
+function deletionMatcher<T extends Owned>(scope: RecordDeletion, dated: (record: T) => string): (record: T) => boolean {
+  if ('before' in scope) return (record) => dated(record) < scope.before;
+  const sessions = { ...scope, ...(scope.sessionIds ? { sessionIds: [...new Set(scope.sessionIds)] } : {}) };
+  return (record) => ownedBy(record, sessions);
+}
+
+/** Survey answers go by their session or customer, or by the time of the answer. */
+export const surveyDeletion = (scope: RecordDeletion): ((record: SurveyRecord) => boolean) => deletionMatcher<SurveyRecord>(scope, (record) => record.at);
+/** Cases go by their session or customer, or by when they last changed. */
+export const caseDeletion = (scope: RecordDeletion): ((record: CaseRecord) => boolean) => deletionMatcher<CaseRecord>(scope, (record) => record.updatedAt);
+/** Notifications go by their customer or the session they were told in, or by when the shop reported them. */
+export const notificationDeletion = (scope: RecordDeletion): ((record: NotificationRecord) => boolean) =>
+  deletionMatcher<NotificationRecord>(scope, (record) => record.createdAt);
+
+/** The predicate of a FactDeletion. */
+export function factDeletion(scope: FactDeletion): (fact: AnalyticsFact) => boolean {
+  if ('before' in scope) return (fact) => fact.at < scope.before;
+  const sessions = new Set(scope.sessionIds);
+  return (fact) => sessions.has(fact.sessionId);
+}
+// ---- end privacy deletions ----

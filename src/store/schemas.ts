@@ -31,6 +31,7 @@ export const sessionRecordSchema = z.object({
   mode: z.enum(['bot', 'queued', 'agent', 'offline_message']),
   dialog: dialogStateSchema,
   survey: surveyStateSchema.optional(),
+  channel: z.string().min(1).max(40).optional(), // analytics (issue 12)
 }) satisfies z.ZodType<SessionRecord>;
 
 export const transcriptEntrySchema = z.object({

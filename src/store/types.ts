@@ -38,6 +38,8 @@ export interface SessionRecord {
    * the shopper's answer, or that one was asked already. Opaque to the store besides its version.
    */
   survey?: StoredSurveyState;
+  /** analytics (issue 12): the channel the conversation is held on (`kakao`, `webhook`); absent: the web widget. */
+  channel?: string;
 }
 
 /** src/surveys' state as the store keeps it, like StoredDialogState. */
@@ -247,7 +249,11 @@ export interface Store extends DeskStore, ChannelLinkStore {
   // ---- end privacy ----
   // analytics facts (issue 12): see FactStore below.
   appendFacts(facts: AnalyticsFact[]): Promise<void>;
-  listFacts(range: FactRange): Promise<AnalyticsFact[]>;
+  listFacts(range: FactQuery): Promise<AnalyticsFact[]>;
+  listFactDays(days: DayRange): Promise<FactDayRecord[]>;
+  claimFactDays(windows: FactDayWindow[]): Promise<string>;
+  putFactDays(claim: string, records: FactDayRecord[]): Promise<string[]>;
+  deleteFacts(scope: FactDeletion): Promise<number>;
   /** Create or replace (by id) a survey answer. */
   putSurvey(survey: SurveyRecord): Promise<void>;
   /** Surveys answered (or skipped) matching every given field, ordered by `at` (then id). */
@@ -273,6 +279,15 @@ export interface Store extends DeskStore, ChannelLinkStore {
    * sessions telling it at once exactly one gets true.
    */
   markNotificationDelivered(id: string, sessionId: string, at: string): Promise<boolean>;
+
+  // ---- privacy of survey answers, complaint cases and order notifications (issue 12, docs/privacy.md) ----
+  /** Removes the survey answers given in the sessions or by the customer, or answered (`at`) before `before`; how many. */
+  deleteSurveys(scope: RecordDeletion): Promise<number>;
+  /** Removes the cases opened in the sessions or for the customer, or last updated before `before`; how many. */
+  deleteCases(scope: RecordDeletion): Promise<number>;
+  /** Removes the customer's notifications and those told in the sessions, or those created before `before`; how many. */
+  deleteNotifications(scope: RecordDeletion): Promise<number>;
+  // ---- end privacy ----
 
   /** Makes every accepted write durable. */
   flush(): Promise<void>;
@@ -403,11 +418,67 @@ export interface FactRange {
   to: string;
 }
 
+/** A range of facts, optionally only those of some sessions (a customer's export). */
+export interface FactQuery extends FactRange {
+  sessionIds?: readonly string[];
+}
+
+/**
+ * What deleteFacts removes: every fact of the sessions, or every fact said before `before`
+ * (retention). `since`, when given, is no later than the sessions' first start: no fact of theirs
+ * is older, and a store need not look at older ones.
+ */
+export type FactDeletion = { sessionIds: readonly string[]; since?: string } | { before: string };
+
+/** Shop calendar days, YYYY-MM-DD, both ends included. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+/** A closed day and the instants of the facts its aggregate is computed from (from inclusive, to exclusive). */
+export interface FactDayWindow {
+  day: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * A day's aggregate of the figures (src/analytics/tally.ts), computed once the day is closed from
+ * the facts of its window, so that a month is read without reading its facts. Opaque to the store
+ * besides these fields. A fact appended or deleted inside the window voids it (the store drops it),
+ * and the analytics compute it again when it is next asked for.
+ */
+export interface FactDayRecord extends FactDayWindow {
+  /** What it was computed under (format, time zone, VOC themes): a day of another basis is computed again. */
+  basis: string;
+  computedAt: string;
+  data: { version: number; [key: string]: unknown };
+}
+
 /** The analytics part of a store, in its own interface so that figures can be read from any source. */
 export interface FactStore {
-  /** Appends facts; nothing already stored changes. */
+  /** Appends facts; nothing already stored changes, except that kept days whose window holds one of them are dropped. */
   appendFacts(facts: AnalyticsFact[]): Promise<void>;
-  /** Facts in the range, by time (then in the order appended); frozen, since a fact never changes. */
-  listFacts(range: FactRange): Promise<AnalyticsFact[]>;
+  /** Facts in the range (only the named sessions', when named), by time (then in the order appended); frozen, since a fact never changes. */
+  listFacts(range: FactQuery): Promise<AnalyticsFact[]>;
+  /** The kept day aggregates of the days in the range, by day. */
+  listFactDays(days: DayRange): Promise<FactDayRecord[]>;
+  /**
+   * Announces that the days are about to be computed from the facts of their windows, read after
+   * this call: a fact appended or deleted inside a window from now on voids that day's claim.
+   * Returns the claim, for putFactDays.
+   */
+  claimFactDays(windows: FactDayWindow[]): Promise<string>;
+  /**
+   * Keeps the computed days of a claim (replacing what was kept for those days), except the days
+   * whose claim a change voided or a later claim took over. Returns the days kept.
+   */
+  putFactDays(claim: string, records: FactDayRecord[]): Promise<string[]>;
+  /** Removes facts (privacy erase, retention) and drops the kept days whose window held one; how many facts. */
+  deleteFacts(scope: FactDeletion): Promise<number>;
 }
 // ---- end analytics facts ----
+
+/** What a privacy deletion of survey answers, cases or notifications removes: the records of these sessions or this customer, or those older than `before`. */
+export type RecordDeletion = { sessionIds?: readonly string[]; customerId?: string } | { before: string };

@@ -1,6 +1,8 @@
-// /dashboard in real Chromium against the assembled engine: an admin signs in, the charts draw
-// the seeded month, the locale filter changes the numbers, a drill-down opens the conversations
-// behind a number and a masked transcript, and the CSV downloads; no console errors.
+// /dashboard in real Chromium against the assembled engine: the page itself is for signed-in
+// admins (a browser that is not signed in lands on the console's sign-in and comes back), the
+// charts draw the seeded month, the locale and channel filters change the numbers, a drill-down
+// opens the conversations behind a number and a masked transcript, the CSV downloads, and
+// sign-out leaves the page closed again; no console errors.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { shopper } from '../server/helpers.ts';
@@ -22,14 +24,22 @@ describe('the analytics dashboard in a browser', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
+      // The console's page has no icon of its own: the browser's request for one is not the dashboard's problem.
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
 
-    await page.goto(`${rig.server.url}/dashboard#from=2026-11-01&to=2026-11-30`);
-    await page.fill('input[name=agentId]', 'agent');
-    await page.fill('input[name=password]', 'daehwa-demo');
-    await page.click('#signin button[type=submit]');
+    // Not signed in: the page is not served; the console's sign-in is, and it comes back to the dashboard.
+    const first = await page.goto(`${rig.server.url}/dashboard#from=2026-11-01&to=2026-11-30`);
+    expect(new URL(page.url()).pathname).toBe('/console');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/dashboard');
+    expect(await first?.text()).not.toContain('chart-day');
+    await page.screenshot({ path: '/tmp/daehwa-dashboard-signin.png' });
+    await page.fill('#agent-id', 'agent');
+    await page.fill('#agent-password', 'daehwa-demo');
+    await page.click('#signin-submit');
+    await page.waitForURL((url) => url.pathname === '/dashboard');
+    expect(new URL(page.url()).hash).toBe('#from=2026-11-01&to=2026-11-30');
     const total = page.locator('#kpi-conversations b');
     await total.waitFor();
     const all = Number(await total.textContent());
@@ -59,6 +69,20 @@ describe('the analytics dashboard in a browser', () => {
     await page.click('#filters button[type=submit]');
     await page.waitForFunction((before) => document.querySelector('#kpi-conversations b')?.textContent === String(before), all);
 
+    // Split by channel, and filtered by one: the synthetic month has web and KakaoTalk conversations.
+    const channels = page.locator('#channels tr');
+    await channels.nth(2).waitFor();
+    expect(await page.locator('#channels').textContent()).toContain('카카오톡');
+    await page.selectOption('select[name=channel]', 'kakao');
+    await page.click('#filters button[type=submit]');
+    await page.waitForFunction((before) => document.querySelector('#kpi-conversations b')?.textContent !== String(before), all);
+    const kakao = Number(await total.textContent());
+    expect(kakao).toBeGreaterThan(0);
+    expect(kakao).toBeLessThan(all);
+    await page.selectOption('select[name=channel]', '');
+    await page.click('#filters button[type=submit]');
+    await page.waitForFunction((before) => document.querySelector('#kpi-conversations b')?.textContent === String(before), all);
+
     // Drill-down: today's conversation is ongoing; its transcript opens, masked.
     await page.locator('#outcomes a.drill').last().click();
     const row = page.locator('#drill-rows a.drill', { hasText: alice.session.sessionId });
@@ -80,6 +104,13 @@ describe('the analytics dashboard in a browser', () => {
     expect(await page.locator('h1').textContent()).toBe('Conversation analytics');
     await page.setViewportSize({ width: 390, height: 800 });
     await page.screenshot({ path: '/tmp/daehwa-dashboard-phone.png' });
+
+    // Sign-out: back at the console's sign-in, and the page is closed again.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.click('#signout');
+    await page.waitForURL((url) => url.pathname === '/console');
+    await page.goto(`${rig.server.url}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/console');
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);

@@ -196,20 +196,27 @@ describe('a customer\'s data on request (admin endpoints)', () => {
     expect(exported.body).toMatchObject({ customerId: 'c-1001', found: { sessions: 2, transcript_entries: entries, queue_items: 1, offline_tickets: 0 } });
     expect(JSON.stringify(exported.body.records)).toContain('010-2345-6789'); // the customer's own data, as stored
     expect(JSON.stringify(exported.body.records)).not.toContain('tokenHash');
+    // issue 12: the analytics facts of the customer's turns and hand-off, the phone number masked in them.
+    const facts = exported.body.found.analytics_facts as number;
+    expect(facts).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(exported.body.records.analytics_facts)).not.toContain('010-2345-6789');
 
     const erased = await api(server.url, 'POST', '/api/admin/privacy/customers/c-1001/erase', { token });
     expect(erased.body).toMatchObject({
       customerId: 'c-1001',
       found: { sessions: 2, transcript_entries: entries, queue_items: 1 },
-      removed: { sessions: 2, transcript_entries: entries, queue_items: 1, offline_tickets: 0 },
+      removed: { sessions: 2, transcript_entries: entries, queue_items: 1, offline_tickets: 0, analytics_facts: facts },
     });
+    const left = await server.store.listFacts({ from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' });
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.filter((fact) => ids.includes(fact.sessionId))).toEqual([]);
     // The live shopper socket of an erased session is closed.
     expect((await again.socket.closed).code).toBe(4005);
     expect((await server.store.listSessions()).map((s) => s.customerId)).toEqual(['c-2002']);
     expect((await server.store.listQueue()).map((item) => item.id)).toEqual([other.itemId]);
     expect(await server.store.getTranscript(mine.sessionId)).toEqual([]);
     const after = await api(server.url, 'GET', '/api/admin/privacy/customers/c-1001/export', { token });
-    expect(after.body.found).toEqual({ queue_items: 0, offline_tickets: 0, sessions: 0, transcript_entries: 0 });
+    expect(after.body.found).toEqual({ surveys: 0, cases: 0, notifications: 0, analytics_facts: 0, queue_items: 0, offline_tickets: 0, sessions: 0, transcript_entries: 0 });
 
     const events = (await api(server.url, 'GET', '/api/admin/audit', { token })).body.events as { action: string; target?: unknown; detail?: unknown }[];
     const erase = events.find((e) => e.action === 'erase');

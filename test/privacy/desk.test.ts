@@ -1,6 +1,7 @@
 // The privacy desk over the Store port: export, erase and retention across every registered
-// personal data holder (one added by a test, as surveys and analytics will be), on memory, lowdb
-// and PostgreSQL; the retention job on a manual clock; `daehwa privacy` as a command.
+// personal data holder (conversations, the queue, survey answers, complaint cases, order
+// notifications, analytics facts, and one added by a test), on memory, lowdb and PostgreSQL;
+// the retention job on a manual clock; `daehwa privacy` as a command.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { createLowdbStore } from '../../src/store/lowdb.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import { createPostgresStore } from '../../src/store/postgres/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { queueItem, session } from '../store/contract.ts';
+import { newCase, notification, queueItem, session, survey, turnFact } from '../store/contract.ts';
 import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
 import { ManualClock, startTestServer } from '../server/helpers.ts';
 
@@ -25,29 +26,44 @@ const DAY = 24 * 60 * 60_000;
 const daysAgo = (days: number): string => new Date(Date.parse(NOW) - days * DAY).toISOString();
 const says = (text: string, at: string) => ({ at, from: 'shopper' as const, text });
 
-/** A holder as the survey records will have one: keyed on the customer's sessions. */
-function surveysHolder(answers: Map<string, { sessionId: string; at: string; comment: string }>): PersonalDataHolder {
+/** A holder added by a deployment (deps.personalDataHolders): keyed on the customer's sessions. */
+function reviewsHolder(answers: Map<string, { sessionId: string; at: string; comment: string }>): PersonalDataHolder {
   const of = (ids: readonly string[]) => [...answers.entries()].filter(([, a]) => ids.includes(a.sessionId));
   return {
-    name: 'surveys',
-    find: async (scope) => ({ surveys: of(scope.sessionIds).map(([, a]) => a) }),
-    erase: async (scope) => ({ surveys: of(scope.sessionIds).filter(([id]) => answers.delete(id)).length }),
-    purge: async (scope) => ({ surveys: [...answers.entries()].filter(([id, a]) => a.at < scope.cutoff && answers.delete(id)).length }),
+    name: 'reviews',
+    find: async (scope) => ({ reviews: of(scope.sessionIds).map(([, a]) => a) }),
+    erase: async (scope) => ({ reviews: of(scope.sessionIds).filter(([id]) => answers.delete(id)).length }),
+    purge: async (scope) => ({ reviews: [...answers.entries()].filter(([id, a]) => a.at < scope.cutoff && answers.delete(id)).length }),
   };
 }
 
-/** Customer c-1 has an old closed conversation with a ticket and a recent one; c-2 one old, one waiting for an agent. */
+/**
+ * Customer c-1 has an old closed conversation with a ticket, a survey answer, a case and facts,
+ * and a recent one with a case, a notification told in it and facts; c-2 one old (a survey, a
+ * case, a fact, an old notification), one waiting for an agent.
+ */
 async function seed(store: Store): Promise<void> {
-  await store.putSession(session('old1', { customerId: 'c-1', status: 'closed', updatedAt: daysAgo(400) }));
+  await store.putSession(session('old1', { createdAt: daysAgo(400), customerId: 'c-1', status: 'closed', updatedAt: daysAgo(400) }));
   await store.appendTranscript('old1', [says('제 번호 010-1111-2222', daysAgo(400)), says('고마워요', daysAgo(400))]);
   await store.putQueueItem(queueItem('t1', { sessionId: 'old1', reason: 'offline_message', status: 'resolved', createdAt: daysAgo(400) }));
-  await store.putSession(session('new1', { customerId: 'c-1', updatedAt: daysAgo(2) }));
+  await store.putSession(session('new1', { createdAt: daysAgo(2), customerId: 'c-1', updatedAt: daysAgo(2) }));
   await store.appendTranscript('new1', [says('배송 언제 와요', daysAgo(2))]);
   await store.putQueueItem(queueItem('q1', { sessionId: 'new1', status: 'resolved' }));
-  await store.putSession(session('old2', { customerId: 'c-2', status: 'closed', updatedAt: daysAgo(366) }));
+  await store.putSession(session('old2', { createdAt: daysAgo(366), customerId: 'c-2', status: 'closed', updatedAt: daysAgo(366) }));
   await store.appendTranscript('old2', [says('안녕하세요', daysAgo(366))]);
-  await store.putSession(session('waiting', { customerId: 'c-2', updatedAt: daysAgo(500) }));
+  await store.putSession(session('waiting', { createdAt: daysAgo(500), customerId: 'c-2', updatedAt: daysAgo(500) }));
   await store.putQueueItem(queueItem('q2', { sessionId: 'waiting', status: 'waiting' }));
+  // issue 12: the records keyed on the customer or their sessions.
+  await store.putSurvey(survey('v1', { sessionId: 'old1', customerId: 'c-1', at: daysAgo(400), comment: '전화 주세요 010-1111-2222' }));
+  await store.putSurvey(survey('v2', { sessionId: 'old2', customerId: 'c-2', at: daysAgo(366) }));
+  await store.createCase(newCase({ day: daysAgo(400).slice(0, 10), sessionId: 'old1', customerId: 'c-1', summary: '010-1111-2222 로 연락', createdAt: daysAgo(400) }));
+  await store.createCase(newCase({ day: daysAgo(2).slice(0, 10), sessionId: 'new1', customerId: 'c-1', createdAt: daysAgo(2) }));
+  await store.createCase(newCase({ day: daysAgo(366).slice(0, 10), sessionId: 'old2', customerId: 'c-2', createdAt: daysAgo(366) }));
+  await store.addNotification(notification('n1', { customerId: 'c-1', createdAt: daysAgo(3) }));
+  await store.markNotificationDelivered('n1', 'new1', daysAgo(2));
+  await store.addNotification(notification('n2', { customerId: 'c-2', createdAt: daysAgo(370) }));
+  await store.appendFacts([turnFact('old1', daysAgo(400), { text: '제 번호 [PHONE]' })]);
+  await store.appendFacts([turnFact('old2', daysAgo(366)), turnFact('new1', daysAgo(2)), turnFact('new1', daysAgo(1.99))]);
 }
 
 function describeDesk(name: string, open: () => Promise<{ store: Store; done: () => Promise<void> }>): void {
@@ -66,7 +82,7 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
       const now = () => new Date(NOW);
       desk = new PrivacyDesk({
         store,
-        registry: createPersonalDataRegistry(store, [surveysHolder(answers)]),
+        registry: createPersonalDataRegistry(store, [reviewsHolder(answers)]),
         audit: new AuditLog({ store, now, onError: (error) => { throw error; } }),
         now,
       });
@@ -77,7 +93,8 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
 
     it('exports everything of one customer, with counts, without the token hash', async () => {
       const exported = await desk.exportCustomer('c-1', { actor: 'admin', via: 'api' });
-      expect(exported.found).toEqual({ surveys: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
+      expect(exported.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
+      expect((exported.records['analytics_facts'] as { sessionId: string }[]).map((f) => f.sessionId)).toEqual(['old1', 'new1', 'new1']);
       expect(JSON.stringify(exported.records)).toContain('010-1111-2222');
       expect(JSON.stringify(exported.records)).not.toContain('hash-old1');
       expect((await store.listSessions()).length).toBe(4);
@@ -86,22 +103,43 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
 
     it('erases one customer everywhere and reports what was found and removed', async () => {
       const report = await desk.eraseCustomer('c-1', { actor: 'cli:ops', via: 'cli' });
-      const counts = { surveys: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 };
+      const counts = { surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 };
       expect(report).toMatchObject({ customerId: 'c-1', found: counts, removed: counts });
       expect((await store.listSessions()).map((s) => s.id).sort()).toEqual(['old2', 'waiting']);
       expect((await store.listQueue()).map((i) => i.id)).toEqual(['q2']);
       expect([...answers.keys()]).toEqual(['a2']);
       expect(await store.getTranscript('old1')).toEqual([]);
+      expect((await store.listSurveys()).map((r) => r.id)).toEqual(['v2']);
+      expect((await store.listCases()).map((r) => r.sessionId)).toEqual(['old2']);
+      expect(await store.listNotifications({ customerId: 'c-1' })).toEqual([]);
+      expect((await store.listFacts({ from: daysAgo(1000), to: NOW })).map((f) => f.sessionId)).toEqual(['old2']);
       const [event] = await store.listAudit();
       expect(event).toMatchObject({ action: 'erase', actor: 'cli:ops', detail: { ...counts, via: 'cli' } });
       expect(JSON.stringify(event)).not.toContain('010-1111-2222');
       // A second request finds nothing.
-      expect((await desk.eraseCustomer('c-1', { actor: 'cli:ops', via: 'cli' })).removed).toEqual({ surveys: 0, queue_items: 0, offline_tickets: 0, sessions: 0, transcript_entries: 0 });
+      expect((await desk.eraseCustomer('c-1', { actor: 'cli:ops', via: 'cli' })).removed).toEqual({
+        surveys: 0,
+        cases: 0,
+        notifications: 0,
+        analytics_facts: 0,
+        reviews: 0,
+        queue_items: 0,
+        offline_tickets: 0,
+        sessions: 0,
+        transcript_entries: 0,
+      });
     });
 
     it('purges the conversations past retention, keeps recent ones and those an agent still has', async () => {
       const report = await desk.purgeExpired(365);
-      expect(report).toEqual({ cutoff: daysAgo(365), removed: { surveys: 2, queue_items: 0, offline_tickets: 1, sessions: 2, transcript_entries: 3 } });
+      expect(report).toEqual({
+        cutoff: daysAgo(365),
+        removed: { surveys: 2, cases: 2, notifications: 1, analytics_facts: 2, reviews: 2, queue_items: 0, offline_tickets: 1, sessions: 2, transcript_entries: 3 },
+      });
+      expect((await store.listSurveys()).map((r) => r.id)).toEqual([]);
+      expect((await store.listCases()).map((r) => r.sessionId)).toEqual(['new1']);
+      expect((await store.listNotifications({ customerId: 'c-1' })).map((n) => n.id)).toEqual(['n1']);
+      expect((await store.listFacts({ from: daysAgo(1000), to: NOW })).map((f) => f.sessionId)).toEqual(['new1', 'new1']);
       expect((await store.listSessions()).map((s) => s.id).sort()).toEqual(['new1', 'waiting']);
       expect((await store.listQueue()).map((i) => i.id).sort()).toEqual(['q1', 'q2']);
       expect(await store.listAudit()).toMatchObject([{ action: 'retention_purge', actor: null, detail: { sessions: 2, retentionDays: 365 } }]);
@@ -244,11 +282,11 @@ describe('daehwa privacy', () => {
     expect(exported.stderr).toContain('2 sessions, 3 transcript entries');
     expect(exported.status).toBe(0);
     const file = JSON.parse(await readFile(path.join(dir, 'c-1.json'), 'utf8')) as { found: unknown };
-    expect(file.found).toEqual({ queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
+    expect(file.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
 
     const erased = daehwa('erase', '--customer', 'c-1');
     expect(erased.status).toBe(0);
-    expect(JSON.parse(erased.stdout)).toMatchObject({ removed: { sessions: 2, transcript_entries: 3, queue_items: 1, offline_tickets: 1 } });
+    expect(JSON.parse(erased.stdout)).toMatchObject({ removed: { sessions: 2, transcript_entries: 3, queue_items: 1, offline_tickets: 1, surveys: 1, cases: 2, notifications: 1, analytics_facts: 3 } });
     const store = await createLowdbStore({ dir: path.join(dir, 'store') });
     try {
       expect((await store.listSessions()).map((s) => s.customerId)).toEqual(['c-2', 'c-2']);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
-import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord, NotificationRecord, ChannelLinkRecord } from '../../src/store/types.ts';
+import type { AttachmentRecord, CannedReply, SlaBreach, QueueItem, SessionRecord, Store, TranscriptEntry, DeskFact, TurnFact, NewCase, SurveyRecord, NotificationRecord, FactDayRecord, FactDayWindow, ChannelLinkRecord } from '../../src/store/types.ts';
 
 export interface StoreHarness {
   /** Opens the store; every call opens the same stored data. */
@@ -649,8 +649,161 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
         turnFact('s1', '2026-03-02T10:00:00.000Z'),
       ]);
     });
+
+    it('reads only the facts of named sessions when asked', async () => {
+      await store.appendFacts([turnFact('s1', '2026-03-02T10:00:00.000Z'), turnFact('s2', '2026-03-02T11:00:00.000Z'), turnFact('s1', '2026-03-05T10:00:00.000Z')]);
+      const mine = await store.listFacts({ from: '2026-01-01T00:00:00.000Z', to: '9999-12-31T00:00:00.000Z', sessionIds: ['s1', 'nobody'] });
+      expect(mine.map((fact) => `${fact.sessionId}@${fact.at}`)).toEqual(['s1@2026-03-02T10:00:00.000Z', 's1@2026-03-05T10:00:00.000Z']);
+      expect(await store.listFacts({ from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z', sessionIds: [] })).toEqual([]);
+    });
+
+    it('keeps the day aggregates a claim puts, lists them by day, and replaces a day put again', async () => {
+      const claim = await store.claimFactDays([window('2026-03-02'), window('2026-03-03'), window('2026-03-04')]);
+      expect(await store.putFactDays(claim, [dayRecord('2026-03-02'), dayRecord('2026-03-04')])).toEqual(['2026-03-02', '2026-03-04']);
+      expect(await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).toEqual([dayRecord('2026-03-02'), dayRecord('2026-03-04')]);
+      expect(await store.listFactDays({ from: '2026-03-03', to: '2026-03-04' })).toEqual([dayRecord('2026-03-04')]);
+      // A claim is spent once put; a new one replaces the day.
+      expect(await store.putFactDays(claim, [dayRecord('2026-03-02', { basis: 'again' })])).toEqual([]);
+      const again = await store.claimFactDays([window('2026-03-02')]);
+      expect(await store.putFactDays(again, [dayRecord('2026-03-02', { basis: 'b2' })])).toEqual(['2026-03-02']);
+      expect((await store.listFactDays({ from: '2026-03-02', to: '2026-03-02' }))[0]?.basis).toBe('b2');
+      // A claim never made keeps nothing.
+      expect(await store.putFactDays('no-such-claim', [dayRecord('2026-03-05')])).toEqual([]);
+      expect(await store.listFactDays({ from: '2026-03-05', to: '2026-03-05' })).toEqual([]);
+    });
+
+    it('drops a kept day, or voids a claim, when a fact inside its window is appended; facts outside change nothing', async () => {
+      const first = await store.claimFactDays([window('2026-03-02'), window('2026-03-03')]);
+      await store.putFactDays(first, [dayRecord('2026-03-02'), dayRecord('2026-03-03')]);
+      // Today's facts come after every kept window.
+      await store.appendFacts([turnFact('s1', '2026-03-09T10:00:00.000Z')]);
+      expect((await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).map((d) => d.day)).toEqual(['2026-03-02', '2026-03-03']);
+      // A late fact at 20:00 on 3 March, shop time (UTC+9): inside the window of the 3rd only (the 2nd's ends at 15:00Z on the 3rd).
+      await store.appendFacts([turnFact('s2', '2026-03-03T20:00:00.000Z')]);
+      expect((await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).map((d) => d.day)).toEqual(['2026-03-02']);
+      // One at 19:00 on the 3rd, shop time: inside both.
+      await store.appendFacts([turnFact('s2', '2026-03-03T10:00:00.000Z')]);
+      expect(await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).toEqual([]);
+      // A claim is voided alike: the day computed from facts read before the change is not kept.
+      const claim = await store.claimFactDays([window('2026-03-02'), window('2026-03-05')]);
+      await store.appendFacts([deskFact('s3', '2026-03-02T00:00:00.000Z', 'queued')]);
+      expect(await store.putFactDays(claim, [dayRecord('2026-03-02'), dayRecord('2026-03-05')])).toEqual(['2026-03-05']);
+      // Of two claims on a day, the later one is kept.
+      const early = await store.claimFactDays([window('2026-03-06')]);
+      const late = await store.claimFactDays([window('2026-03-06')]);
+      expect(await store.putFactDays(early, [dayRecord('2026-03-06', { basis: 'early' })])).toEqual([]);
+      expect(await store.putFactDays(late, [dayRecord('2026-03-06', { basis: 'late' })])).toEqual(['2026-03-06']);
+    });
+
+    it('deletes the facts of sessions, or those before a time, and drops the days whose window held them', async () => {
+      await store.appendFacts([turnFact('s1', '2026-03-02T10:00:00.000Z'), turnFact('s2', '2026-03-02T11:00:00.000Z'), deskFact('s1', '2026-03-05T10:00:00.000Z', 'queued')]);
+      await store.appendFacts([turnFact('s3', '2026-03-10T10:00:00.000Z')]);
+      await store.flush();
+      await store.appendFacts([turnFact('s1', '2026-03-10T11:00:00.000Z')]); // waiting to be written, on lowdb
+      const claim = await store.claimFactDays([window('2026-03-02'), window('2026-03-06'), window('2026-03-10')]);
+      await store.putFactDays(claim, [dayRecord('2026-03-02'), dayRecord('2026-03-06'), dayRecord('2026-03-10')]);
+
+      expect(await store.deleteFacts({ sessionIds: ['s1'] })).toBe(3);
+      const all = { from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z' };
+      expect((await store.listFacts(all)).map((fact) => fact.sessionId)).toEqual(['s2', 's3']);
+      // The 2nd and the 10th held s1's facts; the 6th did not.
+      expect((await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).map((d) => d.day)).toEqual(['2026-03-06']);
+      expect(await store.deleteFacts({ sessionIds: ['s1'] })).toBe(0);
+
+      const claimAgain = await store.claimFactDays([window('2026-03-02')]);
+      await store.putFactDays(claimAgain, [dayRecord('2026-03-02')]);
+      expect(await store.deleteFacts({ before: '2026-03-10T10:00:00.000Z' })).toBe(1);
+      expect((await store.listFacts(all)).map((fact) => fact.sessionId)).toEqual(['s3']);
+      // s2's fact went from the 2nd; the 6th held none.
+      expect((await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).map((d) => d.day)).toEqual(['2026-03-06']);
+      await store.flush();
+      expect((await store.listFacts(all)).map((fact) => fact.sessionId)).toEqual(['s3']);
+    });
+
+    it.runIf(underTest.persistent)('keeps day aggregates after close and reopen, and not those a change dropped', async () => {
+      const claim = await store.claimFactDays([window('2026-03-02'), window('2026-03-03')]);
+      await store.putFactDays(claim, [dayRecord('2026-03-02'), dayRecord('2026-03-03')]);
+      await store.appendFacts([turnFact('s1', '2026-03-02T01:00:00.000Z')]);
+      await store.appendFacts([turnFact('s1', '2026-03-04T20:00:00.000Z')]);
+      await reopen();
+      expect(await store.listFactDays({ from: '2026-03-01', to: '2026-03-31' })).toEqual([dayRecord('2026-03-03')]);
+      expect(await store.deleteFacts({ sessionIds: ['s1'] })).toBe(2);
+      await reopen();
+      expect(await store.listFacts({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' })).toEqual([]);
+    });
     // ---- end analytics facts ----
+
+    // ---- privacy of survey answers, cases and notifications (issue 12) ----
+    it('deletes survey answers by session, by customer, and before a time', async () => {
+      await store.putSurvey(survey('v1', { sessionId: 's1', customerId: 'c1' }));
+      await store.putSurvey(survey('v2', { sessionId: 's2', customerId: null }));
+      await store.putSurvey(survey('v3', { sessionId: 's3', customerId: 'c2', at: '2026-03-05T00:00:00.000Z' }));
+      await store.putSurvey(survey('v4', { sessionId: 's4', customerId: 'c1' }));
+      expect(await store.deleteSurveys({ sessionIds: ['s2'], customerId: 'c1' })).toBe(3);
+      expect((await store.listSurveys()).map((r) => r.id)).toEqual(['v3']);
+      expect(await store.deleteSurveys({ before: '2026-03-05T00:00:00.000Z' })).toBe(0);
+      expect(await store.deleteSurveys({ before: '2026-03-05T00:00:00.001Z' })).toBe(1);
+      expect(await store.listSurveys()).toEqual([]);
+      expect(await store.deleteSurveys({})).toBe(0);
+    });
+
+    it('deletes cases by session, by customer, and by when they last changed, and never numbers one twice', async () => {
+      const a = await store.createCase(newCase({ sessionId: 's1', customerId: 'c1' }));
+      const b = await store.createCase(newCase({ sessionId: 's2', customerId: null }));
+      const c = await store.createCase(newCase({ sessionId: 's3', customerId: 'c2' }));
+      await store.putCase({ ...c, status: 'resolved', updatedAt: '2026-03-09T00:00:00.000Z' });
+      expect(await store.deleteCases({ customerId: 'c1' })).toBe(1);
+      expect(await store.getCase(a.number)).toBeNull();
+      expect(await store.deleteCases({ sessionIds: ['s2', 's9'] })).toBe(1);
+      expect(await store.getCase(b.number)).toBeNull();
+      expect(await store.deleteCases({ before: '2026-03-09T00:00:00.000Z' })).toBe(0);
+      expect(await store.deleteCases({ before: '2026-03-10T00:00:00.000Z' })).toBe(1);
+      expect(await store.listCases()).toEqual([]);
+      expect((await store.createCase(newCase())).number).toBe('C-20260302-0004');
+    });
+
+    it('deletes notifications by customer, by the session they were told in, and by age', async () => {
+      await store.addNotification(notification('e1', { customerId: 'c1' }));
+      await store.addNotification(notification('e2', { customerId: 'c2' }));
+      await store.addNotification(notification('e3', { customerId: 'c2', createdAt: '2026-03-08T00:00:00.000Z' }));
+      await store.markNotificationDelivered('e2', 's7', '2026-03-02T03:00:00.000Z');
+      expect(await store.deleteNotifications({ customerId: 'c1', sessionIds: ['s7'] })).toBe(2);
+      expect(await store.listNotifications({ customerId: 'c1' })).toEqual([]);
+      expect((await store.listNotifications({ customerId: 'c2' })).map((n) => n.id)).toEqual(['e3']);
+      expect(await store.deleteNotifications({ before: '2026-03-08T00:00:00.000Z' })).toBe(0);
+      expect(await store.deleteNotifications({ before: '2026-03-09T00:00:00.000Z' })).toBe(1);
+      // Deleted means forgotten: the same event id is news again.
+      expect(await store.addNotification(notification('e1', { customerId: 'c1' }))).toBe(true);
+    });
+
+    it.runIf(underTest.persistent)('keeps deleted surveys, cases and notifications deleted after close and reopen', async () => {
+      await store.putSurvey(survey('v1', { sessionId: 's1' }));
+      await store.putSurvey(survey('v2', { sessionId: 's2' }));
+      const kept = await store.createCase(newCase({ sessionId: 's2' }));
+      await store.createCase(newCase({ sessionId: 's1' }));
+      await store.addNotification(notification('e1', { customerId: 'c1' }));
+      await store.flush();
+      await store.deleteSurveys({ sessionIds: ['s1'] });
+      await store.deleteCases({ sessionIds: ['s1'] });
+      await store.deleteNotifications({ customerId: 'c1' });
+      await reopen();
+      expect((await store.listSurveys()).map((r) => r.id)).toEqual(['v2']);
+      expect(await store.listCases()).toEqual([kept]);
+      expect(await store.listNotifications({ customerId: 'c1' })).toEqual([]);
+      expect((await store.createCase(newCase())).number).toBe('C-20260302-0003');
+    });
+    // ---- end privacy ----
   });
+}
+
+// ---- daily aggregates (issue 12): windows as Asia/Seoul days have them ----
+function window(day: string): FactDayWindow {
+  const start = Date.parse(`${day}T00:00:00.000Z`) - 9 * 3600_000;
+  return { day, from: new Date(start).toISOString(), to: new Date(start + 48 * 3600_000).toISOString() };
+}
+
+function dayRecord(day: string, overrides: Partial<FactDayRecord> = {}): FactDayRecord {
+  return { ...window(day), basis: 'b1', computedAt: '2026-03-20T00:00:00.000Z', data: { version: 1, cells: { 'ko|web': { conversations: 3 } } }, ...overrides };
 }
 
 const WRITER_SCRIPT = fileURLToPath(new URL('./fixtures/write-until-killed.ts', import.meta.url));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
 import { activeQueuePath, catalogPath, conversationLogPath, legacyConversationPath } from '../../src/store/layout.ts';
 import type { TranscriptEntry } from '../../src/store/types.ts';
-import { describeStoreContract, queueItem, session } from './contract.ts';
+import { describeStoreContract, queueItem, session, turnFact } from './contract.ts';
 
 const OPENER = fileURLToPath(new URL('./fixtures/open-lowdb.ts', import.meta.url));
 
@@ -298,5 +298,25 @@ describe('lowdb store on disk', () => {
     expect((await reopened.findSessionByTokenHash('hash-1099'))?.id).toBe('s1');
     await reopened.close();
     expect((await readdir(dir)).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+  });
+
+  // analytics (issue 12): a day aggregate is computed from what a read sees; it must see every fact once.
+  it('reads every analytics fact exactly once while a flush is writing them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daehwa-store-'));
+    const store = await createLowdbStore({ dir, flushIntervalMs: 60_000 });
+    const range = { from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' };
+    let appended = 0;
+    for (let round = 0; round < 5; round++) {
+      const facts = Array.from({ length: 3000 }, (_, i) => turnFact(`s${round}-${i}`, new Date(Date.parse('2026-03-02T00:00:00.000Z') + (round * 3000 + i) * 60_000).toISOString()));
+      await store.appendFacts(facts);
+      appended += facts.length;
+      const flushing = store.flush();
+      const read = await store.listFacts(range);
+      await flushing;
+      expect(read.length).toBe(appended);
+      expect(new Set(read.map((fact) => fact.sessionId)).size).toBe(appended);
+    }
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -35,6 +35,10 @@ export function formatReport(r: Report): string {
       ...Object.entries(c.outcomes).map(([k, v]): [string, number] => [`  ${k}`, v]),
       ...Object.entries(c.byLocale).map(([k, v]): [string, number] => [`  locale ${k}`, v]),
     ]),
+    table('by channel', Object.entries(r.channels).map(([channel, ch]): [string, string] => [
+      channel,
+      `${ch.conversations} conversations, containment ${pct(ch.containment.rate)}, hand-offs ${pct(ch.handoffs.rate)}, ${ch.turns} turns, fallback ${pct(ch.fallback.rate)}`,
+    ])),
     table('turns', [
       ['total', r.turns.total],
       ['text', r.turns.text],

@@ -10,7 +10,8 @@ import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
 import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from '../schemas.ts';
-import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactRange, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord, ChannelLinkRecord } from '../types.ts';
+import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactQuery, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord, DayRange, FactDayRecord, FactDayWindow, FactDeletion, RecordDeletion, ChannelLinkRecord } from '../types.ts';
+import { factDayRecordSchema } from '../fact-days.ts';
 import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
 import { loadMigrations, migrate, type MigrationResult } from './migrate.ts';
 import { databaseUrlProblem, redactDatabaseUrl } from './url.ts';
@@ -91,6 +92,7 @@ const CANNED = 'daehwa_canned_replies';
 const ATTACHMENTS = 'daehwa_attachments';
 const BREACHES = 'daehwa_sla_breaches';
 const FACTS = 'daehwa_analytics_facts'; // analytics facts (issue 12)
+const DAYS = 'daehwa_analytics_days'; // and their daily aggregates, migration 010
 const SURVEYS = 'daehwa_surveys';
 const CASES = 'daehwa_cases';
 const CASE_COUNTERS = 'daehwa_case_counters';
@@ -110,6 +112,16 @@ function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value
     throw new StoreError('corrupt', `${table} row ${rowId} holds the record of ${JSON.stringify(heldId)}; the row was left as it is`);
   }
   return result.data;
+}
+
+/**
+ * The DELETE that drops the kept days and claims whose window holds an instant of `changed` (a
+ * CTE of the same statement with an `at` column). The index on to_at finds none for facts of
+ * today, whose instants are after every kept window.
+ */
+function voidDaysHolding(changed: string): string {
+  return `DELETE FROM ${DAYS} d USING (SELECT min(at) AS lo, max(at) AS hi FROM ${changed}) r
+    WHERE d.to_at > r.lo AND d.from_at <= r.hi AND EXISTS (SELECT 1 FROM ${changed} c WHERE c.at >= d.from_at AND c.at < d.to_at)`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -359,27 +371,118 @@ class PgStore implements PostgresStore {
     return rows[0] ? checkedRow(attachmentRecordSchema, ATTACHMENTS, JSON.stringify(rows[0].id), rows[0].record, rows[0].id) : null;
   }
   // ---- analytics facts (issue 12) ----
+  /**
+   * One statement: the facts go in, and the kept days (or claims) whose window holds one of them
+   * go out. Facts are typed by the code that records them and checked with the schema when read
+   * back, as on lowdb: a turn does not pay for a schema check.
+   */
   async appendFacts(facts: AnalyticsFact[]): Promise<void> {
     this.#ensureOpen();
     if (facts.length === 0) return;
-    const checked = facts.map((fact) => analyticsFactSchema.parse(fact));
-    await this.#pool.query({
-      name: 'daehwa-append-facts',
-      text: `INSERT INTO ${FACTS} (at, session_id, fact)
-       SELECT (e.value->>'at')::timestamptz, e.value->>'sessionId', e.value
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord`,
-      values: [JSON.stringify(checked)],
-    });
+    await this.#pool.query(
+      `WITH added AS (
+         INSERT INTO ${FACTS} (at, session_id, fact)
+         SELECT (e.value->>'at')::timestamptz, e.value->>'sessionId', e.value
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord
+         RETURNING at
+       )
+       ${voidDaysHolding('added')}`,
+      [`[${facts.map((fact) => JSON.stringify(fact)).join(',')}]`],
+    );
   }
 
-  async listFacts(range: FactRange): Promise<AnalyticsFact[]> {
+  async listFacts(range: FactQuery): Promise<AnalyticsFact[]> {
     this.#ensureOpen();
+    const bySession = range.sessionIds !== undefined;
     const { rows } = await this.#pool.query<{ id: string; fact: unknown }>(
-      `SELECT id, fact FROM ${FACTS} WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY at, id`,
-      [range.from, range.to],
+      `SELECT id, fact FROM ${FACTS} WHERE at >= $1::timestamptz AND at < $2::timestamptz${bySession ? ' AND session_id = ANY($3::text[])' : ''} ORDER BY at, id`,
+      bySession ? [range.from, range.to, [...(range.sessionIds ?? [])]] : [range.from, range.to],
     );
     return rows.map((row) => frozenFact(checkedRow(analyticsFactSchema, FACTS, row.id, row.fact)));
   }
+
+  async listFactDays(days: DayRange): Promise<FactDayRecord[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ day: string; record: unknown }>(
+      `SELECT day, record FROM ${DAYS} WHERE day COLLATE "C" >= $1 COLLATE "C" AND day COLLATE "C" <= $2 COLLATE "C" AND record IS NOT NULL`,
+      [days.from, days.to],
+    );
+    return rows.map((row) => checkedRow(factDayRecordSchema, DAYS, JSON.stringify(row.day), row.record)).sort((a, b) => (a.day < b.day ? -1 : 1));
+  }
+
+  /** A day computed again keeps its last aggregate until the new one is put (or a change drops the row). */
+  async claimFactDays(windows: FactDayWindow[]): Promise<string> {
+    this.#ensureOpen();
+    const claim = randomUUID();
+    if (windows.length === 0) return claim;
+    await this.#pool.query(
+      `INSERT INTO ${DAYS} (day, from_at, to_at, claim)
+       SELECT w.day, w."from"::timestamptz, w."to"::timestamptz, $2 FROM jsonb_to_recordset($1::jsonb) AS w(day text, "from" text, "to" text)
+       ON CONFLICT (day) DO UPDATE SET from_at = EXCLUDED.from_at, to_at = EXCLUDED.to_at, claim = EXCLUDED.claim`,
+      [JSON.stringify(windows.map(({ day, from, to }) => ({ day, from, to }))), claim],
+    );
+    return claim;
+  }
+
+  /** One conditional UPDATE: only the rows the claim still holds take their aggregate. */
+  async putFactDays(claim: string, records: FactDayRecord[]): Promise<string[]> {
+    this.#ensureOpen();
+    if (records.length === 0) return [];
+    const { rows } = await this.#pool.query<{ day: string }>(
+      `UPDATE ${DAYS} d SET record = r.record, claim = NULL
+       FROM (SELECT e->>'day' AS day, e AS record FROM jsonb_array_elements($1::jsonb) AS e) r
+       WHERE d.day = r.day AND d.claim = $2
+       RETURNING d.day`,
+      [JSON.stringify(records), claim],
+    );
+    return rows.map((row) => row.day).sort();
+  }
+
+  async deleteFacts(scope: FactDeletion): Promise<number> {
+    this.#ensureOpen();
+    // By session, the index on session_id finds them: `since` is not needed (nor trusted across processes' clocks).
+    const [where, values] = 'before' in scope ? ['at < $1::timestamptz', [scope.before]] : ['session_id = ANY($1::text[])', [[...scope.sessionIds]]];
+    const { rows } = await this.#pool.query<{ removed: number }>(
+      `WITH gone AS (DELETE FROM ${FACTS} WHERE ${where} RETURNING at),
+       voided AS (${voidDaysHolding('gone')} RETURNING 1)
+       SELECT count(*)::integer AS removed FROM gone`,
+      values,
+    );
+    return rows[0]?.removed ?? 0;
+  }
+  // ---- end analytics facts ----
+
+  // ---- privacy of survey answers, cases and notifications (issue 12) ----
+  async deleteSurveys(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    return this.#deleteRecords(SURVEYS, scope, { session: 'session_id', customer: 'customer_id', dated: 'at' });
+  }
+
+  async deleteCases(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    // The day counters stay: a number given out is never given again.
+    return this.#deleteRecords(CASES, scope, { session: 'session_id', customer: 'customer_id', dated: "record->>'updatedAt'" });
+  }
+
+  async deleteNotifications(scope: RecordDeletion): Promise<number> {
+    this.#ensureOpen();
+    return this.#deleteRecords(NOTIFICATIONS, scope, { session: "record->>'sessionId'", customer: 'customer_id', dated: 'created_at' });
+  }
+
+  async #deleteRecords(table: string, scope: RecordDeletion, columns: { session: string; customer: string; dated: string }): Promise<number> {
+    if ('before' in scope) {
+      // Text comparison in the C collation: ISO times ordered as the other stores order them.
+      const { rowCount } = await this.#pool.query(`DELETE FROM ${table} WHERE (${columns.dated}) COLLATE "C" < $1 COLLATE "C"`, [scope.before]);
+      return rowCount ?? 0;
+    }
+    if (scope.sessionIds === undefined && scope.customerId === undefined) return 0;
+    const { rowCount } = await this.#pool.query(`DELETE FROM ${table} WHERE ${columns.session} = ANY($1::text[]) OR ${columns.customer} = $2`, [
+      [...(scope.sessionIds ?? [])],
+      scope.customerId ?? null,
+    ]);
+    return rowCount ?? 0;
+  }
+  // ---- end privacy ----
   // ---- end analytics facts ----
 
   async putSurvey(survey: SurveyRecord): Promise<void> {
