@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommerceFromConfig, type ClosableCommercePort } from '../../src/commerce/index.ts';
 import { DEFAULT_SHOP_TIME_ZONE, shopCalendar } from '../../src/commerce/shop-calendar.ts';
 import { configSchema } from '../../src/config/schema.ts';
+import { formatNextOpening, isOpen } from '../../src/handoff/hours.ts';
+import { extractEntities } from '../../src/nlu/entities/index.ts';
 
 // 20261102 was delivered 2026-11-13T05:05Z (14:05 in Seoul); the return window is 7 days.
 const LATE_EVENING_UTC = new Date('2026-11-20T23:30:00Z'); // 2026-11-21 08:30 in Seoul
@@ -76,5 +78,52 @@ describe("the demo shop's return window follows the configured zone", () => {
   it('is past the window in Asia/Seoul (day 8) and still open in UTC (day 7) at 2026-11-20T23:30Z', async () => {
     expect(await returnAt(zoneOf(), LATE_EVENING_UTC)).toBe('past_window');
     expect(await returnAt(zoneOf('UTC'), LATE_EVENING_UTC)).toBe('requested');
+  });
+});
+
+describe('one key, handoff.businessHours.timeZone, moves every reader of the calendar', () => {
+  const WEEKDAYS = { mon: ['09:00', '18:00'], tue: ['09:00', '18:00'], wed: ['09:00', '18:00'], thu: ['09:00', '18:00'], fri: ['09:00', '18:00'] };
+  const configured = (timeZone: string) => configSchema.parse({ handoff: { businessHours: { timeZone, weekly: WEEKDAYS } } }).handoff.businessHours;
+  // Thursday 2026-11-19 09:30 in Los Angeles is already Friday 02:30 in Seoul.
+  const THURSDAY_MORNING_IN_LA = new Date('2026-11-19T17:30:00Z');
+  const today = (timeZone: string, now: Date) => extractEntities('today', 'en', now, { timeZone }).map((e) => e.value);
+  const tomorrow = (timeZone: string, now: Date) => extractEntities('내일', 'ko', now, { timeZone }).map((e) => e.value);
+
+  it('moves "today" of date entities, the calendar date and the hours together', () => {
+    const seoul = configured('Asia/Seoul');
+    const la = configured('America/Los_Angeles');
+    expect([shopCalendar(seoul.timeZone).dateOf(THURSDAY_MORNING_IN_LA), shopCalendar(la.timeZone).dateOf(THURSDAY_MORNING_IN_LA)]).toEqual(['2026-11-20', '2026-11-19']);
+    expect([today(seoul.timeZone, THURSDAY_MORNING_IN_LA), today(la.timeZone, THURSDAY_MORNING_IN_LA)]).toEqual([['2026-11-20'], ['2026-11-19']]);
+    expect([tomorrow(seoul.timeZone, THURSDAY_MORNING_IN_LA), tomorrow(la.timeZone, THURSDAY_MORNING_IN_LA)]).toEqual([['2026-11-21'], ['2026-11-20']]);
+    expect(isOpen(seoul, THURSDAY_MORNING_IN_LA)).toBe(false);
+    expect(isOpen(la, THURSDAY_MORNING_IN_LA)).toBe(true);
+    expect(formatNextOpening(seoul, THURSDAY_MORNING_IN_LA, 'en')).toBe('Our team is back today at 9:00 AM (KST).');
+    expect(formatNextOpening(la, THURSDAY_MORNING_IN_LA, 'en')).toBe('Our team is available now.');
+  });
+});
+
+describe("the return window's today in a zone west of UTC", () => {
+  let dataDir: string;
+  const shops: ClosableCommercePort[] = [];
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'daehwa-calendar-la-'));
+  });
+  afterEach(async () => {
+    await Promise.all(shops.splice(0).map((shop) => shop.close()));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('counts from the Los Angeles delivery date: day 8 there while Seoul is on day 7', async () => {
+    // 20261102 was delivered 2026-11-13T05:05Z: the 13th in Seoul, the evening of the 12th in Los Angeles.
+    // At 2026-11-20T10:00Z both zones are on the 20th.
+    const now = new Date('2026-11-20T10:00:00Z');
+    const statusIn = async (timeZone: string): Promise<string> => {
+      const shop = await createCommerceFromConfig({ kind: 'demo', dataDir: path.join(dataDir, timeZone.replace('/', '-')) }, { timeZone: zoneOf(timeZone) });
+      shops.push(shop);
+      const result = await shop.createReturn({ orderId: '20261102', customerId: 'c1009', reason: '단순 변심', now });
+      return result.ok ? result.value.status : result.error;
+    };
+    expect(await statusIn('Asia/Seoul')).toBe('requested');
+    expect(await statusIn('America/Los_Angeles')).toBe('past_window');
   });
 });
