@@ -2,36 +2,12 @@
 // (privacy.retentionDays; docs/privacy.md). Time comes from the server's Clock, so tests move a
 // manual clock a day on and see the next run.
 
-/** The part of the server's Clock (src/server/clock.ts) the job needs. */
-export interface RetentionClock {
-  setTimeout(callback: () => void, ms: number): { cancel(): void };
-}
+import { type JobClock, type RepeatingJob, startRepeatingJob } from '../shared/repeating-job.ts';
 
 export const RETENTION_INTERVAL_MS = 24 * 60 * 60_000;
 
-export interface RetentionJob {
-  /** The run in progress or the last one: tests and shutdown await it. */
-  readonly idle: Promise<void>;
-  stop(): void;
-}
+export type RetentionJob = RepeatingJob;
 
-export function startRetentionJob(options: { clock: RetentionClock; run: () => Promise<void>; onError: (error: unknown) => void }): RetentionJob {
-  let timer: { cancel(): void } | null = null;
-  let stopped = false;
-  let idle: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    idle = options.run().catch(options.onError).finally(() => {
-      if (!stopped) timer = options.clock.setTimeout(tick, RETENTION_INTERVAL_MS);
-    });
-  };
-  tick();
-  return {
-    get idle() {
-      return idle;
-    },
-    stop() {
-      stopped = true;
-      timer?.cancel();
-    },
-  };
+export function startRetentionJob(options: { clock: JobClock; run: () => Promise<void>; onError: (error: unknown) => void }): RetentionJob {
+  return startRepeatingJob({ ...options, firstRunAfterMs: 0, everyMs: RETENTION_INTERVAL_MS });
 }
