@@ -24,6 +24,15 @@ async function say(server: TestServer, utterance: string, userId?: string): Prom
   return body;
 }
 
+/** A Kakao shopper asks for a person and an agent claims it: the agent's token and the queue item. */
+async function claimedHandoff(server: TestServer): Promise<{ token: string; item: { id: string; sessionId: string } }> {
+  await say(server, '상담원 연결해 주세요');
+  const token = await login(server.url);
+  const [item] = (await api(server.url, 'GET', '/api/agent/queue', { token })).body.items as { id: string; sessionId: string }[];
+  await api(server.url, 'POST', `/api/agent/queue/${item!.id}/claim`, { token });
+  return { token, item: item! };
+}
+
 describe('Kakao links through the store', () => {
   it('reads a tapped quick reply after a restart', async () => {
     const store = createMemoryStore();
@@ -43,17 +52,14 @@ describe('Kakao links through the store', () => {
     const store = createMemoryStore();
     const clock = new ManualClock(OPEN_HOURS);
     const first = await start(store, clock);
-    await say(first, '상담원 연결해 주세요');
-    const token = await login(first.url);
-    const [item] = (await api(first.url, 'GET', '/api/agent/queue', { token })).body.items as { id: string; sessionId: string }[];
-    await api(first.url, 'POST', `/api/agent/queue/${item!.id}/claim`, { token });
-    await api(first.url, 'POST', `/api/agent/queue/${item!.id}/messages`, { token, body: { text: '내일 도착 예정이에요.' } });
-    await waitFor(async () => ((await store.getChannelLink(item!.sessionId))?.mailbox.length ?? 0) === 2);
+    const { token, item } = await claimedHandoff(first);
+    await api(first.url, 'POST', `/api/agent/queue/${item.id}/messages`, { token, body: { text: '내일 도착 예정이에요.' } });
+    await waitFor(async () => ((await store.getChannelLink(item.sessionId))?.mailbox.length ?? 0) === 2);
     await first.close();
 
     const second = await start(store, clock);
     expect(textsOf(await say(second, '감사해요'))).toEqual(['기다리시는 동안 상담원 답변이 도착했어요.', '상담원이 연결됐어요. 편하게 말씀해 주세요.', '상담원: 내일 도착 예정이에요.']);
-    expect((await store.getChannelLink(item!.sessionId))?.mailbox).toEqual([]);
+    expect((await store.getChannelLink(item.sessionId))?.mailbox).toEqual([]);
   });
 
   it('lets the link of a conversation that ended with nothing waiting go, from memory and the store', async () => {
@@ -72,16 +78,13 @@ describe('Kakao links through the store', () => {
     const store = createMemoryStore();
     const clock = new ManualClock(OPEN_HOURS);
     const server = await start(store, clock);
-    await say(server, '상담원 연결해 주세요');
-    const token = await login(server.url);
-    const [item] = (await api(server.url, 'GET', '/api/agent/queue', { token })).body.items as { id: string; sessionId: string }[];
-    await api(server.url, 'POST', `/api/agent/queue/${item!.id}/claim`, { token });
-    await api(server.url, 'POST', `/api/agent/queue/${item!.id}/messages`, { token, body: { text: '환불 처리했어요.' } });
-    await api(server.url, 'POST', `/api/agent/queue/${item!.id}/resolve`, { token });
-    await waitFor(async () => (await store.getSession(item!.sessionId))?.mode === 'bot');
+    const { token, item } = await claimedHandoff(server);
+    await api(server.url, 'POST', `/api/agent/queue/${item.id}/messages`, { token, body: { text: '환불 처리했어요.' } });
+    await api(server.url, 'POST', `/api/agent/queue/${item.id}/resolve`, { token });
+    await waitFor(async () => (await store.getSession(item.sessionId))?.mode === 'bot');
     clock.advance(31 * 60_000);
-    await waitFor(async () => (await store.getSession(item!.sessionId))?.status === 'closed');
-    const kept = await store.getChannelLink(item!.sessionId);
+    await waitFor(async () => (await store.getSession(item.sessionId))?.status === 'closed');
+    const kept = await store.getChannelLink(item.sessionId);
     expect(kept?.mailbox.map((frame) => (frame as { type: string }).type)).toEqual(expect.arrayContaining(['agent', 'handoff']));
   });
 
@@ -89,20 +92,17 @@ describe('Kakao links through the store', () => {
     const store = createMemoryStore();
     const clock = new ManualClock(OPEN_HOURS);
     const server = await start(store, clock);
-    await say(server, '상담원 연결해 주세요');
-    const token = await login(server.url);
-    const [item] = (await api(server.url, 'GET', '/api/agent/queue', { token })).body.items as { id: string; sessionId: string }[];
-    await api(server.url, 'POST', `/api/agent/queue/${item!.id}/claim`, { token });
-    await api(server.url, 'POST', `/api/agent/queue/${item!.id}/resolve`, { token });
-    await waitFor(async () => (await store.getSession(item!.sessionId))?.mode === 'bot');
+    const { token, item } = await claimedHandoff(server);
+    await api(server.url, 'POST', `/api/agent/queue/${item.id}/resolve`, { token });
+    await waitFor(async () => (await store.getSession(item.sessionId))?.mode === 'bot');
     clock.advance(31 * 60_000);
-    await waitFor(async () => (await store.getSession(item!.sessionId))?.status === 'closed');
-    expect(await store.getChannelLink(item!.sessionId)).not.toBeNull();
+    await waitFor(async () => (await store.getSession(item.sessionId))?.status === 'closed');
+    expect(await store.getChannelLink(item.sessionId)).not.toBeNull();
     const links = async () => /^daehwa_channel_links\{channel="kakao"\} (\d+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1];
     expect(await links()).toBe('1');
     clock.advance(2 * 24 * 60 * 60_000);
     await server.server.privacy.purgeExpired(1);
-    expect(await store.getChannelLink(item!.sessionId)).toBeNull();
+    expect(await store.getChannelLink(item.sessionId)).toBeNull();
     expect(await links()).toBe('0');
   });
 
