@@ -20,7 +20,7 @@ import { computeFigures, type Figures } from '../../src/analytics/figures.ts';
 import type { TurnInput } from '../../src/analytics/record.ts';
 import { FactRecorder } from '../../src/analytics/recorder.ts';
 import { AnalyticsService, type ReportSources } from '../../src/analytics/service.ts';
-import { ShopCalendar } from '../../src/analytics/time.ts';
+import { shopCalendar } from '../../src/commerce/shop-calendar.ts';
 import { VocMatcher, loadVocThemes } from '../../src/analytics/voc.ts';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
 import type { SessionRecord } from '../../src/store/types.ts';
@@ -62,7 +62,7 @@ export async function benchAnalytics(options: { conversations: number; turns: nu
     await store.close();
 
     const themes = await loadVocThemes();
-    const analysis = { calendar: new ShopCalendar(MONTH.timeZone), fromDay: RANGE.from, toDay: RANGE.to, now: NOW, idleMs: IDLE_MS, voc: new VocMatcher(themes) };
+    const analysis = { calendar: shopCalendar(MONTH.timeZone), fromDay: RANGE.from, toDay: RANGE.to, now: NOW, idleMs: IDLE_MS, voc: new VocMatcher(themes) };
     const window = factWindow(analysis);
     const timed = async <T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> => {
       const started = performance.now();

@@ -6,7 +6,8 @@
 // the same rule, so they can never disagree; and since nothing in an analysis depends on the
 // range beyond the days it covers, a range's figures are the sum of its days' (day aggregates).
 import type { AnalyticsFact, DeskFact, TurnFact } from '../store/types.ts';
-import { type ShopCalendar, nextDay, weekOf } from './time.ts';
+import type { ShopCalendar } from '../commerce/shop-calendar.ts';
+import { nextDay, weekOf } from './time.ts';
 import type { VocMatcher } from './voc.ts';
 
 export const OUTCOMES = ['resolved_by_bot', 'left_after_answer', 'left_in_flow', 'handed_to_person', 'ticket_outside_hours', 'ongoing'] as const;
@@ -176,7 +177,7 @@ export function analyseSessions(facts: readonly AnalyticsFact[], options: Analys
     const startedInRange = first.startedAt >= from && first.startedAt < to;
     const turns = turnMarks(list, from, to, options, horizon);
     if (!startedInRange && turns.length === 0) continue;
-    const start = options.calendar.local(first.startedAt);
+    const start = options.calendar.localTime(first.startedAt);
     let conversation: ConversationPart | null = null;
     if (startedInRange) {
       // What happened from the start to the start day's horizon: a fact before startedAt cannot exist.
@@ -200,7 +201,7 @@ function turnMarks(list: readonly AnalyticsFact[], from: string, to: string, opt
   for (let i = 0; i < list.length; i++) {
     const fact = list[i] as AnalyticsFact;
     if (fact.kind !== 'turn' || fact.at < from || fact.at >= to) continue;
-    const day = options.calendar.local(fact.at).day;
+    const day = options.calendar.localTime(fact.at).day;
     const offered = fact.fallback && fact.suggestions.length > 0;
     let picked: string | null = null;
     if (offered) {

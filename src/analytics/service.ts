@@ -14,7 +14,8 @@ import { type Figures, figuresOfCells } from './figures.ts';
 import { corpusKeys, inboxClusters, type InboxCluster } from './inbox.ts';
 import { type SatisfactionFigures, type SurveySource, satisfactionFigures } from './surveys.ts';
 import { addCells, type CellTallies, type Tally, tallyCells, tallySchema } from './tally.ts';
-import { ShopCalendar, daysBetween } from './time.ts';
+import { type ShopCalendar, shopCalendar } from '../commerce/shop-calendar.ts';
+import { daysBetween } from './time.ts';
 import { DEFAULT_VOC_FILE, loadVocThemes, type VocTheme, VocMatcher } from './voc.ts';
 
 /** The format of a kept day's `data`: a day kept in another is computed again. */
@@ -86,7 +87,7 @@ export class AnalyticsService {
   lastSources: ReportSources = { keptDays: 0, computedDays: 0, factDays: 0 };
 
   constructor(private readonly options: AnalyticsServiceOptions) {
-    this.#calendar = new ShopCalendar(options.timeZone);
+    this.#calendar = shopCalendar(options.timeZone);
   }
 
   async #setup(query: RangeQuery): Promise<{ analysis: AnalysisOptions; themes: VocTheme[] }> {
@@ -173,7 +174,7 @@ export class AnalyticsService {
   async closeDays(daysBack = CLOSE_DAYS_BACK): Promise<number> {
     const themes = await loadVocThemes(this.options.vocFile ?? DEFAULT_VOC_FILE);
     const now = this.options.now();
-    const today = this.#calendar.local(now.toISOString()).day;
+    const today = this.#calendar.localTime(now.toISOString()).day;
     const days = daysBetween(shiftDay(today, -daysBack), today).filter((day) => this.#closed(day, now.getTime()));
     return (await this.#closedDays(days, themes, now.toISOString())).computed;
   }

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { factWindow } from '../../src/analytics/conversations.ts';
 import { computeFigures, type Figures } from '../../src/analytics/figures.ts';
 import { AnalyticsService, type RangeQuery } from '../../src/analytics/service.ts';
-import { ShopCalendar } from '../../src/analytics/time.ts';
+import { shopCalendar } from '../../src/commerce/shop-calendar.ts';
 import { DEFAULT_VOC_FILE, VocMatcher, loadVocThemes } from '../../src/analytics/voc.ts';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
@@ -28,7 +28,7 @@ function service(store: Store, now: string, vocFile = DEFAULT_VOC_FILE): Analyti
 /** The figures straight from the raw facts the store holds, read as the report's range would be. */
 async function rawFigures(store: Store, query: RangeQuery, now: string, themeList = themes): Promise<Figures> {
   const options = {
-    calendar: new ShopCalendar(MONTH.timeZone),
+    calendar: shopCalendar(MONTH.timeZone),
     fromDay: query.from,
     toDay: query.to,
     now,

@@ -2,7 +2,7 @@
 // every definition is checked against the ledger the generator wrote while it made the facts.
 import { describe, expect, it } from 'vitest';
 import { computeFigures, durationStat, type Figures } from '../../src/analytics/figures.ts';
-import { ShopCalendar } from '../../src/analytics/time.ts';
+import { shopCalendar } from '../../src/commerce/shop-calendar.ts';
 import { VocMatcher, loadVocThemes } from '../../src/analytics/voc.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import { type AnalysisOptions, factWindow, summarise } from '../../src/analytics/conversations.ts';
@@ -12,7 +12,7 @@ import { MONTH, syntheticMonth, type LedgerEntry } from './synthetic-month.ts';
 const month = syntheticMonth(4000);
 const themes = await loadVocThemes();
 const options: AnalysisOptions = {
-  calendar: new ShopCalendar(MONTH.timeZone),
+  calendar: shopCalendar(MONTH.timeZone),
   fromDay: MONTH.fromDay,
   toDay: MONTH.toDay,
   now: MONTH.now,

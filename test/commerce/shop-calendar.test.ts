@@ -127,3 +127,21 @@ describe("the return window's today in a zone west of UTC", () => {
     expect(await statusIn('America/Los_Angeles')).toBe('past_window');
   });
 });
+
+describe('the shop calendar read by analytics: local day and hour, the start of a day', () => {
+  it('follows a change of offset (Los Angeles springs forward on 2026-03-08)', () => {
+    const calendar = shopCalendar('America/Los_Angeles');
+    expect(calendar.dayStart('2026-03-08')).toBe('2026-03-08T08:00:00.000Z');
+    expect(calendar.dayStart('2026-03-09')).toBe('2026-03-09T07:00:00.000Z');
+    expect(calendar.localTime('2026-03-08T09:59:30.000Z')).toEqual({ day: '2026-03-08', hour: 1 });
+    expect(calendar.localTime('2026-03-08T10:00:00.000Z')).toEqual({ day: '2026-03-08', hour: 3 });
+    expect(calendar.localTime('2026-03-09T06:59:00.000Z')).toEqual({ day: '2026-03-08', hour: 23 });
+  });
+
+  it('puts a Seoul evening on the next UTC day and names a malformed day', () => {
+    const calendar = shopCalendar('Asia/Seoul');
+    expect(calendar.localTime('2026-12-06T15:30:00.000Z')).toEqual({ day: '2026-12-07', hour: 0 });
+    expect(calendar.dayStart('2026-12-07')).toBe('2026-12-06T15:00:00.000Z');
+    expect(() => calendar.dayStart('7 Dec')).toThrow(/not a date: "7 Dec"/);
+  });
+});
