@@ -87,7 +87,7 @@ export function shopCalendar(timeZone: string = DEFAULT_SHOP_TIME_ZONE): ShopCal
       return local;
     },
     dayStart(day) {
-      const guess = Date.parse(`${day}T00:00:00.000Z`);
+      const guess = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : Number.NaN;
       if (Number.isNaN(guess)) throw new RangeError(`not a date: ${JSON.stringify(day)} (use YYYY-MM-DD)`);
       // Two passes settle the offset on either side of a change of offset.
       let ms = guess - offsets(guess) * 60_000;
