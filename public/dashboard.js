@@ -19,6 +19,8 @@
       intent: '의도', picks: '선택', offered: '제안', session: '대화', day: '날짜', line: '첫 발화', cluster: '묶음', examples: '예시', signinFailed: '로그인 실패',
       notAdmin: '관리자만 볼 수 있습니다', turns: '발화', agent: '상담원', items: '건', seconds: '초', none: '없음',
       signout: '로그아웃', byChannel: '채널별', web: '웹', kakao: '카카오톡', webhook: '웹훅',
+      low_confidence: '인식 점수 낮음', user_request: '고객 요청', repeated_misunderstanding: '반복된 이해 실패', flow_request: '흐름에서 연결',
+      slot_attempts_exhausted: '입력 재시도 초과', commerce_unavailable: '쇼핑몰 응답 없음', survey_detractor: '설문 불만족', offline_message: '업무 외 메시지',
     },
     en: {
       title: 'Conversation analytics', signin: 'Admin sign-in', agentId: 'Agent id', password: 'Password', signinButton: 'Sign in', from: 'From', to: 'To',
@@ -32,7 +34,9 @@
       reason: 'Reason', theme: 'Theme', change: 'vs last week', intent: 'Intent', picks: 'Picks', offered: 'Offered', session: 'Conversation', day: 'Day',
       line: 'First line', cluster: 'Cluster', examples: 'Examples', signinFailed: 'Sign-in failed', notAdmin: 'Only admins can see this', turns: 'Lines',
       agent: 'Agent', items: 'items', seconds: 's', none: 'none', signout: 'Sign out', byChannel: 'By channel', web: 'Web', kakao: 'KakaoTalk',
-      webhook: 'Webhook',
+      webhook: 'Webhook', low_confidence: 'Low confidence', user_request: 'Asked for a person', repeated_misunderstanding: 'Not understood again',
+      flow_request: 'Flow hands over', slot_attempts_exhausted: 'Too many retries', commerce_unavailable: 'Shop unavailable',
+      survey_detractor: 'Unhappy survey answer', offline_message: 'Message outside hours',
     },
   };
   let lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'ko';
@@ -158,8 +162,10 @@
 
   function table(id, head, rows) {
     const node = $(id);
-    node.replaceChildren(el('tr', {}, ...head.map((h) => el('th', {}, h))));
-    for (const row of rows) node.append(el('tr', {}, ...row.map((cell, i) => el('td', i > 0 && typeof cell !== 'object' ? { class: 'n' } : {}, cell))));
+    // The first column names the row; the others are numbers (or links to the conversations behind one), set right.
+    const align = (i) => (i > 0 ? { class: 'n' } : {});
+    node.replaceChildren(el('tr', {}, ...head.map((h, i) => el('th', align(i), h))));
+    for (const row of rows) node.append(el('tr', {}, ...row.map((cell, i) => el('td', align(i), cell))));
   }
 
   function render() {
@@ -188,7 +194,7 @@
     chart('chart-hours', { type: 'bar', data: { labels: c.byHour.map((_, h) => `${h}`), datasets: [{ label: t('conversations'), data: c.byHour, backgroundColor: '#6a9f58' }] } });
 
     table('outcomes', [t('outcomes'), t('count')], Object.entries(c.outcomes).map(([k, n]) => [t(k), drillLink(String(n), { by: 'outcome', value: k }, t(k))]));
-    table('reasons', [t('reason'), t('count'), t('rate')], Object.entries(r.handoffs.byReason).map(([k, v]) => [k, drillLink(String(v.count), { by: 'reason', value: k }, k), pct(v.rate)]));
+    table('reasons', [t('reason'), t('count'), t('rate')], Object.entries(r.handoffs.byReason).map(([k, v]) => [t(k), drillLink(String(v.count), { by: 'reason', value: k }, t(k)), pct(v.rate)]));
     table('agents', [t('agent'), t('firstResponse'), t('resolution')], [
       [t('all'), secs(r.agents.firstResponse.medianSeconds), secs(r.agents.resolution.medianSeconds)],
       ...Object.entries(r.agents.byAgent).map(([id, a]) => [id, secs(a.firstResponse.medianSeconds), secs(a.resolution.medianSeconds)]),
