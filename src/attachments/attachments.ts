@@ -55,13 +55,13 @@ export class Attachments {
   /** Checks, cleans and keeps `bytes` sent by the shopper of `sessionId`; the record and its transcript entry. */
   async upload(sessionId: string, bytes: Buffer): Promise<{ attachment: AttachmentRecord; entry: TranscriptEntry }> {
     const { store, storage, lanes, clock, sessions } = this.options;
-    if (bytes.length === 0) throw new DeskError(400, 'empty_file', 'the file is empty');
+    if (bytes.length === 0) throw new DeskError('invalid', 'empty_file', 'the file is empty');
     if (bytes.length > this.options.maxBytes) throw tooLarge(this.options.maxBytes);
     const sniffed = await fileTypeFromBuffer(bytes);
     const mime = sniffed?.mime;
     if (mime === undefined || !Object.hasOwn(ACCEPTED, mime)) {
       throw new DeskError(
-        415,
+        'unsupported',
         'unsupported_type',
         `the file's content is ${mime ?? 'not a known type'}; send a JPEG, PNG, WebP or HEIC photo (the file name does not count)`,
       );
@@ -70,13 +70,13 @@ export class Attachments {
     try {
       cleaned = ACCEPTED[mime]?.(bytes) ?? bytes;
     } catch (err) {
-      if (err instanceof MalformedImageError) throw new DeskError(400, 'invalid_image', `the ${mime} file is damaged: ${err.message}`);
+      if (err instanceof MalformedImageError) throw new DeskError('invalid', 'invalid_image', `the ${mime} file is damaged: ${err.message}`);
       throw err;
     }
     return lanes.run(sessionId, async () => {
       const live = await sessions.get(sessionId);
       if (!live || live.record.status === 'closed') {
-        throw new DeskError(409, 'session_closed', 'the conversation has ended; start a new chat to send a photo');
+        throw new DeskError('conflict', 'session_closed', 'the conversation has ended; start a new chat to send a photo');
       }
       const record: AttachmentRecord = {
         id: `att_${randomUUID().replaceAll('-', '')}`,
@@ -100,14 +100,14 @@ export class Attachments {
   /** The file, for the shopper who sent it or an agent of its conversation; 404 or 403 otherwise. */
   async read(id: string, requester: Requester): Promise<{ record: AttachmentRecord; bytes: Buffer }> {
     const record = await this.options.store.getAttachment(id);
-    if (!record) throw new DeskError(404, 'attachment_not_found', `there is no attachment ${id}`);
+    if (!record) throw new DeskError('not_found', 'attachment_not_found', `there is no attachment ${id}`);
     if (!(await this.#allowed(record, requester))) {
-      throw new DeskError(403, 'forbidden', requester.kind === 'shopper'
+      throw new DeskError('forbidden', 'forbidden', requester.kind === 'shopper'
         ? 'a session token only opens the files that session sent'
         : `attachment ${id} belongs to a conversation ${requester.agent.id} is not part of`);
     }
     const bytes = await this.options.storage.get(id);
-    if (!bytes) throw new DeskError(404, 'attachment_not_found', `the file of attachment ${id} is no longer stored`);
+    if (!bytes) throw new DeskError('not_found', 'attachment_not_found', `the file of attachment ${id} is no longer stored`);
     return { record, bytes };
   }
 
@@ -124,5 +124,5 @@ export class Attachments {
 }
 
 export function tooLarge(maxBytes: number): DeskError {
-  return new DeskError(413, 'file_too_large', `the file is larger than ${Math.floor(maxBytes / 1024)} KB; send a smaller photo`);
+  return new DeskError('too_large', 'file_too_large', `the file is larger than ${Math.floor(maxBytes / 1024)} KB; send a smaller photo`);
 }

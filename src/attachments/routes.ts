@@ -3,7 +3,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { answering } from '../desk/http.ts';
 import { bearerToken, type AgentAuth } from '../server/agent-auth.ts';
 import { HttpError } from '../server/http-errors.ts';
 import { hashSessionToken } from '../server/tokens.ts';
@@ -48,7 +47,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, 'file_too_large', tooLarge(attachments.maxBytes).message);
         throw err;
       }
-      const { attachment, entry } = await answering(() => attachments.upload(own.id, bytes));
+      const { attachment, entry } = await attachments.upload(own.id, bytes);
       return reply.code(201).send({ attachment, entry });
     });
 
@@ -56,7 +55,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
       const parsed = attachmentParams.safeParse(request.params);
       if (!parsed.success) throw new HttpError(400, 'invalid_attachment_id', 'the attachment id is missing or too long');
       const who = await requester(request);
-      const { record, bytes } = await answering(() => attachments.read(parsed.data.id, who));
+      const { record, bytes } = await attachments.read(parsed.data.id, who);
       return reply
         .header('content-type', record.mime)
         .header('cache-control', 'private, no-store')

@@ -1,11 +1,10 @@
-// What the desk's services refuse, with the HTTP status the routes answer it with and a stable code.
-export class DeskError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409 | 413 | 415,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+// What the desk's services refuse (canned replies, typing signals, attachments): a domain error
+// the server's error hook answers with the matching HTTP status.
+import { DomainError, type Refusal } from '../shared/domain-error.ts';
+
+export class DeskError extends DomainError {
+  constructor(refusal: Refusal, code: string, message: string) {
+    super(refusal, code, message);
     this.name = 'DeskError';
   }
 }

@@ -3,6 +3,7 @@
 // frames for shoppers and agents.
 
 import { randomUUID } from 'node:crypto';
+import { DomainError, type Refusal } from '../shared/domain-error.ts';
 import type { QueueItem, QueueItemStatus, Store } from '../store/types.ts';
 
 export type HandoffErrorCode =
@@ -16,14 +17,21 @@ export type HandoffErrorCode =
   /** The item is assigned to another agent. */
   | 'not_owner';
 
-export class HandoffError extends Error {
-  readonly code: HandoffErrorCode;
+const REFUSAL_OF: Record<HandoffErrorCode, Refusal> = {
+  not_found: 'not_found',
+  already_claimed: 'conflict',
+  not_waiting: 'conflict',
+  not_assigned: 'conflict',
+  not_owner: 'forbidden',
+};
+
+export class HandoffError extends DomainError {
+  declare readonly code: HandoffErrorCode;
   readonly itemId: string;
 
   constructor(code: HandoffErrorCode, itemId: string, message: string) {
-    super(message);
+    super(REFUSAL_OF[code], code, message);
     this.name = 'HandoffError';
-    this.code = code;
     this.itemId = itemId;
   }
 }

@@ -17,7 +17,7 @@ import { HttpError } from './http-errors.ts';
 import type { Logger } from './logging.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { LiveSignals } from '../desk/live/signals.ts';
-import { DeskError } from '../desk/errors.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import type { DeskPresence } from '../desk/presence/service.ts';
 
 /** Close code for an agent socket that did not authenticate. */
@@ -146,7 +146,7 @@ class AgentConnection {
       if (action) await this.options.audit.record({ action, actor: agent.id, address: this.address, target: { kind: 'queue_item', id: item.id } });
       this.#send({ type: 'ack', item, ...ref });
     } catch (err) {
-      if (err instanceof HttpError || err instanceof DeskError) {
+      if (err instanceof HttpError || err instanceof DomainError) {
         this.#send({ type: 'error', code: err.code, message: err.message, ...ref });
         return;
       }

@@ -17,7 +17,7 @@ import type { Clock } from './clock.ts';
 import type { HandoffPort } from './conversation.ts';
 import { InProcessLanes, type SerialLanes } from './lanes.ts';
 import type { DueTimer, Timers } from '../timers/index.ts';
-import { HttpError } from './http-errors.ts';
+import { DomainError } from '../shared/domain-error.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ServerFrame } from './protocol.ts';
@@ -70,14 +70,6 @@ export interface DeskHooks {
   /** Transcript entries of a conversation with people, as they are written (here or by another process). */
   onEntries(sessionId: string, entries: TranscriptEntry[]): void;
 }
-
-const HANDOFF_ERROR_STATUS: Record<HandoffError['code'], number> = {
-  not_found: 404,
-  already_claimed: 409,
-  not_waiting: 409,
-  not_assigned: 409,
-  not_owner: 403,
-};
 
 const RECENT_ORDERS = 5;
 
@@ -270,8 +262,8 @@ export class HandoffDesk implements HandoffPort {
   claim(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
     return this.#inSessionLane(itemId, async (item) => {
       const refusal = this.options.desk?.claimRefusal(agent, item); // desk (issue 14)
-      if (refusal) throw new HttpError(403, 'other_team', refusal);
-      const claimed = await this.#queueOp(() => this.options.queue.claim(item.id, agent.id));
+      if (refusal) throw new DomainError('forbidden', 'other_team', refusal);
+      const claimed = await this.options.queue.claim(item.id, agent.id);
       this.#cancelGrace(claimed);
       this.#toldPosition.delete(claimed.sessionId);
       const live = await this.options.sessions.get(claimed.sessionId);
@@ -289,7 +281,7 @@ export class HandoffDesk implements HandoffPort {
     return this.#inSessionLane(itemId, async (item) => {
       this.#assertOwner(item, agent);
       const live = await this.options.sessions.get(item.sessionId);
-      if (!live) throw new HttpError(404, 'session_not_found', `the conversation of queue item ${item.id} no longer exists`);
+      if (!live) throw new DomainError('not_found', 'session_not_found', `the conversation of queue item ${item.id} no longer exists`);
       const entries = await this.options.store.appendTranscript(item.sessionId, [
         { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
       ]);
@@ -301,7 +293,7 @@ export class HandoffDesk implements HandoffPort {
   }
 
   note(agent: AgentIdentity, itemId: string, text: string): Promise<QueueItem> {
-    return this.#inSessionLane(itemId, (item) => this.#queueOp(() => this.options.queue.addNote(item.id, agent.id, text)));
+    return this.#inSessionLane(itemId, (item) => this.options.queue.addNote(item.id, agent.id, text));
   }
 
   resolve(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
@@ -355,7 +347,7 @@ export class HandoffDesk implements HandoffPort {
   #finish(agent: AgentIdentity, itemId: string, how: 'resolve' | 'hand_back'): Promise<QueueItem> {
     return this.#inSessionLane(itemId, async (item) => {
       const { queue, sessions } = this.options;
-      const done = await this.#queueOp(() => (how === 'resolve' ? queue.resolve(item.id, agent.id) : queue.handBack(item.id, agent.id)));
+      const done = await (how === 'resolve' ? queue.resolve(item.id, agent.id) : queue.handBack(item.id, agent.id));
       this.#cancelGrace(done);
       const live = await sessions.get(done.sessionId);
       await this.#recordDesk(done, live, how === 'resolve' ? 'resolved' : 'handed_back', agent.id); // analytics (issue 12)
@@ -373,7 +365,7 @@ export class HandoffDesk implements HandoffPort {
   async #returnToQueue(item: QueueItem, why: string): Promise<QueueItem> {
     const live = await this.options.sessions.get(item.sessionId);
     if (live) await this.#move(live, { type: 'released' });
-    const released = await this.#queueOp(() => this.options.queue.release(item.id));
+    const released = await this.options.queue.release(item.id);
     await this.#recordDesk(item, live, 'released', item.agentId ?? null); // analytics (issue 12)
     if (live) {
       await this.#system(live, why);
@@ -576,16 +568,16 @@ export class HandoffDesk implements HandoffPort {
 
   #assertOwner(item: QueueItem, agent: AgentIdentity): void {
     if (item.status !== 'assigned') {
-      throw new HttpError(409, 'not_assigned', `queue item ${item.id} is ${item.status}; claim it first`);
+      throw new HandoffError('not_assigned', item.id, `queue item ${item.id} is ${item.status}; claim it first`);
     }
     if (item.agentId !== agent.id) {
-      throw new HttpError(403, 'not_owner', `queue item ${item.id} belongs to ${item.agentId}`);
+      throw new HandoffError('not_owner', item.id, `queue item ${item.id} belongs to ${item.agentId}`);
     }
   }
 
   async #item(itemId: string): Promise<QueueItem> {
     const item = await this.options.queue.get(itemId);
-    if (!item) throw new HttpError(404, 'not_found', `there is no queue item ${itemId}`);
+    if (!item) throw new HandoffError('not_found', itemId, `there is no queue item ${itemId}`);
     return item;
   }
 
@@ -595,14 +587,6 @@ export class HandoffDesk implements HandoffPort {
     return this.options.lanes.run(sessionId, async () => action(await this.#item(itemId)));
   }
 
-  async #queueOp(op: () => Promise<QueueItem>): Promise<QueueItem> {
-    try {
-      return await op();
-    } catch (err) {
-      if (err instanceof HandoffError) throw new HttpError(HANDOFF_ERROR_STATUS[err.code], err.code, err.message);
-      throw err;
-    }
-  }
 }
 
 function summarise(item: QueueItem, position: number | null): QueueSummary {

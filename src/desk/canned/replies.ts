@@ -62,7 +62,7 @@ export class CannedReplies {
 
   async update(id: string, input: unknown, adminId: string): Promise<CannedReply> {
     const existing = (await this.options.store.listCannedReplies()).find((reply) => reply.id === id);
-    if (!existing) throw new DeskError(404, 'canned_reply_not_found', `there is no canned reply ${id}`);
+    if (!existing) throw new DeskError('not_found', 'canned_reply_not_found', `there is no canned reply ${id}`);
     const fields = this.#check(input);
     await this.#assertShortcutFree(fields, id);
     const reply: CannedReply = { ...existing, ...fields, updatedAt: this.options.now().toISOString(), updatedBy: adminId };
@@ -72,7 +72,7 @@ export class CannedReplies {
 
   async remove(id: string): Promise<void> {
     if (!(await this.options.store.deleteCannedReply(id))) {
-      throw new DeskError(404, 'canned_reply_not_found', `there is no canned reply ${id}`);
+      throw new DeskError('not_found', 'canned_reply_not_found', `there is no canned reply ${id}`);
     }
   }
 
@@ -93,19 +93,19 @@ export class CannedReplies {
 
   #check(input: unknown): z.output<typeof cannedReplyInput> {
     const parsed = cannedReplyInput.safeParse(input ?? {});
-    if (!parsed.success) throw new DeskError(400, 'invalid_body', describeIssues(parsed.error, 'body'));
+    if (!parsed.success) throw new DeskError('invalid', 'invalid_body', describeIssues(parsed.error, 'body'));
     const fields = parsed.data;
     const unknown = unknownPlaceholders(fields.text);
     if (unknown.length > 0) {
       const known = PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ');
       throw new DeskError(
-        400,
+        'invalid',
         'unknown_placeholder',
         `text: unknown placeholder ${unknown.map((name) => `{{${name}}}`).join(', ')}; the placeholders are ${known}`,
       );
     }
     if (hasUnclosedPlaceholder(fields.text)) {
-      throw new DeskError(400, 'unknown_placeholder', 'text: a placeholder opened with "{{" is not closed with "}}"');
+      throw new DeskError('invalid', 'unknown_placeholder', 'text: a placeholder opened with "{{" is not closed with "}}"');
     }
     return fields;
   }
@@ -115,7 +115,7 @@ export class CannedReplies {
       (reply) => reply.id !== exceptId && reply.shortcut === fields.shortcut && reply.locale === fields.locale && reply.team === fields.team,
     );
     if (taken) {
-      throw new DeskError(409, 'duplicate_shortcut', `/${fields.shortcut} is already "${taken.title}" (${fields.locale}); pick another shortcut or edit that reply`);
+      throw new DeskError('conflict', 'duplicate_shortcut', `/${fields.shortcut} is already "${taken.title}" (${fields.locale}); pick another shortcut or edit that reply`);
     }
   }
 }

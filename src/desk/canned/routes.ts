@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HandoffDesk } from '../../server/handoff-desk.ts';
 import { HttpError } from '../../server/http-errors.ts';
-import { adminOf, answering } from '../http.ts';
+import { adminOf } from '../http.ts';
 import type { CannedReplies } from './replies.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -24,20 +24,20 @@ export function registerCannedReplyRoutes(scoped: FastifyInstance, options: { re
 
   scoped.post('/api/agent/canned-replies', async (request, reply) => {
     const admin = adminOf(request, 'saving canned replies');
-    const saved = await answering(() => replies.create(request.body, admin.id));
+    const saved = await replies.create(request.body, admin.id);
     return reply.code(201).send({ reply: saved });
   });
 
   scoped.put('/api/agent/canned-replies/:id', async (request) => {
     const admin = adminOf(request, 'changing canned replies');
     const { id } = param(idParams, request.params, 'canned_reply_id');
-    return { reply: await answering(() => replies.update(id, request.body, admin.id)) };
+    return { reply: await replies.update(id, request.body, admin.id) };
   });
 
   scoped.delete('/api/agent/canned-replies/:id', async (request) => {
     adminOf(request, 'deleting canned replies');
     const { id } = param(idParams, request.params, 'canned_reply_id');
-    await answering(() => replies.remove(id));
+    await replies.remove(id);
     return { deleted: id };
   });
 

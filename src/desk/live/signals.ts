@@ -49,9 +49,9 @@ export class LiveSignals {
   /** The agent who owns the conversation types: the shopper's widget shows it. */
   async agentTyping(agent: AgentIdentity, itemId: string, active: boolean): Promise<void> {
     const item = await this.options.queue.get(itemId);
-    if (!item) throw new DeskError(404, 'not_found', `there is no queue item ${itemId}`);
+    if (!item) throw new DeskError('not_found', 'not_found', `there is no queue item ${itemId}`);
     if (item.status !== 'assigned' || item.agentId !== agent.id) {
-      throw new DeskError(403, 'not_owner', `queue item ${itemId} is not yours to answer; claim it first`);
+      throw new DeskError('forbidden', 'not_owner', `queue item ${itemId} is not yours to answer; claim it first`);
     }
     if (!this.#pass(`agent:${item.sessionId}`, active)) return;
     const live = await this.options.sessions.get(item.sessionId);
