@@ -25,6 +25,12 @@ const GREETING_FIRST: LoadedConversation = {
   spec: { name: 'greeting, then an order', locale: 'ko', customer: 'c1001', turns: [{ user: '안녕하세요' }, { user: '택배 언제 와요?' }, { quick_reply: '20261118' }] },
 };
 
+/** A page view answers nothing and writes nothing: it goes with the next turn's record. */
+const PAGE_FIRST: LoadedConversation = {
+  file: 'replay.test.ts',
+  spec: { name: 'a product page, then a size question', locale: 'ko', turns: [{ event: 'page_view', data: { page: 'product', productId: 'p104' } }, { user: '사이즈 추천해 주세요' }, { user: '170에 65요' }] },
+};
+
 /** The first two conversations of every file that a web shopper could hold (no other seed, no server-only events). */
 function pick(conversations: LoadedConversation[]): LoadedConversation[] {
   const perFile = new Map<string, number>();
@@ -41,7 +47,9 @@ function pick(conversations: LoadedConversation[]): LoadedConversation[] {
 function frameOf(turn: TurnSpec): Record<string, unknown> {
   if (turn.user !== undefined) return { type: 'message', text: turn.user };
   if (turn.quick_reply !== undefined) return { type: 'quick_reply', payload: turn.quick_reply };
-  return { type: 'event', name: turn.event, ...(turn.data ? { data: turn.data } : {}) };
+  // The widget says which kind of page a page view is (the conversation files leave it out).
+  const data = turn.event === 'page_view' ? { page: 'product', ...turn.data } : turn.data;
+  return { type: 'event', name: turn.event, ...(data ? { data } : {}) };
 }
 
 /** Sends the turn, then a second hello: the connection handles its frames in order, so its refusal comes once the turn is done. */
@@ -56,6 +64,7 @@ let config: DaehwaConfig;
 let deps: ReplayDeps;
 const recorded: { name: string; locale: string; sessionId: string }[] = [];
 let greetingSession = '';
+let pageSession = '';
 
 async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
   const store = await createLowdbStore({ dir: path.join(dir, 'store') });
@@ -100,7 +109,7 @@ beforeAll(async () => {
     const { conversations, problems } = await loadConversations(CONVERSATIONS_DIR);
     expect(problems).toEqual([]);
     // Ours first, while the demo shop's orders are as seeded (later ones cancel and return some).
-    for (const conversation of [GREETING_FIRST, ...pick(conversations)]) {
+    for (const conversation of [GREETING_FIRST, PAGE_FIRST, ...pick(conversations)]) {
       const { spec } = conversation;
       const { socket, session } = await shopper(wsUrl, { locale: spec.locale ?? 'ko', ...(spec.customer ? { customerId: spec.customer } : {}) });
       for (const turn of spec.turns) {
@@ -108,9 +117,12 @@ beforeAll(async () => {
         clock.advance(1_700);
         await say(socket, turn);
       }
+      // Every frame reached the conversation: none was refused.
+      expect(socket.frames.filter((frame) => frame.type === 'error' && frame.code !== 'already_started')).toEqual([]);
       socket.close();
       recorded.push({ name: spec.name, locale: spec.locale ?? 'ko', sessionId: session.sessionId });
       if (conversation === GREETING_FIRST) greetingSession = session.sessionId;
+      if (conversation === PAGE_FIRST) pageSession = session.sessionId;
     }
   } finally {
     await daehwa.close();
@@ -212,6 +224,20 @@ describe('daehwa replay', () => {
     expect(other.divergence).toBe(3);
     expect(other.turns[2]!.calls).toContainEqual({ kind: 'arguments', op: 'commerce.getOrder', args: ['20261118', 'c1001'], recorded: ['20261101', 'c1001'] });
     expect(other.turns[2]!.calls).toContainEqual({ kind: 'unmade', op: 'commerce.getOrder', args: ['20261101', 'c1001'] });
+  });
+
+  it('replays a page view that wrote nothing before the turn it went with; without it the turn diverges', async () => {
+    const { session, transcript } = await stored(pageSession);
+    const [first] = transcript;
+    expect(first).toMatchObject({ from: 'shopper', text: '사이즈 추천해 주세요', turn: { input: { kind: 'text' }, silent: [{ input: { kind: 'event', name: 'page_view', data: { productId: 'p104' } }, calls: [] }] } });
+    const report = await replayConversation(session, transcript, deps);
+    expect(report).toMatchObject({ recordedTurns: 2, divergence: null });
+    expect(report.turns[0]!.actual[0]!.text).toMatch(/^캐시미어 블렌드 라운드 니트 사이즈를 봐 드릴게요/);
+
+    const { silent: _silent, ...rest } = first!.turn!;
+    const forgotten = await replayConversation(session, [{ ...first!, turn: rest }, ...transcript.slice(1)], deps);
+    expect(forgotten.divergence).toBe(1);
+    expect(forgotten.turns[0]!.actual[0]!.text).not.toMatch(/캐시미어/);
   });
 
   it('reads a transcript stored before turns were recorded, and says it cannot be replayed (exit code 2)', async () => {
