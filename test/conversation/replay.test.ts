@@ -15,7 +15,7 @@ import { assembleDaehwa } from '../../src/server/assemble.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { createLowdbStore } from '../../src/store/lowdb.ts';
 import type { SessionRecord, Store, TranscriptEntry } from '../../src/store/types.ts';
-import { ManualClock, SHOP_TODAY, shopper, testConfig, type TestSocket } from '../server/helpers.ts';
+import { api, login, ManualClock, SHOP_TODAY, shopper, testConfig, type TestSocket } from '../server/helpers.ts';
 
 const CONVERSATIONS_DIR = 'test/conversations';
 
@@ -263,5 +263,83 @@ describe('daehwa replay', () => {
     expect(unknown.err).toContain('there is no conversation "s-nobody" in the lowdb store');
     expect((await cli([])).code).toBe(2);
     expect((await cli(['a', 'b'])).err).toMatch(/one session at a time/);
+  });
+});
+
+describe('daehwa replay of hand-offs', () => {
+  let handoffDir: string;
+  const sessions: Record<'open' | 'closed', string> = { open: '', closed: '' };
+  let consoleTranscript: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    handoffDir = await mkdtemp(path.join(tmpdir(), 'daehwa-replay-handoff-'));
+    const handoffConfig = testConfig({
+      store: { kind: 'lowdb', dir: path.join(handoffDir, 'store') },
+      commerce: { kind: 'demo', dataDir: path.join(handoffDir, 'shop') },
+      surveys: { quietSeconds: 0 },
+      // No idle close while the clock jumps to the evening.
+      sessions: { idleTimeoutMs: 24 * 60 * 60_000 },
+    });
+    const clock = new ManualClock(SHOP_TODAY); // Friday 10:00 in Seoul: people are answering
+    const daehwa = await assembleDaehwa(handoffConfig, { logger: createLogger({ level: 'silent' }), clock });
+    const url = await daehwa.server.listen();
+    const wsUrl = url.replace(/^http/, 'ws');
+    try {
+      const open = await shopper(wsUrl, { locale: 'ko', customerId: 'c1001' });
+      for (const user of ['배송 조회해 주세요', '상담원 연결해 주세요', '빨리 부탁드려요']) {
+        clock.advance(2_000);
+        await say(open.socket, { user });
+      }
+      sessions.open = open.session.sessionId;
+      const token = await login(url);
+      const queue = await api(url, 'GET', '/api/agent/queue', { token });
+      const item = (queue.body.items as { id: string; sessionId: string }[]).find((i) => i.sessionId === sessions.open);
+      expect(item).toBeDefined();
+      consoleTranscript = (await api(url, 'GET', `/api/agent/queue/${item!.id}`, { token })).body.transcript;
+      open.socket.close();
+
+      clock.advance(12 * 60 * 60_000); // 22:00: closed
+      const closed = await shopper(wsUrl, { locale: 'en' });
+      for (const user of ['I want to talk to a person', 'my parcel is three days late']) {
+        clock.advance(2_000);
+        await say(closed.socket, { user });
+      }
+      sessions.closed = closed.session.sessionId;
+      closed.socket.close();
+    } finally {
+      await daehwa.close();
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    if (handoffDir) await rm(handoffDir, { recursive: true, force: true });
+  });
+
+  const read = async (sessionId: string) => {
+    const store = await createLowdbStore({ dir: path.join(handoffDir, 'store') });
+    try {
+      return { session: (await store.getSession(sessionId))!, transcript: await store.getTranscript(sessionId) };
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('replays the turns before a hand-off and passes over the line for the agents; the console shows no records', async () => {
+    const { session, transcript } = await read(sessions.open);
+    expect(transcript.filter((entry) => entry.turn).map((entry) => entry.text)).toEqual(['배송 조회해 주세요', '상담원 연결해 주세요']);
+    expect(transcript.find((entry) => entry.text === '빨리 부탁드려요')).not.toHaveProperty('turn');
+    const report = await replayConversation(session, transcript, deps);
+    expect(report).toMatchObject({ recordedTurns: 2, divergence: null });
+    expect(consoleTranscript.map((entry) => entry.text)).toEqual(expect.arrayContaining(['배송 조회해 주세요', '상담원 연결해 주세요', '빨리 부탁드려요']));
+    expect(consoleTranscript.filter((entry) => 'turn' in entry)).toEqual([]);
+  });
+
+  it('replays an after-hours hand-off with the notice in place of "connecting you", at the recorded time', async () => {
+    const { session, transcript } = await read(sessions.closed);
+    const report = await replayConversation(session, transcript, deps);
+    expect(report).toMatchObject({ recordedTurns: 1, divergence: null });
+    expect(report.turns[0]!.actual.at(-1)).toMatchObject({ flow: 'handoff', state: 'offline_message' });
+    // The message left for the agents was no bot turn.
+    expect(transcript.find((entry) => entry.text === 'my parcel is three days late')).not.toHaveProperty('turn');
   });
 });
