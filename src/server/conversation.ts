@@ -69,6 +69,7 @@ export class Conversations {
   readonly #offered = new WeakMap<LiveSession, QuickReply[]>();
   /** replay (issue 10): event turns that wrote nothing, until the session's next turn that writes. */
   readonly #silent = new SilentTurns();
+  readonly #afterHoursNotice = (locale: Locale, now: Date) => this.options.handoff.afterHoursNotice(locale, now);
 
   constructor(private readonly options: ConversationOptions) {}
 
@@ -121,7 +122,7 @@ export class Conversations {
     let result: BotTurn;
     try {
       result = await runBotTurn(
-        { classifier, dialog, surveys: texts && desk ? { texts, settings: desk.settings } : null, afterHoursNotice: (l, at) => this.options.handoff.afterHoursNotice(l, at) },
+        { classifier, dialog, surveys: texts && desk ? { texts, settings: desk.settings } : null, afterHoursNotice: this.#afterHoursNotice },
         { dialogState: live.record.dialog, survey: live.record.survey, input, now, customerId: live.record.customerId, sessionId: live.record.id, ports: recorder.ports, newId: surveyId },
       );
     } catch (err) {
