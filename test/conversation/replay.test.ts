@@ -261,6 +261,8 @@ describe('daehwa replay', () => {
     const unknown = await cli(['s-nobody', '--store-dir', path.join(dir, 'store')]);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('there is no conversation "s-nobody" in the lowdb store');
+    const nowhere = path.join(dir, 'no-such-store');
+    expect(await cli(['s-nobody', '--store-dir', nowhere])).toMatchObject({ code: 2, err: `daehwa replay: --store-dir: ${nowhere} is not a directory\n` });
     expect((await cli([])).code).toBe(2);
     expect((await cli(['a', 'b'])).err).toMatch(/one session at a time/);
   });

@@ -4,6 +4,7 @@
 // first turn that does not is shown in full. Exit 0: identical, 1: divergent, 2: it cannot be
 // replayed (unknown session, nothing recorded, bad options, the store or the flows do not open).
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.ts';
@@ -64,6 +65,14 @@ function readArgs(args: string[]): Options | number {
   }
 }
 
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function fail(message: string): number {
   process.stderr.write(`daehwa replay: ${message}\n`);
   return 2;
@@ -80,6 +89,8 @@ export async function run(args: string[]): Promise<number> {
     ...(options.flows !== undefined ? { flowsDir: options.flows } : {}),
     ...(options.storeDir !== undefined ? { store: { kind: 'lowdb', dir: options.storeDir, maxCachedConversations: 100 } } : {}),
   };
+  // A mistyped directory is named, not created empty (as opening a lowdb store would).
+  if (options.storeDir !== undefined && !(await isDirectory(options.storeDir))) return fail(`--store-dir: ${options.storeDir} is not a directory`);
   const log = createLogger({ level: 'silent' });
   const where = config.store.kind === 'lowdb' ? ` (${config.store.dir})` : '';
 
