@@ -180,6 +180,7 @@ describe('daehwa replay', () => {
     const lines = text.out.trim().split('\n');
     expect(lines[1]).toMatch(/^ {2}✓ 1 {2}안녕하세요/);
     expect(lines[2]).toBe('  ✗ 2  shopper │ 택배 언제 와요?');
+    expect(lines[3]).toBe('        intent   stored: order.status   now: order.status');
     expect(text.out).toMatch(/expected:\n {10}bot │ 어떤 주문인가요\? .*\[order_status\/ask_order\]\n {8}actual:\n {10}bot │ 어느 주문을 확인해 드릴까요\?/);
     expect(lines.at(-1)).toBe('divergent: turn 2 of 3 differs (replies)');
 

@@ -179,7 +179,7 @@ export function formatReport(report: ReplayReport, flowsDir: string): string {
 function divergenceLines(turn: ReplayedTurn): string[] {
   const pad = '        ';
   const out: string[] = [];
-  if (turn.intent && turn.intent.expected !== turn.intent.actual) out.push(`${pad}intent   expected: ${turn.intent.expected ?? '(none)'}   actual: ${turn.intent.actual ?? '(none)'}`);
+  if (turn.intent) out.push(`${pad}intent   stored: ${turn.intent.expected ?? '(none)'}   now: ${turn.intent.actual ?? '(none)'}`);
   if (turn.differs.includes('replies')) {
     out.push(`${pad}expected:`, ...replyLines(turn.expected, `${pad}  `), `${pad}actual:`, ...replyLines(turn.actual, `${pad}  `));
   }
