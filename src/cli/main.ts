@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<CommandMo
   'bench-nlu': { describe: 'benchmark on a JSON-lines dataset (--dataset FILE)', load: () => import('./commands/bench-nlu.ts') },
   flows: { describe: '`flows check`: validate every flow file', load: () => import('./commands/flows.ts') },
   'test-conversations': { describe: 'run the YAML conversation tests', load: () => import('./commands/test-conversations.ts') },
+  replay: { describe: 'run a stored conversation again against the current flows (<sessionId> [--json])', load: () => import('./commands/replay.ts') },
   // analytics (issue 12)
   report: { describe: 'conversation figures for a date range (--from --to [--json])', load: () => import('./commands/report.ts') },
   inbox: { describe: "the trainers' inbox; `inbox assign <cluster> <intent>` adds its lines to the corpus", load: () => import('./commands/inbox.ts') },

@@ -54,7 +54,8 @@ export function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | S
   });
 }
 
-async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
+/** The flows, proactive rules and survey texts of config.flowsDir, and the dialog engine as the server runs it (also `daehwa replay`'s). */
+export async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   const loaded = await loadFlowSet(config.flowsDir);
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
   const proactive = await loadProactive(config.flowsDir, catalogueOf(loaded.flowSet.flows));

@@ -4,12 +4,15 @@
 import { performance } from 'node:perf_hooks';
 import type { FactRecorder } from '../analytics/recorder.ts';
 import type { CommercePort } from '../commerce/types.ts';
+import { runBotTurn, type BotTurn } from '../conversation/bot-turn.ts';
 import { ownedByPeople } from '../conversation/session-mode.ts';
-import type { BotReply, DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
+import { TurnRecorder } from '../conversation/turn-ports.ts';
+import { SilentTurns } from '../conversation/turn-recording.ts';
+import type { DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
 import type { QueueItem, Store, TranscriptEntry, TurnFact } from '../store/types.ts';
 import type { CaseDesk } from './cases.ts';
-import { surveyedTurn, type SurveyFacts, type SurveyedTurn } from '../surveys/index.ts';
+import type { SurveyFacts } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
 import type { EngineSlot } from './engines.ts';
 import type { SerialLanes } from './lanes.ts';
@@ -64,6 +67,9 @@ const surveyId = (): string => newId('v');
 export class Conversations {
   /** The quick replies last offered per session, so a pressed payload is stored with its label. */
   readonly #offered = new WeakMap<LiveSession, QuickReply[]>();
+  /** replay (issue 10): event turns that wrote nothing, until the session's next turn that writes. */
+  readonly #silent = new SilentTurns();
+  readonly #afterHoursNotice = (locale: Locale, now: Date) => this.options.handoff.afterHoursNotice(locale, now);
 
   constructor(private readonly options: ConversationOptions) {}
 
@@ -110,27 +116,20 @@ export class Conversations {
     const at = now.toISOString();
     const { classifier, dialog, surveys: texts } = engines.current;
     const desk = this.options.surveys;
-    let nlu: NluResult | null = null;
-    let result: SurveyedTurn;
+    const locale = live.record.dialog.locale;
+    // replay (issue 10): the turn's shop, case and survey look-ups are noted with its entries.
+    const recorder = new TurnRecorder({ commerce, ...(this.options.cases ? { cases: this.options.cases.port(live) } : {}), facts: desk ? desk.facts(live) : NO_FACTS });
+    let result: BotTurn;
     try {
-      nlu = input.kind === 'text' ? await classifier.classify(input.text, { now }) : null;
-      result = await surveyedTurn({
-        dialog,
-        surveys: texts && desk ? { texts, settings: desk.settings } : null,
-        dialogState: live.record.dialog,
-        survey: live.record.survey,
-        input,
-        nlu,
-        ctx: { now, customerId: live.record.customerId, commerce, ...(this.options.cases ? { cases: this.options.cases.port(live) } : {}) },
-        sessionId: live.record.id,
-        facts: desk ? desk.facts(live) : NO_FACTS,
-        newId: surveyId,
-      });
+      result = await runBotTurn(
+        { classifier, dialog, surveys: texts && desk ? { texts, settings: desk.settings } : null, afterHoursNotice: this.#afterHoursNotice },
+        { dialogState: live.record.dialog, survey: live.record.survey, input, now, customerId: live.record.customerId, sessionId: live.record.id, ports: recorder.ports, newId: surveyId },
+      );
     } catch (err) {
       live.log.error({ err, input: input.kind }, 'turn failed');
       // What the shopper said is kept even when the bot could not answer it.
       const said = this.#shopperEntry(live, input, at, null);
-      if (said) await store.appendTranscript(live.record.id, [said]);
+      if (said) await store.appendTranscript(live.record.id, [{ ...said, turn: this.#silent.record(live, { input, locale, replies: 0, calls: recorder.calls, failed: true }) }]);
       sessions.send(live, {
         type: 'error',
         code: 'internal_error',
@@ -139,20 +138,20 @@ export class Conversations {
       return;
     }
 
-    const replies = result.events.some((event) => event.type === 'handoff_requested')
-      ? this.#withAfterHoursNotice(result.replies, result.state.locale, now)
-      : result.replies;
+    const { replies, nlu } = result;
     const said = this.#shopperEntry(live, input, at, nlu);
     const entries: Omit<TranscriptEntry, 'seq'>[] = said ? [said] : [];
     for (const reply of replies) {
       entries.push({ at, from: 'bot', text: reply.text, flow: reply.meta.flow, state: reply.meta.state });
     }
+    if (entries[0]) entries[0] = { ...entries[0], turn: this.#silent.record(live, { input, locale, replies: replies.length, calls: recorder.calls }) };
+    else if (input.kind === 'event') this.#silent.add(live, at, input, recorder.calls);
     live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at, ...(result.survey ? { survey: result.survey } : {}) };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
     // analytics (issue 12): the turn's one fact, from what is in hand; no store read, no await.
     const { pages } = this.options;
-    const fact = this.options.facts?.turn({ session: live.record, input, nlu, events: result.events, replies, at, open: replies === result.replies, page: pages?.pageOf(live) });
+    const fact = this.options.facts?.turn({ session: live.record, input, nlu, events: result.events, replies, at, open: result.open, page: pages?.pageOf(live) });
     if (fact) pages?.count(fact);
     if (result.answers.length > 0) await desk?.save(result.answers);
 
@@ -189,18 +188,6 @@ export class Conversations {
     const extra = opened.length > 0 ? { ...context, cases: opened.map((record) => record.number) } : context;
     const item = await this.options.handoff.request(live, event, now, extra);
     if (item && opened.length > 0) await this.options.cases?.link(opened, item, now.toISOString());
-  }
-
-  /**
-   * The dialog ends a hand-off turn with "connecting you to a person"; after hours that would be
-   * untrue, so the server's notice (when people are back, leave a message) takes its place.
-   */
-  #withAfterHoursNotice(replies: BotReply[], locale: Locale, now: Date): BotReply[] {
-    const notice = this.options.handoff.afterHoursNotice(locale, now);
-    if (!notice) return replies;
-    const announcement = replies.at(-1);
-    const meta = { intent: announcement?.meta.intent ?? null, score: announcement?.meta.score ?? null, flow: 'handoff', state: 'offline_message' };
-    return [...replies.slice(0, -1), { ...notice, meta }];
   }
 
   /** What the shopper said, as the transcript keeps it: a tapped quick reply by its label; events are not words. */

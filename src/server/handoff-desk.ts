@@ -6,6 +6,7 @@ import type { DeskFact } from '../store/types.ts';
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
 import type { DialogEvent, QuickReply } from '../dialog/types.ts';
 import { transition, type ModeEvent } from '../conversation/session-mode.ts';
+import { withoutTurnRecord } from '../conversation/turn-recording.ts';
 import { buildHandoffContext } from '../handoff/context.ts';
 import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
@@ -55,6 +56,12 @@ export interface HandoffDeskOptions {
   onItemChange?: (item: QueueItem) => Promise<void>;
   /** desk (issue 14, src/desk/): routing, claim rights, presence, wait estimates, next-response SLA. */
   desk?: DeskHooks;
+}
+
+/** Outside the business hours, the notice that replaces "connecting you to a person" (the hours, the offer to leave a message); null while open. `daehwa replay` shows the same. */
+export function afterHoursNotice(hours: BusinessHours, locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
+  if (isOpen(hours, now)) return null;
+  return offlineNotice(locale, formatNextOpening(hours, now, locale));
 }
 
 /** desk (issue 14): what src/desk/ decides for the hand-off desk. */
@@ -122,9 +129,7 @@ export class HandoffDesk implements HandoffPort {
    * the offer to leave a message. Null while people are answering.
    */
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
-    const { hours } = this.options;
-    if (isOpen(hours, now)) return null;
-    return offlineNotice(locale, formatNextOpening(hours, now, locale));
+    return afterHoursNotice(this.options.hours, locale, now);
   }
 
   /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
@@ -256,7 +261,8 @@ export class HandoffDesk implements HandoffPort {
       this.options.store.getSession(item.sessionId),
       this.options.store.getTranscript(item.sessionId),
     ]);
-    return { item, session, transcript };
+    // replay (issue 10): the turns' recorded shop calls are not for the console.
+    return { item, session, transcript: transcript.map(withoutTurnRecord) };
   }
 
   claim(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
@@ -524,7 +530,7 @@ export class HandoffDesk implements HandoffPort {
       void this.options.store
         .getTranscript(note.sessionId)
         .then((transcript) => {
-          const entries = transcript.filter((entry) => entry.seq >= note.fromSeq && entry.seq <= note.toSeq);
+          const entries = transcript.filter((entry) => entry.seq >= note.fromSeq && entry.seq <= note.toSeq).map(withoutTurnRecord);
           if (entries.length > 0) this.options.desk?.onEntries(note.sessionId, entries); // desk (issue 14)
           if (entries.length > 0) this.#broadcast({ type: 'entries', sessionId: note.sessionId, entries });
         })

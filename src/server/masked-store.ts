@@ -37,9 +37,10 @@ const IDENTIFIER_KEYS: ReadonlySet<string> = new Set([
  * where nothing is masked are the same objects, not copies. A turn writes its session record
  * every time, and its dialog state, queue context and frames almost never hold such a number:
  * walking them costs a scan of their strings, no allocation. Plain objects and arrays are
- * walked; other values are kept as they are (as maskStringsDeep does).
+ * walked; other values are kept as they are (as maskStringsDeep does). `daehwa replay` masks a
+ * replayed turn's shop calls with it, to compare them with the recorded ones.
  */
-function maskNumbersDeep<T>(value: T): T {
+export function maskNumbersDeep<T>(value: T): T {
   if (typeof value === 'string') return maskIdAndCardNumbers(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
@@ -66,7 +67,9 @@ function maskNumbersDeep<T>(value: T): T {
 function maskEntry(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
   // Every line is masked, not only the shopper's: a bot reply may quote what the shopper wrote.
   const text = maskIdAndCardNumbers(entry.text);
-  return text === entry.text ? entry : { ...entry, text };
+  // replay (issue 10): a turn's recorded shop calls quote the shopper too (a search, an address).
+  const turn = entry.turn === undefined ? undefined : maskNumbersDeep(entry.turn);
+  return text === entry.text && turn === entry.turn ? entry : { ...entry, text, ...(turn !== undefined ? { turn } : {}) };
 }
 
 /**

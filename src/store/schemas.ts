@@ -3,7 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
-import type { AuditEvent, QueueItem, SessionRecord, StoredLocale, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord, ChannelLinkRecord } from './types.ts';
+import type { AuditEvent, QueueItem, SessionRecord, StoredCall, StoredLocale, StoredTurnRecord, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord, ChannelLinkRecord } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
 export const STORED_LOCALES = ['ko', 'en'] as const satisfies readonly StoredLocale[];
@@ -34,6 +34,25 @@ export const sessionRecordSchema = z.object({
   channel: z.string().min(1).max(40).optional(), // analytics (issue 12)
 }) satisfies z.ZodType<SessionRecord>;
 
+// replay (issue 10): what a bot turn read besides the words (types.ts StoredTurnRecord).
+const storedCallSchema = z.object({
+  op: z.string().min(1),
+  args: z.array(z.unknown()),
+  result: z.unknown().optional(),
+  thrown: z.string().optional(),
+}) satisfies z.ZodType<StoredCall>;
+
+const eventInputSchema = z.object({ kind: z.literal('event'), name: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() });
+
+export const turnRecordSchema = z.object({
+  input: z.discriminatedUnion('kind', [z.object({ kind: z.literal('text') }), z.object({ kind: z.literal('quick_reply'), payload: z.string() }), eventInputSchema]),
+  locale: z.enum(STORED_LOCALES),
+  replies: z.number().int().min(0),
+  calls: z.array(storedCallSchema),
+  failed: z.boolean().optional(),
+  silent: z.array(z.object({ at: isoTime, input: eventInputSchema, calls: z.array(storedCallSchema) })).optional(),
+}) satisfies z.ZodType<StoredTurnRecord>;
+
 export const transcriptEntrySchema = z.object({
   seq: z.number().int().positive(),
   at: isoTime,
@@ -46,6 +65,7 @@ export const transcriptEntrySchema = z.object({
   agentId: z.string().optional(),
   internal: z.boolean().optional(),
   attachmentId: z.string().optional(), // desk (issue 14)
+  turn: turnRecordSchema.optional(), // replay (issue 10)
 }) satisfies z.ZodType<TranscriptEntry>;
 
 export const queueItemSchema = z.object({
@@ -119,7 +139,8 @@ export function channelLinkFields(link: ChannelLinkRecord): ChannelLinkRecord {
 
 /**
  * A transcript entry's own fields only, whatever else the caller's object carries: what every
- * store keeps (all primitives, so a spread copies it whole). The store assigns `seq`.
+ * store keeps (all primitives but `turn`, which nothing changes once written, so a spread copies
+ * it). The store assigns `seq`.
  */
 export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<TranscriptEntry, 'seq'> {
   const stored: Omit<TranscriptEntry, 'seq'> = { at: entry.at, from: entry.from, text: entry.text };
@@ -130,6 +151,8 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.agentId !== undefined) stored.agentId = entry.agentId;
   if (entry.internal !== undefined) stored.internal = entry.internal;
   if (entry.attachmentId !== undefined) stored.attachmentId = entry.attachmentId; // desk (issue 14)
+  // replay (issue 10): the one nested field; written once by the turn and never changed after, so it is shared, not copied.
+  if (entry.turn !== undefined) stored.turn = entry.turn;
   return stored;
 }
 

@@ -140,6 +140,44 @@ export interface TranscriptEntry {
   internal?: boolean;
   /** desk (issue 14): the shopper sent a file (an AttachmentRecord id); `text` says so in words. */
   attachmentId?: string;
+  /**
+   * replay (issue 10): on the first entry a bot turn wrote (the shopper's line, or the first reply
+   * of an event's turn), what the turn read besides the words, so that `daehwa replay` can run it
+   * again. Absent on every other entry and on entries stored before turns were recorded.
+   */
+  turn?: StoredTurnRecord;
+}
+
+/** A bot turn's input and the shop (and case, survey) look-ups it made, as the transcript keeps them (src/conversation/turn-recording.ts). */
+export interface StoredTurnRecord {
+  /** What the dialog got: a typed line is the entry's own `text`; a tapped button by its payload; an event with its data. */
+  input: StoredTurnInput;
+  /** The conversation's language before the turn. */
+  locale: StoredLocale;
+  /** How many bot entries of this write, from this one (an event's turn) or the one after it (a shopper's line), are the turn's replies. */
+  replies: number;
+  calls: StoredCall[];
+  /** The turn failed: the shopper was asked to try again. */
+  failed?: boolean;
+  /** Events handled since the previous turn that left no line (a page view), oldest first: replayed before this turn. */
+  silent?: StoredSilentTurn[];
+}
+
+export type StoredTurnInput = { kind: 'text' } | { kind: 'quick_reply'; payload: string } | { kind: 'event'; name: string; data?: Record<string, unknown> };
+
+/** One call a turn made through a port: `commerce.getOrder`, `cases.open`, `surveys.history`; its result, or the message of what it threw. */
+export interface StoredCall {
+  op: string;
+  args: unknown[];
+  result?: unknown;
+  thrown?: string;
+}
+
+/** An event's turn that wrote nothing to the transcript. */
+export interface StoredSilentTurn {
+  at: string;
+  input: Extract<StoredTurnInput, { kind: 'event' }>;
+  calls: StoredCall[];
 }
 
 export type QueueItemStatus = 'waiting' | 'assigned' | 'resolved' | 'returned_to_bot';

@@ -187,6 +187,30 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       ]);
     });
 
+    // replay (issue 10): a bot turn's record rides on its first entry; entries written before have none.
+    it('keeps a turn record with its entry across a reopen, and reads the entries without one as before', async () => {
+      await store.putSession(session('s1'));
+      await store.appendTranscript('s1', [shopperSays('주문한 거 언제 와요?'), botSays('주문번호를 알려 주세요.')]);
+      const turn = {
+        input: { kind: 'quick_reply' as const, payload: 'order:20261102-0001' },
+        locale: 'ko' as const,
+        replies: 1,
+        calls: [
+          { op: 'commerce.getOrder', args: ['20261102-0001', 'c1001'], result: { ok: true, value: { id: '20261102-0001', status: 'shipped', items: [{ lineId: 'l1', quantity: 1 }] } } },
+          { op: 'commerce.getPolicy', args: [], thrown: 'socket hang up' },
+        ],
+        silent: [{ at: '2026-03-02T01:00:01.500Z', input: { kind: 'event' as const, name: 'page_view', data: { productId: 'p-100' } }, calls: [] }],
+      };
+      await store.appendTranscript('s1', [{ ...shopperSays('20261102-0001 주문이요'), turn }, botSays('배송 중이에요.')]);
+      const check = async (read: Store) => {
+        const entries = await read.getTranscript('s1');
+        expect(entries.map((entry) => entry.turn ?? null)).toEqual([null, null, turn, null]);
+        expect(entries[0]).not.toHaveProperty('turn');
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+    });
+
     it('keeps seq strictly increasing under concurrent appends', async () => {
       await store.putSession(session('s1'));
       const batches = await Promise.all(

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { CommercePort, CommerceResult } from '../../commerce/types.ts';
 import type { Classifier, Locale } from '../../nlu/types.ts';
 import type { StoredSurveyState, SurveyRecord } from '../../store/types.ts';
-import { readSurveyState, surveySettingsSchema, surveyedTurn, type HistoryLine, type SurveyTexts, type SurveyedTurn } from '../../surveys/index.ts';
+import { runBotTurn } from '../../conversation/bot-turn.ts';
+import { readSurveyState, surveySettingsSchema, type HistoryLine, type SurveyTexts, type SurveyedTurn } from '../../surveys/index.ts';
 import { createDialogEngine, describeState } from '../engine.ts';
 import type { FlowSet } from '../flowset.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
@@ -148,19 +149,12 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
     for (const [i, turn] of spec.turns.entries()) {
       const input = channel ? throughChannel(channel, turn, view) : toInput(turn);
       transcript.push({ from: 'shopper', text: describeInput(turn) });
-      const nlu = input.kind === 'text' ? await deps.classifier.classify(input.text, { now }) : null;
-      const result = await surveyedTurn({
-        dialog: engine,
-        surveys,
-        dialogState: state,
-        survey,
-        input,
-        nlu,
-        ctx: { now, customerId: spec.customer ?? null, commerce, cases },
-        sessionId: 'conversation-test',
-        facts,
-        newId: () => `survey-${++ids}`,
-      });
+      // The server's turn (src/conversation/bot-turn.ts), always within business hours.
+      const result = await runBotTurn(
+        { classifier: deps.classifier, dialog: engine, surveys },
+        { dialogState: state, survey, input, now, customerId: spec.customer ?? null, sessionId: 'conversation-test', ports: { commerce, cases, facts }, newId: () => `survey-${++ids}` },
+      );
+      const { nlu } = result;
       // The server stores the state as JSON between turns: so do the tests.
       const json = JSON.stringify(result.state);
       maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(json));
