@@ -163,6 +163,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     lanes,
     log,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
+    timers,
     dialog: () => engines.current.dialog,
     awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
     beforeIdleClose: (live): Promise<void> => surveys.beforeClose(live, engines.current.surveys),
