@@ -98,6 +98,7 @@ export class DeskRuntime {
       queue,
       store,
       clock,
+      timers: deps.timers,
       agents,
       log,
       message: (agent, itemId, text) => deps.desk().message(agent, itemId, text),
@@ -108,10 +109,8 @@ export class DeskRuntime {
       claimRefusal: (agent, item) => this.teams.claimRefusal(agent, item),
       isAvailable: (agentId) => this.presence.isAvailable(agentId),
       waitEstimate: (sessionId, position) => this.estimates.estimate(sessionId, position),
-      onEntries: (sessionId, entries) => {
-        this.nextResponse.onEntries(sessionId, entries);
-        this.idle.onEntries(sessionId, entries);
-      },
+      // issue 13: auto-close reads the transcript when its timer fires; it needs no entries.
+      onEntries: (sessionId, entries) => this.nextResponse.onEntries(sessionId, entries),
     };
   }
 
