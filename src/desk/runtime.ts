@@ -9,6 +9,7 @@ import type { DeskHooks, HandoffDesk } from '../server/handoff-desk.ts';
 import type { Logger } from '../server/logging.ts';
 import type { Bus } from '../store/coordination.ts';
 import type { SlaBreach, Store } from '../store/types.ts';
+import type { Timers } from '../timers/index.ts';
 import { IdleCloser } from './autoclose/idle.ts';
 import { DeskPresence } from './presence/service.ts';
 import { AutoAssigner } from './routing/assign.ts';
@@ -23,6 +24,8 @@ export interface DeskRuntimeDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** issue 13: the durable timers (the next-response SLA, auto-close). */
+  timers: Timers;
   /** Other processes on the same store. */
   shared?: { bus: Bus; origin: string };
   desk(): HandoffDesk;
@@ -83,9 +86,11 @@ export class DeskRuntime {
       clock,
       targets: config.desk.sla,
       teams: this.teams,
+      timers: deps.timers,
       log,
       toAgents: (frame) => deps.desk().toAgents(frame),
       refreshQueue: () => deps.desk().refreshQueue(),
+      refreshQueueEverywhere: () => deps.desk().refreshQueueEverywhere(),
       ...(this.onBreach ? { onBreach: this.onBreach } : {}),
     });
     this.idle = new IdleCloser({
@@ -93,6 +98,7 @@ export class DeskRuntime {
       queue,
       store,
       clock,
+      timers: deps.timers,
       agents,
       log,
       message: (agent, itemId, text) => deps.desk().message(agent, itemId, text),
@@ -103,10 +109,8 @@ export class DeskRuntime {
       claimRefusal: (agent, item) => this.teams.claimRefusal(agent, item),
       isAvailable: (agentId) => this.presence.isAvailable(agentId),
       waitEstimate: (sessionId, position) => this.estimates.estimate(sessionId, position),
-      onEntries: (sessionId, entries) => {
-        this.nextResponse.onEntries(sessionId, entries);
-        this.idle.onEntries(sessionId, entries);
-      },
+      // issue 13: auto-close reads the transcript when its timer fires; it needs no entries.
+      onEntries: (sessionId, entries) => this.nextResponse.onEntries(sessionId, entries),
     };
   }
 

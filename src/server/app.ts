@@ -163,6 +163,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     lanes,
     log,
     idleTimeoutMs: config.sessions.idleTimeoutMs,
+    timers,
     dialog: () => engines.current.dialog,
     awaitsShopper: (record): Promise<boolean> => desk.awaitsShopper(record),
     beforeIdleClose: (live): Promise<void> => surveys.beforeClose(live, engines.current.surveys),
@@ -181,6 +182,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     store: deps.store,
     clock,
     log,
+    timers,
     ...(coordination ? { shared: { bus: coordination.bus, origin: coordination.origin } } : {}),
     desk: () => desk,
   });
@@ -220,9 +222,10 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
     targets: config.desk.sla,
     teams: deskRuntime.teams,
+    timers,
     log,
     toAgents: (frame) => desk.toAgents(frame),
-    refreshQueue: () => desk.refreshQueue(),
+    refreshQueue: () => desk.refreshQueueEverywhere(), // issue 13: its timers fire on one process
     ...(deskRuntime.onBreach ? { onBreach: deskRuntime.onBreach } : {}),
   });
   const conversations: Conversations = new Conversations({

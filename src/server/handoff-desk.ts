@@ -328,6 +328,12 @@ export class HandoffDesk implements HandoffPort {
     this.#scheduleQueueBroadcast();
   }
 
+  /** issue 13: the consoles on every process get the queue again (an SLA timer, which fires on one process, changed a colour). */
+  refreshQueueEverywhere(): void {
+    this.#scheduleQueueBroadcast();
+    this.#publish({ kind: 'queue' });
+  }
+
   /** desk (issue 14): the agent went offline (presence): their conversations get the grace period. */
   async agentOffline(agentId: string): Promise<void> {
     if (this.#stopped) return;

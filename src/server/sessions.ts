@@ -1,11 +1,19 @@
-// Shopper sessions in memory: the stored record, the sockets showing it, and its idle timer.
-// The store stays the source of truth; this cache spares a store read on every turn.
+// Shopper sessions in memory: the stored record and the sockets showing it. The store stays the
+// source of truth; this cache spares a store read on every turn.
+//
+// issue 13: a session's idle close is the durable timer `session-idle:<session id>` (src/timers/),
+// set when the session opens. A turn writes no timer: the timer fires when the session would be
+// idle had nothing happened since it was set, and whichever process fires it reads the session's
+// last activity (the record's updatedAt, and this process's memory if it holds the session) and
+// sets it again for later if the shopper was active meanwhile.
+import { z } from 'zod';
 import { ownedByPeople } from '../conversation/session-mode.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { Locale } from '../nlu/types.ts';
-import type { Bus, FrameOutbox } from '../store/coordination.ts';
+import type { Bus, BusNote, FrameOutbox } from '../store/coordination.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { DueTimer, Timers } from '../timers/index.ts';
+import type { Clock } from './clock.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { HistoryEntry, ServerFrame } from './protocol.ts';
@@ -23,7 +31,6 @@ export interface LiveSession {
   readonly log: Logger;
   readonly links: Set<ShopperLink>;
   lastActivityMs: number;
-  idleTimer: TimerHandle | null;
 }
 
 export type OpenResult =
@@ -36,6 +43,8 @@ export interface SessionDirectoryOptions {
   lanes: SerialLanes;
   log: Logger;
   idleTimeoutMs: number;
+  /** issue 13: where the idle checks wait (in memory, or in PostgreSQL where any process fires them). */
+  timers: Timers;
   dialog: () => DialogEngine;
   /**
    * Whether a closed session still holds something for its shopper (an open ticket, an agent's
@@ -56,14 +65,24 @@ export const CLOSE_SESSION_IDLE = 4000;
 /** privacy (issue 18): the session was erased (a customer's erasure request); its sockets are closed. */
 export const CLOSE_SESSION_ERASED = 4005;
 
+/** issue 13: the idle check of a session is the durable timer `session-idle:<session id>`. */
+export const IDLE_TIMER = 'session-idle';
+export const idleTimerKey = (sessionId: string): string => `${IDLE_TIMER}:${sessionId}`;
+/** What the idle timer keeps: the session's id, nothing of the conversation. */
+const idlePayloadSchema = z.object({ sessionId: z.string().min(1) });
+
 export class SessionDirectory {
   readonly #byId = new Map<string, LiveSession>();
   readonly #idByTokenHash = new Map<string, string>();
   readonly #loading = new Map<string, Promise<LiveSession | null>>();
   readonly #relay: ShopperRelay | null;
+  readonly #unsubscribe: (() => void) | null;
 
   constructor(private readonly options: SessionDirectoryOptions) {
     const { shared } = options;
+    options.timers.handle(IDLE_TIMER, (timer) => this.#idleDue(timer));
+    // Another process closed a session for inactivity: its sockets here close too.
+    this.#unsubscribe = shared ? shared.bus.subscribe((note) => void this.#onClosedElsewhere(note)) : null;
     this.#relay = shared
       ? new ShopperRelay({
           ...shared,
@@ -127,13 +146,10 @@ export class SessionDirectory {
     live.lastActivityMs = Math.max(live.lastActivityMs, Date.parse(record.updatedAt));
   }
 
-  /** Cancels every idle timer: the server is shutting down. */
+  /** The server is shutting down (the idle timers are the timers', stopped by the server). */
   stop(): void {
     this.#relay?.stop();
-    for (const live of this.#byId.values()) {
-      live.idleTimer?.cancel();
-      live.idleTimer = null;
-    }
+    this.#unsubscribe?.();
   }
 
   /** The customer's open sessions with a socket on this process. */
@@ -150,10 +166,12 @@ export class SessionDirectory {
     this.#relay?.forward(live.record.id, frame);
   }
 
-  /** Marks activity now and makes sure an idle check is pending. */
+  /**
+   * Marks activity now. Per turn: nothing is written (the idle timer, when it fires, finds the
+   * activity here or in the record a bot turn writes, and is set again for later).
+   */
   touch(live: LiveSession): void {
     live.lastActivityMs = this.options.clock.nowMs();
-    if (!live.idleTimer) this.#scheduleIdleCheck(live, this.options.idleTimeoutMs);
   }
 
   async history(sessionId: string): Promise<HistoryEntry[]> {
@@ -216,6 +234,7 @@ export class SessionDirectory {
     await this.options.store.putSession(record);
     const live = this.#remember(record);
     this.touch(live);
+    await this.#armIdle(record.id, live.lastActivityMs + this.options.idleTimeoutMs);
     this.#relay?.startAt(record.id, 0);
     if (this.options.log.isLevelEnabled('debug')) live.log.debug({ customerId: customerId !== null }, 'session started');
     return { ok: true, live, token, resumed: false };
@@ -232,6 +251,7 @@ export class SessionDirectory {
     const { closedAt: _closedAt, ...rest } = record;
     const live = this.#remember({ ...rest, status: 'open', updatedAt: now });
     await this.options.store.putSession(live.record);
+    await this.#armIdle(sessionId, live.lastActivityMs + this.options.idleTimeoutMs);
     live.log.info('closed session reopened for its shopper');
     return live;
   }
@@ -243,7 +263,8 @@ export class SessionDirectory {
     // A closed session is only read (an agent answering an old ticket): it is not kept in memory.
     if (record.status === 'closed') return this.#live(record);
     const live = this.#remember(record);
-    this.#scheduleIdleCheck(live, Math.max(0, this.#idleRemainingMs(live)));
+    // A session opened before its idle timer was durable (or whose memory timer went with a restart) gets one.
+    await this.#armIdle(record.id, live.lastActivityMs + this.options.idleTimeoutMs, { ifAbsent: true });
     return live;
   }
 
@@ -266,13 +287,13 @@ export class SessionDirectory {
       },
       links: new Set(this.#standing.has(record.id) ? [this.#standing.get(record.id)!] : []),
       lastActivityMs: Date.parse(record.updatedAt),
-      idleTimer: null,
     };
   }
 
   // ---- privacy (issue 18) ----
   /** The session is being erased: its sockets are closed and this process forgets it (nothing is written). */
   drop(sessionId: string): void {
+    this.#cancelIdle(sessionId);
     const live = this.#byId.get(sessionId);
     // channels (issue 15): a channel's link outlives its session in memory; it is told too.
     if (!live) return this.#standing.get(sessionId)?.close(CLOSE_SESSION_ERASED, 'this conversation was erased');
@@ -282,8 +303,6 @@ export class SessionDirectory {
   // ---- end privacy ----
 
   #forget(live: LiveSession): void {
-    live.idleTimer?.cancel();
-    live.idleTimer = null;
     this.#byId.delete(live.record.id);
     this.#idByTokenHash.delete(live.record.tokenHash);
     this.#relay?.forget(live.record.id);
@@ -297,22 +316,61 @@ export class SessionDirectory {
     return !ownedByPeople(live.record.mode) && this.#idleRemainingMs(live) <= 0;
   }
 
-  // One timer per session, re-armed lazily when it fires early, so a turn never pays for
-  // clearing and setting timers.
-  #scheduleIdleCheck(live: LiveSession, delayMs: number): void {
-    live.idleTimer = this.options.clock.setTimeout(() => {
-      live.idleTimer = null;
-      void this.options.lanes.run(live.record.id, async () => {
-        if (live.record.status === 'closed' || this.#byId.get(live.record.id) !== live) return;
-        const remaining = this.#idleRemainingMs(live);
-        // People own queued and assigned conversations: only the bot's sessions time out.
-        if (remaining > 0 || ownedByPeople(live.record.mode)) {
-          this.#scheduleIdleCheck(live, remaining > 0 ? remaining : this.options.idleTimeoutMs);
-          return;
-        }
-        await this.#closeIdle(live);
-      }).catch((err: unknown) => live.log.error({ err }, 'idle close failed'));
-    }, delayMs);
+  // ---- issue 13: the durable idle timer ----
+
+  /** Sets the session's idle timer (a failure is logged: the session then closes when its shopper comes back idle). */
+  async #armIdle(sessionId: string, dueAtMs: number, options: { ifAbsent?: boolean } = {}): Promise<void> {
+    await this.options.timers
+      .schedule(idleTimerKey(sessionId), dueAtMs, { sessionId }, options)
+      .catch((err: unknown) => this.options.log.error({ err, sessionId }, 'the idle timer of a session could not be set'));
+  }
+
+  #cancelIdle(sessionId: string): void {
+    this.options.timers.cancel(idleTimerKey(sessionId)).catch((err: unknown) => this.options.log.error({ err, sessionId }, 'the idle timer of a session could not be cancelled'));
+  }
+
+  /**
+   * The idle timer fired, on this process or (PostgreSQL) whichever was alive. In the session's
+   * lane, the session is read as it is now: closed already, active since (set again for then), with
+   * people (checked again an idle period later), or idle (closed).
+   */
+  async #idleDue(timer: DueTimer): Promise<void> {
+    const parsed = idlePayloadSchema.safeParse(timer.payload);
+    if (!parsed.success) {
+      this.options.log.error({ key: timer.key }, `idle timer ${timer.key} has no session id in its payload; dropped`);
+      return;
+    }
+    const { sessionId } = parsed.data;
+    const { idleTimeoutMs, clock, store } = this.options;
+    await this.options.lanes.run(sessionId, async () => {
+      // With shared lanes, the session this process holds was just read afresh.
+      const held = this.#byId.get(sessionId);
+      const record = held?.record ?? (await store.getSession(sessionId));
+      if (!record || record.status === 'closed') return;
+      const nowMs = clock.nowMs();
+      // People own queued and assigned conversations: only the bot's sessions time out.
+      if (ownedByPeople(record.mode)) return this.#armIdle(sessionId, nowMs + idleTimeoutMs);
+      // The latest activity known: the record's last write, this process's memory, and the time
+      // the timer was set for (an idle period after the activity it was set from).
+      const lastActivityMs = Math.max(Date.parse(record.updatedAt), held?.lastActivityMs ?? 0, timer.dueAtMs - idleTimeoutMs);
+      if (lastActivityMs + idleTimeoutMs > nowMs) return this.#armIdle(sessionId, lastActivityMs + idleTimeoutMs);
+      await this.#closeIdle(held ?? this.#live(record));
+    });
+  }
+
+  /** A bus note: another process closed a session for inactivity; the sockets this process holds close. */
+  async #onClosedElsewhere(note: BusNote): Promise<void> {
+    if (note.kind !== 'closed') return;
+    const live = this.#byId.get(note.sessionId);
+    if (!live) return;
+    await this.options.lanes
+      .run(note.sessionId, async () => {
+        // The lane read the record afresh: closed, unless the shopper came back meanwhile and it was reopened.
+        if (this.#byId.get(note.sessionId) !== live || live.record.status !== 'closed') return;
+        for (const link of live.links) link.close(CLOSE_SESSION_IDLE, 'session closed after inactivity');
+        this.#forget(live);
+      })
+      .catch((err: unknown) => live.log.error({ err }, 'the sockets of a session closed on another process could not be closed'));
   }
 
   async #closeIdle(live: LiveSession): Promise<void> {
@@ -327,6 +385,8 @@ export class SessionDirectory {
     await this.options.store.putSession(live.record);
     for (const link of live.links) link.close(CLOSE_SESSION_IDLE, 'session closed after inactivity');
     this.#forget(live);
+    this.#cancelIdle(live.record.id);
+    this.options.shared?.bus.publish({ kind: 'closed', sessionId: live.record.id }).catch((err: unknown) => live.log.error({ err }, 'other processes could not be told that the session closed'));
     live.log.info('session closed (idle)');
   }
 }

@@ -28,6 +28,8 @@ export const busNoteSchema = z.discriminatedUnion('kind', [
     fromSeq: z.number().int().positive(),
     toSeq: z.number().int().positive(),
   }),
+  /** issue 13: a session was closed for inactivity (by whichever process fired its idle timer): its sockets close. */
+  z.strictObject({ kind: z.literal('closed'), sessionId: z.string().min(1) }),
   /** The agent queue changed: consoles read it again. */
   z.strictObject({ kind: z.literal('queue') }),
   /**

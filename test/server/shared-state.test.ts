@@ -3,6 +3,8 @@
 // - a sign-out on A is refused by B at the next request, and B's sockets with that token close;
 // - wrong passwords on A and B add up to one lockout;
 // - an agent's grace period set on A, which then stops, is fired by B;
+// - a shopper session's idle timer set on A, which then stops, is fired by B, which closes the
+//   session; with A still up, B's close reaches the shopper's socket on A;
 // - /healthz reports the database, and answers 503 while it cannot be reached.
 // Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
 
@@ -15,11 +17,13 @@ import { createLogger } from '../../src/server/logging.ts';
 import { LOCK_MS, MAX_FAILURES } from '../../src/server/sign-in-guard.ts';
 import { createPostgresCoordination, createPostgresStore, type PostgresCoordination, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { loadMigrations } from '../../src/store/postgres/migrate.ts';
+import type { Timers } from '../../src/timers/index.ts';
 import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
 import { agentSocket, api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, TestSocket, waitFor, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
 const GRACE_MS = 30_000;
+const IDLE_MS = 5 * 60_000;
 
 /** A TCP relay to the cluster that can be cut and restored: the database "goes away" for the servers behind it. */
 async function relay(port: number): Promise<{ url: (database: string) => string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
@@ -58,18 +62,19 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
   let clock: ManualClock;
   const closers: (() => Promise<void>)[] = [];
 
-  type Shared = TestServer & { coordination: PostgresCoordination; pgStore: PostgresStore; stop(): Promise<void> };
+  type Shared = TestServer & { coordination: PostgresCoordination; pgStore: PostgresStore; timers: Timers; stop(): Promise<void> };
 
   /** One "process": its own store, coordination and server, wired as assemble.ts wires them. */
   const startShared = async (connectionString = url): Promise<Shared> => {
     const pgStore = await createPostgresStore({ connectionString, poolSize: 4, onPoolError: () => undefined });
     const coordination = await createPostgresCoordination({ connectionString, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
     const log = createLogger({ level: 'silent' });
+    const deps = sharedDeps(coordination, pgStore, clock, log, { timerPollIntervalMs: 20 });
     const server = await startTestServer({
       clock,
       store: pgStore,
-      config: { handoff: { agentGraceMs: GRACE_MS } },
-      deps: { coordination, ...sharedDeps(coordination, pgStore, clock, log, { timerPollIntervalMs: 20 }) },
+      config: { handoff: { agentGraceMs: GRACE_MS }, sessions: { idleTimeoutMs: IDLE_MS } },
+      deps: { coordination, ...deps },
     });
     let stopped = false;
     const stop = async (): Promise<void> => {
@@ -80,7 +85,7 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
       await pgStore.close();
     };
     closers.push(stop);
-    return { ...server, coordination, pgStore, stop };
+    return { ...server, coordination, pgStore, timers: deps.timers as Timers, stop };
   };
 
   beforeAll(async () => {
@@ -176,13 +181,13 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     agent.socket.close();
     await waitFor(async () => (await cluster.sql(url, 'SELECT 1 FROM daehwa_timers WHERE key = $1', [`agent-grace:${itemId}`])).rowCount === 1);
     await a.stop(); // without firing it
-    expect((await cluster.sql(url, 'SELECT due_at_ms::float8 AS due FROM daehwa_timers')).rows).toEqual([{ due: clock.nowMs() + GRACE_MS }]);
+    expect((await cluster.sql(url, "SELECT due_at_ms::float8 AS due FROM daehwa_timers WHERE kind = 'agent-grace'")).rows).toEqual([{ due: clock.nowMs() + GRACE_MS }]);
 
     clock.advance(GRACE_MS);
     expect(await socket.next((f) => f.type === 'handoff' && f.status === 'queued', 'queued again, by B')).toEqual({ type: 'handoff', status: 'queued', position: 1 });
     expect(await b.pgStore.getQueueItem(itemId)).toMatchObject({ status: 'waiting' });
     expect((await b.pgStore.getTranscript(session.sessionId)).at(-1)?.text).toMatch(/agent agent disconnected; back in the queue/);
-    await waitFor(async () => (await cluster.sql(url, 'SELECT 1 FROM daehwa_timers')).rowCount === 0);
+    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
     socket.close();
   });
 
@@ -196,15 +201,62 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     const itemId = (await api(a.url, 'GET', '/api/agent/queue', { token })).body.items[0].id as string;
     expect((await api(a.url, 'POST', `/api/agent/queue/${itemId}/claim`, { token })).status).toBe(200);
     agent.socket.close();
-    await waitFor(async () => (await cluster.sql(url, 'SELECT 1 FROM daehwa_timers')).rowCount === 1);
+    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 1);
 
     clock.advance(GRACE_MS / 2);
     await agentSocket(b.wsUrl, token);
-    await waitFor(async () => (await cluster.sql(url, 'SELECT 1 FROM daehwa_timers')).rowCount === 0);
+    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
     clock.advance(GRACE_MS);
     await new Promise((resolve) => setTimeout(resolve, 100)); // several polls of both
     expect(await a.pgStore.getQueueItem(itemId)).toMatchObject({ status: 'assigned', agentId: 'agent' });
     socket.close();
+  });
+
+  it("a shopper session's idle timer set on A, which then stops, is fired by B: the session closes", async () => {
+    const [a, b] = [await startShared(), await startShared()];
+    const { socket, session } = await shopper(a.wsUrl);
+    const openedAt = clock.nowMs();
+    const idleRow = () => cluster.sql(url, 'SELECT kind, payload, due_at_ms::float8 AS due FROM daehwa_timers WHERE key = $1', [`session-idle:${session.sessionId}`]);
+    // Set when the session opened; its payload holds the session's id only.
+    expect((await idleRow()).rows).toEqual([{ kind: 'session-idle', payload: { sessionId: session.sessionId }, due: openedAt + IDLE_MS }]);
+    clock.advance(IDLE_MS / 2);
+    socket.send({ type: 'message', text: 'hello' });
+    await socket.nextOfType('bot');
+    // A turn writes no timer.
+    expect((await idleRow()).rows).toEqual([{ kind: 'session-idle', payload: { sessionId: session.sessionId }, due: openedAt + IDLE_MS }]);
+    await a.stop(); // without firing it; the shopper's socket goes with A
+    await socket.closed;
+
+    // Due at the first idle period: B finds the turn half a period ago in the record and sets it again.
+    clock.advance(IDLE_MS / 2);
+    await waitFor(async () => (await idleRow()).rows[0]?.due === openedAt + IDLE_MS / 2 + IDLE_MS);
+    expect(await b.pgStore.getSession(session.sessionId)).toMatchObject({ status: 'open' });
+    clock.advance(IDLE_MS / 2);
+    await waitFor(async () => (await b.pgStore.getSession(session.sessionId))?.status === 'closed');
+    expect((await b.pgStore.getTranscript(session.sessionId)).at(-1)).toMatchObject({ from: 'system', text: 'session closed after 5 min without activity' });
+    await waitFor(async () => (await idleRow()).rowCount === 0);
+    // The shopper's token finds it closed (nothing waits for them): a new session starts.
+    const back = await shopper(b.wsUrl, { sessionToken: session.sessionToken });
+    expect(back.socket.frames[0]).toMatchObject({ type: 'error', code: 'session_expired' });
+    back.socket.close();
+  });
+
+  it('an idle session closed by B closes the shopper socket A holds', async () => {
+    const [a, b] = [await startShared(), await startShared()];
+    const { socket, session } = await shopper(a.wsUrl);
+    socket.send({ type: 'message', text: 'hello' });
+    await socket.nextOfType('bot');
+    await a.timers.stop(); // A serves the shopper but fires no timer: B must
+
+    clock.advance(IDLE_MS);
+    expect((await socket.closed).code).toBe(4000);
+    expect(await a.pgStore.getSession(session.sessionId)).toMatchObject({ status: 'closed' });
+    expect((await a.pgStore.getTranscript(session.sessionId)).at(-1)).toMatchObject({ from: 'system', text: 'session closed after 5 min without activity' });
+    // A let go of it too: the token resumed on A is told the session has ended.
+    expect(a.server.sessions.size).toBe(0);
+    const back = await shopper(a.wsUrl, { sessionToken: session.sessionToken });
+    expect(back.socket.frames[0]).toMatchObject({ type: 'error', code: 'session_expired' });
+    back.socket.close();
   });
 
   it('/healthz reports the database and its pools, answers 503 while it is away, and 200 again when it is back', async () => {

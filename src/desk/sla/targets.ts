@@ -26,6 +26,7 @@ export interface SlaSummary {
   targetMs: number;
 }
 
+/** The target of `kind` for the item: the one look-up both SLA watches use. */
 export function targetFor(kind: SlaKind, item: Pick<QueueItem, 'priority' | 'context'>, targets: SlaTargets, teams?: TeamDirectory): number {
   const teamId = teamOf(item);
   const team = teamId !== null ? teams?.get(teamId) : null;
@@ -38,4 +39,19 @@ export function summarise(sinceMs: number, targetMs: number, warnRatio: number, 
   const waitedMs = Math.max(0, nowMs - sinceMs);
   const state: SlaState = waitedMs >= targetMs ? 'breached' : waitedMs >= targetMs * warnRatio ? 'warning' : 'ok';
   return { state, waitedMs, dueAt: new Date(sinceMs + targetMs).toISOString(), targetMs };
+}
+
+/**
+ * issue 13: what an SLA timer that fires at `nowMs` does for a wait that began at `sinceMs`. Its
+ * first due time is the warning's; it may fire late (a poll, a process start) or early (the wait
+ * began again later): `early`, set it for the warning; `warning`, the item turns amber, set it for
+ * the target; `breach`, past the target.
+ */
+export type SlaStep = { step: 'early'; dueAtMs: number } | { step: 'warning'; dueAtMs: number } | { step: 'breach' };
+
+export function slaStep(sinceMs: number, targetMs: number, warnRatio: number, nowMs: number): SlaStep {
+  const breachAtMs = sinceMs + targetMs;
+  if (nowMs >= breachAtMs) return { step: 'breach' };
+  const warnAtMs = sinceMs + targetMs * warnRatio;
+  return nowMs >= warnAtMs ? { step: 'warning', dueAtMs: breachAtMs } : { step: 'early', dueAtMs: warnAtMs };
 }
