@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createCommerceFromConfig } from '../commerce/index.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
 import { createDialogEngine, formatProblems, loadFlowSet } from '../dialog/index.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
 import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
@@ -54,7 +55,10 @@ export function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | S
   });
 }
 
-async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
+/** The flows as the server loads them: always with their messages file. */
+type ShopFlowsLoad = (Extract<FlowsLoad, { ok: true }> & { messages: MessagesSpec }) | Extract<FlowsLoad, { ok: false }>;
+
+async function loadFlows(config: DaehwaConfig): Promise<ShopFlowsLoad> {
   const loaded = await loadFlowSet(config.flowsDir);
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
   const proactive = await loadProactive(config.flowsDir, catalogueOf(loaded.flowSet.flows));
@@ -66,6 +70,7 @@ async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
   return {
     ok: true,
     dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }),
+    messages: loaded.flowSet.messages,
     proactive: proactive.config,
     surveys: surveys.texts,
   };
@@ -128,6 +133,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     commerce,
     classifier,
     dialog: flows.dialog,
+    messages: flows.messages,
     ...(flows.proactive ? { proactive: flows.proactive } : {}),
     ...(flows.surveys !== undefined ? { surveys: flows.surveys } : {}),
     logger: log,

@@ -4,6 +4,7 @@
 import { deskFact } from '../analytics/record.ts';
 import type { DeskFact } from '../store/types.ts';
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { DialogEvent, QuickReply } from '../dialog/types.ts';
 import { transition, type ModeEvent } from '../conversation/session-mode.ts';
 import { buildHandoffContext } from '../handoff/context.ts';
@@ -39,6 +40,8 @@ export interface HandoffDeskOptions {
   clock: Clock;
   commerce: CommercePort;
   hours: BusinessHours;
+  /** The messages file in use (reloaded with the flows): what the desk says to shoppers itself. */
+  messages: () => MessagesSpec;
   metrics: ServerMetrics;
   log: Logger;
   /** How long an assigned conversation waits for its disconnected agent. */
@@ -132,7 +135,8 @@ export class HandoffDesk implements HandoffPort {
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
     const { hours } = this.options;
     if (isOpen(hours, now)) return null;
-    return offlineNotice(locale, formatNextOpening(hours, now, locale));
+    const messages = this.options.messages();
+    return offlineNotice(messages, locale, formatNextOpening(hours, now, locale, messages));
   }
 
   /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
@@ -194,7 +198,7 @@ export class HandoffDesk implements HandoffPort {
   async onPayload(live: LiveSession, payload: string): Promise<void> {
     if (payload === PAYLOAD_BACK_TO_BOT && live.record.mode === 'offline_message') {
       await this.#move(live, { type: 'back_to_bot' });
-      await this.#botSays(live, backToBot(live.record.locale));
+      await this.#botSays(live, backToBot(this.options.messages(), live.record.locale));
     }
     // Any other reserved payload is stale (a button pressed twice): nothing to do.
   }
@@ -210,7 +214,8 @@ export class HandoffDesk implements HandoffPort {
     const ticket = await this.#enqueue(live, 'offline_message', 'normal', {}, contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
     await this.#recordDesk(ticket, live, 'offline_ticket', null); // analytics (issue 12)
     metrics.handoffs.inc({ reason: 'offline_message' });
-    await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
+    const messages = this.options.messages();
+    await this.#botSays(live, offlineMessageTaken(messages, live.record.locale, formatNextOpening(hours, now, live.record.locale, messages)));
   }
 
   // ---- agent side ----
@@ -363,7 +368,7 @@ export class HandoffDesk implements HandoffPort {
         await this.#move(live, { type: how === 'resolve' ? 'resolved' : 'handed_back' });
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
         sessions.send(live, { type: 'handoff', status: 'ended' });
-        if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale));
+        if (how === 'hand_back') await this.#botSays(live, backToBot(this.options.messages(), live.record.locale));
         else this.options.onResolved?.(live, agent.id);
       }
       return done;
