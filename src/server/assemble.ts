@@ -65,11 +65,11 @@ async function loadFlows(config: DaehwaConfig): Promise<ShopFlowsLoad> {
   if (!proactive.ok) return { ok: false, problems: `${formatProblems(proactive.problems)}\n(in ${config.flowsDir}/${PROACTIVE_DIR}/)` };
   const surveys = await loadSurveyTexts(config.flowsDir);
   if (!surveys.ok) return { ok: false, problems: formatProblems(surveys.problems) };
-  const { handoffThreshold } = config.dialog;
   const timeZone = config.handoff.businessHours.timeZone; // the shop's one calendar
   return {
     ok: true,
-    dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }),
+    // The upper edge of the hand-off band; the NLU's classifier has the lower one.
+    dialog: createDialogEngine(loaded.flowSet, { handoffThreshold: config.handoff.band.upper, timeZone }),
     messages: loaded.flowSet.messages,
     proactive: proactive.config,
     surveys: surveys.texts,
@@ -87,6 +87,8 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const nluLog = (line: string): void => log.info({ component: 'nlu' }, line);
   // The shop's one calendar: "내일", "next Tuesday" in a message are read in it.
   const timeZone = config.handoff.businessHours.timeZone;
+  // The lower edge of the hand-off band (config handoff.band): below it the NLU answers None.
+  const decision = { threshold: config.handoff.band.lower };
 
   // Loaded side by side: the model and the flows dominate cold start. All settle before a
   // failure is thrown (the database unreachable, a locked data directory), so that whatever did
@@ -94,7 +96,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const settled = await Promise.allSettled([
     openStore(config, log),
     createCommerceFromConfig(config.commerce, { timeZone }),
-    loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, trainIfMissing: true, log: nluLog }),
+    loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, decision, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
   const [storeResult, commerceResult, classifierResult, flowsResult] = settled;
@@ -140,7 +142,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     ...(options.clock ? { clock: options.clock } : {}),
     ...(coordination ? { coordination } : {}),
     reloaders: {
-      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, log: nluLog }),
+      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, decision, log: nluLog }),
       loadFlows: () => loadFlows(config),
     },
   });
