@@ -3,6 +3,7 @@
 // channel; it pushes frames to its socket instead of answering requests.
 import type { FastifyInstance } from 'fastify';
 import type { DaehwaConfig } from '../config/schema.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { KakaoSkillResponse } from './kakao/format.ts';
 import { registerKakaoSkill } from './kakao/skill.ts';
 import { ChannelRuntime, type ChannelRuntimeOptions } from './runtime.ts';
@@ -12,6 +13,8 @@ import { registerWebhookChannel } from './webhook/route.ts';
 export interface ChannelDeps extends Omit<ChannelRuntimeOptions, 'keySecret' | 'linkTtlMs'> {
   config: DaehwaConfig;
   maxTextLength: number;
+  /** The messages file in use (reloaded with the flows): what the channels say themselves. */
+  messages: () => MessagesSpec;
   /** Tests: how callbacks are POSTed (default: fetch). */
   postCallback?: (url: string, body: KakaoSkillResponse) => Promise<boolean>;
 }
@@ -37,6 +40,7 @@ export function registerChannels(app: FastifyInstance, deps: ChannelDeps): void 
       quickReplyBlockId: kakao.quickReplyBlockId,
       trackingUrl: config.desk.trackingUrl,
       maxTextLength: deps.maxTextLength,
+      messages: deps.messages,
       ...(deps.postCallback ? { postCallback: deps.postCallback } : {}),
     });
   }

@@ -20,7 +20,6 @@ import { hashSessionToken } from '../server/tokens.ts';
 import type { Store } from '../store/types.ts';
 import { ChannelLink } from './link.ts';
 import type { ChannelName } from './port.ts';
-import { channelTexts } from './texts.ts';
 
 export interface ChannelRuntimeOptions {
   sessions: SessionDirectory;
@@ -56,6 +55,7 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 
 export type TurnOutcome = { inTime: true; frames: ServerFrame[] } | { inTime: false; later: Promise<ServerFrame[]> };
 
+/** For agents, in the transcript's first line (not said to the shopper). */
 const CHANNEL_LABELS: Record<ChannelName, string> = { kakao: 'KakaoTalk', webhook: 'the webhook channel' };
 
 export class ChannelRuntime {
@@ -81,7 +81,7 @@ export class ChannelRuntime {
       return { ...opened, held: await this.#hold(channel, opened.live.record.id, opened.created) };
     });
     if (created) {
-      await store.appendTranscript(live.record.id, [{ at: clock.now().toISOString(), from: 'system', text: channelTexts(locale).startedOn(CHANNEL_LABELS[channel]) }]);
+      await store.appendTranscript(live.record.id, [{ at: clock.now().toISOString(), from: 'system', text: `conversation started on ${CHANNEL_LABELS[channel]}` }]);
     }
     held.usedMs = clock.nowMs();
     // A link in use is saved again before the store would take it for stale.

@@ -1,4 +1,7 @@
-// What request/response channels say themselves (the flows say everything else), in both languages.
+// What request/response channels say themselves (flows/messages.yaml `channels` and `order_card`;
+// the flows say everything else), in the conversation's language.
+import type { MessagesSpec } from '../dialog/schema.ts';
+import { shopText } from '../dialog/shop-texts.ts';
 import type { Locale } from '../nlu/types.ts';
 
 export interface ChannelTexts {
@@ -14,15 +17,14 @@ export interface ChannelTexts {
   queued(position: number | undefined): string;
   assigned: string;
   ended: string;
-  agentPrefix: string;
+  /** An agent's message as the channel shows it ("상담원: ..."). */
+  agentSays(text: string): string;
   error: string;
   /** The quick reply that shows the rest of an over-long answer. */
   more: string;
   /** Above the choices that did not fit under the answer (Kakao shows at most 10 quick replies). */
   moreChoices: string;
   nothingMore: string;
-  /** Transcript line for agents: which channel the conversation came from. */
-  startedOn(channel: string): string;
   /** An order drawn as a card (src/channels/kakao/cards.ts); dates come written in the conversation's language. */
   orderCard: {
     title(orderId: string): string;
@@ -35,56 +37,39 @@ export interface ChannelTexts {
   };
 }
 
-const KO: ChannelTexts = {
-  checking: '확인 중이에요. 잠시만 기다려 주세요.',
-  checkingNoCallback: '확인 중이에요. 조금 뒤에 아무 메시지나 보내 주시면 답변을 보여 드릴게요.',
-  forwarded: '상담원에게 전달했어요. 답변이 오면 바로 알려 드릴게요.',
-  agentAnswersArrived: '기다리시는 동안 상담원 답변이 도착했어요.',
-  agentWillAnswer: '상담원이 확인하고 있어요. 답변이 오면 다음에 메시지를 보내실 때 보여 드릴게요.',
-  queued: (position) => (position === undefined ? '상담원 연결을 기다리고 있어요.' : `상담원 연결을 기다리고 있어요. 지금 ${position}번째예요.`),
-  assigned: '상담원이 연결됐어요. 편하게 말씀해 주세요.',
-  ended: '상담이 끝났어요. 궁금한 게 있으면 언제든 말씀해 주세요.',
-  agentPrefix: '상담원: ',
-  error: '죄송해요, 지금은 답변을 드리지 못했어요. 잠시 후에 다시 말씀해 주세요.',
-  more: '더 보기',
-  moreChoices: '나머지 선택지예요.',
-  nothingMore: '더 보여 드릴 내용이 없어요. 궁금한 걸 말씀해 주세요.',
-  startedOn: (channel) => `conversation started on ${channel}`,
-  orderCard: {
-    title: (orderId) => `주문 ${orderId}`,
-    expected: (date) => `${date} 도착 예정`,
-    deliveredOn: (date) => `${date} 배송 완료`,
-    quantity: (count) => `${count}개`,
-    moreItems: (count) => `외 ${count}개 상품`,
-    track: '배송 조회',
-  },
-};
+/** Built once per loaded messages file and language, not on every request. */
+const built = new WeakMap<MessagesSpec, Partial<Record<Locale, ChannelTexts>>>();
 
-const EN: ChannelTexts = {
-  checking: 'Checking, one moment please.',
-  checkingNoCallback: 'Still checking. Send any message in a moment and I will show you the answer.',
-  forwarded: 'Passed on to an agent. You will see their answer here.',
-  agentAnswersArrived: 'An agent answered while you were away.',
-  agentWillAnswer: 'An agent is looking into it. Their answer will be shown when you next write.',
-  queued: (position) => (position === undefined ? 'Waiting for an agent.' : `Waiting for an agent. You are number ${position} in line.`),
-  assigned: 'An agent has joined. Go ahead.',
-  ended: 'The conversation with the agent has ended. Ask me anything, any time.',
-  agentPrefix: 'Agent: ',
-  error: 'Sorry, I could not answer that just now. Please try again in a moment.',
-  more: 'More',
-  moreChoices: 'The other choices.',
-  nothingMore: 'There is nothing more to show. What would you like to know?',
-  startedOn: (channel) => `conversation started on ${channel}`,
-  orderCard: {
-    title: (orderId) => `Order ${orderId}`,
-    expected: (date) => `arriving ${date}`,
-    deliveredOn: (date) => `delivered ${date}`,
-    quantity: (count) => `qty ${count}`,
-    moreItems: (count) => `and ${count} more`,
-    track: 'Track parcel',
-  },
-};
+export function channelTexts(messages: MessagesSpec, locale: Locale): ChannelTexts {
+  let byLocale = built.get(messages);
+  if (!byLocale) built.set(messages, (byLocale = {}));
+  return (byLocale[locale] ??= buildChannelTexts(messages, locale));
+}
 
-export function channelTexts(locale: Locale): ChannelTexts {
-  return locale === 'en' ? EN : KO;
+function buildChannelTexts(messages: MessagesSpec, locale: Locale): ChannelTexts {
+  const say = (key: 'checking' | 'checking_no_callback' | 'forwarded' | 'agent_answers_arrived' | 'agent_will_answer' | 'queued' | 'assigned' | 'ended' | 'error' | 'more' | 'more_choices' | 'nothing_more'): string =>
+    shopText(messages, 'channels', key, locale);
+  return {
+    checking: say('checking'),
+    checkingNoCallback: say('checking_no_callback'),
+    forwarded: say('forwarded'),
+    agentAnswersArrived: say('agent_answers_arrived'),
+    agentWillAnswer: say('agent_will_answer'),
+    queued: (position) => (position === undefined ? say('queued') : shopText(messages, 'channels', 'queued_position', locale, { position })),
+    assigned: say('assigned'),
+    ended: say('ended'),
+    agentSays: (text) => shopText(messages, 'channels', 'agent_says', locale, { text }),
+    error: say('error'),
+    more: say('more'),
+    moreChoices: say('more_choices'),
+    nothingMore: say('nothing_more'),
+    orderCard: {
+      title: (order) => shopText(messages, 'order_card', 'title', locale, { order }),
+      expected: (date) => shopText(messages, 'order_card', 'expected', locale, { date }),
+      deliveredOn: (date) => shopText(messages, 'order_card', 'delivered_on', locale, { date }),
+      quantity: (count) => shopText(messages, 'order_card', 'quantity', locale, { count }),
+      moreItems: (count) => shopText(messages, 'order_card', 'more_items', locale, { count }),
+      track: shopText(messages, 'order_card', 'track', locale),
+    },
+  };
 }

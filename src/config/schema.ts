@@ -1,7 +1,9 @@
 // The server's configuration: one zod schema with every default, so `npm start` with no file and
 // no environment runs everything embedded (demo shop, lowdb store under data/, port 3000).
 import { z } from 'zod';
+import { DEFAULT_HANDOFF_THRESHOLD } from '../dialog/engine.ts';
 import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../handoff/hours.ts';
+import { DEFAULT_DECISION } from '../nlu/config.ts';
 import { databaseUrlProblem } from '../store/postgres/url.ts';
 import { surveySettingsSchema } from '../surveys/settings.ts';
 import { isPasswordHash } from './passwords.ts';
@@ -21,6 +23,24 @@ export const DEFAULT_AGENT = {
   role: 'admin',
 } as const;
 export const DEFAULT_AGENT_PASSWORD = 'daehwa-demo';
+
+const confidence = z.number().min(0, 'a probability: from 0 to 1').max(1, 'a probability: from 0 to 1');
+
+export const handoffBandSchema = z
+  .strictObject({
+    /** The NLU's threshold: below it a message is not understood (the model's default, chosen by `npm run eval`). */
+    lower: confidence.default(DEFAULT_DECISION.threshold),
+    /** Below it (and from `lower` on) an understood intent goes to a person instead of starting its flow. */
+    upper: confidence.default(DEFAULT_HANDOFF_THRESHOLD),
+  })
+  .refine((band) => band.lower <= band.upper, {
+    error: (issue) => {
+      const band = issue.input as { lower: number; upper: number };
+      return `lower (${band.lower}) is above upper (${band.upper}): the band runs from not understood (below lower) through a person taking over (lower to upper) to the bot acting (upper and above)`;
+    },
+    path: ['lower'],
+  });
+export type HandoffBand = z.output<typeof handoffBandSchema>;
 
 const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore'),
@@ -218,8 +238,10 @@ const configObject = z.strictObject({
   modelsDir: z.string().min(1).default('models'),
   dialog: z
     .strictObject({
-      /** NLU confidence below which the dialog hands off; the engine's own default when absent. */
-      handoffThreshold: z.number().min(0).max(1).optional(),
+      /** Moved to `handoff.band.upper`: refused with a pointer rather than silently ignored. */
+      handoffThreshold: z
+        .undefined({ error: 'moved: the hand-off threshold is now `handoff.band.upper` (docs/server.md#the-hand-off-band)' })
+        .optional(),
     })
     .prefault({}),
   shopper: z
@@ -255,6 +277,14 @@ const configObject = z.strictObject({
       agentGraceMs: z.number().int().min(0).default(60_000),
       /** Mon-Fri 09:00-18:00 Asia/Seoul unless configured. */
       businessHours: businessHoursSchema.default(DEFAULT_BUSINESS_HOURS),
+      /**
+       * The hand-off band: how sure the NLU must be (its top intent's probability) for the bot to
+       * act. Below `lower` a message is not understood (intent None: the bot suggests what it may
+       * have meant, and offers a person after the second miss). From `lower` up to `upper` the
+       * intent is recognised but not trusted: a person takes over (reason `low_confidence`). From
+       * `upper` on, the intent's flow starts. A flow's `handoff_threshold` moves `upper` for that flow.
+       */
+      band: handoffBandSchema.prefault({}),
     })
     .prefault({}),
   agents: z.array(agentSchema).min(1).default([DEFAULT_AGENT]),

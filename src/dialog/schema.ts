@@ -215,10 +215,80 @@ export const MESSAGE_KEYS = [
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
+/**
+ * What the server and the channels say themselves, section by section, and the placeholders each
+ * sentence may use (`{{reopening}}`). The engine needs every one of them in both languages.
+ */
+export const SHOP_TEXTS = {
+  /** The hand-off desk outside business hours, and handing a conversation back to the bot. */
+  desk: {
+    offline_notice: ['reopening'],
+    offline_keep_chatting: [],
+    offline_message_taken: ['reopening'],
+    back_to_bot: [],
+  },
+  /** When people answer again: the `{{reopening}}` of the desk's sentences. */
+  reopening: {
+    now: [],
+    at: ['when', 'time', 'zone'],
+    today: [],
+    tomorrow: ['weekday'],
+    this_week: ['weekday'],
+    later: ['month', 'day', 'weekday'],
+  },
+  /** Request/response channels (KakaoTalk): waiting, agents, errors, long answers. */
+  channels: {
+    checking: [],
+    checking_no_callback: [],
+    forwarded: [],
+    agent_answers_arrived: [],
+    agent_will_answer: [],
+    queued: [],
+    queued_position: ['position'],
+    assigned: [],
+    ended: [],
+    agent_says: ['text'],
+    error: [],
+    more: [],
+    more_choices: [],
+    nothing_more: [],
+  },
+  /** An order drawn as a card (KakaoTalk). Dates come written in the conversation's language. */
+  order_card: {
+    title: ['order'],
+    expected: ['date'],
+    delivered_on: ['date'],
+    quantity: ['count'],
+    more_items: ['count'],
+    track: [],
+  },
+} as const satisfies Record<string, Record<string, readonly string[]>>;
+export type ShopTextSection = keyof typeof SHOP_TEXTS;
+export type ShopTexts = { [S in ShopTextSection]: { [K in keyof (typeof SHOP_TEXTS)[S]]: Localized } };
+
+/** One sentence the engine needs: a missing one names itself rather than "expected object". */
+function requiredSentence(name: string) {
+  return z.strictObject(LocalizedSchema.shape, {
+    error: (issue) => (issue.input === undefined ? `missing \`${name}\` (the engine says it: give it \`ko\` and \`en\`)` : undefined),
+  });
+}
+
+function sentencesSchema<S extends ShopTextSection>(section: S) {
+  const keys = Object.keys(SHOP_TEXTS[section]);
+  const shape = Object.fromEntries(keys.map((key) => [key, requiredSentence(`${section}.${key}`)]));
+  return z.strictObject(shape, {
+    error: (issue) => (issue.input === undefined ? `missing section \`${section}\` (${keys.join(', ')})` : undefined),
+  }) as unknown as z.ZodType<ShopTexts[S]>;
+}
+
 export const MessagesSchema = z.strictObject({
   messages: z.strictObject(
-    Object.fromEntries(MESSAGE_KEYS.map((k) => [k, LocalizedSchema])) as Record<MessageKey, typeof LocalizedSchema>,
+    Object.fromEntries(MESSAGE_KEYS.map((k) => [k, requiredSentence(k)])) as Record<MessageKey, typeof LocalizedSchema>,
   ),
+  desk: sentencesSchema('desk'),
+  reopening: sentencesSchema('reopening'),
+  channels: sentencesSchema('channels'),
+  order_card: sentencesSchema('order_card'),
   /** Shown by the `status` template filter. */
   order_status: z.strictObject({
     paid: LocalizedSchema,

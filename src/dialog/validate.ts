@@ -6,12 +6,14 @@ import { END, isIntentId, successors } from './flowset.ts';
 import { ACTIONS, actionDef, isActionName } from './actions.ts';
 import type { FlowProblem, SourceFile, YamlPath } from './problems.ts';
 import {
+  SHOP_TEXTS,
   SPECIAL_SLOT_TYPES,
   STEP_ACTIONS,
   type Condition,
   type FlowSpec,
   type Localized,
   type MessagesSpec,
+  type ShopTextSection,
   type SlotSpec,
   type StepSpec,
 } from './schema.ts';
@@ -64,6 +66,24 @@ function checkMessages(spec: MessagesSpec, source: SourceFile, intentOwner: Map<
     if (!isIntentId(intent)) problems.push(source.problem(['menu', i], `unknown intent '${intent}'${suggest(intent, INTENTS)}`));
     else if (!intentOwner.has(intent)) problems.push(source.problem(['menu', i], `no flow starts on intent '${intent}', so the menu cannot offer it`));
   });
+  // What the desk and the channels say gets only the values SHOP_TEXTS lists: any other placeholder would stay empty.
+  for (const [section, sentences] of Object.entries(SHOP_TEXTS) as [ShopTextSection, Record<string, readonly string[]>][]) {
+    const written = spec[section] as Record<string, Localized>;
+    for (const [key, allowed] of Object.entries(sentences)) {
+      for (const locale of ['ko', 'en'] as const) {
+        const path = [section, key, locale];
+        for (const ref of templateRefs(written[key]?.[locale] ?? '')) {
+          const name = ref.path.join('.');
+          if (!allowed.includes(name)) {
+            const offered = allowed.length > 0 ? `it can use ${allowed.map((a) => `{{${a}}}`).join(', ')}` : 'it takes no placeholders';
+            problems.push(source.problem(path, `unknown placeholder {{${name}}} in ${section}.${key}: ${offered}${suggest(name, allowed)}`));
+          } else if (ref.filter !== null && !(FILTERS as readonly string[]).includes(ref.filter)) {
+            problems.push(source.problem(path, `unknown filter '${ref.filter}' (filters: ${FILTERS.join(', ')})`));
+          }
+        }
+      }
+    }
+  }
   return problems;
 }
 

@@ -3,6 +3,9 @@
 
 import { z } from 'zod';
 import { DEFAULT_SHOP_TIME_ZONE, isKnownTimeZone } from '../commerce/shop-calendar.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
+import { shopText } from '../dialog/shop-texts.ts';
+import type { Locale } from '../nlu/types.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 type Day = (typeof DAYS)[number];
@@ -81,13 +84,17 @@ export function nextOpening(hours: BusinessHours, now: Date): Date {
   throw new Error('business hours never open'); // unreachable for hours that passed the schema
 }
 
-/** What the shopper is told outside business hours, in their language. */
-export function formatNextOpening(hours: BusinessHours, now: Date, locale: 'ko' | 'en'): string {
+/**
+ * What the shopper is told outside business hours, in their language: the sentences of
+ * flows/messages.yaml `reopening`, with the day and the time written as the language writes them.
+ */
+export function formatNextOpening(hours: BusinessHours, now: Date, locale: Locale, messages: MessagesSpec): string {
   const opening = nextOpening(hours, now);
-  if (opening === now) return locale === 'ko' ? '지금 상담원과 연결할 수 있어요.' : 'Our team is available now.';
+  if (opening === now) return shopText(messages, 'reopening', 'now', locale);
   const local = localTime(hours.timeZone, opening);
   const dayOffset = daysBetween(localTime(hours.timeZone, now).date, local.date);
-  return locale === 'ko' ? koreanReopening(local, dayOffset) : englishReopening(local, dayOffset, zoneLabel(hours, opening));
+  const time = locale === 'ko' ? koreanClock(local.minutes) : englishClock(local.minutes);
+  return shopText(messages, 'reopening', 'at', locale, { when: reopeningDay(local.date, dayOffset, locale, messages), time, zone: zoneLabel(hours, opening) });
 }
 
 interface LocalTime {
@@ -101,32 +108,28 @@ const KOREAN_WEEKDAYS = ['일', '월', '화', '수', '목', '금', '토'];
 const ENGLISH_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ENGLISH_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-function koreanReopening(local: LocalTime, dayOffset: number): string {
-  const weekday = KOREAN_WEEKDAYS[weekdayOf(local.date)];
-  const [, month, day] = local.date.split('-').map(Number);
-  const when =
-    dayOffset === 0
-      ? '오늘'
-      : dayOffset === 1
-        ? `내일(${weekday})`
-        : dayOffset < 7
-          ? `${weekday}요일`
-          : `${month}월 ${day}일(${weekday})`;
-  const hour = Math.floor(local.minutes / 60);
-  const minute = local.minutes % 60;
-  const period = hour < 12 ? '오전' : hour === 12 ? '낮' : '오후';
-  const clock = `${period} ${hour % 12 === 0 ? 12 : hour % 12}시${minute > 0 ? ` ${minute}분` : ''}`;
-  return `상담원은 ${when} ${clock}부터 연결돼요.`;
+/** Today, tomorrow, a day of the coming week, or a later date. */
+function reopeningDay(date: string, dayOffset: number, locale: Locale, messages: MessagesSpec): string {
+  const weekday = (locale === 'ko' ? KOREAN_WEEKDAYS : ENGLISH_WEEKDAYS)[weekdayOf(date)] ?? '';
+  if (dayOffset === 0) return shopText(messages, 'reopening', 'today', locale);
+  if (dayOffset === 1) return shopText(messages, 'reopening', 'tomorrow', locale, { weekday });
+  if (dayOffset < 7) return shopText(messages, 'reopening', 'this_week', locale, { weekday });
+  const [, month = 1, day = 1] = date.split('-').map(Number);
+  return shopText(messages, 'reopening', 'later', locale, { month: locale === 'ko' ? month : (ENGLISH_MONTHS[month - 1] ?? ''), day, weekday });
 }
 
-function englishReopening(local: LocalTime, dayOffset: number, zone: string): string {
-  const weekday = ENGLISH_WEEKDAYS[weekdayOf(local.date)];
-  const [, month, day] = local.date.split('-').map(Number);
-  const when = dayOffset === 0 ? 'today' : dayOffset < 7 ? weekday : `${weekday}, ${ENGLISH_MONTHS[(month ?? 1) - 1]} ${day}`;
-  const hour = Math.floor(local.minutes / 60);
-  const minute = String(local.minutes % 60).padStart(2, '0');
-  const clock = `${hour % 12 === 0 ? 12 : hour % 12}:${minute} ${hour < 12 ? 'AM' : 'PM'}`;
-  return `Our team is back ${when} at ${clock} (${zone}).`;
+/** 오전 9시, 낮 12시, 오후 1시 30분. */
+function koreanClock(minutes: number): string {
+  const hour = Math.floor(minutes / 60);
+  const minute = minutes % 60;
+  const period = hour < 12 ? '오전' : hour === 12 ? '낮' : '오후';
+  return `${period} ${hour % 12 === 0 ? 12 : hour % 12}시${minute > 0 ? ` ${minute}분` : ''}`;
+}
+
+/** 9:00 AM, 12:00 PM, 1:30 PM. */
+function englishClock(minutes: number): string {
+  const hour = Math.floor(minutes / 60);
+  return `${hour % 12 === 0 ? 12 : hour % 12}:${String(minutes % 60).padStart(2, '0')} ${hour < 12 ? 'AM' : 'PM'}`;
 }
 
 function zoneLabel(hours: BusinessHours, at: Date): string {

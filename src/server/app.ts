@@ -9,6 +9,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { CommercePort } from '../commerce/types.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import { PROACTIVE_DIR, type ProactiveConfig } from '../proactive/loader.ts';
 import { HandoffQueue } from '../handoff/queue.ts';
@@ -73,6 +74,8 @@ export interface ServerDeps {
   commerce: CommercePort;
   classifier: DescribedClassifier;
   dialog: DialogEngine;
+  /** The messages file loaded with the flows (flows/messages.yaml): what the hand-off desk and the channels say themselves. */
+  messages: MessagesSpec;
   /** Proactive rules and contextual FAQ (flows/proactive/); none by default. */
   proactive?: ProactiveConfig;
   /** What the surveys say (flows/surveys.yaml); none by default, and then no surveys. */
@@ -149,7 +152,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   deps = { ...deps, store: withMaskedShopperLines(deps.store) };
   const log = deps.logger ?? createLogger({ level: config.log.level });
   const metrics = createMetrics({ defaultMetrics: deps.processMetrics ?? true });
-  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, proactive: deps.proactive, surveys: deps.surveys });
+  const engines = new EngineSlot({ classifier: deps.classifier, dialog: deps.dialog, messages: deps.messages, proactive: deps.proactive, surveys: deps.surveys });
   // privacy (issue 18): the PostgreSQL outbox keeps frames with RRNs and card numbers masked.
   const coordination = deps.coordination ? withMaskedOutbox(deps.coordination) : undefined;
   const lanes: SerialLanes = coordination
@@ -205,6 +208,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
+    messages: () => engines.current.messages,
     metrics,
     log,
     agentGraceMs: config.handoff.agentGraceMs,
@@ -350,6 +354,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
     log,
     maxTextLength: Math.min(config.sessions.maxTextLength, MAX_TEXT_LENGTH),
+    messages: () => engines.current.messages,
   });
   // ---- end channels ----
   registerSessionRoutes(app, { store: deps.store, sessions });

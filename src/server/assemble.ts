@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createCommerceFromConfig } from '../commerce/index.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
 import { createDialogEngine, formatProblems, loadFlowSet } from '../dialog/index.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import { CURRENT_MODEL_FILE } from '../nlu/config.ts';
 import { loadClassifier } from '../nlu/index.ts';
 import { createLowdbStore } from '../store/lowdb.ts';
@@ -54,19 +55,23 @@ export function openStore(config: DaehwaConfig, log: Logger): Promise<Store> | S
   });
 }
 
-/** The flows, proactive rules and survey texts of config.flowsDir, and the dialog engine as the server runs it (also `daehwa replay`'s). */
-export async function loadFlows(config: DaehwaConfig): Promise<FlowsLoad> {
+/** The flows as the server loads them: always with their messages file. */
+export type ShopFlowsLoad = (Extract<FlowsLoad, { ok: true }> & { messages: MessagesSpec }) | Extract<FlowsLoad, { ok: false }>;
+
+/** The flows, messages, proactive rules and survey texts of config.flowsDir, and the dialog engine as the server runs it (also `daehwa replay`'s). */
+export async function loadFlows(config: DaehwaConfig): Promise<ShopFlowsLoad> {
   const loaded = await loadFlowSet(config.flowsDir);
   if (!loaded.ok) return { ok: false, problems: formatProblems(loaded.problems) };
   const proactive = await loadProactive(config.flowsDir, catalogueOf(loaded.flowSet.flows));
   if (!proactive.ok) return { ok: false, problems: `${formatProblems(proactive.problems)}\n(in ${config.flowsDir}/${PROACTIVE_DIR}/)` };
   const surveys = await loadSurveyTexts(config.flowsDir);
   if (!surveys.ok) return { ok: false, problems: formatProblems(surveys.problems) };
-  const { handoffThreshold } = config.dialog;
   const timeZone = config.handoff.businessHours.timeZone; // the shop's one calendar
   return {
     ok: true,
-    dialog: createDialogEngine(loaded.flowSet, handoffThreshold !== undefined ? { handoffThreshold, timeZone } : { timeZone }),
+    // The upper edge of the hand-off band; the NLU's classifier has the lower one.
+    dialog: createDialogEngine(loaded.flowSet, { handoffThreshold: config.handoff.band.upper, timeZone }),
+    messages: loaded.flowSet.messages,
     proactive: proactive.config,
     surveys: surveys.texts,
   };
@@ -83,6 +88,8 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const nluLog = (line: string): void => log.info({ component: 'nlu' }, line);
   // The shop's one calendar: "내일", "next Tuesday" in a message are read in it.
   const timeZone = config.handoff.businessHours.timeZone;
+  // The lower edge of the hand-off band (config handoff.band): below it the NLU answers None.
+  const decision = { threshold: config.handoff.band.lower };
 
   // Loaded side by side: the model and the flows dominate cold start. All settle before a
   // failure is thrown (the database unreachable, a locked data directory), so that whatever did
@@ -90,7 +97,7 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
   const settled = await Promise.allSettled([
     openStore(config, log),
     createCommerceFromConfig(config.commerce, { timeZone }),
-    loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, trainIfMissing: true, log: nluLog }),
+    loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, decision, trainIfMissing: true, log: nluLog }),
     loadFlows(config),
   ]);
   const [storeResult, commerceResult, classifierResult, flowsResult] = settled;
@@ -129,13 +136,14 @@ export async function assembleDaehwa(config: DaehwaConfig, options: { logger: Lo
     commerce,
     classifier,
     dialog: flows.dialog,
+    messages: flows.messages,
     ...(flows.proactive ? { proactive: flows.proactive } : {}),
     ...(flows.surveys !== undefined ? { surveys: flows.surveys } : {}),
     logger: log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(coordination ? { coordination } : {}),
     reloaders: {
-      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, log: nluLog }),
+      loadModel: () => loadClassifier({ modelPath, corpusDir: config.corpusDir, timeZone, decision, log: nluLog }),
       loadFlows: () => loadFlows(config),
     },
   });

@@ -10,6 +10,7 @@ import { TurnRecorder } from '../conversation/turn-ports.ts';
 import { SilentTurns } from '../conversation/turn-recording.ts';
 import type { DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
+import type { HandoffContextExtras } from '../handoff/context.ts';
 import type { QueueItem, Store, TranscriptEntry, TurnFact } from '../store/types.ts';
 import type { CaseDesk } from './cases.ts';
 import type { SurveyFacts } from '../surveys/index.ts';
@@ -27,7 +28,7 @@ export interface HandoffPort {
   /** Outside business hours, the notice that replaces the dialog's hand-off reply; null when open. */
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null;
   /** The dialog (or a survey) asked for a person during the turn at `now`; `context`: more for the agent's queue item. */
-  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context?: Record<string, unknown>): Promise<QueueItem | null>;
+  request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context?: HandoffContextExtras): Promise<QueueItem | null>;
   /** The shopper wrote while queued or talking to an agent. */
   relay(live: LiveSession, entries: TranscriptEntry[]): void;
   /** Reserved quick replies (`daehwa:...`) belong to the desk, not to the flows. */
@@ -183,7 +184,7 @@ export class Conversations {
   }
 
   /** The turn asked for a person; a case it opened (a defect report) goes with the queue item. */
-  async #handOff(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> | undefined): Promise<void> {
+  async #handOff(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: HandoffContextExtras | undefined): Promise<void> {
     const opened = this.options.cases?.takeOpened(live) ?? [];
     const extra = opened.length > 0 ? { ...context, cases: opened.map((record) => record.number) } : context;
     const item = await this.options.handoff.request(live, event, now, extra);

@@ -4,10 +4,11 @@
 import { deskFact } from '../analytics/record.ts';
 import type { DeskFact } from '../store/types.ts';
 import type { CommercePort, Customer, Order } from '../commerce/types.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { DialogEvent, QuickReply } from '../dialog/types.ts';
 import { transition, type ModeEvent } from '../conversation/session-mode.ts';
 import { withoutTurnRecord } from '../conversation/turn-recording.ts';
-import { buildHandoffContext } from '../handoff/context.ts';
+import { buildHandoffContext, type HandoffContext, type HandoffContextExtras, queuedContext, readHandoffContext } from '../handoff/context.ts';
 import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.ts';
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
 import type { Locale } from '../nlu/types.ts';
@@ -40,6 +41,8 @@ export interface HandoffDeskOptions {
   clock: Clock;
   commerce: CommercePort;
   hours: BusinessHours;
+  /** The messages file in use (reloaded with the flows): what the desk says to shoppers itself. */
+  messages: () => MessagesSpec;
   metrics: ServerMetrics;
   log: Logger;
   /** How long an assigned conversation waits for its disconnected agent. */
@@ -59,9 +62,9 @@ export interface HandoffDeskOptions {
 }
 
 /** Outside the business hours, the notice that replaces "connecting you to a person" (the hours, the offer to leave a message); null while open. `daehwa replay` shows the same. */
-export function afterHoursNotice(hours: BusinessHours, locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
+export function afterHoursNotice(hours: BusinessHours, messages: MessagesSpec, locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
   if (isOpen(hours, now)) return null;
-  return offlineNotice(locale, formatNextOpening(hours, now, locale));
+  return offlineNotice(messages, locale, formatNextOpening(hours, now, locale, messages));
 }
 
 /** desk (issue 14): what src/desk/ decides for the hand-off desk. */
@@ -129,11 +132,11 @@ export class HandoffDesk implements HandoffPort {
    * the offer to leave a message. Null while people are answering.
    */
   afterHoursNotice(locale: Locale, now: Date): { text: string; quickReplies: QuickReply[] } | null {
-    return afterHoursNotice(this.options.hours, locale, now);
+    return afterHoursNotice(this.options.hours, this.options.messages(), locale, now);
   }
 
   /** `now` is the turn's: the same instant afterHoursNotice was asked about. */
-  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: Record<string, unknown> = {}): Promise<QueueItem | null> {
+  async request(live: LiveSession, event: Extract<DialogEvent, { type: 'handoff_requested' }>, now: Date, context: HandoffContextExtras = {}): Promise<QueueItem | null> {
     const { metrics, hours, sessions } = this.options;
     metrics.handoffs.inc({ reason: event.reason });
     const open = isOpen(hours, now);
@@ -191,7 +194,7 @@ export class HandoffDesk implements HandoffPort {
   async onPayload(live: LiveSession, payload: string): Promise<void> {
     if (payload === PAYLOAD_BACK_TO_BOT && live.record.mode === 'offline_message') {
       await this.#move(live, { type: 'back_to_bot' });
-      await this.#botSays(live, backToBot(live.record.locale));
+      await this.#botSays(live, backToBot(this.options.messages(), live.record.locale));
     }
     // Any other reserved payload is stale (a button pressed twice): nothing to do.
   }
@@ -203,11 +206,16 @@ export class HandoffDesk implements HandoffPort {
     await this.#move(live, { type: 'message_left' });
     // How to reach the shopper, read from the message by the NLU's own detectors: the ticket's first line.
     const found = extractEntities(text, live.record.locale, now);
-    const contact = { phone: found.find((e) => e.type === 'phone')?.value, email: found.find((e) => e.type === 'email')?.value };
+    const contactValue = (type: 'phone' | 'email'): string | undefined => {
+      const value = found.find((e) => e.type === type)?.value;
+      return value === undefined ? undefined : String(value);
+    };
+    const contact = { phone: contactValue('phone'), email: contactValue('email') };
     const ticket = await this.#enqueue(live, 'offline_message', 'normal', {}, contact.phone !== undefined || contact.email !== undefined ? { contact } : {});
     await this.#recordDesk(ticket, live, 'offline_ticket', null); // analytics (issue 12)
     metrics.handoffs.inc({ reason: 'offline_message' });
-    await this.#botSays(live, offlineMessageTaken(live.record.locale, formatNextOpening(hours, now, live.record.locale)));
+    const messages = this.options.messages();
+    await this.#botSays(live, offlineMessageTaken(messages, live.record.locale, formatNextOpening(hours, now, live.record.locale, messages)));
   }
 
   // ---- agent side ----
@@ -255,14 +263,17 @@ export class HandoffDesk implements HandoffPort {
     ];
   }
 
+  /** What an agent opens: the item with its context checked (a context that does not pass is logged and shown as stored). */
   async detail(itemId: string): Promise<{ item: QueueItem; session: SessionRecord | null; transcript: TranscriptEntry[] }> {
-    const item = await this.#item(itemId);
+    const stored = await this.#item(itemId);
     const [session, transcript] = await Promise.all([
-      this.options.store.getSession(item.sessionId),
-      this.options.store.getTranscript(item.sessionId),
+      this.options.store.getSession(stored.sessionId),
+      this.options.store.getTranscript(stored.sessionId),
     ]);
+    const read = readHandoffContext(stored.context);
+    if (!read.ok) this.options.log.warn({ itemId, problem: read.problem }, 'a queue item has a hand-off context that does not pass its schema; shown as stored');
     // replay (issue 10): the turns' recorded shop calls are not for the console.
-    return { item, session, transcript: transcript.map(withoutTurnRecord) };
+    return { item: read.ok ? { ...stored, context: read.context } : stored, session, transcript: transcript.map(withoutTurnRecord) };
   }
 
   claim(agent: AgentIdentity, itemId: string): Promise<QueueItem> {
@@ -367,7 +378,7 @@ export class HandoffDesk implements HandoffPort {
         await this.#move(live, { type: how === 'resolve' ? 'resolved' : 'handed_back' });
         await this.#system(live, how === 'resolve' ? `resolved by ${agent.id}` : `handed back to the bot by ${agent.id}`);
         sessions.send(live, { type: 'handoff', status: 'ended' });
-        if (how === 'hand_back') await this.#botSays(live, backToBot(live.record.locale));
+        if (how === 'hand_back') await this.#botSays(live, backToBot(this.options.messages(), live.record.locale));
         else this.options.onResolved?.(live, agent.id);
       }
       return done;
@@ -441,17 +452,17 @@ export class HandoffDesk implements HandoffPort {
     }
   }
 
-  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: Record<string, unknown> = {}, flow: string | null = null): Promise<QueueItem> {
+  async #enqueue(live: LiveSession, reason: QueueItem['reason'], priority: 'normal' | 'high', slots: Record<string, unknown>, extra: HandoffContextExtras = {}, flow: string | null = null): Promise<QueueItem> {
     const snapshot = await this.#snapshot(live, slots);
     // desk (issue 14): the team's queue it waits in
-    const team = this.options.desk?.route({ reason, priority, flow, locale: live.record.locale, intents: Array.isArray(snapshot['intents']) ? (snapshot['intents'] as { intent: string }[]) : [] }) ?? null;
-    const context = { ...snapshot, ...extra, ...(team !== null ? { team } : {}) };
+    const team = this.options.desk?.route({ reason, priority, flow, locale: live.record.locale, intents: snapshot.intents }) ?? null;
+    const context = queuedContext(snapshot, { ...extra, ...(team !== null ? { team } : {}) });
     const item = await this.options.queue.enqueue({ sessionId: live.record.id, reason, priority, context });
     await this.#system(live, `handed off to the agent queue (${reason})`);
     return item;
   }
 
-  async #snapshot(live: LiveSession, slots: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async #snapshot(live: LiveSession, slots: Record<string, unknown>): Promise<HandoffContext> {
     const { store, commerce } = this.options;
     const customerId = live.record.customerId;
     const [transcript, customer, orders] = await Promise.all([
@@ -461,11 +472,17 @@ export class HandoffDesk implements HandoffPort {
     ]);
     // A shop API that is down must not stop the hand-off: the agent gets what is known.
     const known = <T>(result: { ok: true; value: T } | { ok: false } | null): T | null => (result?.ok ? result.value : null);
+    const recentOrders = known<Order[]>(orders) ?? [];
+    // The order the conversation is about, when it is older than the recent ones.
+    const orderId = slots['order_number'];
+    const order =
+      customerId && typeof orderId === 'string' && !recentOrders.some((o) => o.id === orderId) ? known<Order>(await commerce.getOrder(orderId, customerId)) : null;
     return buildHandoffContext({
       transcript,
       dialogState: live.record.dialog,
       customer: known<Customer>(customer),
-      recentOrders: known<Order[]>(orders) ?? [],
+      recentOrders,
+      order,
       slots,
     });
   }

@@ -1,6 +1,7 @@
 // Picking up a retrained model or edited flows without a restart. A reload that fails leaves the
 // engines in use untouched; conversations in progress carry on with their stored dialog state.
 import { type FSWatcher, watch } from 'node:fs';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { DialogEngine } from '../dialog/types.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
@@ -9,7 +10,10 @@ import { InProcessLanes } from './lanes.ts';
 import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 
-export type FlowsLoad = { ok: true; dialog: DialogEngine; proactive?: ProactiveConfig; surveys?: SurveyTexts | null } | { ok: false; problems: string };
+/** A load without `messages` keeps the messages in use (tests that swap only the dialog). */
+export type FlowsLoad =
+  | { ok: true; dialog: DialogEngine; messages?: MessagesSpec; proactive?: ProactiveConfig; surveys?: SurveyTexts | null }
+  | { ok: false; problems: string };
 
 export interface Reloaders {
   /** Loads the newest model; throws when it cannot be loaded. */
@@ -65,7 +69,7 @@ export class Reloader {
       this.log.error({ problems: loaded.problems }, 'flow reload refused; the last good flows keep serving');
       return { ok: false, code: 'invalid', message: loaded.problems };
     }
-    this.engines.replaceDialog(loaded.dialog, loaded.proactive, loaded.surveys);
+    this.engines.replaceDialog(loaded.dialog, loaded.proactive, loaded.surveys, loaded.messages);
     this.metrics.reloads.inc({ target: 'flows', outcome: 'ok' });
     this.log.info('flows reloaded');
     return { ok: true };

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import { offlineCommerce, scriptedClassifier, scriptedDialog, startTestServer, testConfig, type TestServer } from '../server/helpers.ts';
 import { postSkill, skillRequest } from './kakao-helpers.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 const SECRETS = { DAEHWA_SECRET: 'k4v9-f2mx-19ad-ee01-7d2c', DAEHWA_CUSTOMER_SECRET: '5f1c9a0e7b3d48e2a6c4f08d9b7e1a35' };
 
@@ -45,14 +46,14 @@ describe('channels configuration', () => {
     // A server built from a hand-made config refuses too.
     const config = testConfig({ env: 'production', channels: { kakao: { enabled: true } } });
     await expect(
-      buildServer(config, { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), logger: createLogger({ level: 'silent' }), processMetrics: false }),
+      buildServer(config, { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), messages: SHOP_MESSAGES, logger: createLogger({ level: 'silent' }), processMetrics: false }),
     ).rejects.toThrow(/channels\.kakao\.secret is required/);
   });
 
   it('warns at start when the Kakao skill accepts requests without a secret (development), and not with one', async () => {
     const lines: string[] = [];
     const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
-    const deps = { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), logger: createLogger({ level: 'warn', destination }), processMetrics: false };
+    const deps = { store: createMemoryStore(), commerce: offlineCommerce, classifier: scriptedClassifier(), dialog: scriptedDialog(), messages: SHOP_MESSAGES, logger: createLogger({ level: 'warn', destination }), processMetrics: false };
     const open = await buildServer(testConfig(), deps);
     await open.close();
     expect(lines.map((l) => JSON.parse(l) as { level: number; msg: string })).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/channels\/kakao\/skill accepts requests without a secret.*DAEHWA_KAKAO_SECRET/) }));

@@ -9,9 +9,10 @@ import { signWebhookBody } from '../../src/channels/webhook/route.ts';
 import type { DialogEngine, OrderCard } from '../../src/dialog/types.ts';
 import { scriptedDialog, shopper, startTestServer, type TestServer } from '../server/helpers.ts';
 import { postSkill, skillRequest, textsOf } from './kakao-helpers.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 const TRACKING = 'https://tracker.example/{carrier}/{trackingNumber}';
-const ko = { texts: channelTexts('ko'), trackingUrl: TRACKING };
+const ko = { texts: channelTexts(SHOP_MESSAGES, 'ko'), trackingUrl: TRACKING };
 
 const shipped: OrderCard = {
   kind: 'order',
@@ -69,12 +70,12 @@ describe('order card', () => {
     expect(cancelled.listCard.items[0]).toEqual({ title: '취소' });
     expect(cancelled.listCard.buttons).toBeUndefined();
     // No tracking page configured: no button either.
-    expect((renderCard(shipped, { texts: channelTexts('ko') }) as any).listCard.buttons).toBeUndefined();
+    expect((renderCard(shipped, { texts: channelTexts(SHOP_MESSAGES, 'ko') }) as any).listCard.buttons).toBeUndefined();
     expect(trackingLink('not a url {carrier}', shipped)).toBeUndefined();
   });
 
   it('writes English titles as titles', () => {
-    const output = renderCard({ ...shipped, statusLabel: 'on its way', expectedDelivery: 'Sat, Nov 21' }, { texts: channelTexts('en'), trackingUrl: TRACKING }) as any;
+    const output = renderCard({ ...shipped, statusLabel: 'on its way', expectedDelivery: 'Sat, Nov 21' }, { texts: channelTexts(SHOP_MESSAGES, 'en'), trackingUrl: TRACKING }) as any;
     expect(output.listCard.header.title).toBe('Order 20261101');
     expect(output.listCard.items[0]).toEqual({ title: 'On its way', description: 'CJ대한통운 651240387712 · arriving Sat, Nov 21' });
     expect(output.listCard.buttons[0].label).toBe('Track parcel');

@@ -9,6 +9,7 @@ import { DEFAULT_SHOP_TIME_ZONE, shopCalendar } from '../../src/commerce/shop-ca
 import { configSchema } from '../../src/config/schema.ts';
 import { formatNextOpening, isOpen } from '../../src/handoff/hours.ts';
 import { extractEntities } from '../../src/nlu/entities/index.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 // 20261102 was delivered 2026-11-13T05:05Z (14:05 in Seoul); the return window is 7 days.
 const LATE_EVENING_UTC = new Date('2026-11-20T23:30:00Z'); // 2026-11-21 08:30 in Seoul
@@ -97,8 +98,8 @@ describe('one key, handoff.businessHours.timeZone, moves every reader of the cal
     expect([tomorrow(seoul.timeZone, THURSDAY_MORNING_IN_LA), tomorrow(la.timeZone, THURSDAY_MORNING_IN_LA)]).toEqual([['2026-11-21'], ['2026-11-20']]);
     expect(isOpen(seoul, THURSDAY_MORNING_IN_LA)).toBe(false);
     expect(isOpen(la, THURSDAY_MORNING_IN_LA)).toBe(true);
-    expect(formatNextOpening(seoul, THURSDAY_MORNING_IN_LA, 'en')).toBe('Our team is back today at 9:00 AM (KST).');
-    expect(formatNextOpening(la, THURSDAY_MORNING_IN_LA, 'en')).toBe('Our team is available now.');
+    expect(formatNextOpening(seoul, THURSDAY_MORNING_IN_LA, 'en', SHOP_MESSAGES)).toBe('Our team is back today at 9:00 AM (KST).');
+    expect(formatNextOpening(la, THURSDAY_MORNING_IN_LA, 'en', SHOP_MESSAGES)).toBe('Our team is available now.');
   });
 });
 

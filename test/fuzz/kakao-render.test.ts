@@ -8,6 +8,7 @@ import { kakaoInput, renderMessages, renderBubbles, toBubbles, MORE_PAYLOAD } fr
 import type { ChannelMessage } from '../../src/channels/port.ts';
 import type { OrderCard } from '../../src/dialog/types.ts';
 import { channelTexts } from '../../src/channels/texts.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
@@ -52,7 +53,7 @@ describe('Kakao rendering (property)', () => {
   it('every response validates, and the "more" chain carries every word and every choice', () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 8 }), fc.constantFrom('ko' as const, 'en' as const), fc.option(fc.constant('blk_1'), { nil: undefined }), (messages, locale, blockId) => {
-        const texts = channelTexts(locale);
+        const texts = channelTexts(SHOP_MESSAGES, locale);
         const options = { texts, quickReplyBlockId: blockId, trackingUrl: 'https://tracker.example/{carrier}/{trackingNumber}' };
         const bubbles = toBubbles(messages, texts);
         let rendered = renderMessages(messages, options, texts.nothingMore);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Order } from '../../src/commerce/types.ts';
-import { buildHandoffContext } from '../../src/handoff/context.ts';
+import { buildHandoffContext, queuedContext, readHandoffContext } from '../../src/handoff/context.ts';
 import type { TranscriptEntry } from '../../src/store/types.ts';
 
 const customer: Customer = { id: 'c-1001', name: '김지은', email: 'jieun@example.com', phone: '010-1234-5678', locale: 'ko' };
@@ -64,5 +64,31 @@ describe('buildHandoffContext', () => {
     expect('note' in context.slots).toBe(false);
     slots.order_number = 'changed';
     expect(context.slots['order_number']).toBe('20260301');
+  });
+
+  it('names the order the conversation is about: the recent order of the slot, else the one looked up', () => {
+    const orders = [order('20260301', '2026-03-01T00:00:00.000Z'), order('20260215', '2026-02-15T00:00:00.000Z')];
+    const base = { transcript, dialogState: { version: 1 as const, locale: 'ko' as const }, customer, recentOrders: orders };
+    expect(buildHandoffContext({ ...base, slots: { order_number: '20260215' } }).order?.id).toBe('20260215');
+    const older = order('20251101', '2025-11-01T00:00:00.000Z');
+    expect(buildHandoffContext({ ...base, order: older, slots: { order_number: '20251101' } }).order?.id).toBe('20251101');
+    expect(buildHandoffContext({ ...base, slots: {} }).order).toBeNull();
+  });
+});
+
+describe('the stored hand-off context', () => {
+  const snapshot = buildHandoffContext({ transcript, dialogState: { version: 1, locale: 'ko' }, customer, recentOrders: [order('20260301', '2026-03-01T00:00:00.000Z')], slots: { order_number: '20260301' } });
+
+  it('goes into the queue with what the server adds, checked', () => {
+    expect(queuedContext(snapshot, { team: 'returns', cases: ['C-20260302-0001'] })).toMatchObject({ team: 'returns', cases: ['C-20260302-0001'], order: { id: '20260301' } });
+    expect(() => queuedContext(snapshot, { team: '' })).toThrow(/^invalid hand-off context: team: /);
+    expect(() => queuedContext({ ...snapshot, intents: [{ text: 'x', intent: 'product.defect', score: 1.5 }] }, {})).toThrow(/intents\.0\.score/);
+  });
+
+  it('is read back typed; an item queued before `order` was kept reads as without one; anything else names its problem', () => {
+    const { order: _order, ...older } = snapshot;
+    expect(readHandoffContext(JSON.parse(JSON.stringify(older)))).toEqual({ ok: true, context: { ...snapshot, order: null } });
+    expect(readHandoffContext({ ...snapshot, locale: 'ja' })).toEqual({ ok: false, problem: expect.stringMatching(/^locale: /) });
+    expect(readHandoffContext({ ...snapshot, surprise: true })).toEqual({ ok: false, problem: expect.stringMatching(/surprise/) });
   });
 });

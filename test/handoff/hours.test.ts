@@ -6,6 +6,7 @@ import {
   isOpen,
   nextOpening,
 } from '../../src/handoff/hours.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 const weekdays = (ranges: BusinessHoursInput['weekly']['mon']): BusinessHoursInput['weekly'] => ({
   mon: ranges,
@@ -40,28 +41,28 @@ describe('business hours in Asia/Seoul (2026-03-02 is a Monday)', () => {
   it('returns now while open', () => {
     const now = kst('2026-03-02T11:00:00');
     expect(nextOpening(officeHours, now)).toBe(now);
-    expect(formatNextOpening(officeHours, now, 'ko')).toBe('지금 상담원과 연결할 수 있어요.');
+    expect(formatNextOpening(officeHours, now, 'ko', SHOP_MESSAGES)).toBe('지금 상담원과 연결할 수 있어요.');
   });
 
   it('after closing, points to the next morning', () => {
     const now = kst('2026-03-02T18:00:00');
     expect(nextOpening(officeHours, now).toISOString()).toBe('2026-03-03T00:00:00.000Z');
-    expect(formatNextOpening(officeHours, now, 'ko')).toBe('상담원은 내일(화) 오전 9시부터 연결돼요.');
-    expect(formatNextOpening(officeHours, now, 'en')).toBe('Our team is back Tuesday at 9:00 AM (KST).');
+    expect(formatNextOpening(officeHours, now, 'ko', SHOP_MESSAGES)).toBe('상담원은 내일(화) 오전 9시부터 연결돼요.');
+    expect(formatNextOpening(officeHours, now, 'en', SHOP_MESSAGES)).toBe('Our team is back Tuesday at 9:00 AM (KST).');
   });
 
   it('before opening, points to later today', () => {
     const now = kst('2026-03-03T07:30:00');
-    expect(formatNextOpening(officeHours, now, 'ko')).toBe('상담원은 오늘 오전 9시부터 연결돼요.');
-    expect(formatNextOpening(officeHours, now, 'en')).toBe('Our team is back today at 9:00 AM (KST).');
+    expect(formatNextOpening(officeHours, now, 'ko', SHOP_MESSAGES)).toBe('상담원은 오늘 오전 9시부터 연결돼요.');
+    expect(formatNextOpening(officeHours, now, 'en', SHOP_MESSAGES)).toBe('Our team is back today at 9:00 AM (KST).');
   });
 
   it('skips the weekend', () => {
     const friday = kst('2026-03-06T18:30:00');
     expect(isOpen(officeHours, kst('2026-03-07T11:00:00'))).toBe(false);
     expect(nextOpening(officeHours, friday).toISOString()).toBe('2026-03-09T00:00:00.000Z');
-    expect(formatNextOpening(officeHours, friday, 'ko')).toBe('상담원은 월요일 오전 9시부터 연결돼요.');
-    expect(formatNextOpening(officeHours, friday, 'en')).toBe('Our team is back Monday at 9:00 AM (KST).');
+    expect(formatNextOpening(officeHours, friday, 'ko', SHOP_MESSAGES)).toBe('상담원은 월요일 오전 9시부터 연결돼요.');
+    expect(formatNextOpening(officeHours, friday, 'en', SHOP_MESSAGES)).toBe('Our team is back Monday at 9:00 AM (KST).');
   });
 
   it('skips holidays, including a substitute holiday on a weekday', () => {
@@ -70,7 +71,7 @@ describe('business hours in Asia/Seoul (2026-03-02 is a Monday)', () => {
     expect(isOpen(hours, kst('2026-03-02T10:00:00'))).toBe(false);
     const sundayEvening = kst('2026-03-01T20:00:00');
     expect(nextOpening(hours, sundayEvening).toISOString()).toBe('2026-03-03T00:00:00.000Z');
-    expect(formatNextOpening(hours, sundayEvening, 'ko')).toBe('상담원은 화요일 오전 9시부터 연결돼요.');
+    expect(formatNextOpening(hours, sundayEvening, 'ko', SHOP_MESSAGES)).toBe('상담원은 화요일 오전 9시부터 연결돼요.');
   });
 
   it('gives the date when people are back more than a week later', () => {
@@ -79,8 +80,8 @@ describe('business hours in Asia/Seoul (2026-03-02 is a Monday)', () => {
       holidays: ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12', '2026-03-13'],
     });
     const friday = kst('2026-03-06T19:00:00');
-    expect(formatNextOpening(hours, friday, 'ko')).toBe('상담원은 3월 16일(월) 오전 9시부터 연결돼요.');
-    expect(formatNextOpening(hours, friday, 'en')).toBe('Our team is back Monday, March 16 at 9:00 AM (KST).');
+    expect(formatNextOpening(hours, friday, 'ko', SHOP_MESSAGES)).toBe('상담원은 3월 16일(월) 오전 9시부터 연결돼요.');
+    expect(formatNextOpening(hours, friday, 'en', SHOP_MESSAGES)).toBe('Our team is back Monday, March 16 at 9:00 AM (KST).');
   });
 
   it('handles a lunch break and half hours', () => {
@@ -89,16 +90,16 @@ describe('business hours in Asia/Seoul (2026-03-02 is a Monday)', () => {
     });
     const lunch = kst('2026-03-02T12:15:00');
     expect(isOpen(hours, lunch)).toBe(false);
-    expect(formatNextOpening(hours, lunch, 'ko')).toBe('상담원은 오늘 오후 1시부터 연결돼요.');
-    expect(formatNextOpening(hours, lunch, 'en')).toBe('Our team is back today at 1:00 PM (KST).');
-    expect(formatNextOpening(hours, kst('2026-03-02T07:00:00'), 'ko')).toBe('상담원은 오늘 오전 9시 30분부터 연결돼요.');
-    expect(formatNextOpening(hours, kst('2026-03-06T20:00:00'), 'en')).toBe('Our team is back Saturday at 10:00 AM (KST).');
+    expect(formatNextOpening(hours, lunch, 'ko', SHOP_MESSAGES)).toBe('상담원은 오늘 오후 1시부터 연결돼요.');
+    expect(formatNextOpening(hours, lunch, 'en', SHOP_MESSAGES)).toBe('Our team is back today at 1:00 PM (KST).');
+    expect(formatNextOpening(hours, kst('2026-03-02T07:00:00'), 'ko', SHOP_MESSAGES)).toBe('상담원은 오늘 오전 9시 30분부터 연결돼요.');
+    expect(formatNextOpening(hours, kst('2026-03-06T20:00:00'), 'en', SHOP_MESSAGES)).toBe('Our team is back Saturday at 10:00 AM (KST).');
   });
 
   it('says noon as 낮 12시', () => {
     const hours = businessHoursSchema.parse({ weekly: { mon: ['12:00', '20:00'] } });
-    expect(formatNextOpening(hours, kst('2026-03-02T08:00:00'), 'ko')).toBe('상담원은 오늘 낮 12시부터 연결돼요.');
-    expect(formatNextOpening(hours, kst('2026-03-02T08:00:00'), 'en')).toBe('Our team is back today at 12:00 PM (KST).');
+    expect(formatNextOpening(hours, kst('2026-03-02T08:00:00'), 'ko', SHOP_MESSAGES)).toBe('상담원은 오늘 낮 12시부터 연결돼요.');
+    expect(formatNextOpening(hours, kst('2026-03-02T08:00:00'), 'en', SHOP_MESSAGES)).toBe('Our team is back today at 12:00 PM (KST).');
   });
 });
 
@@ -108,7 +109,7 @@ describe('business hours in a zone with daylight saving time', () => {
     const hours = businessHoursSchema.parse({ timeZone: 'America/New_York', weekly: weekdays(['09:00', '17:00']) });
     const fridayEvening = new Date('2026-03-06T23:00:00Z'); // 18:00 EST
     expect(nextOpening(hours, fridayEvening).toISOString()).toBe('2026-03-09T13:00:00.000Z');
-    expect(formatNextOpening(hours, fridayEvening, 'en')).toBe('Our team is back Monday at 9:00 AM (EDT).');
+    expect(formatNextOpening(hours, fridayEvening, 'en', SHOP_MESSAGES)).toBe('Our team is back Monday at 9:00 AM (EDT).');
     expect(isOpen(hours, new Date('2026-03-09T13:30:00Z'))).toBe(true);
     expect(isOpen(hours, new Date('2026-03-09T12:30:00Z'))).toBe(false);
   });

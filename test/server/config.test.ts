@@ -60,6 +60,23 @@ describe('configuration', () => {
     );
   });
 
+  it('names the hand-off band: the NLU threshold and the hand-off threshold as one checked pair', async () => {
+    const defaults = await loadConfig({ cwd: await dirWith(), env: {} });
+    expect(defaults.ok && defaults.config.handoff.band).toEqual({ lower: 0.4, upper: 0.5 });
+    const fromEnv = await loadConfig({ cwd: await dirWith(), env: { DAEHWA_NLU_THRESHOLD: '0.3', DAEHWA_HANDOFF_THRESHOLD: '0.65' } });
+    expect(fromEnv.ok && fromEnv.config.handoff.band).toEqual({ lower: 0.3, upper: 0.65 });
+
+    const crossed = await loadConfig({ cwd: await dirWith(JSON.stringify({ handoff: { band: { lower: 0.7 } } })), env: {} });
+    expect(!crossed.ok && crossed.errors).toEqual([
+      'config handoff.band.lower (in daehwa.config.json): lower (0.7) is above upper (0.5): the band runs from not understood (below lower) through a person taking over (lower to upper) to the bot acting (upper and above)',
+    ]);
+    const outside = await loadConfig({ cwd: await dirWith(), env: { DAEHWA_HANDOFF_THRESHOLD: '1.5' } });
+    expect(!outside.ok && outside.errors).toEqual(['config handoff.band.upper (from env DAEHWA_HANDOFF_THRESHOLD): a probability: from 0 to 1']);
+    // The old key is refused with a pointer to the new one, not silently ignored.
+    const old = await loadConfig({ cwd: await dirWith(JSON.stringify({ dialog: { handoffThreshold: 0.6 } })), env: {} });
+    expect(!old.ok && old.errors).toEqual([expect.stringMatching(/^config dialog\.handoffThreshold \(in daehwa\.config\.json\): moved: .*handoff\.band\.upper/)]);
+  });
+
   it('points at the line and column of broken JSON', async () => {
     const cwd = await dirWith('{\n  "server": {\n    "port": 3000,\n  }\n}\n');
     const result = await loadConfig({ cwd, env: {} });

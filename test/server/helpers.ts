@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from '../../src/server/clock.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/types.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 /** A clock that only moves when the test says so; timers fire in order during `advance`. */
 export class ManualClock implements Clock {
@@ -152,6 +153,7 @@ export async function startTestServer(
     commerce: offlineCommerce,
     classifier: scriptedClassifier(),
     dialog: scriptedDialog(),
+    messages: SHOP_MESSAGES,
     clock,
     logger: createLogger({ level: 'silent' }),
     processMetrics: false,

@@ -18,8 +18,8 @@ export function kakaoConversationChannel(options: { quickReplyBlockId?: string; 
   // The server's default tracking page unless told otherwise (config `desk.trackingUrl`).
   const trackingUrl = options.trackingUrl ?? configSchema.parse({}).desk.trackingUrl;
   return {
-    show(replies: readonly BotReply[], locale): ChannelView {
-      const texts = channelTexts(locale);
+    show(replies: readonly BotReply[], locale, shopMessages): ChannelView {
+      const texts = channelTexts(shopMessages, locale);
       const renderOptions = { texts, quickReplyBlockId: options.quickReplyBlockId, trackingUrl };
       const messages = replies.map((reply) => ({
         kind: 'text' as const,

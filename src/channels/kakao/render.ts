@@ -89,7 +89,7 @@ export function toBubbles(messages: readonly ChannelMessage[], texts: ChannelTex
     } else if (message.kind === 'error') {
       bubbles.parts.push(texts.error);
     } else {
-      bubbles.parts.push(message.from === 'agent' ? `${texts.agentPrefix}${message.text}` : message.text);
+      bubbles.parts.push(message.from === 'agent' ? texts.agentSays(message.text) : message.text);
       if (message.card) bubbles.parts.push({ card: message.card });
       if (message.quickReplies.length > 0) bubbles.quickReplies = message.quickReplies;
     }

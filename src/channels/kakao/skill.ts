@@ -10,6 +10,7 @@ import type { Clock } from '../../server/clock.ts';
 import { HttpError } from '../../server/http-errors.ts';
 import type { Logger } from '../../server/logging.ts';
 import type { ServerMetrics } from '../../server/metrics.ts';
+import type { MessagesSpec } from '../../dialog/schema.ts';
 import type { QuickReply, OrderCard } from '../../dialog/types.ts';
 import type { ServerFrame } from '../../server/protocol.ts';
 import type { LiveSession } from '../../server/sessions.ts';
@@ -40,6 +41,8 @@ export interface KakaoSkillOptions {
   /** An order's tracking page (config `desk.trackingUrl`): the button of an order card. */
   trackingUrl?: string | undefined;
   maxTextLength: number;
+  /** The messages file in use (flows/messages.yaml, reloaded with the flows): what the channel says itself. */
+  messages: () => MessagesSpec;
   /** POSTs a response to a callback URL; true when Kakao took it. */
   postCallback?: (url: string, body: KakaoSkillResponse) => Promise<boolean>;
 }
@@ -163,7 +166,7 @@ export class KakaoSkill {
 
   async #answerOn(request: KakaoSkillRequest, live: LiveSession, link: ChannelLink): Promise<KakaoSkillResponse> {
     const { runtime, deadlineMs, maxTextLength } = this.options;
-    const texts = channelTexts(live.record.locale);
+    const texts = channelTexts(this.options.messages(), live.record.locale);
     const memory = memoryOf(link);
     const input = kakaoInput(request, memory.offered, maxTextLength);
     if (input.kind === 'invalid') throw new HttpError(400, 'invalid_body', input.message);
@@ -247,7 +250,7 @@ export class KakaoSkill {
     }, CALLBACK_HOLD_MS);
     link.hold((frames) => {
       timer.cancel();
-      const now = channelTexts(live.record.locale);
+      const now = channelTexts(this.options.messages(), live.record.locale);
       void this.#callback(link, url, this.#bubbles([], frames, now), now.agentWillAnswer, now, frames);
     });
   }

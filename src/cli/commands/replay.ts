@@ -142,7 +142,7 @@ export async function replayDeps(config: DaehwaConfig): Promise<{ ok: true; deps
         classifier,
         dialog: flows.dialog,
         surveys: flows.surveys ? { texts: flows.surveys, settings: config.surveys } : null,
-        afterHoursNotice: (locale, now) => afterHoursNotice(hours, locale, now),
+        afterHoursNotice: (locale, now) => afterHoursNotice(hours, flows.messages, locale, now),
       },
       masking: { text: maskIdAndCardNumbers, value: maskNumbersDeep },
       newId: () => `v-${randomUUID()}`,

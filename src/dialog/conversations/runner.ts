@@ -11,6 +11,7 @@ import { runBotTurn } from '../../conversation/bot-turn.ts';
 import { readSurveyState, surveySettingsSchema, type HistoryLine, type SurveyTexts, type SurveyedTurn } from '../../surveys/index.ts';
 import { createDialogEngine, describeState } from '../engine.ts';
 import type { FlowSet } from '../flowset.ts';
+import type { MessagesSpec } from '../schema.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
 import type { BotReply, CaseInfo, CasesPort, DialogEvent, DialogInput, DialogState } from '../types.ts';
 import { type ChannelId, ConversationFileSchema, type ConversationSpec, type Expectation, type PortMethod, type TurnSpec } from './format.ts';
@@ -46,7 +47,8 @@ export interface ChannelView {
 
 /** A channel adapter as conversation tests drive it: the dialog never knows which channel it serves. */
 export interface ConversationChannel {
-  show(replies: readonly BotReply[], locale: Locale): ChannelView;
+  /** `messages`: the flow set's messages file, for what the channel says itself. */
+  show(replies: readonly BotReply[], locale: Locale, messages: MessagesSpec): ChannelView;
   /** The input the channel hands the dialog when the shopper sends `text` (typed, or a tapped quick reply's) with `view` on screen. */
   read(text: string, view: ChannelView | null): DialogInput;
 }
@@ -167,7 +169,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
       }
       if (input.kind !== 'event') history.push({ from: 'shopper', ...(nlu ? { intent: nlu.intent } : {}) });
       for (const reply of result.replies) history.push({ from: 'bot', flow: reply.meta.flow });
-      view = channel ? channel.show(result.replies, state.locale) : null;
+      view = channel ? channel.show(result.replies, state.locale, deps.flowSet.messages) : null;
       if (view) transcript.push({ from: 'bot', text: describeView(view) });
       else for (const reply of result.replies) transcript.push({ from: 'bot', text: describeReply(reply) });
       const mismatches = [
