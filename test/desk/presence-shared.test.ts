@@ -1,46 +1,30 @@
 // Presence across two servers on one PostgreSQL database (standing for two processes): an agent
 // connected to one is online, away and offline on the other's consoles, and a process that stops
 // repeating its agents (it died) lets them lapse to offline. Skipped without PostgreSQL binaries.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEFAULT_AGENT } from '../../src/config/schema.ts';
 import { PRESENCE_HEARTBEAT_MS } from '../../src/desk/presence/service.ts';
 import { createPostgresCoordination, createPostgresStore } from '../../src/store/postgres/index.ts';
-import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { agentSocket, login, startTestServer, type Frame, type TestServer } from '../server/helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
 const AGENTS = [DEFAULT_AGENT, { id: 'mina', name: '미나', passwordHash: DEFAULT_AGENT.passwordHash, role: 'agent' as const }];
 
 describeWithPostgres('presence shared by processes', () => {
-  let cluster: PgCluster;
-  let url: string;
-  const closers: (() => Promise<void>)[] = [];
+  const db = useDatabasePerTest(BIN_DIR as string);
 
   const startShared = async (): Promise<TestServer> => {
-    const pgStore = await createPostgresStore({ connectionString: url, poolSize: 4 });
-    const coordination = await createPostgresCoordination({ connectionString: url, poolSize: 4, onError: () => undefined });
+    const pgStore = await createPostgresStore({ connectionString: db.url, poolSize: 4 });
+    const coordination = await createPostgresCoordination({ connectionString: db.url, poolSize: 4, onError: () => undefined });
     const server = await startTestServer({ store: pgStore, deps: { coordination }, config: { agents: AGENTS } });
-    closers.push(async () => {
+    db.closers.push(async () => {
       await server.close();
       await coordination.close();
       await pgStore.close();
     });
     return server;
   };
-
-  beforeAll(async () => {
-    cluster = await startPgCluster(BIN_DIR as string);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  beforeEach(async () => {
-    url = await cluster.createDatabase();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-    await cluster.dropDatabase(url);
-  });
 
   const minaIn = (frame: Frame): string | undefined => (frame['agents'] as { id: string; status: string }[]).find((agent) => agent.id === 'mina')?.status;
 

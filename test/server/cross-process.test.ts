@@ -3,52 +3,36 @@
 // the sockets the other holds. test/server/multi-process.test.ts does the same with real
 // processes. Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPostgresCoordination, createPostgresStore, LISTENER_APPLICATION_NAME, type PostgresCoordination } from '../../src/store/postgres/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { agentSocket, api, login, shopper, startTestServer, waitFor, type Frame, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
 
 describeWithPostgres('servers sharing PostgreSQL', () => {
-  let cluster: PgCluster;
-  let url: string;
-  const closers: (() => Promise<void>)[] = [];
+  const db = useDatabasePerTest(BIN_DIR as string);
 
   const startShared = async (
     options: { beforeReconnect?: () => Promise<void> } = {},
   ): Promise<TestServer & { coordination: PostgresCoordination; pgStore: Store }> => {
-    const pgStore = await createPostgresStore({ connectionString: url, poolSize: 4 });
+    const pgStore = await createPostgresStore({ connectionString: db.url, poolSize: 4 });
     const coordination = await createPostgresCoordination({
-      connectionString: url,
+      connectionString: db.url,
       poolSize: 4,
       reconnectDelayMs: { first: 20, max: 200 },
       onError: () => undefined,
       ...options,
     });
     const server = await startTestServer({ store: pgStore, deps: { coordination } });
-    closers.push(async () => {
+    db.closers.push(async () => {
       await server.close();
       await coordination.close();
       await pgStore.close();
     });
     return { ...server, coordination, pgStore };
   };
-
-  beforeAll(async () => {
-    cluster = await startPgCluster(BIN_DIR as string);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  beforeEach(async () => {
-    url = await cluster.createDatabase();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-    await cluster.dropDatabase(url);
-  });
 
   const texts = (frames: Frame[], type: string): unknown[] => frames.filter((f) => f.type === type).map((f) => f.text);
 
@@ -115,13 +99,13 @@ describeWithPostgres('servers sharing PostgreSQL', () => {
     await socket.next((f) => f.type === 'handoff' && f.status === 'assigned', 'the assigned frame');
 
     // A's listening connection is cut and held down; B's message is written while A cannot hear of it.
-    await cluster.sql(url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [
+    await db.cluster.sql(db.url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [
       LISTENER_APPLICATION_NAME,
     ]);
     await waitFor(async () => !a.coordination.listening);
     expect((await api(b.url, 'POST', `/api/agent/queue/${itemId}/messages`, { token, body: { text: 'sent during the outage' } })).status).toBe(200);
     await waitFor(async () => {
-      const { rows } = await cluster.sql(url, "SELECT count(*)::int AS n FROM daehwa_session_frames WHERE session_id = $1 AND frame->>'type' = 'agent'", [session.sessionId]);
+      const { rows } = await db.cluster.sql(db.url, "SELECT count(*)::int AS n FROM daehwa_session_frames WHERE session_id = $1 AND frame->>'type' = 'agent'", [session.sessionId]);
       return rows[0].n === 1;
     });
     expect(a.coordination.listening).toBe(false);

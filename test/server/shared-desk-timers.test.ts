@@ -2,13 +2,13 @@
 // A, which then stops, are fired by B: the first-response SLA of a waiting conversation. (The
 // claimed conversation's next-response SLA and auto-close across processes are not tested yet.)
 // Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { checkInText } from '../../src/desk/autoclose/idle.ts';
 import { sharedDeps } from '../../src/server/assemble.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { createPostgresCoordination, createPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
-import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
@@ -21,16 +21,14 @@ const DESK: ConfigInput = {
 };
 
 describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
-  let cluster: PgCluster;
-  let url: string;
   let clock: ManualClock;
-  const closers: (() => Promise<void>)[] = [];
+  const db = useDatabasePerTest(BIN_DIR as string);
 
   type Shared = TestServer & { pgStore: PostgresStore; stop(): Promise<void> };
 
   const startShared = async (): Promise<Shared> => {
-    const pgStore = await createPostgresStore({ connectionString: url, poolSize: 4, onPoolError: () => undefined });
-    const coordination = await createPostgresCoordination({ connectionString: url, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
+    const pgStore = await createPostgresStore({ connectionString: db.url, poolSize: 4, onPoolError: () => undefined });
+    const coordination = await createPostgresCoordination({ connectionString: db.url, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
     const log = createLogger({ level: 'silent' });
     const server = await startTestServer({
       clock,
@@ -46,25 +44,14 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
       await coordination.close();
       await pgStore.close();
     };
-    closers.push(stop);
+    db.closers.push(stop);
     return { ...server, pgStore, stop };
   };
 
-  const timerKeys = async (): Promise<string[]> => (await cluster.sql(url, "SELECT key FROM daehwa_timers WHERE kind <> 'session-idle' ORDER BY key")).rows.map((row: { key: string }) => row.key);
+  const timerKeys = async (): Promise<string[]> => (await db.cluster.sql(db.url, "SELECT key FROM daehwa_timers WHERE kind <> 'session-idle' ORDER BY key")).rows.map((row: { key: string }) => row.key);
 
-  beforeAll(async () => {
-    cluster = await startPgCluster(BIN_DIR as string);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  beforeEach(async () => {
-    url = await cluster.createDatabase();
+  beforeEach(() => {
     clock = new ManualClock(OPEN_HOURS);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-    await cluster.dropDatabase(url);
   });
 
   it('the first-response SLA of a conversation queued on A, which then stops, is breached on B, once', async () => {
@@ -77,7 +64,7 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
     await a.stop();
 
     clock.advance(MIN); // the warning: set again for the target
-    await waitFor(async () => (await cluster.sql(url, 'SELECT due_at_ms::float8 AS due FROM daehwa_timers WHERE key = $1', [`sla-first:${item!.id}`])).rows[0]?.due === Date.parse(item!.createdAt) + 2 * MIN);
+    await waitFor(async () => (await db.cluster.sql(db.url, 'SELECT due_at_ms::float8 AS due FROM daehwa_timers WHERE key = $1', [`sla-first:${item!.id}`])).rows[0]?.due === Date.parse(item!.createdAt) + 2 * MIN);
     expect(await b.pgStore.listSlaBreaches()).toEqual([]);
     clock.advance(MIN);
     await waitFor(async () => (await b.pgStore.listSlaBreaches()).length === 1);

@@ -9,7 +9,7 @@
 // Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
 
 import { createServer, type Server, Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { DEFAULT_AGENT } from '../../src/config/schema.ts';
 import { AgentAuth } from '../../src/server/agent-auth.ts';
 import { sharedDeps } from '../../src/server/assemble.ts';
@@ -18,7 +18,7 @@ import { LOCK_MS, MAX_FAILURES } from '../../src/server/sign-in-guard.ts';
 import { createPostgresCoordination, createPostgresStore, type PostgresCoordination, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { loadMigrations } from '../../src/store/postgres/migrate.ts';
 import type { Timers } from '../../src/timers/index.ts';
-import { describeWithPostgres, findPostgresBinDir, startPgCluster, type PgCluster } from '../store/pg-cluster.ts';
+import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { agentSocket, api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, TestSocket, waitFor, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
@@ -57,15 +57,13 @@ async function relay(port: number): Promise<{ url: (database: string) => string;
 }
 
 describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health', () => {
-  let cluster: PgCluster;
-  let url: string;
   let clock: ManualClock;
-  const closers: (() => Promise<void>)[] = [];
+  const db = useDatabasePerTest(BIN_DIR as string);
 
   type Shared = TestServer & { coordination: PostgresCoordination; pgStore: PostgresStore; timers: Timers; stop(): Promise<void> };
 
   /** One "process": its own store, coordination and server, wired as assemble.ts wires them. */
-  const startShared = async (connectionString = url): Promise<Shared> => {
+  const startShared = async (connectionString = db.url): Promise<Shared> => {
     const pgStore = await createPostgresStore({ connectionString, poolSize: 4, onPoolError: () => undefined });
     const coordination = await createPostgresCoordination({ connectionString, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
     const log = createLogger({ level: 'silent' });
@@ -84,23 +82,12 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
       await coordination.close();
       await pgStore.close();
     };
-    closers.push(stop);
+    db.closers.push(stop);
     return { ...server, coordination, pgStore, timers: deps.timers as Timers, stop };
   };
 
-  beforeAll(async () => {
-    cluster = await startPgCluster(BIN_DIR as string);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  beforeEach(async () => {
-    url = await cluster.createDatabase();
+  beforeEach(() => {
     clock = new ManualClock(OPEN_HOURS);
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-    await cluster.dropDatabase(url);
   });
 
   it('a sign-out on A is refused on B at the next request, and B closes the sockets signed in with it', async () => {
@@ -119,7 +106,7 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     const again = await agentSocketRefused(b.wsUrl, token);
     expect(again).toMatchObject({ code: 'token_revoked' });
     expect((await api(b.url, 'GET', '/api/agent/me', { token: other })).status).toBe(200);
-    const { rows } = await cluster.sql(url, 'SELECT count(*)::int AS n FROM daehwa_revoked_tokens');
+    const { rows } = await db.cluster.sql(db.url, 'SELECT count(*)::int AS n FROM daehwa_revoked_tokens');
     expect(rows[0].n).toBe(1);
   });
 
@@ -144,7 +131,7 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     const attempt = (server: TestServer) => api(server.url, 'POST', '/api/agent/login', { body: { agentId: 'agent', password: 'wrong' } });
     const answers = await Promise.all(Array.from({ length: MAX_FAILURES }, (_, i) => attempt(i % 2 === 0 ? a : b)));
     expect(answers.every((answer) => answer.body.error.code === 'invalid_credentials')).toBe(true);
-    const { rows } = await cluster.sql(url, 'SELECT failures, locks, locked_until_ms::float8 AS until FROM daehwa_sign_in_failures');
+    const { rows } = await db.cluster.sql(db.url, 'SELECT failures, locks, locked_until_ms::float8 AS until FROM daehwa_sign_in_failures');
     expect(rows).toEqual([{ failures: 0, locks: 1, until: clock.nowMs() + LOCK_MS }]);
   });
 
@@ -179,15 +166,15 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
 
     // The agent leaves A: the grace period is a row in the database.
     agent.socket.close();
-    await waitFor(async () => (await cluster.sql(url, 'SELECT 1 FROM daehwa_timers WHERE key = $1', [`agent-grace:${itemId}`])).rowCount === 1);
+    await waitFor(async () => (await db.cluster.sql(db.url, 'SELECT 1 FROM daehwa_timers WHERE key = $1', [`agent-grace:${itemId}`])).rowCount === 1);
     await a.stop(); // without firing it
-    expect((await cluster.sql(url, "SELECT due_at_ms::float8 AS due FROM daehwa_timers WHERE kind = 'agent-grace'")).rows).toEqual([{ due: clock.nowMs() + GRACE_MS }]);
+    expect((await db.cluster.sql(db.url, "SELECT due_at_ms::float8 AS due FROM daehwa_timers WHERE kind = 'agent-grace'")).rows).toEqual([{ due: clock.nowMs() + GRACE_MS }]);
 
     clock.advance(GRACE_MS);
     expect(await socket.next((f) => f.type === 'handoff' && f.status === 'queued', 'queued again, by B')).toEqual({ type: 'handoff', status: 'queued', position: 1 });
     expect(await b.pgStore.getQueueItem(itemId)).toMatchObject({ status: 'waiting' });
     expect((await b.pgStore.getTranscript(session.sessionId)).at(-1)?.text).toMatch(/agent agent disconnected; back in the queue/);
-    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
+    await waitFor(async () => (await db.cluster.sql(db.url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
     socket.close();
   });
 
@@ -201,11 +188,11 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     const itemId = (await api(a.url, 'GET', '/api/agent/queue', { token })).body.items[0].id as string;
     expect((await api(a.url, 'POST', `/api/agent/queue/${itemId}/claim`, { token })).status).toBe(200);
     agent.socket.close();
-    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 1);
+    await waitFor(async () => (await db.cluster.sql(db.url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 1);
 
     clock.advance(GRACE_MS / 2);
     await agentSocket(b.wsUrl, token);
-    await waitFor(async () => (await cluster.sql(url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
+    await waitFor(async () => (await db.cluster.sql(db.url, "SELECT 1 FROM daehwa_timers WHERE kind = 'agent-grace'")).rowCount === 0);
     clock.advance(GRACE_MS);
     await new Promise((resolve) => setTimeout(resolve, 100)); // several polls of both
     expect(await a.pgStore.getQueueItem(itemId)).toMatchObject({ status: 'assigned', agentId: 'agent' });
@@ -216,7 +203,7 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     const [a, b] = [await startShared(), await startShared()];
     const { socket, session } = await shopper(a.wsUrl);
     const openedAt = clock.nowMs();
-    const idleRow = () => cluster.sql(url, 'SELECT kind, payload, due_at_ms::float8 AS due FROM daehwa_timers WHERE key = $1', [`session-idle:${session.sessionId}`]);
+    const idleRow = () => db.cluster.sql(db.url, 'SELECT kind, payload, due_at_ms::float8 AS due FROM daehwa_timers WHERE key = $1', [`session-idle:${session.sessionId}`]);
     // Set when the session opened; its payload holds the session's id only.
     expect((await idleRow()).rows).toEqual([{ kind: 'session-idle', payload: { sessionId: session.sessionId }, due: openedAt + IDLE_MS }]);
     clock.advance(IDLE_MS / 2);
@@ -260,9 +247,9 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
   });
 
   it('/healthz reports the database and its pools, answers 503 while it is away, and 200 again when it is back', async () => {
-    const database = new URL(url).pathname.slice(1);
-    const path = await relay(cluster.port);
-    closers.push(() => path.close());
+    const database = new URL(db.url).pathname.slice(1);
+    const path = await relay(db.cluster.port);
+    db.closers.push(() => path.close());
     const a = await startShared(path.url(database));
 
     const healthy = await fetch(`${a.url}/healthz`);

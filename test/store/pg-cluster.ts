@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -127,6 +127,51 @@ export async function startPgCluster(binDir: string, options: { serverOptions?: 
       await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       await rm(root, { recursive: true, force: true });
     },
+  };
+}
+
+/** What useDatabasePerTest gives a suite: read `url` and `cluster` inside tests and hooks. */
+export interface DatabasePerTest {
+  readonly cluster: PgCluster;
+  /** This test's own database. */
+  readonly url: string;
+  /** Closed after each test, last added first, before the database is dropped. */
+  readonly closers: (() => Promise<void>)[];
+}
+
+/**
+ * One cluster for the suite and a fresh database for each test: what the cross-process suites
+ * share. Call it inside a describeWithPostgres body; the suite's own beforeEach hooks run after
+ * this one (the database exists) and its afterEach hooks before (vitest runs after-hooks as a
+ * stack), so the database is dropped last.
+ */
+export function useDatabasePerTest(binDir: string): DatabasePerTest {
+  let cluster: PgCluster | undefined;
+  let url: string | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    cluster = await startPgCluster(binDir);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  beforeEach(async () => {
+    url = await (cluster as PgCluster).createDatabase();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    if (cluster && url) await cluster.dropDatabase(url);
+  });
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the PostgreSQL cluster is not started yet: read it inside a test or hook');
+      return cluster;
+    },
+    get url() {
+      if (!url) throw new Error('no database yet: read the url inside a test or a beforeEach');
+      return url;
+    },
+    closers,
   };
 }
 
