@@ -5,11 +5,9 @@
 import { beforeEach, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { checkInText } from '../../src/desk/autoclose/idle.ts';
-import { sharedDeps } from '../../src/server/assemble.ts';
-import { createLogger } from '../../src/server/logging.ts';
-import { createPostgresCoordination, createPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
-import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
+import { type SharedServer, startSharedServer } from './shared-server.ts';
+import { api, login, ManualClock, OPEN_HOURS, shopper, waitFor } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
 const MIN = 60_000;
@@ -24,29 +22,8 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
   let clock: ManualClock;
   const db = useDatabasePerTest(BIN_DIR as string);
 
-  type Shared = TestServer & { pgStore: PostgresStore; stop(): Promise<void> };
 
-  const startShared = async (): Promise<Shared> => {
-    const pgStore = await createPostgresStore({ connectionString: db.url, poolSize: 4, onPoolError: () => undefined });
-    const coordination = await createPostgresCoordination({ connectionString: db.url, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
-    const log = createLogger({ level: 'silent' });
-    const server = await startTestServer({
-      clock,
-      store: pgStore,
-      config: DESK,
-      deps: { coordination, ...sharedDeps(coordination, pgStore, clock, log, { timerPollIntervalMs: 20 }) },
-    });
-    let stopped = false;
-    const stop = async (): Promise<void> => {
-      if (stopped) return;
-      stopped = true;
-      await server.close();
-      await coordination.close();
-      await pgStore.close();
-    };
-    db.closers.push(stop);
-    return { ...server, pgStore, stop };
-  };
+  const startShared = (): Promise<SharedServer> => startSharedServer({ connectionString: db.url, clock, config: DESK, closers: db.closers });
 
   const timerKeys = async (): Promise<string[]> => (await db.cluster.sql(db.url, "SELECT key FROM daehwa_timers WHERE kind <> 'session-idle' ORDER BY key")).rows.map((row: { key: string }) => row.key);
 

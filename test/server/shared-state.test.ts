@@ -12,14 +12,11 @@ import { createServer, type Server, Socket } from 'node:net';
 import { beforeEach, expect, it } from 'vitest';
 import { DEFAULT_AGENT } from '../../src/config/schema.ts';
 import { AgentAuth } from '../../src/server/agent-auth.ts';
-import { sharedDeps } from '../../src/server/assemble.ts';
-import { createLogger } from '../../src/server/logging.ts';
 import { LOCK_MS, MAX_FAILURES } from '../../src/server/sign-in-guard.ts';
-import { createPostgresCoordination, createPostgresStore, type PostgresCoordination, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { loadMigrations } from '../../src/store/postgres/migrate.ts';
-import type { Timers } from '../../src/timers/index.ts';
 import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
-import { agentSocket, api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, TestSocket, waitFor, type TestServer } from './helpers.ts';
+import { type SharedServer, startSharedServer } from './shared-server.ts';
+import { agentSocket, api, login, ManualClock, OPEN_HOURS, shopper, TestSocket, waitFor, type TestServer } from './helpers.ts';
 
 const BIN_DIR = findPostgresBinDir();
 const GRACE_MS = 30_000;
@@ -60,31 +57,9 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
   let clock: ManualClock;
   const db = useDatabasePerTest(BIN_DIR as string);
 
-  type Shared = TestServer & { coordination: PostgresCoordination; pgStore: PostgresStore; timers: Timers; stop(): Promise<void> };
-
   /** One "process": its own store, coordination and server, wired as assemble.ts wires them. */
-  const startShared = async (connectionString = db.url): Promise<Shared> => {
-    const pgStore = await createPostgresStore({ connectionString, poolSize: 4, onPoolError: () => undefined });
-    const coordination = await createPostgresCoordination({ connectionString, poolSize: 4, reconnectDelayMs: { first: 20, max: 200 }, onError: () => undefined });
-    const log = createLogger({ level: 'silent' });
-    const deps = sharedDeps(coordination, pgStore, clock, log, { timerPollIntervalMs: 20 });
-    const server = await startTestServer({
-      clock,
-      store: pgStore,
-      config: { handoff: { agentGraceMs: GRACE_MS }, sessions: { idleTimeoutMs: IDLE_MS } },
-      deps: { coordination, ...deps },
-    });
-    let stopped = false;
-    const stop = async (): Promise<void> => {
-      if (stopped) return;
-      stopped = true;
-      await server.close();
-      await coordination.close();
-      await pgStore.close();
-    };
-    db.closers.push(stop);
-    return { ...server, coordination, pgStore, timers: deps.timers as Timers, stop };
-  };
+  const startShared = (connectionString = db.url): Promise<SharedServer> =>
+    startSharedServer({ connectionString, clock, config: { handoff: { agentGraceMs: GRACE_MS }, sessions: { idleTimeoutMs: IDLE_MS } }, closers: db.closers });
 
   beforeEach(() => {
     clock = new ManualClock(OPEN_HOURS);
