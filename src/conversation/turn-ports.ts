@@ -5,6 +5,7 @@
 
 import type { Address, CommercePort, CommerceResult, Customer, ExchangeRequest, Order, Product, Refund, ReturnRequest, ShopPolicy } from '../commerce/types.ts';
 import type { CaseInfo, CasesPort } from '../dialog/types.ts';
+import { toJson } from '../dialog/json.ts';
 import type { StoredCall } from '../store/types.ts';
 import type { HistoryLine, SurveyFacts } from '../surveys/index.ts';
 
@@ -96,7 +97,7 @@ export interface TurnPorts {
  * the dialog later changes the object it was handed, and reads back as it was written.
  */
 function asStored(value: unknown): unknown {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  return value === undefined ? undefined : toJson(value);
 }
 
 /**

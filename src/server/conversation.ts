@@ -169,8 +169,8 @@ export class Conversations {
     const lastOffer = offers[offers.length - 1]?.quickReplies;
     if (lastOffer) this.#offered.set(live, lastOffer);
 
-    metrics.turns.inc({ kind: input.kind });
-    if (nlu) metrics.intents.inc({ intent: nlu.intent });
+    metrics.turnsOf(input.kind).inc();
+    if (nlu) metrics.intentsOf(nlu.intent).inc();
     metrics.turnSeconds.observe((performance.now() - started) / 1000);
     if (this.options.log.isLevelEnabled('debug')) {
       live.log.debug({ intent: nlu?.intent, score: nlu?.score, events: result.events.map((e) => e.type) }, 'turn');

@@ -22,26 +22,49 @@ export interface ServerMetrics {
   channelErrors: Counter<'channel' | 'code'>;
   channelCallbacks: Counter<'channel' | 'outcome'>;
   channelLinks: Gauge<'channel'>;
+  /** The turn counter's child for an input kind, and the intent counter's for an intent: kept, not looked up by label every turn. */
+  turnsOf: (kind: string) => Counter.Internal;
+  intentsOf: (intent: string) => Counter.Internal;
+}
+
+/**
+ * A counter's children by the value of its one label, made once each: prom-client hashes the
+ * labels on every `inc({…})`, which a turn need not pay. For labels with few values only.
+ */
+function childrenOf<L extends string>(counter: Counter<L>, label: L): (value: string) => Counter.Internal {
+  const children = new Map<string, Counter.Internal>();
+  return (value) => {
+    let child = children.get(value);
+    if (!child) {
+      child = counter.labels({ [label]: value } as Partial<Record<L, string>>);
+      children.set(value, child);
+    }
+    return child;
+  };
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): ServerMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'daehwa_' });
   const registers = [registry];
+  const turns = new Counter({
+    name: 'daehwa_turns_total',
+    help: 'Shopper inputs processed, by kind (text, quick_reply, event)',
+    labelNames: ['kind'],
+    registers,
+  });
+  const intents = new Counter({
+    name: 'daehwa_intents_total',
+    help: 'Classified shopper texts, by intent (None when not understood)',
+    labelNames: ['intent'],
+    registers,
+  });
   return {
     registry,
-    turns: new Counter({
-      name: 'daehwa_turns_total',
-      help: 'Shopper inputs processed, by kind (text, quick_reply, event)',
-      labelNames: ['kind'],
-      registers,
-    }),
-    intents: new Counter({
-      name: 'daehwa_intents_total',
-      help: 'Classified shopper texts, by intent (None when not understood)',
-      labelNames: ['intent'],
-      registers,
-    }),
+    turns,
+    intents,
+    turnsOf: childrenOf(turns, 'kind'),
+    intentsOf: childrenOf(intents, 'intent'),
     fallbacks: new Counter({ name: 'daehwa_fallbacks_total', help: 'Turns where the bot did not understand', registers }),
     handoffs: new Counter({
       name: 'daehwa_handoffs_total',

@@ -10,6 +10,7 @@ import type { StoredSurveyState, SurveyRecord } from '../../store/types.ts';
 import { runBotTurn } from '../../conversation/bot-turn.ts';
 import { readSurveyState, surveySettingsSchema, type HistoryLine, type SurveyTexts, type SurveyedTurn } from '../../surveys/index.ts';
 import { createDialogEngine, describeState } from '../engine.ts';
+import { toJson } from '../json.ts';
 import type { FlowSet } from '../flowset.ts';
 import type { MessagesSpec } from '../schema.ts';
 import { SourceFile, type FlowProblem } from '../problems.ts';
@@ -161,7 +162,7 @@ export async function runConversation(conversation: LoadedConversation, deps: Ru
       const json = JSON.stringify(result.state);
       maxStateBytes = Math.max(maxStateBytes, Buffer.byteLength(json));
       state = JSON.parse(json) as DialogState;
-      survey = result.survey === undefined ? undefined : (JSON.parse(JSON.stringify(result.survey)) as StoredSurveyState);
+      survey = result.survey === undefined ? undefined : (toJson(result.survey) as unknown as StoredSurveyState);
       for (const answer of result.answers) {
         const at = stored.findIndex((r) => r.id === answer.id);
         if (at >= 0) stored[at] = answer;
