@@ -1,6 +1,7 @@
 // Two servers in this test process on one PostgreSQL database (issue 13): the desk's timers set on
-// A, which then stops, are fired by B: the first-response SLA of a waiting conversation, and the
-// next-response SLA and auto-close of a conversation claimed on A.
+// A, which then stops, are fired by another: the first-response SLA of a waiting conversation, and
+// the next-response SLA and auto-close of a conversation claimed on A (with the breach alert
+// reaching the agents' consoles on every process, by the bus).
 //
 // The PostgreSQL timers poll in real time and fire what the manual clock has made due; each step
 // moves the clock past one due time only, then waits until the handler has stored the timer's next
@@ -56,10 +57,11 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
     await waitFor(async () => (await timerKeys()).length === 0);
   });
 
-  it('a conversation claimed on A, which then stops: on B its next-response SLA is breached once, and auto-close checks in, then resolves it', async () => {
-    const [a, b] = [await startShared(), await startShared()];
-    // The agent's console is on B: it keeps them available (no grace period) once A has gone.
-    const agentConsole = (await agentSocket(b.wsUrl, await login(b.url))).socket;
+  it('a conversation claimed on A, which then stops: on B or C its next-response SLA is breached once, alerting the consoles of both, and auto-close checks in, then resolves it', async () => {
+    const [a, b, c] = [await startShared(), await startShared(), await startShared()];
+    // The agent has a console on B and on C: they stay available (no grace period) once A has gone,
+    // and whichever of B and C fires the timers, the other's console hears of the breach by the bus.
+    const consoles = [(await agentSocket(b.wsUrl, await login(b.url))).socket, (await agentSocket(c.wsUrl, await login(c.url))).socket];
     const { socket } = await shopper(a.wsUrl);
     socket.send({ type: 'message', text: 'agent please' });
     await socket.next((f) => f.type === 'handoff' && f.status === 'queued');
@@ -84,6 +86,7 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
     await step(3 * MIN, next, 4.5 * MIN); // breached: set again for the earliest a new wait could warn
     const breachId = `${item!.id}-next_response-${claimedAt}`;
     expect(await b.pgStore.listSlaBreaches()).toEqual([expect.objectContaining({ id: breachId, kind: 'next_response', agentId: 'agent' })]);
+    for (const agentConsole of consoles) expect((await agentConsole.nextOfType('sla_breach')).breach).toMatchObject({ id: breachId, kind: 'next_response' });
     await step(4.5 * MIN, next, 6 * MIN); // the same wait: not recorded again
     await step(5 * MIN, autoclose, 7 * MIN); // quiet for checkInMs: the check-in, then closeMs to answer
     const transcript = await b.pgStore.getTranscript(item!.sessionId);
@@ -93,7 +96,10 @@ describeWithPostgres("servers sharing PostgreSQL: the desk's timers", () => {
     await waitFor(async () => (await b.pgStore.listQueue(['resolved'])).some((resolved) => resolved.id === item!.id));
     await waitFor(async () => (await timerKeys()).length === 0);
     expect(await b.pgStore.listSlaBreaches()).toEqual([expect.objectContaining({ id: breachId })]);
-    expect(agentConsole.frames.filter((frame) => frame.type === 'sla_breach')).toHaveLength(1);
-    agentConsole.close();
+    // Once on each process: neither console got the alert again since.
+    for (const agentConsole of consoles) {
+      expect(agentConsole.frames.filter((frame) => frame.type === 'sla_breach')).toHaveLength(1);
+      agentConsole.close();
+    }
   });
 });
