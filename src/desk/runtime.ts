@@ -88,7 +88,7 @@ export class DeskRuntime {
       teams: this.teams,
       timers: deps.timers,
       log,
-      toAgents: (frame) => deps.desk().toAgents(frame),
+      announceBreach: (breach) => deps.desk().announceBreach(breach),
       refreshQueue: () => deps.desk().refreshQueue(),
       refreshQueueEverywhere: () => deps.desk().refreshQueueEverywhere(),
       ...(this.onBreach ? { onBreach: this.onBreach } : {}),

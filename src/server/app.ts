@@ -228,7 +228,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     teams: deskRuntime.teams,
     timers,
     log,
-    toAgents: (frame) => desk.toAgents(frame),
+    announceBreach: (breach) => desk.announceBreach(breach),
     refreshQueue: () => desk.refreshQueueEverywhere(), // issue 13: its timers fire on one process
     ...(deskRuntime.onBreach ? { onBreach: deskRuntime.onBreach } : {}),
   });

@@ -13,7 +13,7 @@ import { type BusinessHours, formatNextOpening, isOpen } from '../handoff/hours.
 import { HandoffError, type HandoffQueue, type QueueChange } from '../handoff/queue.ts';
 import type { Locale } from '../nlu/types.ts';
 import type { Bus, BusNote } from '../store/coordination.ts';
-import type { QueueItem, SessionRecord, Store, TranscriptEntry } from '../store/types.ts';
+import type { QueueItem, SessionRecord, SlaBreach, Store, TranscriptEntry } from '../store/types.ts';
 import type { AgentIdentity, AgentServerFrame, QueueSummary } from './agent-protocol.ts';
 import type { Clock } from './clock.ts';
 import type { HandoffPort } from './conversation.ts';
@@ -339,6 +339,15 @@ export class HandoffDesk implements HandoffPort {
     this.#scheduleQueueBroadcast();
   }
 
+  /**
+   * issue 13: an SLA breach (recorded by the process whose timer fired) alerts the agents'
+   * consoles: this process's now, every other process's through the bus, each once.
+   */
+  announceBreach(breach: SlaBreach): void {
+    this.#broadcast({ type: 'sla_breach', breach });
+    this.#publish({ kind: 'sla_breach', breach });
+  }
+
   /** issue 13: the consoles on every process get the queue again (an SLA timer, which fires on one process, changed a colour). */
   refreshQueueEverywhere(): void {
     this.#scheduleQueueBroadcast();
@@ -548,6 +557,7 @@ export class HandoffDesk implements HandoffPort {
   #onNote(note: BusNote): void {
     if (this.#stopped) return;
     if (note.kind === 'queue') this.#scheduleQueueBroadcast();
+    else if (note.kind === 'sla_breach') this.#broadcast({ type: 'sla_breach', breach: note.breach });
     else if (note.kind === 'entries' && (this.#agents.size > 0 || this.options.desk)) {
       // The entries are read from the store: the note carries their seqs only.
       void this.options.store

@@ -3,11 +3,12 @@
 // another process. One process on lowdb or memory needs none of it: it runs without a
 // Coordination, and its in-process lanes (src/server/lanes.ts) are the lock.
 //
-// Notes carry ids only (a session id, seqs); whoever receives one reads the data from the tables,
+// Notes carry ids only (a session id, seqs; a breach alert is the one exception); whoever receives one reads the data from the tables,
 // so a note that is lost costs a delay, never a message: a receiver that was disconnected reads
 // everything after the last seq it delivered once it is subscribed again.
 
 import { z } from 'zod';
+import { slaBreachSchema } from './schemas.ts';
 
 /**
  * Runs tasks for one key one at a time. The in-process implementation is SerialLanes
@@ -32,6 +33,13 @@ export const busNoteSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('closed'), sessionId: z.string().min(1) }),
   /** The agent queue changed: consoles read it again. */
   z.strictObject({ kind: z.literal('queue') }),
+  /**
+   * issue 13: an SLA breach was recorded by the process whose timer fired; the consoles of every
+   * other process are alerted. The breach itself travels (a few hundred bytes, no shopper text): the
+   * store has no look-up by id, and an alert whose note is lost is not repeated (the breach stays
+   * in the store and in the analytics).
+   */
+  z.strictObject({ kind: z.literal('sla_breach'), breach: slaBreachSchema }),
   /**
    * desk (issue 14): an agent's presence on the sending process (`origin`), repeated while they
    * are connected there; a null status: their last console there closed. `chose`: just chosen.

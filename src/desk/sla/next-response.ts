@@ -12,7 +12,6 @@
 // only for the queue list's colours.
 import { z } from 'zod';
 import type { HandoffQueue, QueueChange } from '../../handoff/queue.ts';
-import type { AgentServerFrame } from '../../server/agent-protocol.ts';
 import type { Clock } from '../../server/clock.ts';
 import type { Logger } from '../../server/logging.ts';
 import type { QueueItem, SlaBreach, Store, TranscriptEntry } from '../../store/types.ts';
@@ -54,7 +53,8 @@ export interface NextResponseWatchOptions {
   /** issue 13: where the SLA timers wait (in memory, or in PostgreSQL where any process fires them). */
   timers: Timers;
   log: Logger;
-  toAgents(frame: AgentServerFrame): void;
+  /** issue 13: alerts the agents' consoles on every process (the timer fired on this one only). */
+  announceBreach(breach: SlaBreach): void;
   /** This process's consoles get the queue again (a wait began or ended here). */
   refreshQueue(): void;
   /** The consoles of every process get the queue again (a timer turned an item amber or red). */
@@ -187,7 +187,7 @@ export class NextResponseWatch {
       ...(item.agentId ? { agentId: item.agentId } : {}),
     };
     await this.options.store.recordSlaBreach(breach);
-    this.options.toAgents({ type: 'sla_breach', breach });
+    this.options.announceBreach(breach);
     this.options.refreshQueueEverywhere();
     this.options.onBreach?.(breach);
     // This wait is recorded; the next begins after the agent's answer, no sooner than now.

@@ -7,7 +7,6 @@
 // it starts waiting for the warning's time, and set again by its handler for the target's. With
 // PostgreSQL whichever process is alive fires it; the handler reads the item as it is then.
 import type { HandoffQueue, QueueChange } from '../../handoff/queue.ts';
-import type { AgentServerFrame } from '../../server/agent-protocol.ts';
 import type { Clock } from '../../server/clock.ts';
 import type { Logger } from '../../server/logging.ts';
 import type { QueueItem, SlaBreach, Store } from '../../store/types.ts';
@@ -31,7 +30,8 @@ export interface SlaWatchOptions {
   /** issue 13: where the SLA timers wait (in memory, or in PostgreSQL where any process fires them). */
   timers: Timers;
   log: Logger;
-  toAgents(frame: AgentServerFrame): void;
+  /** issue 13: alerts the agents' consoles on every process (the timer fired on this one only). */
+  announceBreach(breach: SlaBreach): void;
   /** The consoles, on every process, should get the queue again (an item changed colour). */
   refreshQueue(): void;
   /** After a breach is recorded and announced (the webhook); must not throw. */
@@ -109,7 +109,7 @@ export class SlaWatch {
       breachedAt: this.options.clock.now().toISOString(),
     };
     await this.options.store.recordSlaBreach(breach);
-    this.options.toAgents({ type: 'sla_breach', breach });
+    this.options.announceBreach(breach);
     this.options.refreshQueue();
     this.options.onBreach?.(breach);
   }
