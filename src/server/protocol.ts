@@ -109,6 +109,7 @@ export type ErrorCode =
   | 'customer_id_not_trusted'
   | 'customer_mismatch'
   | 'busy'
+  | 'temporarily_unavailable'
   | 'internal_error';
 
 export type ParseResult = { ok: true; frame: ShopperFrame } | { ok: false; code: ErrorCode; message: string };

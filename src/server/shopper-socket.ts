@@ -16,6 +16,7 @@ import { type DismissFrame, type ErrorCode, type HelloFrame, parseShopperFrame, 
 import type { AdmissionGauge } from './admission.ts';
 import { checkOrigin, type OriginPolicy } from './origins.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { isStoreUnavailable } from '../store/errors.ts';
 import type { LiveSignals } from '../desk/live/signals.ts';
 import type { LiveSession, SessionDirectory, ShopperLink } from './sessions.ts';
 
@@ -140,7 +141,9 @@ class ShopperConnection {
       .then(() => this.#dispatch(parsed.frame))
       .catch((err: unknown) => {
         (this.#live?.log ?? this.options.log).error({ err, frame: parsed.frame.type }, 'frame failed');
-        this.#error('internal_error', 'the frame could not be handled; please try again');
+        // issue 13: the database is away (a shared store): the shopper is told to send it again shortly.
+        if (isStoreUnavailable(err)) this.#error('temporarily_unavailable', 'the service is briefly unavailable; please send that again in a moment');
+        else this.#error('internal_error', 'the frame could not be handled; please try again');
       });
   }
 

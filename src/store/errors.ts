@@ -28,6 +28,27 @@ export class StoreError extends Error {
   }
 }
 
+/** Socket errors of a database connection that went away or cannot be made. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether `error` (or an error it was caused by) says the store cannot be reached now: a
+ * StoreError `unavailable`, a connection's socket error, PostgreSQL's connection exceptions
+ * (SQLSTATE class 08) and shutdowns (57P01-57P03), or the pg driver's lost connection. A caller
+ * answers "try again shortly" to these, and "failed" to anything else.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof StoreError) return current.code === 'unavailable';
+    const code: unknown = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) return true;
+    if (/^Connection terminated|timeout exceeded when trying to connect/.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Ids become file names in the lowdb store, so every store accepts the same safe alphabet. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 

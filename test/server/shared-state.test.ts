@@ -257,6 +257,41 @@ describeWithPostgres('servers sharing PostgreSQL: sign-in state, timers, health'
     await waitFor(async () => a.coordination.listening);
     expect((await api(a.url, 'GET', '/api/agent/me', { token })).status).toBe(200);
   });
+
+  it("a shopper's turn while the database is away is answered temporarily_unavailable and stores nothing; the same line is answered once it is back", async () => {
+    const database = new URL(db.url).pathname.slice(1);
+    const path = await relay(db.cluster.port);
+    db.closers.push(() => path.close());
+    const a = await startShared(path.url(database));
+    const { socket, session } = await shopper(a.wsUrl, { locale: 'ko' });
+    socket.send({ type: 'message', text: '반품 기간이 어떻게 되나요?' });
+    await socket.nextOfType('bot');
+    // The turn is over once its lines are stored (the reply goes out before).
+    await waitFor(async () => (await a.pgStore.getTranscript(session.sessionId)).length === 2);
+
+    await path.cut();
+    socket.send({ type: 'message', text: '배송비는 얼마예요?' });
+    const refused = await socket.nextOfType('error');
+    expect(refused).toMatchObject({ code: 'temporarily_unavailable', message: expect.stringContaining('again') });
+    expect(socket.frames.filter((f) => f.type === 'error' && f.code === 'internal_error')).toEqual([]);
+
+    await path.restore();
+    await waitFor(async () => (await fetch(`${a.url}/healthz`)).status === 200);
+    socket.send({ type: 'message', text: '배송비는 얼마예요?' });
+    const answer = await socket.nextOfType('bot');
+    // The echo dialog numbers its turns: the refused one was not counted (its state was not kept).
+    expect(answer).toMatchObject({ text: '#2 배송비는 얼마예요?', meta: { state: 'turn_2' } });
+    socket.close();
+
+    // Seq by seq: the first turn, then the line sent again and its answer; nothing of the refused turn.
+    const transcript = await a.pgStore.getTranscript(session.sessionId);
+    expect(transcript.map((e) => [e.seq, e.from, e.text])).toEqual([
+      [1, 'shopper', '반품 기간이 어떻게 되나요?'],
+      [2, 'bot', '#1 반품 기간이 어떻게 되나요?'],
+      [3, 'shopper', '배송비는 얼마예요?'],
+      [4, 'bot', '#2 배송비는 얼마예요?'],
+    ]);
+  });
 });
 
 /** Opens an agent socket with `token` and returns the error frame it is refused with. */

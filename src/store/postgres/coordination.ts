@@ -240,6 +240,12 @@ class PgCoordination implements PostgresCoordination {
     const connected = performance.now();
     this.#poolWaits.add(connected - asked);
     let broken: Error | undefined;
+    // The connection sits idle in its transaction while the turn runs: a drop then is an 'error'
+    // event on the client, which would be thrown from the process without a listener.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       const timeout = Math.max(1, Math.round(this.options.lockTimeoutMs ?? 30_000));
       try {
@@ -269,6 +275,7 @@ class PgCoordination implements PostgresCoordination {
         });
       }
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
