@@ -2,6 +2,7 @@
 // config and wired to the hand-off desk through its hooks (HandoffDesk's `desk` option). Created
 // after the queue and before the hand-off desk (whose methods it reaches through `desk()`).
 import type { DaehwaConfig } from '../config/schema.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
 import type { HandoffQueue } from '../handoff/queue.ts';
 import type { AgentIdentity } from '../server/agent-protocol.ts';
 import type { Clock } from '../server/clock.ts';
@@ -26,6 +27,8 @@ export interface DeskRuntimeDeps {
   log: Logger;
   /** issue 13: the durable timers (the next-response SLA, auto-close). */
   timers: Timers;
+  /** The messages file in use (reloaded with the flows): auto-close's check-in. */
+  messages: () => MessagesSpec;
   /** Other processes on the same store. */
   shared?: { bus: Bus; origin: string };
   desk(): HandoffDesk;
@@ -100,8 +103,9 @@ export class DeskRuntime {
       clock,
       timers: deps.timers,
       agents,
+      messages: deps.messages,
       log,
-      message: (agent, itemId, text) => deps.desk().message(agent, itemId, text),
+      message: (agent, itemId, text, automatic) => deps.desk().message(agent, itemId, text, automatic),
       resolve: (agent, itemId) => deps.desk().resolve(agent, itemId),
     });
     this.hooks = {

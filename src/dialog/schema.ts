@@ -226,6 +226,8 @@ export const SHOP_TEXTS = {
     offline_keep_chatting: [],
     offline_message_taken: ['reopening'],
     back_to_bot: [],
+    /** Auto-close (desk.autoClose): said in the agent's name to a quiet conversation; {{minutes}} until it is closed. */
+    check_in: ['minutes'],
   },
   /** When people answer again: the `{{reopening}}` of the desk's sentences. */
   reopening: {
@@ -262,6 +264,10 @@ export const SHOP_TEXTS = {
     more_items: ['count'],
     track: [],
   },
+  /** Proactive messages (flows/proactive/): the button under an `offer_person` message. */
+  proactive: {
+    talk_to_person: [],
+  },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 export type ShopTextSection = keyof typeof SHOP_TEXTS;
 export type ShopTexts = { [S in ShopTextSection]: { [K in keyof (typeof SHOP_TEXTS)[S]]: Localized } };
@@ -289,6 +295,7 @@ export const MessagesSchema = z.strictObject({
   reopening: sentencesSchema('reopening'),
   channels: sentencesSchema('channels'),
   order_card: sentencesSchema('order_card'),
+  proactive: sentencesSchema('proactive'),
   /** Shown by the `status` template filter. */
   order_status: z.strictObject({
     paid: LocalizedSchema,

@@ -1,5 +1,5 @@
-// The sentences the hand-off desk and the channels say (flows/messages.yaml `desk`, `reopening`,
-// `channels`, `order_card`), rendered in the conversation's language with their placeholders.
+// The sentences the hand-off desk, the channels and proactive messages say (flows/messages.yaml
+// `desk`, `reopening`, `channels`, `order_card`, `proactive`), rendered in the conversation's language with their placeholders.
 // The loader has checked that every one exists in both languages and uses only its placeholders.
 
 import type { Locale } from '../nlu/types.ts';

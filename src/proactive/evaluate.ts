@@ -5,7 +5,7 @@
 import type { SessionMode } from '../conversation/session-mode.ts';
 import { type BusinessHours, isOpen } from '../handoff/hours.ts';
 import type { PageEvent, PageView } from './events.ts';
-import { type Conditions, CUSTOMER_CONDITIONS, type EventField, type LocalizedText, type Rule, type RulesFile, type Trigger } from './schema.ts';
+import { type Conditions, CUSTOMER_CONDITIONS, type EventField, type Rule, type RulesFile, type Trigger } from './schema.ts';
 
 export type Locale = 'ko' | 'en';
 
@@ -49,6 +49,8 @@ export interface ShopperContext {
   customer?: CustomerProfile | null;
   /** The order the order page shows, as the commerce port reported it (only asked for order pages). */
   order?: { number: string; late: boolean } | null;
+  /** The button under an `offer_person` message, in the shopper's language (messages.yaml `proactive.talk_to_person`). */
+  talkToPerson: string;
 }
 
 export interface CustomerProfile {
@@ -71,8 +73,6 @@ export type QuietReason = 'dismissed' | 'not_bot' | 'in_flow' | 'typing' | 'too_
 export type Decision = { act: false; reason: QuietReason } | { act: true; rule: Rule; action: ProactiveAction };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const TALK_TO_PERSON: LocalizedText = { ko: '상담원 연결', en: 'Talk to a person' };
 
 /** The page's identity for "seen twice": a help topic, a product, an order. */
 export function pageKey(page: PageView): string {
@@ -115,7 +115,7 @@ export function decide(rules: RulesFile, event: PageEvent, shopper: ShopperConte
     if (state.visit.fired.includes(rule.id)) continue;
     if (!triggered(rule.when, event, state.visit, shopper)) continue;
     if (rule.if && !holds(rule.if, state.visit, shopper, now)) continue;
-    return { act: true, rule, action: actionOf(rule, event, state.visit, shopper.locale) };
+    return { act: true, rule, action: actionOf(rule, event, state.visit, shopper) };
   }
   return { act: false, reason: 'no_rule' };
 }
@@ -181,7 +181,8 @@ export function wantsCustomer(rules: RulesFile): boolean {
   return rules.rules.some((rule) => rule.if !== undefined && CUSTOMER_CONDITIONS.some((name) => rule.if?.[name] !== undefined));
 }
 
-function actionOf(rule: Rule, event: PageEvent, visit: VisitState, locale: Locale): ProactiveAction {
+function actionOf(rule: Rule, event: PageEvent, visit: VisitState, shopper: ShopperContext): ProactiveAction {
+  const { locale } = shopper;
   const action = rule.do;
   if (action.flow !== undefined) {
     const slots: Record<string, string> = {};
@@ -193,7 +194,7 @@ function actionOf(rule: Rule, event: PageEvent, visit: VisitState, locale: Local
   }
   const replies = (action.quick_replies ?? []).map((reply) => ({ label: reply.label[locale], payload: reply.payload }));
   if (action.offer_person) {
-    return { kind: 'message', text: action.offer_person[locale], quickReplies: [...replies, { label: TALK_TO_PERSON[locale], payload: 'handoff' }] };
+    return { kind: 'message', text: action.offer_person[locale], quickReplies: [...replies, { label: shopper.talkToPerson, payload: 'handoff' }] };
   }
   return { kind: 'message', text: action.message?.[locale] ?? '', quickReplies: replies };
 }

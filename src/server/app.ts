@@ -186,6 +186,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
     log,
     timers,
+    messages: () => engines.current.messages,
     ...(coordination ? { shared: { bus: coordination.bus, origin: coordination.origin } } : {}),
     desk: () => desk,
   });
@@ -257,6 +258,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     clock,
     commerce: deps.commerce,
     hours: config.handoff.businessHours,
+    messages: () => engines.current.messages,
     metrics,
     onError: (err) => log.error({ err }, 'past turns could not be read to order the suggested questions; they keep their file order'),
   });

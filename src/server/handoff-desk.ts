@@ -294,13 +294,14 @@ export class HandoffDesk implements HandoffPort {
     });
   }
 
-  message(agent: AgentIdentity, itemId: string, text: string): Promise<QueueItem> {
+  /** `automatic`: the desk writes it itself in the agent's name (TranscriptEntry.automatic: auto-close's check-in). */
+  message(agent: AgentIdentity, itemId: string, text: string, automatic?: string): Promise<QueueItem> {
     return this.#inSessionLane(itemId, async (item) => {
       this.#assertOwner(item, agent);
       const live = await this.options.sessions.get(item.sessionId);
       if (!live) throw new DomainError('not_found', 'session_not_found', `the conversation of queue item ${item.id} no longer exists`);
       const entries = await this.options.store.appendTranscript(item.sessionId, [
-        { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text },
+        { at: this.options.clock.now().toISOString(), from: 'agent', agentId: agent.id, text, ...(automatic !== undefined ? { automatic } : {}) },
       ]);
       this.options.sessions.send(live, { type: 'agent', text, ...(entries[0] ? { seq: entries[0].seq } : {}) });
       this.#broadcastEntries(item.sessionId, entries);

@@ -5,6 +5,8 @@
 import { shopCalendar } from '../commerce/shop-calendar.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { describeState, START_FLOW_EVENT } from '../dialog/index.ts';
+import type { MessagesSpec } from '../dialog/schema.ts';
+import { shopText } from '../dialog/shop-texts.ts';
 import type { QuickReply } from '../dialog/types.ts';
 import type { BusinessHours } from '../handoff/hours.ts';
 import type { PageEvent, PageType } from '../proactive/events.ts';
@@ -30,6 +32,8 @@ export interface ProactiveDeskOptions {
   clock: Clock;
   commerce: CommercePort;
   hours: BusinessHours;
+  /** The messages file in use (reloaded with the flows): the button under an `offer_person` message. */
+  messages: () => MessagesSpec;
   metrics: ServerMetrics;
   /** Where a failed read of past facts is reported (the chips keep their file order meanwhile). */
   onError?: (err: unknown) => void;
@@ -146,7 +150,9 @@ export class ProactiveDesk {
       const now = clock.now();
       const key = this.#shopperKey(live);
       const visit = this.#visit(live);
-      const state = { locale: live.record.locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, ...(customer !== undefined ? { customer } : {}) };
+      const { locale } = live.record;
+      const talkToPerson = shopText(this.options.messages(), 'proactive', 'talk_to_person', locale);
+      const state = { locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, talkToPerson, ...(customer !== undefined ? { customer } : {}) };
       const decided = decide(config.rules, event, state, { visit, caps: this.#caps.get(key) ?? NO_CAPS }, now);
       if (!decided.act) return decided;
       const shown = recordShown(visit, this.#caps.get(key) ?? NO_CAPS, decided.rule, now);

@@ -65,6 +65,7 @@ export const transcriptEntrySchema = z.object({
   agentId: z.string().optional(),
   internal: z.boolean().optional(),
   attachmentId: z.string().optional(), // desk (issue 14)
+  automatic: storedName.optional(), // desk: auto-close's check-in
   turn: turnRecordSchema.optional(), // replay (issue 10)
 }) satisfies z.ZodType<TranscriptEntry>;
 
@@ -151,6 +152,7 @@ export function entryFields(entry: Omit<TranscriptEntry, 'seq'>): Omit<Transcrip
   if (entry.agentId !== undefined) stored.agentId = entry.agentId;
   if (entry.internal !== undefined) stored.internal = entry.internal;
   if (entry.attachmentId !== undefined) stored.attachmentId = entry.attachmentId; // desk (issue 14)
+  if (entry.automatic !== undefined) stored.automatic = entry.automatic;
   // replay (issue 10): the one nested field; written once by the turn and never changed after, so it is shared, not copied.
   if (entry.turn !== undefined) stored.turn = entry.turn;
   return stored;

@@ -141,6 +141,12 @@ export interface TranscriptEntry {
   /** desk (issue 14): the shopper sent a file (an AttachmentRecord id); `text` says so in words. */
   attachmentId?: string;
   /**
+   * desk: an entry the desk wrote itself in the agent's name, and which of its messages it is
+   * (auto-close's check-in: `check_in`), so that it is recognised whatever its wording was. Absent
+   * on what agents wrote and on entries stored before the field existed.
+   */
+  automatic?: string;
+  /**
    * replay (issue 10): on the first entry a bot turn wrote (the shopper's line, or the first reply
    * of an event's turn), what the turn read besides the words, so that `daehwa replay` can run it
    * again. Absent on every other entry and on entries stored before turns were recorded.

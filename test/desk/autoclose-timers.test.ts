@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoCloseKey, checkInText } from '../../src/desk/autoclose/idle.ts';
 import { createMemoryTimers } from '../../src/timers/index.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from '../server/helpers.ts';
 
 const MIN = 60_000;
@@ -56,14 +57,14 @@ describe('auto-close timers on the Timers port', () => {
     clock.advance(claimedAt + 5 * MIN - clock.nowMs());
     await waitFor(async () => scheduled.length === 2);
     expect(scheduled[1]).toEqual({ key: autoCloseKey(itemId), dueAtMs: lastMessageAt + 5 * MIN });
-    expect((await server.store.getTranscript(sessionId)).some((e) => e.text === checkInText('en', 2 * MIN))).toBe(false);
+    expect((await server.store.getTranscript(sessionId)).some((e) => e.text === checkInText(SHOP_MESSAGES, 'en', 2 * MIN))).toBe(false);
 
     // Quiet for 5 min: the check-in, in the agent's name, and the timer set for the close.
     clock.advance(lastMessageAt + 5 * MIN - clock.nowMs());
     await waitFor(async () => scheduled.length === 3);
     const checkInAt = clock.nowMs();
     expect(scheduled[2]).toEqual({ key: autoCloseKey(itemId), dueAtMs: checkInAt + 2 * MIN });
-    expect((await server.store.getTranscript(sessionId)).at(-1)).toMatchObject({ from: 'agent', agentId: 'agent', text: checkInText('en', 2 * MIN) });
+    expect((await server.store.getTranscript(sessionId)).at(-1)).toMatchObject({ from: 'agent', agentId: 'agent', text: checkInText(SHOP_MESSAGES, 'en', 2 * MIN), automatic: 'check_in' });
     expect(await server.store.getQueueItem(itemId)).toMatchObject({ status: 'assigned' });
 
     clock.advance(2 * MIN);
@@ -79,7 +80,7 @@ describe('auto-close timers on the Timers port', () => {
     expect((await api(server.url, 'POST', `/api/agent/queue/${itemId}/resolve`, { token })).status).toBe(200);
     await waitFor(async () => pending().length === 0);
     clock.advance(10 * MIN);
-    expect((await server.store.getTranscript(sessionId)).some((e) => e.text === checkInText('en', 2 * MIN))).toBe(false);
+    expect((await server.store.getTranscript(sessionId)).some((e) => e.text === checkInText(SHOP_MESSAGES, 'en', 2 * MIN))).toBe(false);
     socket.close();
   });
 });

@@ -3,6 +3,7 @@
 // starts the idle time again. Off by default.
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkInText, idleState } from '../../src/desk/autoclose/idle.ts';
+import { SHOP_MESSAGES } from '../shop-messages.ts';
 import { agentSocket, login, shopper, startTestServer, type TestServer, type TestSocket } from '../server/helpers.ts';
 
 let server: TestServer;
@@ -28,7 +29,7 @@ describe('auto-close', () => {
   it('checks in on a quiet conversation, starts over when the shopper answers, and resolves it when they do not', async () => {
     server = await startTestServer({ config: { desk: { autoClose: { checkInMs: 5 * MIN, closeMs: 2 * MIN } } } });
     const { console, shopperSocket, itemId } = await claimed();
-    const checkIn = checkInText('ko', 2 * MIN);
+    const checkIn = checkInText(SHOP_MESSAGES, 'ko', 2 * MIN);
     expect(checkIn).toBe('아직 상담이 필요하신가요? 2분 동안 말씀이 없으시면 상담을 종료할게요. 언제든 다시 문의해 주세요.');
 
     // The agent writes at 3 minutes: the idle time starts again from there.
@@ -70,11 +71,25 @@ describe('auto-close', () => {
   });
 
   it('reads where a conversation stands from its transcript after a restart', () => {
-    const checkIn = checkInText('en', 10 * MIN);
+    const checkIn = checkInText(SHOP_MESSAGES, 'en', 10 * MIN);
     const at = (minute: number): string => new Date(Date.parse('2026-03-02T01:00:00.000Z') + minute * MIN).toISOString();
     const since = Date.parse(at(1));
     expect(idleState([{ at: at(0), from: 'shopper', text: 'hi' }, { at: at(1), from: 'system', text: 'joined' }], since, checkIn)).toEqual({ quietSinceMs: since, checkedIn: false });
     expect(idleState([{ at: at(2), from: 'agent', text: 'Hello' }, { at: at(4), from: 'shopper', text: 'ok' }], since, checkIn)).toEqual({ quietSinceMs: Date.parse(at(4)), checkedIn: false });
+    // Stored before check-ins were marked: the sentence as the file has it now.
     expect(idleState([{ at: at(2), from: 'agent', text: 'Hello' }, { at: at(9), from: 'agent', text: checkIn }], since, checkIn)).toEqual({ quietSinceMs: Date.parse(at(9)), checkedIn: true });
+  });
+
+  it('knows the check-in by its mark, not its wording', () => {
+    const at = (minute: number): string => new Date(Date.parse('2026-03-02T01:00:00.000Z') + minute * MIN).toISOString();
+    const since = Date.parse(at(0));
+    const now = checkInText(SHOP_MESSAGES, 'en', 2 * MIN);
+    // Sent before a designer reworded the sentence (and before closeMs changed): still the check-in.
+    const earlier = { at: at(5), from: 'agent' as const, text: 'Still with us? We will close this chat in 5 min.', automatic: 'check_in' };
+    expect(idleState([earlier], since, now)).toEqual({ quietSinceMs: Date.parse(at(5)), checkedIn: true });
+    // An agent who types the very words is not the check-in once entries are marked.
+    expect(idleState([{ at: at(5), from: 'agent', text: now, automatic: 'canned' }], since, now).checkedIn).toBe(false);
+    // The shopper answered after it: not checked in any more.
+    expect(idleState([earlier, { at: at(6), from: 'shopper', text: 'yes' }], since, now)).toEqual({ quietSinceMs: Date.parse(at(6)), checkedIn: false });
   });
 });

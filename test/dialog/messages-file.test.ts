@@ -74,6 +74,17 @@ describe('the messages file', () => {
     ]);
   });
 
+  it('gives the check-in only {{minutes}}, and wants the proactive button', async () => {
+    const placeholder = await flowsWith((m) => m.replace("we'll close this chat. You", "we'll close this chat, {{name}}. You"));
+    expect(await problemsOf(placeholder.dir)).toEqual([
+      `${placeholder.file}:${positionOf(placeholder.text, 'Are you still there?')}: unknown placeholder {{name}} in desk.check_in: it can use {{minutes}}`,
+    ]);
+    const section = await flowsWith((m) => m.replace(/^proactive:\n(?:(?: {2}.*)?\n)+?(?=\S)/m, ''));
+    expect(await problemsOf(section.dir)).toEqual([
+      `${section.file}:${positionOf(section.text, '\nmessages:', 1)}: missing section \`proactive\` (talk_to_person) (at proactive)`,
+    ]);
+  });
+
   it('makes `daehwa flows check` fail with the position', async () => {
     const { dir, file, text } = await flowsWith((m) => m.replace(/^( {2}back_to_bot:\n {4}ko: .*\n) {4}en: .*\n/m, '$1'));
     const written: string[] = [];

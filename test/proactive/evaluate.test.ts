@@ -49,6 +49,8 @@ const shopper = (over: Partial<ShopperContext> = {}): ShopperContext => ({
   mode: 'bot',
   midFlow: false,
   hours: DEFAULT_BUSINESS_HOURS,
+  // The server reads it from messages.yaml (proactive.talk_to_person); any wording is shown as given.
+  talkToPerson: '상담원에게 물어보기',
   ...over,
 });
 
@@ -87,7 +89,7 @@ describe('proactive decision', () => {
     expect(decide(rules, view, shopper(), { visit: once, caps: NO_CAPS }, OPEN).act).toBe(false);
     const twice = observe(once, view);
     const decision = decide(rules, view, shopper(), { visit: twice, caps: NO_CAPS }, OPEN);
-    expect(decision).toMatchObject({ act: true, rule: { id: 'help_twice' }, action: { kind: 'message', quickReplies: [{ label: '상담원 연결', payload: 'handoff' }] } });
+    expect(decision).toMatchObject({ act: true, rule: { id: 'help_twice' }, action: { kind: 'message', quickReplies: [{ label: '상담원에게 물어보기', payload: 'handoff' }] } });
     // Another help topic is another page.
     const other = observe(once, ev('page_view', { page: 'help', topic: 'shipping' }));
     expect(decide(rules, ev('page_view', { page: 'help', topic: 'shipping' }), shopper(), { visit: other, caps: NO_CAPS }, OPEN).act).toBe(false);

@@ -9,7 +9,6 @@
 // Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
 import { beforeEach, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.ts';
-import { checkInText } from '../../src/desk/autoclose/idle.ts';
 import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { type SharedServer, startSharedServer } from './shared-server.ts';
 import { agentSocket, api, login, ManualClock, OPEN_HOURS, shopper, waitFor } from './helpers.ts';

@@ -211,6 +211,20 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       if (underTest.persistent) await check(await reopen());
     });
 
+    // desk: the check-in auto-close writes in the agent's name is marked, so it is known whatever its wording.
+    it('keeps an entry’s automatic mark across a reopen', async () => {
+      await store.putSession(session('s1'));
+      const checkIn = { at: '2026-03-02T01:05:00.000Z', from: 'agent' as const, agentId: 'agent', text: 'Are you still there?', automatic: 'check_in' };
+      await store.appendTranscript('s1', [shopperSays('네'), checkIn]);
+      const check = async (read: Store) => {
+        const entries = await read.getTranscript('s1');
+        expect(entries.map((entry) => entry.automatic ?? null)).toEqual([null, 'check_in']);
+        expect(entries[0]).not.toHaveProperty('automatic');
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+    });
+
     it('keeps seq strictly increasing under concurrent appends', async () => {
       await store.putSession(session('s1'));
       const batches = await Promise.all(

@@ -9,7 +9,13 @@
 // set at the claim for the check-in. No message writes one: when it fires, whichever process fires
 // it reads the transcript and sends the check-in, resolves the conversation, or sets the timer
 // again for when the conversation, quiet since its last message, would be due.
+//
+// The check-in's sentence is flows/messages.yaml `desk.check_in`. Its transcript entry carries
+// `automatic: 'check_in'`: that, not the wording, tells that the check-in was sent, so a designer
+// rewording it (or a changed `closeMs`) does not make an earlier check-in look unsent.
 import { z } from 'zod';
+import type { MessagesSpec } from '../../dialog/schema.ts';
+import { shopText } from '../../dialog/shop-texts.ts';
 import type { HandoffQueue, QueueChange } from '../../handoff/queue.ts';
 import type { AgentIdentity } from '../../server/agent-protocol.ts';
 import type { Clock } from '../../server/clock.ts';
@@ -25,22 +31,31 @@ export interface AutoCloseSettings {
   closeMs: number;
 }
 
-export function checkInText(locale: StoredLocale, closeMs: number): string {
-  const minutes = Math.max(1, Math.round(closeMs / 60_000));
-  return locale === 'en'
-    ? `Are you still there? If we don't hear from you in ${minutes} min, we'll close this chat. You can always write to us again.`
-    : `아직 상담이 필요하신가요? ${minutes}분 동안 말씀이 없으시면 상담을 종료할게요. 언제든 다시 문의해 주세요.`;
+/** The check-in's transcript entry says it is the check-in (TranscriptEntry.automatic). */
+export const CHECK_IN = 'check_in';
+
+/** The check-in in the conversation's language: messages.yaml `desk.check_in`, {{minutes}} until the close. */
+export function checkInText(messages: MessagesSpec, locale: StoredLocale, closeMs: number): string {
+  return shopText(messages, 'desk', 'check_in', locale, { minutes: Math.max(1, Math.round(closeMs / 60_000)) });
 }
 
-/** Where an idle conversation stands, from its transcript: when it went quiet, and whether the check-in was sent. */
-export function idleState(transcript: readonly Pick<TranscriptEntry, 'at' | 'from' | 'text' | 'internal'>[], sinceMs: number, checkIn: string): { quietSinceMs: number; checkedIn: boolean } {
+/**
+ * Where an idle conversation stands, from its transcript: when it went quiet, and whether the
+ * check-in was sent. The check-in is the entry marked `automatic: 'check_in'`; an entry stored
+ * before the mark existed counts when its text is `legacyCheckIn` (the sentence as it reads now).
+ */
+export function idleState(
+  transcript: readonly Pick<TranscriptEntry, 'at' | 'from' | 'text' | 'internal' | 'automatic'>[],
+  sinceMs: number,
+  legacyCheckIn: string,
+): { quietSinceMs: number; checkedIn: boolean } {
   let quietSinceMs = sinceMs;
   let checkedIn = false;
   for (const entry of transcript) {
     const at = Date.parse(entry.at);
     if (at < sinceMs || (entry.from !== 'shopper' && entry.from !== 'agent') || entry.internal) continue;
     quietSinceMs = at;
-    checkedIn = entry.from === 'agent' && entry.text === checkIn;
+    checkedIn = entry.from === 'agent' && (entry.automatic === undefined ? entry.text === legacyCheckIn : entry.automatic === CHECK_IN);
   }
   return { quietSinceMs, checkedIn };
 }
@@ -60,9 +75,11 @@ export interface IdleCloserOptions {
   /** issue 13: where the timers wait (in memory, or in PostgreSQL where any process fires them). */
   timers: Timers;
   agents: readonly AgentIdentity[];
+  /** The messages file in use (reloaded with the flows): the check-in's sentence. */
+  messages: () => MessagesSpec;
   log: Logger;
-  /** Writes to the shopper in the agent's name (the desk's `message`). */
-  message(agent: AgentIdentity, itemId: string, text: string): Promise<unknown>;
+  /** Writes to the shopper in the agent's name (the desk's `message`), its entry marked `automatic`. */
+  message(agent: AgentIdentity, itemId: string, text: string, automatic: string): Promise<unknown>;
   /** Resolves as the agent (the desk's `resolve`). */
   resolve(agent: AgentIdentity, itemId: string): Promise<unknown>;
 }
@@ -101,7 +118,7 @@ export class IdleCloser {
   }
 
   #checkIn(item: QueueItem): string {
-    return checkInText(localeOf(item), this.options.settings.closeMs);
+    return checkInText(this.options.messages(), localeOf(item), this.options.settings.closeMs);
   }
 
   /** When a conversation quiet since `quietSinceMs` is due: for the check-in, or (checked in) to be resolved. */
@@ -150,7 +167,7 @@ export class IdleCloser {
     }
     const agent = this.options.agents.find((a) => a.id === payload.agentId) ?? { id: payload.agentId, name: payload.agentId, role: 'agent' as const };
     if (!state.checkedIn) {
-      await this.options.message(agent, item.id, this.#checkIn(item));
+      await this.options.message(agent, item.id, this.#checkIn(item), CHECK_IN);
       await this.options.timers.schedule(timer.key, clock.nowMs() + this.options.settings.closeMs, payload);
       this.options.log.info({ itemId: item.id, agentId: agent.id }, 'idle conversation: check-in sent');
     } else {
