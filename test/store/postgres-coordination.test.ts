@@ -138,6 +138,21 @@ describeWithPostgres('PostgreSQL coordination', () => {
       await expect(b.locks.run('s1', async () => 'now')).resolves.toBe('now');
     });
 
+    it("survives its connection dropping while a turn holds the lock: no uncaught error, the lock is free again", async () => {
+      const [a, b] = await Promise.all([open(), open()]);
+      const outcome = a.locks.run('s1', async () => {
+        // The lock's connection waits idle in its transaction while the turn runs: it is killed now.
+        const { rows } = await cluster.sql(url, "SELECT pg_terminate_backend(pid) AS killed FROM pg_locks WHERE locktype = 'advisory' AND granted");
+        expect(rows).toEqual([{ killed: true }]);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the drop reaches the client while it is idle
+        return 'turn done';
+      });
+      // The turn's own work is kept; its lock went with the connection.
+      await expect(outcome).resolves.toBe('turn done');
+      await expect(b.locks.run('s1', async () => 'next')).resolves.toBe('next');
+      await expect(a.locks.run('s1', async () => 'again')).resolves.toBe('again');
+    });
+
     it('in CoordinatedLanes: reads the record afresh once the lock is taken, before the task', async () => {
       const [a, b] = await Promise.all([open(), open()]);
       const seen: string[] = [];
