@@ -4,9 +4,8 @@
 // conversation, and goes when an agent resolves it first.
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoCloseKey, checkInText } from '../../src/desk/autoclose/idle.ts';
-import { createMemoryTimers } from '../../src/timers/index.ts';
 import { SHOP_MESSAGES } from '../shop-messages.ts';
-import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from '../server/helpers.ts';
+import { api, login, ManualClock, OPEN_HOURS, recordedTimers, shopper, startTestServer, waitFor, type TestServer } from '../server/helpers.ts';
 
 const MIN = 60_000;
 const AUTO_CLOSE = { desk: { autoClose: { checkInMs: 5 * MIN, closeMs: 2 * MIN } } };
@@ -21,13 +20,7 @@ describe('auto-close timers on the Timers port', () => {
   /** A claimed conversation on a server whose autoclose schedule() calls are recorded. */
   const claimed = async () => {
     const clock = new ManualClock(OPEN_HOURS);
-    const timers = createMemoryTimers({ clock });
-    const scheduled: { key: string; dueAtMs: number }[] = [];
-    const schedule = timers.schedule.bind(timers);
-    timers.schedule = (key, dueAtMs, payload, options) => {
-      if (key.startsWith('autoclose:')) scheduled.push({ key, dueAtMs });
-      return schedule(key, dueAtMs, payload, options);
-    };
+    const { timers, scheduled } = recordedTimers(clock, 'autoclose:');
     server = await startTestServer({ clock, config: AUTO_CLOSE, deps: { timers } });
     const token = await login(server.url);
     const { socket } = await shopper(server.wsUrl, { locale: 'en' });

@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from '../../src/server/clock.ts';
 import { createLogger } from '../../src/server/logging.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/types.ts';
+import { createMemoryTimers } from '../../src/timers/index.ts';
 import { SHOP_MESSAGES } from '../shop-messages.ts';
 
 /** A clock that only moves when the test says so; timers fire in order during `advance`. */
@@ -337,4 +338,16 @@ export async function startAssembled(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Memory timers on `clock` whose schedule() calls for keys starting with `prefix` are recorded in `scheduled`. */
+export function recordedTimers(clock: ManualClock, prefix: string): { timers: ReturnType<typeof createMemoryTimers>; scheduled: { key: string; dueAtMs: number }[] } {
+  const timers = createMemoryTimers({ clock });
+  const scheduled: { key: string; dueAtMs: number }[] = [];
+  const schedule = timers.schedule.bind(timers);
+  timers.schedule = (key, dueAtMs, payload, options) => {
+    if (key.startsWith(prefix)) scheduled.push({ key, dueAtMs });
+    return schedule(key, dueAtMs, payload, options);
+  };
+  return { timers, scheduled };
 }

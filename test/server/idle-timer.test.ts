@@ -5,9 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { idleTimerKey } from '../../src/server/sessions.ts';
-import { createMemoryTimers } from '../../src/timers/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { api, login, ManualClock, OPEN_HOURS, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
+import { api, login, ManualClock, OPEN_HOURS, recordedTimers, shopper, startTestServer, waitFor, type TestServer } from './helpers.ts';
 
 const IDLE_MS = 60_000;
 
@@ -20,13 +19,7 @@ describe('the durable idle timer of a shopper session', () => {
   /** A server whose idle timers the test looks into: their schedule() calls are recorded. */
   const start = async (options: { config?: ConfigInput; clock?: ManualClock; store?: Store } = {}) => {
     const clock = options.clock ?? new ManualClock(OPEN_HOURS);
-    const timers = createMemoryTimers({ clock });
-    const scheduled: { key: string; dueAtMs: number }[] = [];
-    const schedule = timers.schedule.bind(timers);
-    timers.schedule = (key, dueAtMs, payload, scheduleOptions) => {
-      if (key.startsWith('session-idle:')) scheduled.push({ key, dueAtMs });
-      return schedule(key, dueAtMs, payload, scheduleOptions);
-    };
+    const { timers, scheduled } = recordedTimers(clock, 'session-idle:');
     const server = await startTestServer({
       clock,
       ...(options.store ? { store: options.store } : {}),
