@@ -1,6 +1,6 @@
 // Three real `daehwa serve` processes on one PostgreSQL database (issue 13): a shopper moves from
 // one process to another mid-flow and resumes; an agent on a third claims, answers and hands back;
-// many agents claiming one item at once across the processes get one claim; a process killed with
+// 200 claims at once on 20 items across the processes give one claim per item; a process killed with
 // SIGKILL mid-conversation leaves the conversation to carry on through another. Every transcript
 // is checked seq by seq. Skipped without PostgreSQL binaries (one line), unless DAEHWA_REQUIRE_POSTGRES=1.
 
@@ -22,7 +22,9 @@ const BIN_DIR = findPostgresBinDir();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const SECRET = 'multi-process-test-secret';
-const CLAIMERS = 54;
+/** The issue's figure: 200 claims at once, 10 agents on each of 20 waiting items. */
+const CLAIMS = 200;
+const ITEMS = 20;
 
 interface ServeProcess {
   name: string;
@@ -73,7 +75,7 @@ describeWithPostgres('several server processes on one database', () => {
     const always = [['00:00', '24:00']];
     const config = {
       handoff: { businessHours: { timeZone: 'Asia/Seoul', weekly: { mon: always, tue: always, wed: always, thu: always, fri: always, sat: always, sun: always } } },
-      agents: Array.from({ length: CLAIMERS }, (_, i) => ({ id: `agent${i}`, name: `상담원 ${i}`, passwordHash: DEFAULT_AGENT.passwordHash })),
+      agents: Array.from({ length: CLAIMS }, (_, i) => ({ id: `agent${i}`, name: `상담원 ${i}`, passwordHash: DEFAULT_AGENT.passwordHash })),
     };
     await writeFile(join(dir, 'daehwa.config.json'), JSON.stringify(config));
     const env: NodeJS.ProcessEnv = {
@@ -178,28 +180,42 @@ describeWithPostgres('several server processes on one database', () => {
     expect(lines[agentAt + 1]).toBe(order[3]);
   });
 
-  it(`${CLAIMERS} agents claiming one item at once on three processes: one claim, the rest "already taken"`, async () => {
-    const { socket, session } = await shopper(a!.wsUrl, { locale: 'ko' });
-    socket.send({ type: 'message', text: '상담원 연결해 주세요' });
-    await socket.next((f) => f.type === 'handoff' && f.status === 'queued', 'the queued frame');
-    const item = (await store.listQueue(['waiting'])).find((queued) => queued.sessionId === session.sessionId)!;
-
+  it(`${CLAIMS} claims at once on three processes, ${ITEMS} items: one claim per item, the rest "already taken"`, async () => {
     const servers = [a!, b!, c!];
-    const results = await Promise.all(
-      Array.from({ length: CLAIMERS }, (_, i) => api(servers[i % 3]!.url, 'POST', `/api/agent/queue/${item.id}/claim`, { token: agentToken(`agent${i}`) })),
+    // Each shopper on its own process asks for a person; their items wait in one queue.
+    const shoppers = await Promise.all(Array.from({ length: ITEMS }, (_, i) => shopper(servers[i % 3]!.wsUrl, { locale: 'ko' })));
+    await Promise.all(
+      shoppers.map(async ({ socket }) => {
+        socket.send({ type: 'message', text: '상담원 연결해 주세요' });
+        await socket.next((f) => f.type === 'handoff' && f.status === 'queued', 'the queued frame');
+      }),
     );
-    const won = results.flatMap((result, i) => (result.status === 200 ? [`agent${i}`] : []));
-    expect(won).toHaveLength(1);
-    for (const result of results.filter((r) => r.status !== 200)) {
-      expect(result).toMatchObject({ status: 409, body: { error: { code: 'already_claimed' } } });
-      expect(result.body.error.message).toBe(`queue item ${item.id} is already taken: ${won[0]} claimed it`);
+    const waiting = await store.listQueue(['waiting']);
+    const items = shoppers.map(({ session }) => waiting.find((queued) => queued.sessionId === session.sessionId)!);
+    expect(items.every(Boolean)).toBe(true);
+
+    // Every agent claims one item, the claims dealt round robin over the items and the processes, all at once.
+    const claims = Array.from({ length: CLAIMS }, (_, i) => ({ agentId: `agent${i}`, item: items[i % ITEMS]!, server: servers[i % 3]! }));
+    const results = await Promise.all(
+      claims.map(({ agentId, item, server }) => api(server.url, 'POST', `/api/agent/queue/${item.id}/claim`, { token: agentToken(agentId) })),
+    );
+    for (const [index, item] of items.entries()) {
+      const tried = claims.flatMap((claim, i) => (claim.item === item ? [{ ...claim, result: results[i]! }] : []));
+      expect(tried).toHaveLength(CLAIMS / ITEMS);
+      const won = tried.filter((claim) => claim.result.status === 200).map((claim) => claim.agentId);
+      expect(won, `winners of item ${item.id}`).toHaveLength(1);
+      for (const { result } of tried.filter((claim) => claim.result.status !== 200)) {
+        expect(result).toMatchObject({ status: 409, body: { error: { code: 'already_claimed' } } });
+        expect(result.body.error.message).toBe(`queue item ${item.id} is already taken: ${won[0]} claimed it`);
+      }
+      expect(await store.getQueueItem(item.id)).toMatchObject({ status: 'assigned', agentId: won[0] });
+      const { socket, session } = shoppers[index]!;
+      await socket.next((f) => f.type === 'handoff' && f.status === 'assigned', 'one assigned frame');
+      const transcript = await store.getTranscript(session.sessionId);
+      expectContiguous(transcript);
+      expect(transcript.filter((entry) => entry.from === 'system' && entry.text.includes('joined the conversation'))).toHaveLength(1);
+      socket.close();
     }
-    expect(await store.getQueueItem(item.id)).toMatchObject({ status: 'assigned', agentId: won[0] });
-    await socket.next((f) => f.type === 'handoff' && f.status === 'assigned', 'one assigned frame');
-    const transcript = await store.getTranscript(session.sessionId);
-    expectContiguous(transcript);
-    expect(transcript.filter((entry) => entry.from === 'system' && entry.text.includes('joined the conversation'))).toHaveLength(1);
-    socket.close();
   });
 
   it('a process killed with SIGKILL mid-conversation: the conversation carries on through another', async () => {
