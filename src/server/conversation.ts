@@ -11,7 +11,7 @@ import { SilentTurns } from '../conversation/turn-recording.ts';
 import type { DialogEvent, DialogInput, QuickReply } from '../dialog/types.ts';
 import type { Locale, NluResult } from '../nlu/types.ts';
 import type { HandoffContextExtras } from '../handoff/context.ts';
-import type { QueueItem, Store, TranscriptEntry, TurnFact } from '../store/types.ts';
+import type { OfferedButton, QueueItem, Store, TranscriptEntry, TurnFact } from '../store/types.ts';
 import type { CaseDesk } from './cases.ts';
 import type { SurveyFacts } from '../surveys/index.ts';
 import type { Clock } from './clock.ts';
@@ -66,8 +66,6 @@ const NO_FACTS: SurveyFacts = { npsDue: async () => false, history: async () => 
 const surveyId = (): string => newId('v');
 
 export class Conversations {
-  /** The quick replies last offered per session, so a pressed payload is stored with its label. */
-  readonly #offered = new WeakMap<LiveSession, QuickReply[]>();
   /** replay (issue 10): event turns that wrote nothing, until the session's next turn that writes. */
   readonly #silent = new SilentTurns();
   readonly #afterHoursNotice = (locale: Locale, now: Date) => this.options.handoff.afterHoursNotice(locale, now);
@@ -147,7 +145,17 @@ export class Conversations {
     }
     if (entries[0]) entries[0] = { ...entries[0], turn: this.#silent.record(live, { input, locale, replies: replies.length, calls: recorder.calls }) };
     else if (input.kind === 'event') this.#silent.add(live, at, input, recorder.calls);
-    live.record = { ...live.record, dialog: result.state, locale: result.state.locale, updatedAt: at, ...(result.survey ? { survey: result.survey } : {}) };
+    // The last buttons offered go with the session record, so a tap keeps its label on any process.
+    let offered: OfferedButton[] | undefined;
+    for (const reply of replies) if (reply.quickReplies?.length) offered = reply.quickReplies.map(({ payload, label }) => ({ payload, label }));
+    live.record = {
+      ...live.record,
+      dialog: result.state,
+      locale: result.state.locale,
+      updatedAt: at,
+      ...(result.survey ? { survey: result.survey } : {}),
+      ...(offered ? { offered } : {}),
+    };
     if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
     await store.putSession(live.record);
     // analytics (issue 12): the turn's one fact, from what is in hand; no store read, no await.
@@ -165,9 +173,6 @@ export class Conversations {
         meta: reply.meta,
       });
     }
-    const offers = replies.filter((reply) => reply.quickReplies?.length);
-    const lastOffer = offers[offers.length - 1]?.quickReplies;
-    if (lastOffer) this.#offered.set(live, lastOffer);
 
     metrics.turnsOf(input.kind).inc();
     if (nlu) metrics.intentsOf(nlu.intent).inc();
@@ -199,6 +204,6 @@ export class Conversations {
   }
 
   #labelOf(live: LiveSession, payload: string): string {
-    return this.#offered.get(live)?.find((reply) => reply.payload === payload)?.label ?? this.options.labelOf?.(live, payload) ?? payload;
+    return live.record.offered?.find((button) => button.payload === payload)?.label ?? this.options.labelOf?.(live, payload) ?? payload;
   }
 }

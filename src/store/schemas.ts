@@ -32,6 +32,7 @@ export const sessionRecordSchema = z.object({
   dialog: dialogStateSchema,
   survey: surveyStateSchema.optional(),
   channel: z.string().min(1).max(40).optional(), // analytics (issue 12)
+  offered: z.array(z.object({ payload: z.string(), label: z.string() })).optional(),
 }) satisfies z.ZodType<SessionRecord>;
 
 // replay (issue 10): what a bot turn read besides the words (types.ts StoredTurnRecord).

@@ -40,6 +40,16 @@ export interface SessionRecord {
   survey?: StoredSurveyState;
   /** analytics (issue 12): the channel the conversation is held on (`kakao`, `webhook`); absent: the web widget. */
   channel?: string;
+  /**
+   * The buttons the bot offered last (payload and label), so that a tap is written to the
+   * transcript by its label by whichever process receives it, and after a restart.
+   */
+  offered?: OfferedButton[];
+}
+
+export interface OfferedButton {
+  payload: string;
+  label: string;
 }
 
 /** src/surveys' state as the store keeps it, like StoredDialogState. */

@@ -57,6 +57,25 @@ describe('after a server restart', () => {
     again.socket.close();
   });
 
+  it('a button offered before the restart is written by its label when tapped after it', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'daehwa-restart-'));
+    const clock = new ManualClock(OPEN_HOURS);
+    const before = await start(clock);
+    const first = await shopper(before.wsUrl, { locale: 'ko' });
+    first.socket.send({ type: 'message', text: '안녕하세요' });
+    expect((await first.socket.nextOfType('bot')).quickReplies).toEqual([{ label: '배송 조회', payload: 'intent:order.status' }]);
+    first.socket.close();
+    await stop(before);
+
+    const after = await start(clock);
+    const again = await shopper(after.wsUrl, { sessionToken: first.session.sessionToken });
+    again.socket.send({ type: 'quick_reply', payload: 'intent:order.status' });
+    expect((await again.socket.nextOfType('bot')).text).toBe('#2 intent:order.status');
+    const transcript = await after.store.getTranscript(first.session.sessionId);
+    expect(transcript.filter((entry) => entry.from === 'shopper').map((entry) => entry.text)).toEqual(['안녕하세요', '배송 조회']);
+    again.socket.close();
+  });
+
   it('after hours, still takes the shopper\'s next text as a message for the agents', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'daehwa-restart-'));
     const clock = new ManualClock(CLOSED_HOURS);
