@@ -27,6 +27,7 @@ import { CustomerVerifier, demoCustomerTokens } from './customers.ts';
 import { type DescribedClassifier, EngineSlot } from './engines.ts';
 import { HandoffDesk } from './handoff-desk.ts';
 import { HttpError, installErrorHandler } from './http-errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { CoordinatedLanes, InProcessLanes, type SerialLanes } from './lanes.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
@@ -304,6 +305,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
   // Route schemas are zod (fastify-type-provider-zod); their refusals get the documented codes (http-errors.ts).
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
+  await registerOpenApi(app);
   await registerSecurityHeaders(app, config.server.frameAncestors);
   await app.register(fastifyWebsocket, {
     // UTF-8 is checked by the frame parser, so that bad bytes get an error frame, not a dropped connection.
