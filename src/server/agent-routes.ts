@@ -72,7 +72,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
   const audited = async (request: FastifyRequest, action: AuditAction, itemId: string): Promise<void> =>
     audit.record({ action, actor: signedIn(request).id, address: request.ip, target: { kind: 'queue_item', id: itemId } });
 
-  // The attempt is counted before the body is read: a malformed guess costs one too.
+  // The attempt is counted before the body is checked: a malformed guess costs one too.
   const counted = async (request: FastifyRequest): Promise<void> => {
     if (!attempts.take(request.ip)) {
       throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts; wait a minute and try again');

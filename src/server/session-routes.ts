@@ -1,18 +1,12 @@
 // Shopper HTTP: a shopper reads their own transcript with their session token. A token opens
 // exactly one session; asking for another session's transcript is refused.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Store } from '../store/types.ts';
 import { bearerToken } from './agent-auth.ts';
 import { HttpError } from './http-errors.ts';
+import { sessionRoute } from './route-schemas.ts';
 import type { SessionDirectory } from './sessions.ts';
 import { hashSessionToken } from './tokens.ts';
-
-/** `/api/sessions/:sessionId/...` (the transcript, attachments): a bad id is `400 invalid_session_id`. */
-export const sessionRoute = {
-  schema: { params: z.object({ sessionId: z.string().min(1).max(100) }) },
-  config: { invalidParams: 'invalid_session_id' },
-};
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ store: Store; sessions: SessionDirectory }> = async (app, options) => {
   app.get('/api/sessions/:sessionId/transcript', sessionRoute, async (request) => {
