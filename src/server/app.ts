@@ -26,7 +26,7 @@ import { Conversations } from './conversation.ts';
 import { CustomerVerifier, demoCustomerTokens } from './customers.ts';
 import { type DescribedClassifier, EngineSlot } from './engines.ts';
 import { HandoffDesk } from './handoff-desk.ts';
-import { HttpError, installErrorHandler } from './http-errors.ts';
+import { HttpError, installErrorHandler, sendFrameworkError } from './http-errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { CoordinatedLanes, InProcessLanes, type SerialLanes } from './lanes.ts';
 import { createLogger, type Logger } from './logging.ts';
@@ -301,6 +301,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     // One line per HTTP request would dominate the log under load; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
+    frameworkErrors: sendFrameworkError,
   });
   // Route schemas are zod (fastify-type-provider-zod); their refusals get the documented codes (http-errors.ts).
   app.setValidatorCompiler(validatorCompiler);

@@ -59,6 +59,14 @@ function sendValidationRefusal(reply: FastifyReply, request: FastifyRequest, val
   return sendError(reply, 400, code, describeIssues({ issues }, part.whole));
 }
 
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route or hook runs (a malformed
+ * URL, a path parameter longer than 100 characters), in the same shape as every other error.
+ */
+export function sendFrameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  sendError(reply, err.statusCode ?? 400, err.code.toLowerCase(), err.message);
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError | DomainError, request, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.status, err.code, err.message);

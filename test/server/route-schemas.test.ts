@@ -48,6 +48,13 @@ describe('route schemas', () => {
     expect(await api(server.url, 'GET', '/api/admin/analytics/transcript/not.an.id', { token: admin })).toMatchObject(refused('invalid_query', 'sessionId'));
   });
 
+  it('answers what the router refuses before any route in the same shape', async () => {
+    const long = await api(server.url, 'POST', `/api/agent/queue/${'q'.repeat(101)}/claim`, { token: admin });
+    expect(long).toEqual({ status: 414, body: { error: { code: 'fst_err_max_param_length', message: expect.stringContaining('max param length') } } });
+    const malformed = await api(server.url, 'GET', '/api/agent/queue/%E0%A4%A', { token: admin });
+    expect(malformed).toEqual({ status: 400, body: { error: { code: 'fst_err_bad_url', message: expect.any(String) } } });
+  });
+
   it('names the bad query parameter', async () => {
     expect(await api(server.url, 'GET', '/api/admin/audit?limit=lots', { token: admin })).toMatchObject(refused('invalid_query', 'limit'));
     expect(await api(server.url, 'GET', '/api/admin/audit?color=red', { token: admin })).toMatchObject(refused('invalid_query', 'query'));
