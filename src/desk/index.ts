@@ -1,4 +1,4 @@
-// The agent desk's capabilities beyond the queue (issue 14), wired into the server in one call:
+// The agent desk's capabilities beyond the queue (issue 14), wired into the server as one plugin:
 // canned replies (canned/), typing and receipts (live/), conversation search (search/).
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeskConfig } from '../config/schema.ts';
