@@ -16,6 +16,14 @@ export const drillSchema = z.discriminatedUnion('by', [
 ]);
 export type Drill = z.infer<typeof drillSchema>;
 
+/** The drill-down's fields as a query string has them, each optional; with `by`, they are checked as drillSchema. */
+export const drillQueryFields = z.object({
+  by: z.enum(drillSchema.options.map((option) => option.shape.by.value)).optional(),
+  value: z.string().optional(),
+  step: z.string().optional(),
+  end: z.string().optional(),
+});
+
 /** Session ids behind the figure, most recent first by start. */
 export function drillDown(summaries: readonly ConversationSummary[], drill: Drill): string[] {
   const started = (s: ConversationSummary): boolean => s.startedInRange;

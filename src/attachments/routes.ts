@@ -1,18 +1,22 @@
 // Attachments over HTTP. Shoppers upload with their session token (like the transcript
 // endpoint); the file is read back with either that token or an agent's.
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerToken, type AgentAuth } from '../server/agent-auth.ts';
 import { HttpError } from '../server/http-errors.ts';
+import { sessionRoute, type ZodFastify } from '../server/route-schemas.ts';
 import { hashSessionToken } from '../server/tokens.ts';
 import type { Store } from '../store/types.ts';
 import { type Attachments, type Requester, tooLarge } from './attachments.ts';
 
-const sessionParams = z.object({ sessionId: z.string().min(1).max(100) });
-const attachmentParams = z.object({ id: z.string().min(1).max(140) });
+const attachmentRoute = {
+  schema: { params: z.object({ id: z.string().min(1).max(140) }) },
+  config: { invalidParams: 'invalid_attachment_id' },
+};
 
-export function registerAttachmentRoutes(app: FastifyInstance, options: { attachments: Attachments; store: Store; auth: AgentAuth }): void {
+export const attachmentRoutes: FastifyPluginAsyncZod<{ attachments: Attachments; store: Store; auth: AgentAuth }> = async (app, options) => {
   const { attachments, store, auth } = options;
 
   /** Whoever the bearer token names: a shopper's session, or a signed-in agent. */
@@ -26,17 +30,16 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
     throw new HttpError(401, 'invalid_token', 'the token is neither a valid session token nor a valid agent token');
   }
 
-  app.register(async (scoped) => {
+  await app.register(async (scoped: ZodFastify) => {
     await scoped.register(multipart, { limits: { files: 1, fields: 0, fileSize: attachments.maxBytes, parts: 2 } });
 
-    scoped.post('/api/sessions/:sessionId/attachments', async (request, reply) => {
-      const parsed = sessionParams.safeParse(request.params);
-      if (!parsed.success) throw new HttpError(400, 'invalid_session_id', 'the session id is missing or too long');
+    // The file is read from the multipart stream below, not checked by a body schema.
+    scoped.post('/api/sessions/:sessionId/attachments', sessionRoute, async (request, reply) => {
       const token = bearerToken(request.headers.authorization);
       if (!token) throw new HttpError(401, 'missing_credentials', 'send "Authorization: Bearer <sessionToken>"');
       const own = await store.findSessionByTokenHash(hashSessionToken(token));
       if (!own) throw new HttpError(401, 'invalid_session_token', 'the session token is not valid');
-      if (own.id !== parsed.data.sessionId) throw new HttpError(403, 'forbidden', 'a session token only sends files to its own conversation');
+      if (own.id !== request.params.sessionId) throw new HttpError(403, 'forbidden', 'a session token only sends files to its own conversation');
       if (!request.isMultipart()) throw new HttpError(415, 'not_multipart', 'send the photo as multipart/form-data in a field named "file"');
       const file = await request.file();
       if (!file) throw new HttpError(400, 'missing_file', 'the form has no file; send it in a field named "file"');
@@ -51,11 +54,9 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
       return reply.code(201).send({ attachment, entry });
     });
 
-    scoped.get('/api/attachments/:id', async (request, reply) => {
-      const parsed = attachmentParams.safeParse(request.params);
-      if (!parsed.success) throw new HttpError(400, 'invalid_attachment_id', 'the attachment id is missing or too long');
+    scoped.get('/api/attachments/:id', attachmentRoute, async (request, reply) => {
       const who = await requester(request);
-      const { record, bytes } = await attachments.read(parsed.data.id, who);
+      const { record, bytes } = await attachments.read(request.params.id, who);
       return reply
         .header('content-type', record.mime)
         .header('cache-control', 'private, no-store')
@@ -64,4 +65,4 @@ export function registerAttachmentRoutes(app: FastifyInstance, options: { attach
         .send(bytes);
     });
   });
-}
+};

@@ -1,6 +1,6 @@
-// The agent desk's capabilities beyond the queue (issue 14), wired into the server in one call:
+// The agent desk's capabilities beyond the queue (issue 14), wired into the server as one plugin:
 // canned replies (canned/), typing and receipts (live/), conversation search (search/).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { DeskConfig } from '../config/schema.ts';
 import type { AgentAuth } from '../server/agent-auth.ts';
 import { authenticateAgent } from '../server/agent-routes.ts';
@@ -8,10 +8,10 @@ import type { Clock } from '../server/clock.ts';
 import type { HandoffDesk } from '../server/handoff-desk.ts';
 import type { Store } from '../store/types.ts';
 import { CannedReplies } from './canned/replies.ts';
-import { registerCannedReplyRoutes } from './canned/routes.ts';
+import { cannedReplyRoutes } from './canned/routes.ts';
 import type { LiveSignals } from './live/signals.ts';
-import { registerLiveRoutes } from './live/routes.ts';
-import { registerSearchRoutes } from './search/routes.ts';
+import { liveRoutes } from './live/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 
 export interface DeskDeps {
   config: DeskConfig;
@@ -22,17 +22,11 @@ export interface DeskDeps {
   signals: LiveSignals;
 }
 
-export interface DeskFeatures {
-  replies: CannedReplies;
-}
-
-export function registerDesk(app: FastifyInstance, deps: DeskDeps): DeskFeatures {
+/** The desk's agent routes, all behind the agent sign-in. */
+export const deskRoutes: FastifyPluginAsync<DeskDeps> = async (app, deps) => {
   const replies = new CannedReplies({ store: deps.store, now: () => deps.clock.now(), trackingUrl: deps.config.trackingUrl });
-  app.register(async (scoped) => {
-    scoped.addHook('onRequest', authenticateAgent(deps.auth));
-    registerCannedReplyRoutes(scoped, { replies, desk: deps.desk });
-    registerLiveRoutes(scoped, { signals: deps.signals, desk: deps.desk });
-    registerSearchRoutes(scoped, { store: deps.store });
-  });
-  return { replies };
-}
+  app.addHook('onRequest', authenticateAgent(deps.auth));
+  await app.register(cannedReplyRoutes, { replies, desk: deps.desk });
+  await app.register(liveRoutes, { signals: deps.signals, desk: deps.desk });
+  await app.register(searchRoutes, { store: deps.store });
+};

@@ -3,8 +3,8 @@
 // privacy (issue 18): what agents read has phone numbers, e-mails and addresses masked
 // (src/privacy/agent-view.ts) unless they reveal it; sign-ins, sign-outs, failures, claims,
 // reveals, notes, resolutions, hand-backs and exports go to the audit log.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AuditAction, AuditSink } from '../audit/audit-log.ts';
 import { forAgents } from '../privacy/agent-view.ts';
 import { maskDeep } from '../privacy/mask.ts';
@@ -12,8 +12,9 @@ import { bearerToken, type AgentAuth } from './agent-auth.ts';
 import { type AgentIdentity, loginBody, textBody } from './agent-protocol.ts';
 import type { Clock } from './clock.ts';
 import type { HandoffDesk } from './handoff-desk.ts';
-import { HttpError, parseBody } from './http-errors.ts';
+import { HttpError } from './http-errors.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
+import { itemRoute, type ZodFastify } from './route-schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,8 +23,6 @@ declare module 'fastify' {
     agentToken?: { id: string | null; expiresAtMs: number };
   }
 }
-
-const itemParams = z.object({ itemId: z.string().min(1).max(100) });
 
 /** Sign-in attempts per client address: 10 at once, then one every 6 seconds. */
 const LOGIN_BURST = 10;
@@ -35,6 +34,13 @@ export function authenticateAgent(auth: AgentAuth) {
     if (!check.ok) throw new HttpError(401, check.code, check.message);
     request.agent = check.agent;
     request.agentToken = { id: check.tokenId, expiresAtMs: check.expiresAtMs };
+  };
+}
+
+/** A preValidation hook after authenticateAgent: agents who are not admins get `403 forbidden` and `message`, before their input is read. */
+export function requireAdmin(message: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', message);
   };
 }
 
@@ -52,27 +58,29 @@ function signedIn(request: FastifyRequest): AgentIdentity {
   return request.agent;
 }
 
-function itemIdOf(request: FastifyRequest): string {
-  const parsed = itemParams.safeParse(request.params);
-  if (!parsed.success) throw new HttpError(400, 'invalid_item_id', 'the queue item id is missing or too long');
-  return parsed.data.itemId;
+export interface AgentRoutesOptions {
+  auth: AgentAuth;
+  desk: HandoffDesk;
+  clock: Clock;
+  audit: AuditSink;
 }
 
-export function registerAgentRoutes(
-  app: FastifyInstance,
-  options: { auth: AgentAuth; desk: HandoffDesk; clock: Clock; audit: AuditSink },
-): void {
+export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
   const { auth, desk, audit } = options;
   const attempts = new KeyedRateLimiter(LOGIN_PER_SECOND, LOGIN_BURST, options.clock);
   /** Records what a signed-in agent did to a queue item. */
   const audited = async (request: FastifyRequest, action: AuditAction, itemId: string): Promise<void> =>
     audit.record({ action, actor: signedIn(request).id, address: request.ip, target: { kind: 'queue_item', id: itemId } });
 
-  app.post('/api/agent/login', async (request, reply) => {
+  // The attempt is counted before the body is checked: a malformed guess costs one too.
+  const counted = async (request: FastifyRequest): Promise<void> => {
     if (!attempts.take(request.ip)) {
       throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts; wait a minute and try again');
     }
-    const body = parseBody(loginBody, request.body);
+  };
+
+  app.post('/api/agent/login', { schema: { body: loginBody }, preValidation: counted }, async (request, reply) => {
+    const { body } = request;
     const result = await auth.login(body.agentId, body.password, request.ip).catch((): never => {
       // issue 13: the lockout records are in the database, which cannot be read now.
       throw new HttpError(503, 'temporarily_unavailable', 'sign-in is not possible right now; try again in a moment');
@@ -96,8 +104,9 @@ export function registerAgentRoutes(
     return reply.send(result);
   });
 
-  app.register(async (scoped) => {
+  await app.register(async (scoped: ZodFastify) => {
     scoped.addHook('onRequest', authenticateAgent(auth));
+    const itemWithText = { ...itemRoute, schema: { ...itemRoute.schema, body: textBody } };
 
     scoped.get('/api/agent/me', async (request) => ({ agent: signedIn(request) }));
 
@@ -116,11 +125,11 @@ export function registerAgentRoutes(
 
     scoped.get('/api/agent/queue', async () => forAgents({ items: await desk.summaries() }));
 
-    scoped.get('/api/agent/queue/:itemId', async (request) => forAgents(await desk.detail(itemIdOf(request))));
+    scoped.get('/api/agent/queue/:itemId', itemRoute, async (request) => forAgents(await desk.detail(request.params.itemId)));
 
     // The conversation as stored, phone numbers, e-mails and addresses included: recorded in the audit log.
-    scoped.post('/api/agent/queue/:itemId/reveal', async (request) => {
-      const itemId = itemIdOf(request);
+    scoped.post('/api/agent/queue/:itemId/reveal', itemRoute, async (request) => {
+      const { itemId } = request.params;
       const detail = await desk.detail(itemId);
       await audit.record({
         action: 'reveal',
@@ -133,8 +142,8 @@ export function registerAgentRoutes(
     });
 
     // An export for records or an email: personal data masked.
-    scoped.get('/api/agent/queue/:itemId/export', async (request) => {
-      const { item, session, transcript } = await desk.detail(itemIdOf(request));
+    scoped.get('/api/agent/queue/:itemId/export', itemRoute, async (request) => {
+      const { item, session, transcript } = await desk.detail(request.params.itemId);
       await audited(request, 'export', item.id);
       return maskDeep({
         itemId: item.id,
@@ -146,40 +155,38 @@ export function registerAgentRoutes(
       });
     });
 
-    scoped.post('/api/agent/queue/:itemId/claim', async (request) => {
-      const item = await desk.claim(signedIn(request), itemIdOf(request));
+    scoped.post('/api/agent/queue/:itemId/claim', itemRoute, async (request) => {
+      const item = await desk.claim(signedIn(request), request.params.itemId);
       await audited(request, 'claim', item.id);
       return forAgents({ item });
     });
 
-    scoped.post('/api/agent/queue/:itemId/messages', async (request) => {
-      const { text } = parseBody(textBody, request.body);
-      return forAgents({ item: await desk.message(signedIn(request), itemIdOf(request), text) });
+    scoped.post('/api/agent/queue/:itemId/messages', itemWithText, async (request) => {
+      return forAgents({ item: await desk.message(signedIn(request), request.params.itemId, request.body.text) });
     });
 
-    scoped.post('/api/agent/queue/:itemId/notes', async (request) => {
-      const { text } = parseBody(textBody, request.body);
-      const item = await desk.note(signedIn(request), itemIdOf(request), text);
+    scoped.post('/api/agent/queue/:itemId/notes', itemWithText, async (request) => {
+      const item = await desk.note(signedIn(request), request.params.itemId, request.body.text);
       await audited(request, 'note', item.id);
       return forAgents({ item });
     });
 
-    scoped.post('/api/agent/queue/:itemId/resolve', async (request) => {
-      const item = await desk.resolve(signedIn(request), itemIdOf(request));
+    scoped.post('/api/agent/queue/:itemId/resolve', itemRoute, async (request) => {
+      const item = await desk.resolve(signedIn(request), request.params.itemId);
       await audited(request, 'resolve', item.id);
       return forAgents({ item });
     });
 
-    scoped.post('/api/agent/queue/:itemId/hand-back', async (request) => {
-      const item = await desk.handBack(signedIn(request), itemIdOf(request));
+    scoped.post('/api/agent/queue/:itemId/hand-back', itemRoute, async (request) => {
+      const item = await desk.handBack(signedIn(request), request.params.itemId);
       await audited(request, 'hand_back', item.id);
       return forAgents({ item });
     });
 
-    scoped.post('/api/agent/queue/:itemId/release', async (request) => {
-      const item = await desk.release(signedIn(request), itemIdOf(request));
+    scoped.post('/api/agent/queue/:itemId/release', itemRoute, async (request) => {
+      const item = await desk.release(signedIn(request), request.params.itemId);
       await audited(request, 'release', item.id);
       return forAgents({ item });
     });
   });
-}
+};

@@ -11,9 +11,10 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { drillSchema, type Drill } from '../analytics/drill.ts';
+import { drillQueryFields, drillSchema } from '../analytics/drill.ts';
 import { VocRulesError } from '../analytics/voc.ts';
 import { AnalyticsService, conversationsCsv, rangeQuerySchema, type RangeQuery } from '../analytics/service.ts';
 import { maskDeep } from '../privacy/mask.ts';
@@ -21,8 +22,9 @@ import type { Store } from '../store/types.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
 import { type AgentAuth, bearerToken } from './agent-auth.ts';
 import type { Clock } from './clock.ts';
+import { requireAdmin } from './agent-routes.ts';
 import { HttpError } from './http-errors.ts';
-import { describeIssues } from '../shared/zod-issues.ts';
+import type { ZodFastify } from './route-schemas.ts';
 
 export interface AnalyticsRoutesOptions {
   auth: AgentAuth;
@@ -71,21 +73,26 @@ function authenticate(auth: AgentAuth) {
   };
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'invalid_query', `${what}: ${describeIssues(result.error, what)}`);
-  return result.data;
-}
-
-function rangeOf(request: FastifyRequest): RangeQuery {
-  return parse(rangeQuerySchema, request.query, 'the query');
-}
-
-function drillOf(request: FastifyRequest): Drill | null {
-  const query = request.query as Record<string, unknown>;
-  if (query['by'] === undefined) return null;
-  return parse(drillSchema, { by: query['by'], value: query['value'], step: query['step'], end: query['end'] }, 'the drill-down');
-}
+/** A day range (`from`, `to`, optional `locale` and `channel`): a bad one is `400 invalid_query`. */
+const rangeRoute = { schema: { querystring: rangeQuerySchema } };
+/** A day range and an optional drill-down (`by`, `value`, `step`, `end`), given to the handler apart. */
+const drillRoute = {
+  schema: {
+    querystring: rangeQuerySchema.and(drillQueryFields).transform((query, ctx) => {
+      const { by, value, step, end, ...range } = query;
+      if (by === undefined) return { range, drill: null };
+      const drill = drillSchema.safeParse({ by, value, step, end });
+      if (drill.success) return { range, drill: drill.data };
+      for (const issue of drill.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }),
+  },
+};
+/** The transcript's session id; its refusal kept the code the query's have. */
+const transcriptRoute = {
+  schema: { params: z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected 1 to 128 letters, digits, _ or -') }) },
+  config: { invalidParams: 'invalid_query' },
+};
 
 async function withVocProblems<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -96,7 +103,7 @@ async function withVocProblems<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerAnalyticsRoutes(app: FastifyInstance, options: AnalyticsRoutesOptions): void {
+export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, options) => {
   const { service, store, auth, clock } = options;
   app.get('/dashboard', async (request, reply) => {
     const check = auth.verify(cookieToken(request.headers.cookie));
@@ -111,11 +118,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, options: Analytics
     return readFile(CHART_JS, 'utf8');
   });
 
-  app.register(async (scoped) => {
+  await app.register(async (scoped: ZodFastify) => {
     scoped.addHook('onRequest', authenticate(auth));
-    scoped.addHook('preHandler', async (request) => {
-      if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', 'analytics need an admin agent');
-    });
+    scoped.addHook('preValidation', requireAdmin('analytics need an admin agent'));
 
     // The console's sign-in, continuing to /dashboard, trades its token for the page's cookie.
     scoped.post('/api/admin/analytics/session', async (request, reply) => {
@@ -134,24 +139,25 @@ export function registerAnalyticsRoutes(app: FastifyInstance, options: Analytics
       return reply.code(204).send();
     });
 
-    scoped.get('/api/admin/analytics/report', async (request) => withVocProblems(() => service.report(rangeOf(request))));
+    scoped.get('/api/admin/analytics/report', rangeRoute, async (request) => withVocProblems(() => service.report(request.query)));
 
-    scoped.get('/api/admin/analytics/conversations', async (request) => {
-      const rows = await withVocProblems(() => service.conversations(rangeOf(request), drillOf(request)));
+    scoped.get('/api/admin/analytics/conversations', drillRoute, async (request) => {
+      const { range, drill } = request.query;
+      const rows = await withVocProblems(() => service.conversations(range, drill));
       return { total: rows.length, rows: rows.slice(0, PAGE_ROWS) };
     });
 
-    scoped.get('/api/admin/analytics/conversations.csv', async (request, reply) => {
-      const range = rangeOf(request);
-      const rows = await withVocProblems(() => service.conversations(range, drillOf(request)));
+    scoped.get('/api/admin/analytics/conversations.csv', drillRoute, async (request, reply) => {
+      const { range, drill } = request.query;
+      const rows = await withVocProblems(() => service.conversations(range, drill));
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="daehwa-conversations-${range.from}-${range.to}.csv"`);
       return conversationsCsv(rows);
     });
 
-    scoped.get('/api/admin/analytics/transcript/:sessionId', async (request) => {
-      const { sessionId } = parse(z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }), request.params, 'the session id');
+    scoped.get('/api/admin/analytics/transcript/:sessionId', transcriptRoute, async (request) => {
+      const { sessionId } = request.params;
       const [session, transcript] = await Promise.all([store.getSession(sessionId), store.getTranscript(sessionId)]);
       if (!session) throw new HttpError(404, 'not_found', `there is no conversation ${sessionId}`);
       return maskDeep({
@@ -162,9 +168,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, options: Analytics
       });
     });
 
-    scoped.get('/api/admin/analytics/inbox', async (request) => {
+    scoped.get('/api/admin/analytics/inbox', rangeRoute, async (request) => {
       if (!options.inbox) throw new HttpError(501, 'not_configured', 'the trainers’ inbox needs the corpus directory');
-      return options.inbox(rangeOf(request));
+      return options.inbox(request.query);
     });
   });
-}
+};

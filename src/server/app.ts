@@ -7,6 +7,7 @@ import { packagePath } from '../shared/package-paths.ts';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import type { CommercePort } from '../commerce/types.ts';
 import type { DaehwaConfig } from '../config/schema.ts';
 import type { MessagesSpec } from '../dialog/schema.ts';
@@ -18,31 +19,32 @@ import type { Store } from '../store/types.ts';
 import type { AuthState } from '../store/auth-state.ts';
 import { createMemoryTimers, type Timers } from '../timers/index.ts';
 import { AgentAuth } from './agent-auth.ts';
-import { authenticateAgent, registerAgentRoutes } from './agent-routes.ts';
+import { agentRoutes, authenticateAgent, requireAdmin } from './agent-routes.ts';
 import { registerAgentSocket } from './agent-socket.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Conversations } from './conversation.ts';
-import { CustomerVerifier, registerDemoCustomerTokens } from './customers.ts';
+import { CustomerVerifier, demoCustomerTokens } from './customers.ts';
 import { type DescribedClassifier, EngineSlot } from './engines.ts';
 import { HandoffDesk } from './handoff-desk.ts';
-import { HttpError, installErrorHandler } from './http-errors.ts';
+import { HttpError, installErrorHandler, sendFrameworkError } from './http-errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { CoordinatedLanes, InProcessLanes, type SerialLanes } from './lanes.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
 import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
-import { registerSessionRoutes } from './session-routes.ts';
+import { sessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
 import { SurveyDesk } from './surveys.ts';
 import { CaseDesk } from './cases.ts';
 import { NotificationDesk } from './notifications.ts';
-import { registerOrderEventRoutes } from './order-event-routes.ts';
+import { orderEventRoutes } from './order-event-routes.ts';
 import type { SurveyTexts } from '../surveys/index.ts';
 import { registerShopperSocket } from './shopper-socket.ts';
 import { withMaskedOutbox, withMaskedShopperLines } from './masked-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
-import { registerSsoRoutes } from '../sso/routes.ts';
+import { ssoRoutes } from '../sso/routes.ts';
 import { type AdmissionGauge, LISTEN_BACKLOG, loopDelayGauge } from './admission.ts';
 // ---- privacy (issue 18) ----
 import { AuditLog } from '../audit/audit-log.ts';
@@ -50,24 +52,24 @@ import type { PersonalDataHolder } from '../privacy/holders.ts';
 import { PrivacyDesk } from '../privacy/privacy-desk.ts';
 import { type RetentionJob, startRetentionJob } from '../privacy/retention.ts';
 import { createPersonalDataRegistry } from '../privacy/store-holders.ts';
-import { registerPrivacyRoutes } from './privacy-routes.ts';
+import { privacyRoutes } from './privacy-routes.ts';
 // ---- end privacy ----
 // channels (issue 15)
 import { registerChannels } from '../channels/index.ts';
-import { registerDesk } from '../desk/index.ts'; // desk (issue 14)
+import { deskRoutes } from '../desk/index.ts'; // desk (issue 14)
 import { LiveSignals } from '../desk/live/signals.ts';
 import { Attachments } from '../attachments/attachments.ts';
 import { SlaWatch } from '../desk/sla/watch.ts';
 import { DeskRuntime } from '../desk/runtime.ts';
 import { teamOf } from '../desk/routing/teams.ts';
-import { registerAttachmentRoutes } from '../attachments/routes.ts';
+import { attachmentRoutes } from '../attachments/routes.ts';
 import { type AttachmentStorage, directoryStorage, memoryStorage } from '../attachments/storage.ts';
 // analytics (issue 12)
 import { AnalyticsService } from '../analytics/service.ts';
 import { FactRecorder, withoutFactRecording } from '../analytics/recorder.ts';
 import { type AnalyticsJob, startAnalyticsJob } from '../analytics/job.ts';
 import type { SurveySource } from '../analytics/surveys.ts';
-import { registerAnalyticsRoutes } from './analytics-routes.ts';
+import { analyticsRoutes } from './analytics-routes.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -299,8 +301,12 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     // One line per HTTP request would dominate the log under load; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
+    frameworkErrors: sendFrameworkError,
   });
+  // Route schemas are zod (fastify-type-provider-zod); their refusals get the documented codes (http-errors.ts).
+  app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
+  await registerOpenApi(app);
   await registerSecurityHeaders(app, config.server.frameAncestors);
   await app.register(fastifyWebsocket, {
     // UTF-8 is checked by the frame parser, so that bad bytes get an error frame, not a dropped connection.
@@ -359,15 +365,15 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     messages: () => engines.current.messages,
   });
   // ---- end channels ----
-  registerSessionRoutes(app, { store: deps.store, sessions });
-  registerDemoCustomerTokens(app, customers);
-  registerAgentRoutes(app, { auth, desk, clock, audit });
-  registerSsoRoutes(app, { config: config.sso, auth, audit, secret: config.secret, nowMs: () => clock.nowMs(), production: config.env === 'production' });
+  await app.register(sessionRoutes, { store: deps.store, sessions });
+  await app.register(demoCustomerTokens, { customers });
+  await app.register(agentRoutes, { auth, desk, clock, audit });
+  await app.register(ssoRoutes, { config: config.sso, auth, audit, secret: config.secret, nowMs: () => clock.nowMs(), production: config.env === 'production' });
   registerAgentSocket(app, { auth, desk, clock, log, audit, signals, presence: deskRuntime.presence });
-  registerAdminRoutes(app, auth, reloader);
-  registerPrivacyRoutes(app, { auth, audit, privacy });
+  await app.register(reloadRoutes, { auth, reloader });
+  await app.register(privacyRoutes, { auth, audit, privacy });
   // desk (issue 14): canned replies, typing, attachments
-  registerDesk(app, { config: config.desk, store: deps.store, auth, desk, clock, signals });
+  await app.register(deskRoutes, { config: config.desk, store: deps.store, auth, desk, clock, signals });
   const attachments = new Attachments({
     store: deps.store,
     storage: deps.attachmentStorage ?? attachmentStorageFor(config),
@@ -381,7 +387,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       if (live) desk.relay(live, entries);
     },
   });
-  registerAttachmentRoutes(app, { attachments, store: deps.store, auth });
+  await app.register(attachmentRoutes, { attachments, store: deps.store, auth });
   // analytics (issue 12): report, drill-down, CSV, inbox and /dashboard for admins.
   const analytics = new AnalyticsService({
     facts: deps.store,
@@ -392,7 +398,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     surveys: deps.analytics?.surveys ?? ((filter) => deps.store.listSurveys(filter)),
     corpusDir: config.corpusDir,
   });
-  registerAnalyticsRoutes(app, { auth, clock, audit, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
+  await app.register(analyticsRoutes, { auth, clock, audit, store: deps.store, service: analytics, inbox: (query) => analytics.inbox(query) });
   // Closed days' aggregates kept hourly, so that a report finds them (docs/analytics.md#daily-aggregates).
   const analyticsJob: AnalyticsJob = startAnalyticsJob({
     clock,
@@ -402,7 +408,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     },
     onError: (err) => log.error({ err }, 'the analytics day aggregates could not be computed; tried again in an hour'),
   });
-  registerOrderEventRoutes(app, { notifications, commerce: deps.commerce, auth, webhookSecret: config.commerce.webhookSecret });
+  await app.register(orderEventRoutes, { notifications, commerce: deps.commerce, auth, webhookSecret: config.commerce.webhookSecret });
 
   const stopWatching: (() => void)[] = [];
   if (config.reload.watch) {
@@ -478,17 +484,14 @@ function attachmentStorageFor(config: DaehwaConfig): AttachmentStorage {
   return directoryStorage(config.store.kind === 'lowdb' ? join(config.store.dir, 'attachments') : 'data/attachments');
 }
 
-function registerAdminRoutes(app: FastifyInstance, auth: AgentAuth, reloader: Reloader): void {
-  app.register(async (scoped) => {
-    scoped.addHook('onRequest', authenticateAgent(auth));
-    scoped.addHook('preHandler', async (request) => {
-      if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', 'reloading needs an admin agent');
-    });
-    const answer = (outcome: Awaited<ReturnType<Reloader['reloadModel']>>) => {
-      if (outcome.ok) return { ok: true, info: outcome.info ?? null };
-      throw new HttpError(outcome.code === 'not_configured' ? 501 : 422, `reload_${outcome.code}`, outcome.message);
-    };
-    scoped.post('/api/admin/reload/model', async () => answer(await reloader.reloadModel()));
-    scoped.post('/api/admin/reload/flows', async () => answer(await reloader.reloadFlows()));
-  });
-}
+/** POST /api/admin/reload/{model,flows}: hot reload, for admin agents. */
+const reloadRoutes: FastifyPluginAsyncZod<{ auth: AgentAuth; reloader: Reloader }> = async (app, { auth, reloader }) => {
+  app.addHook('onRequest', authenticateAgent(auth));
+  app.addHook('preValidation', requireAdmin('reloading needs an admin agent'));
+  const answer = (outcome: Awaited<ReturnType<Reloader['reloadModel']>>) => {
+    if (outcome.ok) return { ok: true, info: outcome.info ?? null };
+    throw new HttpError(outcome.code === 'not_configured' ? 501 : 422, `reload_${outcome.code}`, outcome.message);
+  };
+  app.post('/api/admin/reload/model', async () => answer(await reloader.reloadModel()));
+  app.post('/api/admin/reload/flows', async () => answer(await reloader.reloadFlows()));
+};

@@ -1,9 +1,8 @@
 // Who a shopper is, as far as the shop vouches for it: a `customerToken` the shop's site signed
 // (docs/server.md), or, in development only, a plain `customerId`. Anyone else is a guest.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from './clock.ts';
-import { parseBody } from './http-errors.ts';
 import type { ErrorCode } from './protocol.ts';
 import { signCustomerToken, verifyCustomerToken } from './tokens.ts';
 
@@ -73,10 +72,10 @@ const demoTokenBody = z.object({ customerId: z.string().regex(/^\S{1,100}$/, 'ex
  * `POST /api/dev/customer-token {"customerId"}`: lets the demo shop page play the shop's site.
  * It vouches for anyone, so it exists only where a plain customerId is trusted anyway.
  */
-export function registerDemoCustomerTokens(app: FastifyInstance, customers: CustomerVerifier): void {
+export const demoCustomerTokens: FastifyPluginAsyncZod<{ customers: CustomerVerifier }> = async (app, { customers }) => {
   if (!customers.trustsCustomerId) return;
-  app.post('/api/dev/customer-token', async (request) => {
-    const { customerId } = parseBody(demoTokenBody, request.body);
+  app.post('/api/dev/customer-token', { schema: { body: demoTokenBody } }, async (request) => {
+    const { customerId } = request.body;
     return { customerId, ...customers.issue(customerId) };
   });
-}
+};

@@ -2,14 +2,15 @@
 //   POST /api/shop/order-events                    the shop API's webhook, HMAC-signed (docs/commerce-http.md#order-events)
 //   POST /api/admin/shop/orders/:orderId/events    the demo shop moves an order on (admin agents)
 // A webhook with a bad signature is answered 401 and nothing is stored.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readOrderWebhook, SIGNATURE_HEADER } from '../commerce/order-events.ts';
 import { type CommercePort, ORDER_EVENT_KINDS, type OrderEvent, type OrderEventKind, type CommerceResult } from '../commerce/types.ts';
 import type { AgentAuth } from './agent-auth.ts';
-import { authenticateAgent } from './agent-routes.ts';
-import { HttpError, parseBody } from './http-errors.ts';
+import { authenticateAgent, requireAdmin } from './agent-routes.ts';
+import { HttpError } from './http-errors.ts';
 import type { NotificationDesk } from './notifications.ts';
+import type { ZodFastify } from './route-schemas.ts';
 
 export interface OrderEventRouteOptions {
   notifications: NotificationDesk;
@@ -21,14 +22,16 @@ export interface OrderEventRouteOptions {
 
 type Advancing = CommercePort & { advanceOrder(orderId: string, kind: OrderEventKind): Promise<CommerceResult<OrderEvent>> };
 
-const eventBody = z.strictObject({ kind: z.enum(ORDER_EVENT_KINDS) });
-const orderParams = z.object({ orderId: z.string().min(1).max(100) });
+const orderEventRoute = {
+  schema: { params: z.object({ orderId: z.string().min(1).max(100) }), body: z.strictObject({ kind: z.enum(ORDER_EVENT_KINDS) }) },
+  config: { invalidParams: 'invalid_order_id' },
+};
 
 const REFUSAL_STATUS: Record<string, number> = { not_found: 404, not_allowed: 409, unavailable: 503 };
 
-export function registerOrderEventRoutes(app: FastifyInstance, options: OrderEventRouteOptions): void {
-  app.register(async (scoped) => {
-    // The signature is over the exact bytes sent: the body is kept as they came.
+export const orderEventRoutes: FastifyPluginAsyncZod<OrderEventRouteOptions> = async (app, options) => {
+  await app.register(async (scoped) => {
+    // The signature is over the exact bytes sent: the body is kept as they came (so no schema checks it).
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     scoped.post('/api/shop/order-events', async (request, reply) => {
       if (!options.webhookSecret) throw new HttpError(501, 'webhook_not_configured', 'set commerce.webhookSecret (DAEHWA_SHOP_WEBHOOK_SECRET) to accept order events');
@@ -41,23 +44,21 @@ export function registerOrderEventRoutes(app: FastifyInstance, options: OrderEve
     });
   });
 
-  app.register(async (scoped) => {
+  await app.register(async (scoped: ZodFastify) => {
     scoped.addHook('onRequest', authenticateAgent(options.auth));
-    scoped.addHook('preHandler', async (request) => {
-      if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', 'moving demo orders on needs an admin agent');
-    });
-    scoped.post('/api/admin/shop/orders/:orderId/events', async (request) => {
-      const { commerce } = options;
+    scoped.addHook('preValidation', requireAdmin('moving demo orders on needs an admin agent'));
+    const { commerce } = options;
+    // Before the input is read: with a shop API, no order id or event is right here.
+    const demoShopOnly = async (): Promise<void> => {
       if (!('advanceOrder' in commerce) || typeof commerce.advanceOrder !== 'function') {
         throw new HttpError(501, 'not_demo_shop', 'only the demo shop moves orders on; a shop API sends its events to POST /api/shop/order-events');
       }
-      const params = orderParams.safeParse(request.params);
-      if (!params.success) throw new HttpError(400, 'invalid_order_id', 'the order id is missing or too long');
-      const { kind } = parseBody(eventBody, request.body);
-      const result = await (commerce as Advancing).advanceOrder(params.data.orderId, kind);
+    };
+    scoped.post('/api/admin/shop/orders/:orderId/events', { ...orderEventRoute, preValidation: demoShopOnly }, async (request) => {
+      const result = await (commerce as Advancing).advanceOrder(request.params.orderId, request.body.kind);
       if (!result.ok) throw new HttpError(REFUSAL_STATUS[result.error] ?? 409, result.error, result.message);
       // The demo shop reports the event to its listeners (the notification desk) as it happens.
       return { ok: true, event: result.value };
     });
   });
-}
+};

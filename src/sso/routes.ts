@@ -4,7 +4,7 @@
 //   GET /api/agent/sso/callback  the provider sends them back: signed in, or told why not
 // Both ends of a sign-in land on the console (/console#sso_token=… or #sso_error=…): the token
 // travels in the URL fragment, which browsers never send to a server or put in a Referer.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AuditSink } from '../audit/audit-log.ts';
 import type { SsoConfig } from '../config/schema.ts';
 import type { AgentAuth } from '../server/agent-auth.ts';
@@ -21,7 +21,8 @@ export interface SsoRouteOptions {
 
 const CALLBACK_PATH = '/api/agent/sso/callback';
 
-export function registerSsoRoutes(app: FastifyInstance, options: SsoRouteOptions): void {
+// No schemas: the callback's query (code, state, error) is the identity provider's, read by openid-client from the URL.
+export const ssoRoutes: FastifyPluginAsyncZod<SsoRouteOptions> = async (app, options) => {
   const { config, auth, audit } = options;
   app.get('/api/agent/sso/status', async () => (config ? { enabled: true, label: config.label } : { enabled: false }));
   if (!config) return;
@@ -60,7 +61,7 @@ export function registerSsoRoutes(app: FastifyInstance, options: SsoRouteOptions
     await audit.record({ action: 'sign_in', actor: signedIn.agent.id, address: request.ip, detail: { method: 'sso' } });
     return reply.redirect(toConsole({ sso_token: signedIn.token, expires: signedIn.expiresAt }));
   });
-}
+};
 
 /** One cookie's value from a Cookie header. */
 export function cookieValue(header: string | undefined, name: string): string | undefined {

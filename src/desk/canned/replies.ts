@@ -2,14 +2,13 @@
 // get its text filled from the conversation. Kept through the Store port.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { describeIssues } from '../../shared/zod-issues.ts';
 import type { CannedReply, Store, StoredLocale } from '../../store/types.ts';
 import { DeskError } from '../errors.ts';
 import { fillPlaceholders, hasUnclosedPlaceholder, PLACEHOLDERS, type PlaceholderName, unknownPlaceholders, valuesFromContext } from './placeholders.ts';
 
 export const SHORTCUT_PATTERN = /^[a-z0-9가-힣_-]{1,32}$/;
 
-/** What an admin sends to create or replace a canned reply. */
+/** What an admin sends to create or replace a canned reply (the routes' body schema, src/desk/canned/routes.ts). */
 export const cannedReplyInput = z.strictObject({
   shortcut: z
     .string()
@@ -25,6 +24,8 @@ export const cannedReplyInput = z.strictObject({
   team: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a team id: letters, digits, dot, dash or underscore').nullable().default(null),
 });
 export type CannedReplyInput = z.input<typeof cannedReplyInput>;
+/** A canned reply's fields as the schema gave them (shortcut without its "/", team null for every team). */
+export type CannedReplyFields = z.output<typeof cannedReplyInput>;
 
 /** A reply as the agent gets it for one conversation: filled, and what could not be filled. */
 export interface FilledReply {
@@ -51,8 +52,8 @@ export class CannedReplies {
     return this.options.store.listCannedReplies();
   }
 
-  async create(input: unknown, adminId: string): Promise<CannedReply> {
-    const fields = this.#check(input);
+  async create(fields: CannedReplyFields, adminId: string): Promise<CannedReply> {
+    this.#checkPlaceholders(fields.text);
     await this.#assertShortcutFree(fields, null);
     const at = this.options.now().toISOString();
     const reply: CannedReply = { id: `cr_${randomUUID().replaceAll('-', '')}`, ...fields, createdAt: at, updatedAt: at, updatedBy: adminId };
@@ -60,10 +61,10 @@ export class CannedReplies {
     return reply;
   }
 
-  async update(id: string, input: unknown, adminId: string): Promise<CannedReply> {
+  async update(id: string, fields: CannedReplyFields, adminId: string): Promise<CannedReply> {
     const existing = (await this.options.store.listCannedReplies()).find((reply) => reply.id === id);
     if (!existing) throw new DeskError('not_found', 'canned_reply_not_found', `there is no canned reply ${id}`);
-    const fields = this.#check(input);
+    this.#checkPlaceholders(fields.text);
     await this.#assertShortcutFree(fields, id);
     const reply: CannedReply = { ...existing, ...fields, updatedAt: this.options.now().toISOString(), updatedBy: adminId };
     await this.options.store.putCannedReply(reply);
@@ -91,11 +92,9 @@ export class CannedReplies {
       });
   }
 
-  #check(input: unknown): z.output<typeof cannedReplyInput> {
-    const parsed = cannedReplyInput.safeParse(input ?? {});
-    if (!parsed.success) throw new DeskError('invalid', 'invalid_body', describeIssues(parsed.error, 'body'));
-    const fields = parsed.data;
-    const unknown = unknownPlaceholders(fields.text);
+  /** The text's placeholders are all known and closed. */
+  #checkPlaceholders(text: string): void {
+    const unknown = unknownPlaceholders(text);
     if (unknown.length > 0) {
       const known = PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ');
       throw new DeskError(
@@ -104,10 +103,9 @@ export class CannedReplies {
         `text: unknown placeholder ${unknown.map((name) => `{{${name}}}`).join(', ')}; the placeholders are ${known}`,
       );
     }
-    if (hasUnclosedPlaceholder(fields.text)) {
+    if (hasUnclosedPlaceholder(text)) {
       throw new DeskError('invalid', 'unknown_placeholder', 'text: a placeholder opened with "{{" is not closed with "}}"');
     }
-    return fields;
   }
 
   async #assertShortcutFree(fields: { shortcut: string; locale: StoredLocale; team: string | null }, exceptId: string | null): Promise<void> {

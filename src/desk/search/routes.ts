@@ -1,17 +1,16 @@
 // GET /api/agent/search?q=: conversations by customer, order number or text, for any signed-in agent.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { forAgents } from '../../privacy/agent-view.ts';
-import { HttpError } from '../../server/http-errors.ts';
 import type { Store } from '../../store/types.ts';
 import { searchConversations } from './search.ts';
 
-const searchQuery = z.object({ q: z.string().trim().min(2).max(100) });
+const SEARCH_HINT = 'from 2 to 100 characters, e.g. a customer name, an order number or words the shopper wrote';
+const searchQuery = z.object({ q: z.string({ error: SEARCH_HINT }).trim().min(2, SEARCH_HINT).max(100, SEARCH_HINT) });
 
-export function registerSearchRoutes(scoped: FastifyInstance, options: { store: Store }): void {
-  scoped.get('/api/agent/search', async (request) => {
-    const parsed = searchQuery.safeParse(request.query);
-    if (!parsed.success) throw new HttpError(400, 'invalid_query', 'q: from 2 to 100 characters, e.g. a customer name, an order number or words the shopper wrote');
-    return forAgents({ query: parsed.data.q, results: await searchConversations(options.store, parsed.data.q) });
-  });
-}
+/** Registered inside a scope whose onRequest hook has signed the agent in. */
+export const searchRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, options) => {
+  app.get('/api/agent/search', { schema: { querystring: searchQuery } }, async (request) =>
+    forAgents({ query: request.query.q, results: await searchConversations(options.store, request.query.q) }),
+  );
+};
