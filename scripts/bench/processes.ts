@@ -140,13 +140,19 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
  * wall-clock throughput it hardly changes when other work shares the cores.
  */
 export function cpuMillis(pid: number): number {
+  const { userMs, systemMs } = cpuSplitMillis(pid);
+  return userMs + systemMs;
+}
+
+/** CPU time the process has used in its own code (user) and in the kernel on its behalf (system), ms. */
+export function cpuSplitMillis(pid: number): { userMs: number; systemMs: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`/proc/${pid}/stat: cannot read utime and stime`);
-  return ((utime + stime) * 1000) / CLOCK_TICKS;
+  return { userMs: (utime * 1000) / CLOCK_TICKS, systemMs: (stime * 1000) / CLOCK_TICKS };
 }
 
 /** Tries a websocket upgrade on /ws until one succeeds: the server accepts shoppers. */

@@ -213,7 +213,9 @@ async function main(): Promise<number> {
           baselineLabel: 'echo',
           // issue 16: the engine's own work on top of the transport, at most 3.5 times the transport's.
           target: { on: 'ratio', kind: 'atMost', limit: 3.5 },
-          note: `one core answers at most ${Math.round(1000 / steady.daehwa.cpuMsPerTurn)} turns/s (echo ${Math.round(1000 / steady.echo.cpuMsPerTurn)})`,
+          note:
+            `one core answers at most ${Math.round(1000 / steady.daehwa.cpuMsPerTurn)} turns/s (echo ${Math.round(1000 / steady.echo.cpuMsPerTurn)}); ` +
+            `system (kernel) time ${steady.daehwa.systemCpuMsPerTurn} ms of it (echo ${steady.echo.systemCpuMsPerTurn} ms)`,
         });
       }
       // analytics (issue 12): what recording a fact per turn adds to it, against the same server without.
@@ -419,7 +421,10 @@ async function main(): Promise<number> {
     for (const row of rows.filter((r) => r.note)) process.stdout.write(`- ${row.label}: ${row.note}\n`);
     const profile = details.profile as Awaited<ReturnType<typeof profileUnderLoad>> | undefined;
     if (profile) {
-      process.stdout.write('\nWhere the server spends its CPU under load (self time, share of busy samples):\n');
+      // The profiler samples the main thread's stack on a wall clock: a syscall (writev most of all, which on
+      // loopback also wakes the load client) holds its samples while the thread waits for a core too.
+      process.stdout.write('\nWhere the server spends its CPU under load (self time, share of busy samples; a syscall\'s share is\n' +
+        'wall time, waits for a core included: the system time in the CPU-per-turn note is what the kernel ran):\n');
       for (const area of profile.profile.topAreas) process.stdout.write(`  ${String(area.selfPercent).padStart(5)}%  ${area.name}\n`);
       process.stdout.write('Top functions:\n');
       for (const fn of profile.profile.topFunctions) process.stdout.write(`  ${String(fn.selfPercent).padStart(5)}%  ${fn.name}\n`);

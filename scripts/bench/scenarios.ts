@@ -8,7 +8,7 @@ import { measureColdStart, type ColdStart } from './cold-start.ts';
 import type { ShopperProfile } from './conversations.ts';
 import type { BenchWorkspace } from './daehwa-server.ts';
 import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
-import { cpuMillis, residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
+import { cpuSplitMillis, residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
 import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
 import { seededRandom } from '../../src/nlu/model/scorer.ts';
 import type { ServerStats } from './server-hooks.ts';
@@ -52,14 +52,26 @@ export interface ServerLoadRun {
   server: ServerStats | null;
   /** Server CPU time (user + system) per answered turn, ms: what a turn costs whoever else runs. */
   cpuMsPerTurn: number;
+  /** The kernel's part of it (system time: sockets, files, wake-ups); the rest is the process's own code. */
+  systemCpuMsPerTurn: number;
 }
 
-/** Server CPU used from `start()` to `stop()`, per answered turn. */
-function cpuMeter(server: ServerProcess): { start(): void; perTurn(turns: number): number } {
-  let startedAt = 0;
+const perTurn = (ms: number, turns: number): number => (turns > 0 ? Math.round((ms / turns) * 1000) / 1000 : Number.NaN);
+
+/**
+ * Server CPU used from `start()` to the reading, per answered turn, and its system part. (A CPU
+ * profile's share of a syscall such as `writev` is wall time, which includes the moments the
+ * thread waited for a core; this is the time it ran.)
+ */
+function cpuMeter(server: ServerProcess): { start(): void; perTurn(turns: number): { total: number; system: number } } {
+  let started = { userMs: 0, systemMs: 0 };
   return {
-    start: () => void (startedAt = cpuMillis(server.pid)),
-    perTurn: (turns) => (turns > 0 ? Math.round(((cpuMillis(server.pid) - startedAt) / turns) * 1000) / 1000 : Number.NaN),
+    start: () => void (started = cpuSplitMillis(server.pid)),
+    perTurn: (turns) => {
+      const now = cpuSplitMillis(server.pid);
+      const systemMs = now.systemMs - started.systemMs;
+      return { total: perTurn(now.userMs - started.userMs + systemMs, turns), system: perTurn(systemMs, turns) };
+    },
   };
 }
 
@@ -83,13 +95,13 @@ export async function closedLoop(ctx: ScenarioContext, server: ServerProcess, ki
     cpu.start();
   };
   const result = await load(ctx, server, { shoppers, mode: 'closed', durationMs, onAllConnected });
-  const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
+  const { total: cpuMsPerTurn, system: systemCpuMsPerTurn } = cpu.perTurn(result.turnsAnswered);
   const stats = await server.takeStats();
   ctx.log(
-    `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p99 ${result.latency.p99Ms} ms, ` +
+    `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn (${systemCpuMsPerTurn} system), p99 ${result.latency.p99Ms} ms, ` +
       `errors ${result.errors}, timeouts ${result.timeouts}; ${describeStats(stats)}`,
   );
-  return { load: result, server: stats, cpuMsPerTurn };
+  return { load: result, server: stats, cpuMsPerTurn, systemCpuMsPerTurn };
 }
 
 /**
@@ -178,17 +190,17 @@ export async function openLoop(
           cpu.start();
         },
       });
-      const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
+      const { total: cpuMsPerTurn, system: systemCpuMsPerTurn } = cpu.perTurn(result.turnsAnswered);
       const stats = await server.takeStats();
       clearInterval(sampler);
       rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
       const idleBytesPerSession = result.connected > 0 ? (rssIdleBytes - rssBeforeBytes) / result.connected : Number.NaN;
       ctx.log(
-        `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
+        `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn (${systemCpuMsPerTurn} system), p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
           `idle ${Math.round(idleBytesPerSession / 102.4) / 10} KB/session, peak RSS ${Math.round(rssPeakBytes / 2 ** 20)} MB, ` +
           `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}; ${describeStats(stats)}`,
       );
-      run[kind] = { load: result, server: stats, cpuMsPerTurn, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
+      run[kind] = { load: result, server: stats, cpuMsPerTurn, systemCpuMsPerTurn, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
     } finally {
       clearInterval(sampler);
       await server.stop();
