@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { bearerToken, type AgentAuth } from '../server/agent-auth.ts';
 import { HttpError } from '../server/http-errors.ts';
 import { sessionRoute, type ZodFastify } from '../server/route-schemas.ts';
+import { anyOf } from '../server/route-security.ts';
 import { hashSessionToken } from '../server/tokens.ts';
 import type { Store } from '../store/types.ts';
 import { type Attachments, type Requester, tooLarge } from './attachments.ts';
 
 const attachmentRoute = {
-  schema: { params: z.object({ id: z.string().min(1).max(140) }) },
+  schema: { params: z.object({ id: z.string().min(1).max(140) }), security: anyOf('sessionToken', 'agentToken') },
   config: { invalidParams: 'invalid_attachment_id' },
 };
 
@@ -34,7 +35,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ attachments: Attachments;
     await scoped.register(multipart, { limits: { files: 1, fields: 0, fileSize: attachments.maxBytes, parts: 2 } });
 
     // The file is read from the multipart stream below, not checked by a body schema.
-    scoped.post('/api/sessions/:sessionId/attachments', sessionRoute, async (request, reply) => {
+    scoped.post('/api/sessions/:sessionId/attachments', { ...sessionRoute, schema: { ...sessionRoute.schema, security: anyOf('sessionToken') } }, async (request, reply) => {
       const token = bearerToken(request.headers.authorization);
       if (!token) throw new HttpError(401, 'missing_credentials', 'send "Authorization: Bearer <sessionToken>"');
       const own = await store.findSessionByTokenHash(hashSessionToken(token));

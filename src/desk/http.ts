@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AgentIdentity } from '../server/agent-protocol.ts';
 import { HttpError } from '../server/http-errors.ts';
 
-/** The signed-in agent (the scope's authenticateAgent hook has run). */
+/** The signed-in agent (the scope's agentOnly hook has signed them in). */
 export function agentOf(request: FastifyRequest): AgentIdentity {
   if (!request.agent) throw new HttpError(401, 'missing_credentials', 'sign in first');
   return request.agent;

@@ -3,7 +3,7 @@
 // privacy (issue 18): what agents read has phone numbers, e-mails and addresses masked
 // (src/privacy/agent-view.ts) unless they reveal it; sign-ins, sign-outs, failures, claims,
 // reveals, notes, resolutions, hand-backs and exports go to the audit log.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AuditAction, AuditSink } from '../audit/audit-log.ts';
 import { forAgents } from '../privacy/agent-view.ts';
@@ -15,6 +15,7 @@ import type { HandoffDesk } from './handoff-desk.ts';
 import { HttpError } from './http-errors.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
 import { itemRoute, type ZodFastify } from './route-schemas.ts';
+import { anyOf, declareSecurity, PUBLIC, type Security } from './route-security.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,7 +29,8 @@ declare module 'fastify' {
 const LOGIN_BURST = 10;
 const LOGIN_PER_SECOND = 1 / 6;
 
-export function authenticateAgent(auth: AgentAuth) {
+/** An onRequest hook: the agent's Bearer token signs them in (401 with the check's code otherwise). */
+function authenticateAgent(auth: AgentAuth) {
   return async (request: FastifyRequest): Promise<void> => {
     const check = await checkAgentToken(auth, bearerToken(request.headers.authorization));
     if (!check.ok) throw new HttpError(401, check.code, check.message);
@@ -37,11 +39,32 @@ export function authenticateAgent(auth: AgentAuth) {
   };
 }
 
-/** A preValidation hook after authenticateAgent: agents who are not admins get `403 forbidden` and `message`, before their input is read. */
-export function requireAdmin(message: string) {
+/** A preValidation hook after the sign-in: agents who are not admins get `403 forbidden` and `message`, before their input is read. */
+function requireAdmin(message: string) {
   return async (request: FastifyRequest): Promise<void> => {
     if (request.agent?.role !== 'admin') throw new HttpError(403, 'forbidden', message);
   };
+}
+
+export interface AgentGuard {
+  /** The onRequest hook that signs the agent in (401 without a valid credential). */
+  authenticate: onRequestAsyncHookHandler;
+  /** The credentials it takes, for the OpenAPI document. */
+  security: Security;
+  /** Admin agents only: others get `403 forbidden` with this message, before their input is read. */
+  admin?: string;
+}
+
+/** Puts every route added to `scope` from now on behind `guard`, and says so in the OpenAPI document. */
+export function guardScope(scope: ZodFastify, guard: AgentGuard): void {
+  scope.addHook('onRequest', guard.authenticate);
+  if (guard.admin !== undefined) scope.addHook('preValidation', requireAdmin(guard.admin));
+  declareSecurity(scope, guard.security, { admin: guard.admin !== undefined });
+}
+
+/** Every route added to `scope` from now on needs an agent's Bearer token, and with `admin` an admin agent (`admin` is the 403's message). */
+export function agentOnly(scope: ZodFastify, auth: AgentAuth, options: { admin?: string } = {}): void {
+  guardScope(scope, { authenticate: authenticateAgent(auth), security: anyOf('agentToken'), ...options });
 }
 
 /** auth.check(), with a sign-in state that cannot be read now (the database is away) answered 503. */
@@ -79,7 +102,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     }
   };
 
-  app.post('/api/agent/login', { schema: { body: loginBody }, preValidation: counted }, async (request, reply) => {
+  app.post('/api/agent/login', { schema: { body: loginBody, security: PUBLIC }, preValidation: counted }, async (request, reply) => {
     const { body } = request;
     const result = await auth.login(body.agentId, body.password, request.ip).catch((): never => {
       // issue 13: the lockout records are in the database, which cannot be read now.
@@ -105,7 +128,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
   });
 
   await app.register(async (scoped: ZodFastify) => {
-    scoped.addHook('onRequest', authenticateAgent(auth));
+    agentOnly(scoped, auth);
     const itemWithText = { ...itemRoute, schema: { ...itemRoute.schema, body: textBody } };
 
     scoped.get('/api/agent/me', async (request) => ({ agent: signedIn(request) }));

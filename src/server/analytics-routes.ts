@@ -22,9 +22,10 @@ import type { Store } from '../store/types.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
 import { type AgentAuth, bearerToken } from './agent-auth.ts';
 import type { Clock } from './clock.ts';
-import { requireAdmin } from './agent-routes.ts';
+import { guardScope } from './agent-routes.ts';
 import { HttpError } from './http-errors.ts';
 import type { ZodFastify } from './route-schemas.ts';
+import { anyOf } from './route-security.ts';
 
 export interface AnalyticsRoutesOptions {
   auth: AgentAuth;
@@ -119,11 +120,11 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   });
 
   await app.register(async (scoped: ZodFastify) => {
-    scoped.addHook('onRequest', authenticate(auth));
-    scoped.addHook('preValidation', requireAdmin('analytics need an admin agent'));
+    guardScope(scoped, { authenticate: authenticate(auth), security: anyOf('agentToken', 'agentCookie'), admin: 'analytics need an admin agent' });
 
     // The console's sign-in, continuing to /dashboard, trades its token for the page's cookie.
-    scoped.post('/api/admin/analytics/session', async (request, reply) => {
+    // Only the Bearer token: the cookie is what it answers.
+    scoped.post('/api/admin/analytics/session', { schema: { security: anyOf('agentToken') } }, async (request, reply) => {
       const token = bearerToken(request.headers.authorization);
       if (!token) throw new HttpError(401, 'missing_credentials', 'send the agent token as "Authorization: Bearer <token>"');
       const expiresAtMs = request.agentToken?.expiresAtMs ?? clock.nowMs();

@@ -19,7 +19,7 @@ import type { Store } from '../store/types.ts';
 import type { AuthState } from '../store/auth-state.ts';
 import { createMemoryTimers, type Timers } from '../timers/index.ts';
 import { AgentAuth } from './agent-auth.ts';
-import { agentRoutes, authenticateAgent, requireAdmin } from './agent-routes.ts';
+import { agentOnly, agentRoutes } from './agent-routes.ts';
 import { registerAgentSocket } from './agent-socket.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Conversations } from './conversation.ts';
@@ -33,6 +33,7 @@ import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { MAX_TEXT_LENGTH } from './protocol.ts';
 import { Reloader, type Reloaders, watchDirectory } from './reload.ts';
+import { PUBLIC } from './route-security.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { SessionDirectory } from './sessions.ts';
 import { ProactiveDesk } from './proactive.ts';
@@ -317,7 +318,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
 
   // issue 13: the store's state too; a load balancer takes a process whose database is away out of rotation.
   const storeHealth = deps.health ?? (async (): Promise<StoreHealthReport> => ({ kind: config.store.kind, reachable: true }));
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { schema: { security: PUBLIC } }, async (_request, reply) => {
     const store = await storeHealth().catch((err: unknown): StoreHealthReport => ({ kind: config.store.kind, reachable: false, error: (err as Error).message }));
     if (!store.reachable) reply.code(503);
     return {
@@ -328,7 +329,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
       store,
     };
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: { security: PUBLIC } }, async (_request, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
@@ -486,8 +487,7 @@ function attachmentStorageFor(config: DaehwaConfig): AttachmentStorage {
 
 /** POST /api/admin/reload/{model,flows}: hot reload, for admin agents. */
 const reloadRoutes: FastifyPluginAsyncZod<{ auth: AgentAuth; reloader: Reloader }> = async (app, { auth, reloader }) => {
-  app.addHook('onRequest', authenticateAgent(auth));
-  app.addHook('preValidation', requireAdmin('reloading needs an admin agent'));
+  agentOnly(app, auth, { admin: 'reloading needs an admin agent' });
   const answer = (outcome: Awaited<ReturnType<Reloader['reloadModel']>>) => {
     if (outcome.ok) return { ok: true, info: outcome.info ?? null };
     throw new HttpError(outcome.code === 'not_configured' ? 501 : 422, `reload_${outcome.code}`, outcome.message);

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { ErrorCode } from './protocol.ts';
+import { PUBLIC } from './route-security.ts';
 import { signCustomerToken, verifyCustomerToken } from './tokens.ts';
 
 export interface CustomerProblem {
@@ -74,7 +75,7 @@ const demoTokenBody = z.object({ customerId: z.string().regex(/^\S{1,100}$/, 'ex
  */
 export const demoCustomerTokens: FastifyPluginAsyncZod<{ customers: CustomerVerifier }> = async (app, { customers }) => {
   if (!customers.trustsCustomerId) return;
-  app.post('/api/dev/customer-token', { schema: { body: demoTokenBody } }, async (request) => {
+  app.post('/api/dev/customer-token', { schema: { body: demoTokenBody, security: PUBLIC } }, async (request) => {
     const { customerId } = request.body;
     return { customerId, ...customers.issue(customerId) };
   });

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { readOrderWebhook, SIGNATURE_HEADER } from '../commerce/order-events.ts';
 import { type CommercePort, ORDER_EVENT_KINDS, type OrderEvent, type OrderEventKind, type CommerceResult } from '../commerce/types.ts';
 import type { AgentAuth } from './agent-auth.ts';
-import { authenticateAgent, requireAdmin } from './agent-routes.ts';
+import { agentOnly } from './agent-routes.ts';
 import { HttpError } from './http-errors.ts';
 import type { NotificationDesk } from './notifications.ts';
 import type { ZodFastify } from './route-schemas.ts';
+import { anyOf } from './route-security.ts';
 
 export interface OrderEventRouteOptions {
   notifications: NotificationDesk;
@@ -33,7 +34,7 @@ export const orderEventRoutes: FastifyPluginAsyncZod<OrderEventRouteOptions> = a
   await app.register(async (scoped) => {
     // The signature is over the exact bytes sent: the body is kept as they came (so no schema checks it).
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    scoped.post('/api/shop/order-events', async (request, reply) => {
+    scoped.post('/api/shop/order-events', { schema: { security: anyOf('orderEventSignature') } }, async (request, reply) => {
       if (!options.webhookSecret) throw new HttpError(501, 'webhook_not_configured', 'set commerce.webhookSecret (DAEHWA_SHOP_WEBHOOK_SECRET) to accept order events');
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const signature = request.headers[SIGNATURE_HEADER];
@@ -45,8 +46,7 @@ export const orderEventRoutes: FastifyPluginAsyncZod<OrderEventRouteOptions> = a
   });
 
   await app.register(async (scoped: ZodFastify) => {
-    scoped.addHook('onRequest', authenticateAgent(options.auth));
-    scoped.addHook('preValidation', requireAdmin('moving demo orders on needs an admin agent'));
+    agentOnly(scoped, options.auth, { admin: 'moving demo orders on needs an admin agent' });
     const { commerce } = options;
     // Before the input is read: with a shop API, no order id or event is right here.
     const demoShopOnly = async (): Promise<void> => {

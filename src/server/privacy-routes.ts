@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { PrivacyDesk } from '../privacy/privacy-desk.ts';
 import type { AgentAuth } from './agent-auth.ts';
-import { authenticateAgent, requireAdmin } from './agent-routes.ts';
+import { agentOnly } from './agent-routes.ts';
 
 const auditQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
@@ -19,8 +19,7 @@ const customerRoute = {
 
 export const privacyRoutes: FastifyPluginAsyncZod<{ auth: AgentAuth; audit: AuditLog; privacy: PrivacyDesk }> = async (app, options) => {
   const { audit, privacy } = options;
-  app.addHook('onRequest', authenticateAgent(options.auth));
-  app.addHook('preValidation', requireAdmin('the audit log and customer data requests need an admin agent'));
+  agentOnly(app, options.auth, { admin: 'the audit log and customer data requests need an admin agent' });
   const requester = (request: FastifyRequest) => ({ actor: request.agent?.id ?? null, address: request.ip, via: 'api' as const });
 
   app.get('/api/admin/audit', { schema: { querystring: auditQuery } }, async (request) => {

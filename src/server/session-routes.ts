@@ -5,11 +5,12 @@ import type { Store } from '../store/types.ts';
 import { bearerToken } from './agent-auth.ts';
 import { HttpError } from './http-errors.ts';
 import { sessionRoute } from './route-schemas.ts';
+import { anyOf } from './route-security.ts';
 import type { SessionDirectory } from './sessions.ts';
 import { hashSessionToken } from './tokens.ts';
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ store: Store; sessions: SessionDirectory }> = async (app, options) => {
-  app.get('/api/sessions/:sessionId/transcript', sessionRoute, async (request) => {
+  app.get('/api/sessions/:sessionId/transcript', { ...sessionRoute, schema: { ...sessionRoute.schema, security: anyOf('sessionToken') } }, async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new HttpError(401, 'missing_credentials', 'send "Authorization: Bearer <sessionToken>"');
     const own = await options.store.findSessionByTokenHash(hashSessionToken(token));

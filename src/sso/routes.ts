@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AuditSink } from '../audit/audit-log.ts';
 import type { SsoConfig } from '../config/schema.ts';
 import type { AgentAuth } from '../server/agent-auth.ts';
+import { PUBLIC } from '../server/route-security.ts';
 import { OidcSignIn, SSO_COOKIE, SSO_COOKIE_MAX_AGE_S } from './oidc.ts';
 
 export interface SsoRouteOptions {
@@ -24,7 +25,8 @@ const CALLBACK_PATH = '/api/agent/sso/callback';
 // No schemas: the callback's query (code, state, error) is the identity provider's, read by openid-client from the URL.
 export const ssoRoutes: FastifyPluginAsyncZod<SsoRouteOptions> = async (app, options) => {
   const { config, auth, audit } = options;
-  app.get('/api/agent/sso/status', async () => (config ? { enabled: true, label: config.label } : { enabled: false }));
+  const open = { schema: { security: PUBLIC } };
+  app.get('/api/agent/sso/status', open, async () => (config ? { enabled: true, label: config.label } : { enabled: false }));
   if (!config) return;
   const oidc = new OidcSignIn({ config, secret: options.secret, nowMs: options.nowMs, allowHttp: !options.production });
   // Secure whenever the callback is https (always in production: config load refuses http there).
@@ -33,7 +35,7 @@ export const ssoRoutes: FastifyPluginAsyncZod<SsoRouteOptions> = async (app, opt
     `${SSO_COOKIE}=${value}; Path=${CALLBACK_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   const toConsole = (fragment: Record<string, string>): string => `/console#${new URLSearchParams(fragment).toString()}`;
 
-  app.get('/api/agent/sso', async (request, reply) => {
+  app.get('/api/agent/sso', open, async (request, reply) => {
     const started = await oidc.start();
     if (!started.ok) {
       request.log.warn({ code: started.code }, started.message);
@@ -44,7 +46,7 @@ export const ssoRoutes: FastifyPluginAsyncZod<SsoRouteOptions> = async (app, opt
     return reply.redirect(started.url);
   });
 
-  app.get(CALLBACK_PATH, async (request, reply) => {
+  app.get(CALLBACK_PATH, open, async (request, reply) => {
     const url = new URL(request.url, 'http://callback.invalid');
     const result = await oidc.finish(url, cookieValue(request.headers.cookie, SSO_COOKIE));
     reply.header('set-cookie', cookie('', 0)); // one use

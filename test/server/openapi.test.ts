@@ -7,11 +7,14 @@ interface Operation {
   parameters?: { in: string; name: string; required?: boolean; schema?: Record<string, unknown> }[];
   requestBody?: { content: Record<string, { schema: { type?: string; properties?: Record<string, { type?: string }>; required?: string[] } }> };
   responses?: Record<string, unknown>;
+  description?: string;
+  security?: Record<string, string[]>[];
 }
 interface Document {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string; in?: string; name?: string; description?: string }> };
 }
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -20,7 +23,8 @@ describe('the OpenAPI document', () => {
   let server: TestServer;
   let document: Document;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The channels are on (they are served only with their secrets), so that their routes are listed.
+    server = await startTestServer({ config: { channels: { kakao: { secret: 'k'.repeat(16) }, webhook: { secret: 'w'.repeat(32) } } } });
     const response = await fetch(`${server.url}/api/openapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -59,6 +63,58 @@ describe('the OpenAPI document', () => {
     expect(login?.required?.sort()).toEqual(['agentId', 'password']);
     expect(document.paths['/api/agent/search']?.['get']?.parameters).toContainEqual(expect.objectContaining({ in: 'query', name: 'q', required: true }));
     expect(document.paths['/api/admin/audit']?.['get']?.parameters?.map((p) => p.name).sort()).toEqual(['after', 'limit']);
+  });
+
+  /** The operation at `method path`, which must be listed. */
+  function operation(method: string, path: string): Operation {
+    const found = document.paths[path]?.[method];
+    if (!found) throw new Error(`${method} ${path} is not in the document`);
+    return found;
+  }
+
+  it('declares a security requirement on every operation, naming only declared schemes', () => {
+    const schemes = document.components?.securitySchemes ?? {};
+    expect(Object.keys(schemes).sort()).toEqual(['agentCookie', 'agentToken', 'kakaoSkillSecret', 'orderEventSignature', 'sessionToken', 'webhookSignature']);
+    for (const scheme of Object.values(schemes)) expect(scheme.description).toEqual(expect.any(String));
+    expect(schemes['agentToken']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes['agentCookie']).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'daehwa_dashboard' });
+    expect(schemes['webhookSignature']).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-daehwa-signature', description: expect.stringContaining('HMAC-SHA256') });
+    expect(schemes['kakaoSkillSecret']).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-daehwa-skill-secret' });
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(Array.isArray(op.security), `${method} ${path} declares no security`).toBe(true);
+        for (const requirement of op.security ?? []) {
+          expect(Object.keys(requirement).length, `${method} ${path}`).toBeGreaterThan(0);
+          for (const name of Object.keys(requirement)) expect(schemes, `${method} ${path}: ${name}`).toHaveProperty([name]);
+        }
+      }
+    }
+  });
+
+  it('says which credential opens which route, and which routes are for admins', () => {
+    const agent = [{ agentToken: [] }];
+    expect(operation('get', '/api/agent/queue').security).toEqual(agent);
+    expect(operation('post', '/api/agent/queue/{itemId}/claim').security).toEqual(agent);
+    expect(operation('get', '/api/agent/search').security).toEqual(agent); // the desk's plugin, a child of the guarded scope
+    for (const [method, path] of [['post', '/api/agent/login'], ['get', '/healthz'], ['get', '/metrics'], ['get', '/api/agent/sso/status'], ['post', '/api/dev/customer-token']] as const) {
+      expect(operation(method, path).security, `${method} ${path}`).toEqual([]);
+    }
+    for (const [method, path] of [['post', '/api/admin/reload/flows'], ['get', '/api/admin/audit'], ['post', '/api/admin/shop/orders/{orderId}/events'], ['post', '/api/agent/canned-replies']] as const) {
+      expect(operation(method, path).security, `${method} ${path}`).toEqual(agent);
+      expect(operation(method, path).description, `${method} ${path}`).toMatch(/admin/i);
+    }
+    expect(operation('get', '/api/agent/queue').description ?? '').not.toMatch(/admin/i);
+    expect(operation('get', '/api/agent/canned-replies').description ?? '').not.toMatch(/admin/i);
+    // The dashboard's data: the Bearer token or the cookie; its sign-in trades the token for the cookie, so only the token.
+    expect(operation('get', '/api/admin/analytics/report').security).toEqual([{ agentToken: [] }, { agentCookie: [] }]);
+    expect(operation('get', '/api/admin/analytics/report').description).toMatch(/admin/i);
+    expect(operation('post', '/api/admin/analytics/session').security).toEqual(agent);
+    expect(operation('get', '/api/sessions/{sessionId}/transcript').security).toEqual([{ sessionToken: [] }]);
+    expect(operation('post', '/api/sessions/{sessionId}/attachments').security).toEqual([{ sessionToken: [] }]);
+    expect(operation('get', '/api/attachments/{id}').security).toEqual([{ sessionToken: [] }, { agentToken: [] }]);
+    expect(operation('post', '/channels/webhook').security).toEqual([{ webhookSignature: [] }]);
+    expect(operation('post', '/channels/kakao/skill').security).toEqual([{ kakaoSkillSecret: [] }]);
+    expect(operation('post', '/api/shop/order-events').security).toEqual([{ orderEventSignature: [] }]);
   });
 
   it('leaves out pages, static files, websockets and itself', () => {

@@ -13,6 +13,7 @@ import type { ServerMetrics } from '../../server/metrics.ts';
 import type { MessagesSpec } from '../../dialog/schema.ts';
 import type { QuickReply, OrderCard } from '../../dialog/types.ts';
 import type { ServerFrame } from '../../server/protocol.ts';
+import { anyOf, PUBLIC } from '../../server/route-security.ts';
 import type { LiveSession } from '../../server/sessions.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
 import type { ChannelLink } from '../link.ts';
@@ -110,7 +111,7 @@ export function registerKakaoSkill(app: FastifyInstance, options: KakaoSkillOpti
   app.register(async (scoped) => {
     // The body's bytes identify a request (replays): parsed here, not by fastify.
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    scoped.post(SKILL_PATH, async (request) => {
+    scoped.post(SKILL_PATH, { schema: { security: options.secret !== undefined ? anyOf('kakaoSkillSecret') : PUBLIC } }, async (request) => {
       try {
         if (options.secret !== undefined) {
           const given = request.headers[SECRET_HEADER];

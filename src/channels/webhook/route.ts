@@ -11,6 +11,7 @@ import { LOCALES } from '../../nlu/types.ts';
 import type { Clock } from '../../server/clock.ts';
 import { HttpError } from '../../server/http-errors.ts';
 import type { ServerMetrics } from '../../server/metrics.ts';
+import { anyOf } from '../../server/route-security.ts';
 import { describeIssues } from '../../shared/zod-issues.ts';
 import { type ChannelMessage, toChannelMessages } from '../port.ts';
 import { ReplayGuard } from '../replay.ts';
@@ -72,7 +73,7 @@ export function registerWebhookChannel(app: FastifyInstance, options: WebhookOpt
   const replays = new ReplayGuard<WebhookResponse>(options.clock, options.replayWindowMs);
   app.register(async (scoped) => {
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    scoped.post(WEBHOOK_PATH, async (request) => {
+    scoped.post(WEBHOOK_PATH, { schema: { security: anyOf('webhookSignature') } }, async (request) => {
       try {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const given = request.headers[SIGNATURE_HEADER];
