@@ -125,3 +125,20 @@ describe('the OpenAPI document', () => {
     expect(paths.every((path) => path.startsWith('/api/') || path.startsWith('/channels/') || path === '/healthz' || path === '/metrics')).toBe(true);
   });
 });
+
+describe('the OpenAPI document of a development server without a Kakao secret', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('lists the Kakao skill as public, since it then takes any request', async () => {
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as Document;
+    expect(document.paths['/channels/kakao/skill']?.['post']?.security).toEqual([]);
+    const response = await fetch(`${server.url}/channels/kakao/skill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).not.toBe(401);
+  });
+});
