@@ -2,7 +2,9 @@
 // DAEHWA_BENCH_HEAP_SNAPSHOT=dir): which kinds of object hold the heap, and the single objects
 // that hold most of it.
 //
-//   node --max-old-space-size=8192 --import tsx scripts/bench/heap-summary.ts file.heapsnapshot [top]
+//   node --max-old-space-size=8192 --import tsx scripts/bench/heap-summary.ts file.heapsnapshot [--top 25] [--of IncomingMessage]...
+//
+// `--of Name` also lists who holds the instances of Name (their direct referrers, by name and edge).
 //
 // Retained sizes come from the dominator tree (Cooper, Harvey and Kennedy's iterative algorithm
 // over the graph from the snapshot's root, weak edges left out, as DevTools does): an object's
@@ -12,6 +14,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 const metaSchema = z.object({
@@ -47,6 +50,16 @@ export interface Holder {
   heldBy: string;
   selfBytes: number;
   retainedBytes: number;
+  /** Objects it holds alone, directly (its children in the dominator tree): a Map's entries, an array's elements. */
+  holdsAlone: number;
+}
+
+/** Who holds the instances of one constructor: their direct referrers, grouped by name and edge. */
+export interface HolderGroup {
+  heldBy: string;
+  via: string;
+  count: number;
+  retainedBytes: number;
 }
 
 export interface HeapSummary {
@@ -59,6 +72,8 @@ export interface HeapSummary {
   bySelf: ConstructorTotal[];
   /** The single objects retaining most, largest first (the snapshot's synthetic roots left out). */
   holders: Holder[];
+  /** For each name asked for, who holds its instances, largest first. */
+  holdersOf: Record<string, HolderGroup[]>;
 }
 
 function fieldIndex(fields: string[], name: string): number {
@@ -85,7 +100,7 @@ export function parseHeapSnapshot(json: unknown): HeapSnapshot {
   return parsed.data;
 }
 
-export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25): HeapSummary {
+export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25, holdersOf: readonly string[] = []): HeapSummary {
   const { meta } = heap.snapshot;
   const nodeWidth = meta.node_fields.length;
   const edgeWidth = meta.edge_fields.length;
@@ -200,9 +215,11 @@ export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25): HeapSummary
   const nested = new Uint8Array(reached);
   const firstChild = new Int32Array(reached).fill(-1);
   const nextSibling = new Int32Array(reached).fill(-1);
+  const children = new Uint32Array(reached);
   for (let i = 0; i < rootIndex; i++) {
     nextSibling[i] = firstChild[idom[i]!]!;
     firstChild[idom[i]!] = i;
+    children[idom[i]!]! += 1;
   }
   const openByName = new Map<string, number>();
   const walk: number[] = [rootIndex];
@@ -238,13 +255,13 @@ export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25): HeapSummary
     if (!nested[i]) total.retainedBytes += retained[i]!;
   }
 
+  const labelOf = (edge: number): string => {
+    const type = edgeTypes[edges[edge + eType]!] ?? '';
+    const value = edges[edge + eName]!;
+    return type === 'element' || type === 'hidden' ? `[${value}]` : (strings[value] ?? String(value));
+  };
   const edgeLabel = (from: number, to: number): string => {
-    for (let edge = firstEdge[from]!; edge < firstEdge[from + 1]!; edge += edgeWidth) {
-      if (target(edge) !== to) continue;
-      const type = edgeTypes[edges[edge + eType]!] ?? '';
-      const value = edges[edge + eName]!;
-      return type === 'element' || type === 'hidden' ? `[${value}]` : (strings[value] ?? String(value));
-    }
+    for (let edge = firstEdge[from]!; edge < firstEdge[from + 1]!; edge += edgeWidth) if (target(edge) === to) return labelOf(edge);
     return '?';
   };
   const synthetic = nodeTypes.indexOf('synthetic');
@@ -257,7 +274,33 @@ export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25): HeapSummary
     heldBy: names[idom[i]!]!,
     selfBytes: nodes[post[i]! * nodeWidth + nSize]!,
     retainedBytes: retained[i]!,
+    holdsAlone: children[i]!,
   }));
+
+  // Who holds an instance is its direct referrers over strong edges (its dominator is often the
+  // root when several paths lead to it); an instance with two referrers counts in both groups.
+  const wanted = new Map(holdersOf.map((name) => [name, new Map<string, HolderGroup>()]));
+  if (wanted.size > 0) {
+    for (let from = 0; from < count; from++) {
+      const at = order[from]!;
+      if (at < 0) continue;
+      for (let edge = firstEdge[from]!; edge < firstEdge[from + 1]!; edge += edgeWidth) {
+        if (!strong(edge)) continue;
+        const to = order[target(edge)]!;
+        const byHolder = wanted.get(names[to]!);
+        if (!byHolder) continue;
+        const heldBy = names[at]!;
+        const via = labelOf(edge);
+        const key = `${heldBy}\u0000${via}`;
+        let group = byHolder.get(key);
+        if (!group) byHolder.set(key, (group = { heldBy, via, count: 0, retainedBytes: 0 }));
+        group.count += 1;
+        group.retainedBytes += retained[to]!;
+      }
+    }
+  }
+  const groups: Record<string, HolderGroup[]> = {};
+  for (const [name, byHolder] of wanted) groups[name] = [...byHolder.values()].sort((a, b) => b.retainedBytes - a.retainedBytes).slice(0, top);
 
   const all = [...totals.values()];
   return {
@@ -266,6 +309,7 @@ export function summariseHeapSnapshot(heap: HeapSnapshot, top = 25): HeapSummary
     byRetained: [...all].sort((a, b) => b.retainedBytes - a.retainedBytes).slice(0, top),
     bySelf: [...all].sort((a, b) => b.selfBytes - a.selfBytes).slice(0, top),
     holders,
+    holdersOf: groups,
   };
 }
 
@@ -296,17 +340,24 @@ export function formatHeapSummary(summary: HeapSummary): string {
     '',
     `By self size (count x size):\n${head}\n${rows(summary.bySelf)}`,
     '',
-    `Largest single holders:\n  retained       self  object <- held by .via\n` +
-      summary.holders.map((h) => `${MB(h.retainedBytes)} ${MB(h.selfBytes)}  ${h.name.slice(0, 50)} <- ${h.heldBy.slice(0, 40)}.${h.via.slice(0, 40)}`).join('\n'),
+    `Largest single holders:\n  retained       self  holds alone  object <- held by .via\n` +
+      summary.holders
+        .map((h) => `${MB(h.retainedBytes)} ${MB(h.selfBytes)} ${String(h.holdsAlone).padStart(12)}  ${h.name.slice(0, 50)} <- ${h.heldBy.slice(0, 40)}.${h.via.slice(0, 40)}`)
+        .join('\n'),
+    ...Object.entries(summary.holdersOf).map(
+      ([name, groups]) =>
+        `\nWho holds ${name}:\n  retained     count  held by .via\n` + groups.map((g) => `${MB(g.retainedBytes)} ${String(g.count).padStart(9)}  ${g.heldBy.slice(0, 50)}.${g.via.slice(0, 40)}`).join('\n'),
+    ),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
-  const [file, topArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: heap-summary.ts <file.heapsnapshot> [top]');
-  const top = topArg === undefined ? 25 : Number(topArg);
-  if (!Number.isInteger(top) || top <= 0) throw new Error(`top must be a positive integer, got ${topArg}`);
-  process.stdout.write(`${formatHeapSummary(summariseHeapSnapshot(await readHeapSnapshot(file), top))}\n`);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, of: { type: 'string', multiple: true, default: [] } } });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new Error('usage: heap-summary.ts <file.heapsnapshot> [--top 25] [--of Constructor]...');
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top <= 0) throw new Error(`--top must be a positive integer, got ${values.top}`);
+  process.stdout.write(`${formatHeapSummary(summariseHeapSnapshot(await readHeapSnapshot(file), top, values.of))}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

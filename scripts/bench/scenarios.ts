@@ -151,19 +151,24 @@ export interface OpenLoopRun {
 }
 
 /** The highest RSS sampled each second, with the server's own memory reading in that second. */
-function peakSampler(server: ServerProcess): { start(fromBytes: number): void; stop(): void; peak(): { rssBytes: number; memory: ServerMemory | null } } {
+function peakSampler(server: ServerProcess): { start(from: ServerMemory | null, fromBytes: number): void; stop(): void; peak(): { rssBytes: number; memory: ServerMemory | null } } {
   let rssBytes = 0;
   let memory: ServerMemory | null = null;
   let timer: NodeJS.Timeout | undefined;
+  // One reading at a time: a server stalled (by a heap snapshot) must not pile requests up.
+  let reading = false;
   const sample = async () => {
     const rss = residentBytes(server.pid);
-    if (rss <= rssBytes) return;
+    if (rss <= rssBytes || reading) return;
     rssBytes = rss;
-    memory = await server.memory();
+    reading = true;
+    memory = (await server.memory()) ?? memory;
+    reading = false;
   };
   return {
-    start(fromBytes) {
+    start(from, fromBytes) {
       rssBytes = fromBytes;
+      memory = from;
       timer = setInterval(() => void sample(), 1000);
     },
     stop: () => clearInterval(timer),
@@ -234,7 +239,7 @@ export async function openLoop(
         onAllConnected: async () => {
           await sleep(IDLE_SETTLE_MS);
           rssIdleBytes = await settledResidentBytes(server);
-          peak.start(rssIdleBytes);
+          peak.start(await server.memory(), rssIdleBytes);
           await server.takeStats();
           cpu.start();
           if (snapshotDir) midway = setTimeout(() => (midwaySnapshot = snapshot('loaded')), durationMs / 2);
