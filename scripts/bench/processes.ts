@@ -72,19 +72,29 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
     closeSync(log);
   }
   if (child.pid === undefined) throw new Error(`could not spawn node ${options.nodeArgs.join(' ')}`);
+  let requests = 0;
   /** One request to server-hooks.ts over IPC; null when there is no answer within `timeoutMs`. */
   const request = async (type: 'gc' | 'stats' | 'memory' | 'heap', fields: Record<string, string> = {}, timeoutMs = 5000): Promise<unknown> => {
     if (!child.connected) return null;
+    const id = ++requests;
+    let onMessage: (message: unknown) => void = () => undefined;
     const reply = new Promise<unknown>((resolve) => {
-      const onMessage = (message: unknown) => {
-        if ((message as { type?: unknown } | null)?.type !== type) return;
-        child.off('message', onMessage);
+      onMessage = (message: unknown) => {
+        const answer = message as { type?: unknown; id?: unknown } | null;
+        if (answer?.type !== type || answer.id !== id) return;
         resolve(message);
       };
       child.on('message', onMessage);
     });
-    child.send({ type, ...fields });
-    return Promise.race([reply, sleep(timeoutMs).then(() => null)]);
+    child.send({ type, id, ...fields });
+    // Given up on after timeoutMs; the timer goes with the answer, so a long one does not hold the bench up.
+    const giveUp = new AbortController();
+    try {
+      return await Promise.race([reply, sleep(timeoutMs, null, { signal: giveUp.signal }).catch(() => null)]);
+    } finally {
+      giveUp.abort();
+      child.off('message', onMessage);
+    }
   };
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? String(code)));

@@ -32,7 +32,8 @@ export interface ServerStats {
   memory: ServerMemory;
 }
 
-type Request = { type: 'gc' | 'stats' | 'memory' | 'exit' } | { type: 'heap'; path: string };
+/** `id`, when given, comes back in the answer: a late answer to a request given up on is not taken for the next one's. */
+type Request = ({ type: 'gc' | 'stats' | 'memory' | 'exit' } | { type: 'heap'; path: string }) & { id?: number };
 
 const REQUESTS = new Set(['gc', 'stats', 'memory', 'heap', 'exit']);
 const LOOP_RESOLUTION_MS = 5;
@@ -87,27 +88,29 @@ if (process.send && process.channel) {
 
   process.on('message', (message: unknown) => {
     if (!isRequest(message)) return;
+    const id = typeof message.id === 'number' ? { id: message.id } : {};
+    const answer = (reply: Record<string, unknown>) => process.send?.({ ...reply, ...id });
     switch (message.type) {
       case 'exit':
         process.exit(0);
         break;
       case 'stats':
-        process.send?.({ type: 'stats', stats: takeStats() });
+        answer({ type: 'stats', stats: takeStats() });
         break;
       case 'memory':
-        process.send?.({ type: 'memory', memory: memoryNow() });
+        answer({ type: 'memory', memory: memoryNow() });
         break;
       case 'heap':
         try {
-          process.send?.({ type: 'heap', path: writeHeapSnapshot(message.path) });
+          answer({ type: 'heap', path: writeHeapSnapshot(message.path) });
         } catch (error) {
-          process.send?.({ type: 'heap', error: `cannot write a heap snapshot to ${message.path}: ${error instanceof Error ? error.message : String(error)}` });
+          answer({ type: 'heap', error: `cannot write a heap snapshot to ${message.path}: ${error instanceof Error ? error.message : String(error)}` });
         }
         break;
       case 'gc': {
         const collect = (globalThis as { gc?: () => void }).gc;
         collect?.();
-        process.send?.({ type: 'gc', done: collect !== undefined });
+        answer({ type: 'gc', done: collect !== undefined });
         break;
       }
     }
