@@ -151,7 +151,13 @@ export interface OpenLoopRun {
 }
 
 /** The highest RSS sampled each second, with the server's own memory reading in that second. */
-function peakSampler(server: ServerProcess): { start(from: ServerMemory | null, fromBytes: number): void; stop(): void; peak(): { rssBytes: number; memory: ServerMemory | null } } {
+function peakSampler(server: ServerProcess): {
+  start(from: ServerMemory | null, fromBytes: number): void;
+  /** Stops sampling after one last RSS reading. */
+  finish(): void;
+  stop(): void;
+  peak(): { rssBytes: number; memory: ServerMemory | null };
+} {
   let rssBytes = 0;
   let memory: ServerMemory | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -171,12 +177,13 @@ function peakSampler(server: ServerProcess): { start(from: ServerMemory | null, 
       memory = from;
       timer = setInterval(() => void sample(), 1000);
     },
-    stop: () => clearInterval(timer),
-    /** After stop(): the peak, the last reading included. */
-    peak() {
+    finish() {
+      clearInterval(timer);
       rssBytes = Math.max(rssBytes, residentBytes(server.pid));
-      return { rssBytes, memory };
     },
+    stop: () => clearInterval(timer),
+    /** After finish(): the peak. */
+    peak: () => ({ rssBytes, memory }),
   };
 }
 
@@ -245,6 +252,8 @@ export async function openLoop(
           if (snapshotDir) midway = setTimeout(() => (midwaySnapshot = snapshot('loaded')), durationMs / 2);
         },
         onDriven: async () => {
+          // Before the GC: a reading after it must not pass for the peak's.
+          peak.finish();
           clearTimeout(midway);
           await midwaySnapshot;
           await server.collectGarbage();
@@ -253,7 +262,6 @@ export async function openLoop(
       });
       const cpuMsPerTurn = cpu.perTurn(result.turnsAnswered);
       const stats = await server.takeStats();
-      peak.stop();
       const { rssBytes: rssPeakBytes, memory: memoryAtPeak } = peak.peak();
       const rssLeftBytes = await settledResidentBytes(server);
       if (snapshotDir) await snapshot('left');
