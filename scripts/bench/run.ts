@@ -291,7 +291,9 @@ async function main(): Promise<number> {
           baseline: kb(largest.echo.activeBytesPerSession),
           baselineLabel: 'echo connection',
           target: null,
-          note: `(peak RSS - warm RSS) / shoppers; after a full GC with every shopper still connected ${kb(largest.daehwa.activeSettledBytesPerSession)} KB (echo ${kb(largest.echo.activeSettledBytesPerSession)} KB)`,
+          note:
+            `(peak RSS - warm RSS) / shoppers; after a full GC with every shopper still connected ${kb(largest.daehwa.activeSettledBytesPerSession)} KB of RSS ` +
+            `(echo ${kb(largest.echo.activeSettledBytesPerSession)} KB), of which live V8 heap ${kb(largest.daehwa.activeLiveHeapBytesPerSession)} KB (echo ${kb(largest.echo.activeLiveHeapBytesPerSession)} KB)`,
         });
       }
     }

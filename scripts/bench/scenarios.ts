@@ -137,8 +137,10 @@ export interface OpenLoopServerRun extends ServerLoadRun {
   idleBytesPerSession: number;
   /** (rssPeak - rssBefore) / connected sessions: what an active session costs, garbage included. */
   activeBytesPerSession: number;
-  /** (memoryDriven.rss - rssBefore) / connected sessions: what a session that was active holds after a full GC. */
+  /** (memoryDriven.rss - rssBefore) / connected sessions: after a full GC, but V8 keeps the heap's pages a while, so near the peak's. */
   activeSettledBytesPerSession: number;
+  /** (memoryDriven.heapUsed - memoryBefore.heapUsed) / connected sessions: the live V8 heap a session that was active holds. */
+  activeLiveHeapBytesPerSession: number;
   /** Heap snapshots written (DAEHWA_BENCH_HEAP_SNAPSHOT=dir): under load and after the shoppers left. */
   heapSnapshots: string[];
 }
@@ -268,7 +270,10 @@ export async function openLoop(
       const perSession = (bytes: number) => (result.connected > 0 ? (bytes - rssBeforeBytes) / result.connected : Number.NaN);
       const idleBytesPerSession = perSession(rssIdleBytes);
       const activeBytesPerSession = perSession(rssPeakBytes);
-      const activeSettledBytesPerSession = memoryDriven ? perSession((memoryDriven as ServerMemory).rssBytes) : Number.NaN;
+      const driven = memoryDriven as ServerMemory | null;
+      const activeSettledBytesPerSession = driven ? perSession(driven.rssBytes) : Number.NaN;
+      const activeLiveHeapBytesPerSession =
+        driven && memoryBefore && result.connected > 0 ? (driven.heapUsedBytes - memoryBefore.heapUsedBytes) / result.connected : Number.NaN;
       const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
       ctx.log(
         `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
@@ -278,7 +283,7 @@ export async function openLoop(
       ctx.log(
         `  memory: warm, after GC ${describeMemory(memoryBefore)}; idle sessions ${mb(rssIdleBytes)} MB; at the peak ${describeMemory(memoryAtPeak)}; ` +
           `load over, still connected, after GC ${describeMemory(memoryDriven)}; shoppers gone, after GC ${mb(rssLeftBytes)} MB; ` +
-          `per active session ${kb(activeBytesPerSession)} KB at the peak, ${kb(activeSettledBytesPerSession)} KB after GC`,
+          `per active session ${kb(activeBytesPerSession)} KB of RSS at the peak, ${kb(activeSettledBytesPerSession)} KB after GC, of which live V8 heap ${kb(activeLiveHeapBytesPerSession)} KB`,
       );
       run[kind] = {
         load: result,
@@ -295,6 +300,7 @@ export async function openLoop(
         idleBytesPerSession,
         activeBytesPerSession,
         activeSettledBytesPerSession,
+        activeLiveHeapBytesPerSession,
         heapSnapshots,
       };
     } finally {
