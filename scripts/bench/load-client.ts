@@ -57,6 +57,8 @@ export interface LoadOptions {
   random?: () => number;
   /** Runs once every shopper has said hello, before the first message: for idle-session figures. */
   onAllConnected?: (connected: number) => Promise<void>;
+  /** Runs once the time bound is over and every turn answered or expired, before the shoppers disconnect. */
+  onDriven?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -125,7 +127,7 @@ class LoadRun {
   private connections = 0;
 
   constructor(
-    readonly options: Required<Omit<LoadOptions, 'onAllConnected'>> & Pick<LoadOptions, 'onAllConnected'>,
+    readonly options: Required<Omit<LoadOptions, 'onAllConnected' | 'onDriven'>> & Pick<LoadOptions, 'onAllConnected' | 'onDriven'>,
   ) {}
 
   /** Where the next connection goes. */
@@ -514,6 +516,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (live.length > 0) {
       await options.onAllConnected?.(live.length);
       await drive(run, live);
+      await options.onDriven?.();
     }
   } finally {
     await Promise.all(shoppers.map((s) => s.close(2000)));

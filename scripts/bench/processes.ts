@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ServerStats } from './server-hooks.ts';
+import type { ServerMemory, ServerStats } from './server-hooks.ts';
 
 export interface ServerProcess {
   readonly pid: number;
@@ -23,8 +23,12 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<string>;
   /** A full GC in the child (needs server-hooks.ts and --expose-gc); false when it could not. */
   collectGarbage(): Promise<boolean>;
-  /** The child's event-loop delay and GC pauses since the last call (null without the hooks). */
+  /** The child's event-loop delay and GC pauses since the last call, and its memory (null without the hooks). */
   takeStats(): Promise<ServerStats | null>;
+  /** The child's process.memoryUsage() now (null without the hooks). */
+  memory(): Promise<ServerMemory | null>;
+  /** Has the child write a heap snapshot to `file` (it stalls for seconds); resolves with the file written. */
+  writeHeapSnapshot(file: string): Promise<string>;
   /** Asks the child to exit normally (so --cpu-prof writes its profile); stops it otherwise. */
   exitNormally(timeoutMs?: number): Promise<string>;
 }
@@ -68,19 +72,29 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
     closeSync(log);
   }
   if (child.pid === undefined) throw new Error(`could not spawn node ${options.nodeArgs.join(' ')}`);
-  /** One request to server-hooks.ts over IPC; null when there is no answer within 5 s. */
-  const request = async (type: 'gc' | 'stats'): Promise<unknown> => {
+  let requests = 0;
+  /** One request to server-hooks.ts over IPC; null when there is no answer within `timeoutMs`. */
+  const request = async (type: 'gc' | 'stats' | 'memory' | 'heap', fields: Record<string, string> = {}, timeoutMs = 5000): Promise<unknown> => {
     if (!child.connected) return null;
+    const id = ++requests;
+    let onMessage: (message: unknown) => void = () => undefined;
     const reply = new Promise<unknown>((resolve) => {
-      const onMessage = (message: unknown) => {
-        if ((message as { type?: unknown } | null)?.type !== type) return;
-        child.off('message', onMessage);
+      onMessage = (message: unknown) => {
+        const answer = message as { type?: unknown; id?: unknown } | null;
+        if (answer?.type !== type || answer.id !== id) return;
         resolve(message);
       };
       child.on('message', onMessage);
     });
-    child.send({ type });
-    return Promise.race([reply, sleep(5000).then(() => null)]);
+    child.send({ type, id, ...fields });
+    // Given up on after timeoutMs; the timer goes with the answer, so a long one does not hold the bench up.
+    const giveUp = new AbortController();
+    try {
+      return await Promise.race([reply, sleep(timeoutMs, null, { signal: giveUp.signal }).catch(() => null)]);
+    } finally {
+      giveUp.abort();
+      child.off('message', onMessage);
+    }
   };
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? String(code)));
@@ -108,6 +122,16 @@ export function spawnServer(options: SpawnOptions): ServerProcess {
     async takeStats() {
       const reply = await request('stats');
       return ((reply as { stats?: ServerStats } | null)?.stats ?? null) as ServerStats | null;
+    },
+    async memory() {
+      const reply = await request('memory');
+      return ((reply as { memory?: ServerMemory } | null)?.memory ?? null) as ServerMemory | null;
+    },
+    async writeHeapSnapshot(file) {
+      // A snapshot of a few hundred MB of heap takes tens of seconds on a busy machine.
+      const reply = (await request('heap', { path: file }, 300_000)) as { path?: unknown; error?: unknown } | null;
+      if (typeof reply?.path === 'string') return reply.path;
+      throw new Error(typeof reply?.error === 'string' ? reply.error : `server ${options.port}: no heap snapshot within 300 s (are the bench hooks loaded?)`);
     },
     async exitNormally(timeoutMs = 10_000) {
       if (child.connected) child.send({ type: 'exit' });

@@ -284,6 +284,19 @@ async function main(): Promise<number> {
           baselineLabel: 'echo connection',
           target: { on: 'value', kind: 'below', limit: 20 },
         });
+        const kb = (bytes: number) => round(bytes / 1024, 1);
+        figures.push({
+          id: 'memory.active_session',
+          label: `Memory per active session (${largest.daehwa.load.connected.toLocaleString('en-US')} shoppers, peak RSS)`,
+          unit: 'KB',
+          value: kb(largest.daehwa.activeBytesPerSession),
+          baseline: kb(largest.echo.activeBytesPerSession),
+          baselineLabel: 'echo connection',
+          target: null,
+          note:
+            `(peak RSS - warm RSS) / shoppers; after a full GC with every shopper still connected ${kb(largest.daehwa.activeSettledBytesPerSession)} KB of RSS ` +
+            `(echo ${kb(largest.echo.activeSettledBytesPerSession)} KB), of which live V8 heap ${kb(largest.daehwa.activeLiveHeapBytesPerSession)} KB (echo ${kb(largest.echo.activeLiveHeapBytesPerSession)} KB)`,
+        });
       }
     }
 

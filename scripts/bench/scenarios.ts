@@ -11,7 +11,7 @@ import { runLoad, type LoadOptions, type LoadResult } from './load-client.ts';
 import { cpuSplitMillis, residentBytes, settledResidentBytes, waitUntilAccepting, type ServerProcess } from './processes.ts';
 import { profileClockMicros, readProfile, type ProfileSummary } from './profile.ts';
 import { seededRandom } from '../../src/nlu/model/scorer.ts';
-import type { ServerStats } from './server-hooks.ts';
+import type { ServerMemory, ServerStats } from './server-hooks.ts';
 
 export type ServerKind = 'daehwa' | 'echo';
 export const SERVER_KINDS: readonly ServerKind[] = ['echo', 'daehwa'];
@@ -133,12 +133,28 @@ export interface OpenLoopServerRun extends ServerLoadRun {
   durationMs: number;
   /** RSS after warm-up, with no session open (after a full GC). */
   rssBeforeBytes: number;
+  /** The server's process.memoryUsage() then. */
+  memoryBefore: ServerMemory | null;
   /** RSS with every shopper connected, said hello and idle (after a full GC). */
   rssIdleBytes: number;
   /** Highest RSS sampled each second during the load. */
   rssPeakBytes: number;
+  /** The server's process.memoryUsage() in the second whose RSS was highest: the V8 heap against what is outside it. */
+  memoryAtPeak: ServerMemory | null;
+  /** With every shopper still connected once the load is over (the last turns answered), after a full GC: what the live sessions hold. */
+  memoryDriven: ServerMemory | null;
+  /** RSS once the shoppers have left, after a full GC. */
+  rssLeftBytes: number;
   /** (rssIdle - rssBefore) / connected sessions. */
   idleBytesPerSession: number;
+  /** (rssPeak - rssBefore) / connected sessions: what an active session costs, garbage included. */
+  activeBytesPerSession: number;
+  /** (memoryDriven.rss - rssBefore) / connected sessions: after a full GC, but V8 keeps the heap's pages a while, so near the peak's. */
+  activeSettledBytesPerSession: number;
+  /** (memoryDriven.heapUsed - memoryBefore.heapUsed) / connected sessions: the live V8 heap a session that was active holds. */
+  activeLiveHeapBytesPerSession: number;
+  /** Heap snapshots written (DAEHWA_BENCH_HEAP_SNAPSHOT=dir): under load and after the shoppers left. */
+  heapSnapshots: string[];
 }
 
 export interface OpenLoopRun {
@@ -147,6 +163,58 @@ export interface OpenLoopRun {
   daehwa: OpenLoopServerRun;
   echo: OpenLoopServerRun;
 }
+
+/** The highest RSS sampled each second, with the server's own memory reading in that second. */
+function peakSampler(server: ServerProcess): {
+  start(from: ServerMemory | null, fromBytes: number): void;
+  /** Stops sampling after one last RSS reading. */
+  finish(): void;
+  stop(): void;
+  peak(): { rssBytes: number; memory: ServerMemory | null };
+} {
+  let rssBytes = 0;
+  let memory: ServerMemory | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  // One reading at a time: a server stalled (by a heap snapshot) must not pile requests up.
+  let reading = false;
+  const sample = async () => {
+    const rss = residentBytes(server.pid);
+    if (rss <= rssBytes || reading) return;
+    rssBytes = rss;
+    reading = true;
+    memory = (await server.memory()) ?? memory;
+    reading = false;
+  };
+  return {
+    start(from, fromBytes) {
+      rssBytes = fromBytes;
+      memory = from;
+      timer = setInterval(() => void sample(), 1000);
+    },
+    finish() {
+      clearInterval(timer);
+      rssBytes = Math.max(rssBytes, residentBytes(server.pid));
+    },
+    stop: () => clearInterval(timer),
+    /** After finish(): the peak. */
+    peak: () => ({ rssBytes, memory }),
+  };
+}
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+function describeMemory(memory: ServerMemory | null): string {
+  if (!memory) return 'no memory reading';
+  return `RSS ${mb(memory.rssBytes)} MB = V8 heap ${mb(memory.heapTotalBytes)} MB (used ${mb(memory.heapUsedBytes)}) + external ${mb(memory.externalBytes)} MB (array buffers ${mb(memory.arrayBuffersBytes)}) + the rest (code, stacks, native)`;
+}
+
+/**
+ * DAEHWA_BENCH_HEAP_SNAPSHOT=dir: daehwa writes a heap snapshot halfway through each open loop
+ * (the shoppers connected and sending) and one after they left; read them with heap-summary.ts.
+ * A snapshot stalls the server for seconds and needs memory of its own: that run's latency and
+ * peak RSS are not figures to keep.
+ */
+const HEAP_SNAPSHOT_DIR = process.env.DAEHWA_BENCH_HEAP_SNAPSHOT;
 
 /**
  * Open loop: every shopper sends every `meanIntervalMs` on average (exponential gaps). Before the
@@ -163,13 +231,23 @@ export async function openLoop(
   for (const kind of SERVER_KINDS) {
     const durationMs = durations[kind];
     const server = await startServer(ctx, kind, `open-${shoppers}-${kind}`);
-    let sampler: NodeJS.Timeout | undefined;
+    const peak = peakSampler(server);
     const cpu = cpuMeter(server);
+    const snapshotDir = kind === 'daehwa' ? HEAP_SNAPSHOT_DIR : undefined;
+    const heapSnapshots: string[] = [];
+    let midway: NodeJS.Timeout | undefined;
+    let midwaySnapshot: Promise<void> = Promise.resolve();
+    const snapshot = async (moment: string) => {
+      const file = await server.writeHeapSnapshot(path.resolve(snapshotDir!, `open-${shoppers}-${moment}.heapsnapshot`));
+      heapSnapshots.push(file);
+      ctx.log(`  heap snapshot ${moment}: ${file}`);
+    };
     try {
       await warmUp(ctx, server, warmupMs);
       const rssBeforeBytes = await settledResidentBytes(server);
+      const memoryBefore = await server.memory();
       let rssIdleBytes = 0;
-      let rssPeakBytes = 0;
+      let memoryDriven: ServerMemory | null = null;
       ctx.log(`open loop: ${kind}, ${shoppers} shoppers, one message per ${meanIntervalMs / 1000} s each, ${durationMs / 1000} s`);
       const result = await load(ctx, server, {
         shoppers,
@@ -182,27 +260,65 @@ export async function openLoop(
         onAllConnected: async () => {
           await sleep(IDLE_SETTLE_MS);
           rssIdleBytes = await settledResidentBytes(server);
-          rssPeakBytes = rssIdleBytes;
-          sampler = setInterval(() => {
-            rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
-          }, 1000);
+          peak.start(await server.memory(), rssIdleBytes);
           await server.takeStats();
           cpu.start();
+          if (snapshotDir) midway = setTimeout(() => (midwaySnapshot = snapshot('loaded')), durationMs / 2);
+        },
+        onDriven: async () => {
+          // Before the GC: a reading after it must not pass for the peak's.
+          peak.finish();
+          clearTimeout(midway);
+          await midwaySnapshot;
+          await server.collectGarbage();
+          memoryDriven = await server.memory();
         },
       });
       const { total: cpuMsPerTurn, system: systemCpuMsPerTurn } = cpu.perTurn(result.turnsAnswered);
       const stats = await server.takeStats();
-      clearInterval(sampler);
-      rssPeakBytes = Math.max(rssPeakBytes, residentBytes(server.pid));
-      const idleBytesPerSession = result.connected > 0 ? (rssIdleBytes - rssBeforeBytes) / result.connected : Number.NaN;
+      const { rssBytes: rssPeakBytes, memory: memoryAtPeak } = peak.peak();
+      const rssLeftBytes = await settledResidentBytes(server);
+      if (snapshotDir) await snapshot('left');
+      const perSession = (bytes: number) => (result.connected > 0 ? (bytes - rssBeforeBytes) / result.connected : Number.NaN);
+      const idleBytesPerSession = perSession(rssIdleBytes);
+      const activeBytesPerSession = perSession(rssPeakBytes);
+      const driven = memoryDriven as ServerMemory | null;
+      const activeSettledBytesPerSession = driven ? perSession(driven.rssBytes) : Number.NaN;
+      const activeLiveHeapBytesPerSession =
+        driven && memoryBefore && result.connected > 0 ? (driven.heapUsedBytes - memoryBefore.heapUsedBytes) / result.connected : Number.NaN;
+      const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
       ctx.log(
         `  ${result.turnsPerSecond} turns/s, ${cpuMsPerTurn} ms server CPU per turn (${systemCpuMsPerTurn} system), p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms, ` +
-          `idle ${Math.round(idleBytesPerSession / 102.4) / 10} KB/session, peak RSS ${Math.round(rssPeakBytes / 2 ** 20)} MB, ` +
+          `idle ${kb(idleBytesPerSession)} KB/session, peak RSS ${mb(rssPeakBytes)} MB, ` +
           `errors ${result.errors}, timeouts ${result.timeouts}, connect failures ${result.connectFailures}; ${describeStats(stats)}`,
       );
-      run[kind] = { load: result, server: stats, cpuMsPerTurn, systemCpuMsPerTurn, durationMs, rssBeforeBytes, rssIdleBytes, rssPeakBytes, idleBytesPerSession };
+      ctx.log(
+        `  memory: warm, after GC ${describeMemory(memoryBefore)}; idle sessions ${mb(rssIdleBytes)} MB; at the peak ${describeMemory(memoryAtPeak)}; ` +
+          `load over, still connected, after GC ${describeMemory(memoryDriven)}; shoppers gone, after GC ${mb(rssLeftBytes)} MB; ` +
+          `per active session ${kb(activeBytesPerSession)} KB of RSS at the peak, ${kb(activeSettledBytesPerSession)} KB after GC, of which live V8 heap ${kb(activeLiveHeapBytesPerSession)} KB`,
+      );
+      run[kind] = {
+        load: result,
+        server: stats,
+        cpuMsPerTurn,
+        systemCpuMsPerTurn,
+        durationMs,
+        rssBeforeBytes,
+        memoryBefore,
+        rssIdleBytes,
+        rssPeakBytes,
+        memoryAtPeak,
+        memoryDriven,
+        rssLeftBytes,
+        idleBytesPerSession,
+        activeBytesPerSession,
+        activeSettledBytesPerSession,
+        activeLiveHeapBytesPerSession,
+        heapSnapshots,
+      };
     } finally {
-      clearInterval(sampler);
+      clearTimeout(midway);
+      peak.stop();
       await server.stop();
     }
   }

@@ -277,13 +277,15 @@ export class SessionDirectory {
 
   #live(record: SessionRecord): LiveSession {
     const parentLog = this.options.log;
+    // Only the id: the getter must not keep the first record alive once turns have replaced it.
+    const sessionId = record.id;
     let log: Logger | undefined;
     return {
       record,
       // Made on first use: most sessions never log at info level, and thousands of idle
       // sessions should not each hold a logger.
       get log() {
-        return (log ??= parentLog.child({ sessionId: record.id }));
+        return (log ??= parentLog.child({ sessionId }));
       },
       links: new Set(this.#standing.has(record.id) ? [this.#standing.get(record.id)!] : []),
       lastActivityMs: Date.parse(record.updatedAt),

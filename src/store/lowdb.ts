@@ -60,8 +60,15 @@ const MAX_SNAPSHOTS_PER_LOG = 32;
  * see do not repay; they keep their few superseded snapshots.
  */
 const MIN_SNAPSHOTS_TO_COMPACT_AT_CLOSE = 8;
-/** A conversation's logged entries are kept in memory up to this many (about 15 KB), then read from its log. */
+/**
+ * A conversation's logged entries are kept in memory while they are at most this many and their
+ * log lines at most MAX_KEPT_CHARS long, then read from its log: a shopper's entry carries its
+ * turn's record (the commerce calls and their results, a product list): lines average about 540
+ * characters and reach 11,000, so the count alone let a conversation keep 34,000 and more.
+ */
 const MAX_KEPT_ENTRIES = 64;
+const MAX_KEPT_CHARS = 16_384;
+const keepsLogged = (entries: number, chars: number): boolean => entries <= MAX_KEPT_ENTRIES && chars <= MAX_KEPT_CHARS;
 
 export interface LowdbStoreOptions {
   dir?: string;
@@ -131,6 +138,8 @@ interface Conversation {
    * needs no file read. Null when unknown or longer than MAX_KEPT_ENTRIES.
    */
   logged: TranscriptEntry[] | null;
+  /** The length of `logged`'s log lines (0 when null). */
+  loggedChars: number;
   log: LogState;
   /** Read from a format-1 document: the first write replaces it with a log holding everything. */
   legacyPath: string | null;
@@ -276,6 +285,7 @@ class LowdbStore implements Store {
         unwritten: [],
         loggedSeq: 0,
         logged: [],
+        loggedChars: 0,
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath: null,
       });
@@ -317,7 +327,10 @@ class LowdbStore implements Store {
     const unwritten = conversation.unwritten.map((entry) => ({ ...entry }));
     if (conversation.logged) return conversation.logged.map((entry) => ({ ...entry })).concat(unwritten);
     const logged = await readLogEntries(conversation.path, loggedSeq);
-    if (conversation.loggedSeq === loggedSeq && logged.length <= MAX_KEPT_ENTRIES) conversation.logged = logged.map((entry) => ({ ...entry }));
+    if (conversation.loggedSeq === loggedSeq && logged.length <= MAX_KEPT_ENTRIES) {
+      const chars = logged.reduce((sum, entry) => sum + entryLine(entry).length, 0);
+      if (keepsLogged(logged.length, chars)) Object.assign(conversation, { logged: logged.map((entry) => ({ ...entry })), loggedChars: chars });
+    }
     return logged.concat(unwritten);
   }
 
@@ -679,6 +692,7 @@ class LowdbStore implements Store {
         unwritten: [],
         loggedSeq: loaded.snapshot.lastSeq,
         logged: loaded.snapshot.lastSeq === 0 ? [] : null,
+        loggedChars: 0,
         log: { state: 'whole', bytes: loaded.bytes, snapshots: loaded.snapshot.snapshots, status: session.status, rewritable: true },
         legacyPath: null,
       };
@@ -694,6 +708,7 @@ class LowdbStore implements Store {
         unwritten: legacy.transcript,
         loggedSeq: 0,
         logged: [],
+        loggedChars: 0,
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath,
       };
@@ -834,14 +849,18 @@ class LowdbStore implements Store {
     const logged = conversation.legacyPath !== null ? [] : rewriteDue ? await this.#loggedEntries(path, conversation) : null;
     if (logged) {
       const all = logged.concat(entries);
-      const text = all.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, 1);
+      const lines = all.map(entryLine).join('');
+      const text = lines + snapshotLine(sessionJson, lastSeq, 1);
       await this.#logs.replace(path, text);
       conversation.log = { state: 'whole', bytes: Buffer.byteLength(text), snapshots: 1, status, rewritable: true };
-      conversation.logged = all.length <= MAX_KEPT_ENTRIES ? all : null;
+      const kept = keepsLogged(all.length, lines.length);
+      conversation.logged = kept ? all : null;
+      conversation.loggedChars = kept ? lines.length : 0;
     } else {
       const snapshots = log.state === 'none' ? 1 : log.snapshots + 1;
       // Encoded once: the write takes the bytes, and their count is the log's new length.
-      const data = Buffer.from(entries.map(entryLine).join('') + snapshotLine(sessionJson, lastSeq, snapshots));
+      const lines = entries.map(entryLine).join('');
+      const data = Buffer.from(lines + snapshotLine(sessionJson, lastSeq, snapshots));
       if (log.state === 'none') {
         await this.#logs.create(path, data);
         Object.assign(log, { state: 'whole', bytes: data.length, snapshots, status });
@@ -858,8 +877,14 @@ class LowdbStore implements Store {
         log.snapshots = snapshots;
         log.status = status;
       }
-      if (conversation.logged && conversation.logged.length + entries.length <= MAX_KEPT_ENTRIES) conversation.logged.push(...entries);
-      else conversation.logged = null;
+      const chars = conversation.loggedChars + lines.length;
+      if (conversation.logged && keepsLogged(conversation.logged.length + entries.length, chars)) {
+        conversation.logged.push(...entries);
+        conversation.loggedChars = chars;
+      } else {
+        conversation.logged = null;
+        conversation.loggedChars = 0;
+      }
     }
     conversation.unwritten.splice(0, entries.length);
     conversation.loggedSeq = lastSeq;

@@ -144,6 +144,28 @@ describe('lowdb store on disk', () => {
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
+  it('keeps a few short logged entries in memory but reads long ones back from the log (the kept lines are bounded in length, not only in number)', async () => {
+    /** Stores `texts` for session `id`, then spoils its first log line on disk: a read from the log fails, one from memory does not. */
+    const storeThenSpoil = async (store: Awaited<ReturnType<typeof createLowdbStore>>, id: string, texts: string[]) => {
+      await store.putSession(session(id));
+      await store.appendTranscript(id, texts.map(says));
+      await store.flush();
+      const path = conversationLogPath(dir, id);
+      const lines = await logLines(path);
+      (lines[0] as { entry: { from: string } }).entry.from = 'robot';
+      await writeFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+      return path;
+    };
+    const store = await createLowdbStore({ dir });
+    await storeThenSpoil(store, 'short', ['one', 'two', 'three']);
+    expect((await store.getTranscript('short')).map((entry) => entry.text)).toEqual(['one', 'two', 'three']);
+    // Three entries, far under the 64 kept, but some 24,000 characters of log lines.
+    const long = ['a', 'b', 'c'].map((letter) => letter.repeat(8000));
+    const path = await storeThenSpoil(store, 'long', long);
+    await expect(store.getTranscript('long')).rejects.toThrow(`${path}:1: unexpected content at entry.from`);
+    await store.close();
+  });
+
   it('names the line and field when a conversation log does not match the schema', async () => {
     const path = await storeConversation(dir, ['one']);
     const lines = await logLines(path);
