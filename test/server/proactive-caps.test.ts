@@ -1,6 +1,8 @@
 // The proactive caps (max_per_day, min_minutes_between) count for the shopper wherever their
 // page events are handled: they are kept in the store, so a restart keeps them and two server
-// processes on one store share them; a store that cannot say holds the nudge back.
+// processes on one store share them (one memory store object; two PostgreSQL "processes", skipped
+// without PostgreSQL binaries unless DAEHWA_REQUIRE_POSTGRES=1); a store that cannot say holds the
+// nudge back.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,9 @@ import { RulesFileSchema, SuggestionsFileSchema } from '../../src/proactive/sche
 import { createLowdbStore } from '../../src/store/lowdb.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/types.ts';
+import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
 import { ManualClock, OPEN_HOURS, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
+import { startSharedServer } from './shared-server.ts';
 
 /** One nudge a day per shopper, and nothing else to hold it back. */
 const proactive: ProactiveConfig = {
@@ -135,5 +139,23 @@ describe('the proactive caps', () => {
     // One warning for each page event that reached the decision: the page view and the dwell.
     expect(lines.filter((line) => line['msg'] === 'the proactive caps could not be read; no nudge is shown')).toHaveLength(2);
     socket.close();
+  });
+});
+
+describeWithPostgres('the proactive caps on PostgreSQL', () => {
+  const db = useDatabasePerTest(findPostgresBinDir() as string);
+
+  it('are shared by two processes on one database', async () => {
+    const clock = new ManualClock(OPEN_HOURS);
+    const [a, b] = await Promise.all([0, 1].map(() => startSharedServer({ connectionString: db.url, clock, config: {}, closers: db.closers, deps: { proactive } })));
+    const onA = await shopper(a!.wsUrl, { customerId: 'c1001' });
+    await lingerOnProduct(onA.socket, 'on A');
+    expect(nudges(onA.socket)).toHaveLength(1);
+    const onB = await shopper(b!.wsUrl, { customerId: 'c1001' });
+    await lingerOnProduct(onB.socket, 'on B');
+    expect(nudges(onB.socket)).toEqual([]);
+    expect(await proactiveCounts(b!)).toEqual(['daehwa_proactive_total{rule="none",outcome="daily_cap"} 2']);
+    onA.socket.close();
+    onB.socket.close();
   });
 });
