@@ -15,7 +15,7 @@ import { createLowdbStore } from '../../src/store/lowdb.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/types.ts';
 import { describeWithPostgres, findPostgresBinDir, useDatabasePerTest } from '../store/pg-cluster.ts';
-import { ManualClock, OPEN_HOURS, shopper, startTestServer, type TestServer, type TestSocket } from './helpers.ts';
+import { ManualClock, OPEN_HOURS, shopper, startTestServer, type TestServer, type TestSocket, waitFor } from './helpers.ts';
 import { startSharedServer } from './shared-server.ts';
 
 /** One nudge a day per shopper, and nothing else to hold it back. */
@@ -73,7 +73,7 @@ async function proactiveCounts(server: TestServer): Promise<string[]> {
 }
 
 describe('the proactive caps', () => {
-  it('survive a restart: a nudge shown before it holds the next one back after it, until a day has passed', async () => {
+  it('survive a restart: a nudge shown before it holds the next one back after it, until a day has passed; older shows are deleted daily', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'daehwa-caps-'));
     const clock = new ManualClock(OPEN_HOURS);
     const before = await start(clock, await createLowdbStore({ dir, flushIntervalMs: 10 }));
@@ -100,6 +100,13 @@ describe('the proactive caps', () => {
     await lingerOnProduct(later.socket, 'a day later');
     expect(nudges(later.socket)).toHaveLength(1);
     later.socket.close();
+
+    // The server's daily clean-up (a day after it started) deletes the first show; the recent one stays.
+    const shown = () => after.store.listProactiveShown('c:c1001', '1970-01-01T00:00:00.000Z');
+    expect(await shown()).toHaveLength(2);
+    clock.advance(2 * HOUR);
+    await waitFor(async () => (await shown()).length === 1);
+    expect(await shown()).toEqual([new Date(Date.parse(OPEN_HOURS) + 24 * HOUR).toISOString()]);
     await stop(after);
     await after.store.close();
   });
