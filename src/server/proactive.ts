@@ -170,7 +170,7 @@ export class ProactiveDesk {
       const state = { locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, talkToPerson, ...(customer !== undefined ? { customer } : {}) };
       const decided = decide(config.rules, event, state, { visit, caps }, now);
       if (!decided.act) return decided;
-      if (!(await this.#recordShown(live, shopper, now))) return null;
+      if (!(await this.#countShow(live, shopper, now))) return null;
       this.#visits.set(live, recordShown(visit, caps, decided.rule, now).visit);
       if (decided.action.kind === 'message') await this.#say(live, decided.rule.id, decided.action.text, decided.action.quickReplies, now);
       return decided;
@@ -199,7 +199,7 @@ export class ProactiveDesk {
   }
 
   /** Counts the show before it is made: one the store could not count is not made (a warning). */
-  async #recordShown(live: LiveSession, shopper: string, now: Date): Promise<boolean> {
+  async #countShow(live: LiveSession, shopper: string, now: Date): Promise<boolean> {
     try {
       await this.options.store.recordProactiveShown(shopper, now.toISOString());
       return true;
