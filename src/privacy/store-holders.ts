@@ -2,7 +2,9 @@
 // and queue items (hand-offs, and the tickets of messages left outside business hours); and,
 // keyed on the customer's sessions or on the customer (issue 12), satisfaction survey answers,
 // complaint cases, order notifications and analytics facts (whose erasure drops the day
-// aggregates that counted them: the store does, see Store.deleteFacts).
+// aggregates that counted them: the store does, see Store.deleteFacts); and the times proactive
+// messages were shown to the customer or in their sessions (the caps, issue 13).
+import { customerShopper, sessionShopper } from '../proactive/shopper.ts';
 import type { AnalyticsFact, CaseRecord, NotificationRecord, QueueItem, Store, SurveyRecord } from '../store/types.ts';
 import { type CustomerScope, type PersonalDataHolder, PersonalDataRegistry, type RecordCounts, type RetentionScope } from './holders.ts';
 
@@ -109,6 +111,28 @@ export function notificationsHolder(store: Store): PersonalDataHolder {
   };
 }
 
+/** Earlier than any show. */
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** The caps' keys of the customer and of each of their sessions (a guest's shows are the session's). */
+function shoppersOf(scope: CustomerScope): string[] {
+  return [customerShopper(scope.customerId), ...scope.sessionIds.map(sessionShopper)];
+}
+
+/** When proactive messages were shown (the caps count them for a day): the customer's and their sessions'; retention takes those of purged sessions. */
+export function proactiveShownHolder(store: Store): PersonalDataHolder {
+  return {
+    name: 'proactive_shown',
+    async find(scope): Promise<{ proactive_shown: { shopper: string; at: string }[] }> {
+      const shown: { shopper: string; at: string }[] = [];
+      for (const shopper of shoppersOf(scope)) for (const at of await store.listProactiveShown(shopper, EPOCH)) shown.push({ shopper, at });
+      return { proactive_shown: shown };
+    },
+    erase: async (scope) => ({ proactive_shown: await store.deleteProactiveShown({ shoppers: shoppersOf(scope) }) }),
+    purge: async (scope) => ({ proactive_shown: await store.deleteProactiveShown({ shoppers: scope.sessionIds.map(sessionShopper) }) }),
+  };
+}
+
 /** Later than any fact: a customer's facts are read from the start of their first session on. */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 
@@ -146,12 +170,12 @@ export function analyticsFactsHolder(store: Store): PersonalDataHolder {
 
 /**
  * The registry daehwa runs with: the records keyed on the customer's sessions or on the customer
- * (surveys, cases, notifications, analytics facts), then `extra` holders, then the queue, then the
+ * (surveys, cases, notifications, analytics facts, proactive shows), then `extra` holders, then the queue, then the
  * conversations themselves (last, as the others find their records through the sessions).
  */
 export function createPersonalDataRegistry(store: Store, extra: readonly PersonalDataHolder[] = []): PersonalDataRegistry {
   const registry = new PersonalDataRegistry();
-  for (const holder of [surveysHolder(store), casesHolder(store), notificationsHolder(store), analyticsFactsHolder(store)]) registry.register(holder);
+  for (const holder of [surveysHolder(store), casesHolder(store), notificationsHolder(store), analyticsFactsHolder(store), proactiveShownHolder(store)]) registry.register(holder);
   for (const holder of extra) registry.register(holder);
   return registry.register(queueHolder(store)).register(conversationsHolder(store));
 }

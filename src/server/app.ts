@@ -263,7 +263,7 @@ export async function buildServer(config: DaehwaConfig, deps: ServerDeps): Promi
     hours: config.handoff.businessHours,
     messages: () => engines.current.messages,
     metrics,
-    onError: (err) => log.error({ err }, 'past turns could not be read to order the suggested questions; they keep their file order'),
+    log,
   });
   const notifications = new NotificationDesk({
     config: () => engines.current.proactive,

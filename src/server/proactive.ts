@@ -1,7 +1,8 @@
 // The proactive desk: feeds page events, typing and dismissals to the pure rule evaluation
 // (src/proactive/evaluate.ts) and sends what it decides, as `nudge` frames; sends the contextual
 // FAQ (`suggestions`) after hello and each page_view; counts the chips tapped.
-// Visit state lives with the live session, caps per shopper (customer, else session), in memory.
+// Visit state lives with the live session; the caps' show times per shopper (customer, else
+// session) in the store, so that every process counts the same and a restart keeps them.
 import { shopCalendar } from '../commerce/shop-calendar.ts';
 import type { CommercePort } from '../commerce/types.ts';
 import { describeState, START_FLOW_EVENT } from '../dialog/index.ts';
@@ -10,13 +11,15 @@ import { shopText } from '../dialog/shop-texts.ts';
 import type { QuickReply } from '../dialog/types.ts';
 import type { BusinessHours } from '../handoff/hours.ts';
 import type { PageEvent, PageType } from '../proactive/events.ts';
-import { type CustomerProfile, decide, NEW_VISIT, NO_CAPS, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState, wantsCustomer } from '../proactive/evaluate.ts';
+import { type CustomerProfile, decide, NEW_VISIT, observe, recordDismissal, recordShown, recordTyping, type ShopperCaps, type VisitState, wantsCustomer } from '../proactive/evaluate.ts';
 import type { ProactiveConfig } from '../proactive/loader.ts';
 import { PageDemand } from '../proactive/demand.ts';
+import { shopperOf } from '../proactive/shopper.ts';
 import { type LatestOrder, suggestionsFor, wantsLatestOrder } from '../proactive/suggestions.ts';
 import type { Store, TurnFact } from '../store/types.ts';
 import { surveyPending } from '../surveys/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import type { Logger } from './logging.ts';
 import type { Conversations } from './conversation.ts';
 import type { SerialLanes } from './lanes.ts';
 import type { ServerFrame } from './protocol.ts';
@@ -35,15 +38,13 @@ export interface ProactiveDeskOptions {
   /** The messages file in use (reloaded with the flows): the button under an `offer_person` message. */
   messages: () => MessagesSpec;
   metrics: ServerMetrics;
-  /** Where a failed read of past facts is reported (the chips keep their file order meanwhile). */
-  onError?: (err: unknown) => void;
+  /** Where a failed read of past facts (the chips keep their file order) or of the caps (no nudge) is reported. */
+  log: Logger;
 }
 
 /** Sends a frame to the one tab the event came from (its page is the one the FAQ is for). */
 export type Reply = (frame: ServerFrame) => void;
 
-/** Caps of shoppers not seen for a day are forgotten; the map is swept when it grows past this. */
-const SWEEP_AT = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Orders read for `recent_orders`: enough for any sensible count, one shop call. */
 const PROFILE_ORDERS = 50;
@@ -53,7 +54,6 @@ export class ProactiveDesk {
   /** The chips last offered to each session (payload to label), and the last nudge's buttons. */
   readonly #offered = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
   readonly #nudged = new WeakMap<LiveSession, ReadonlyMap<string, string>>();
-  readonly #caps = new Map<string, ShopperCaps>();
   /** The customer's profile, asked of the shop once per visit and customer (a sign-in mid-visit asks again). */
   readonly #profiles = new WeakMap<LiveSession, { customerId: string; profile: Promise<CustomerProfile | null> }>();
   readonly #calendar;
@@ -67,10 +67,13 @@ export class ProactiveDesk {
     this.#calendar = shopCalendar(options.hours.timeZone);
   }
 
-  /** Reads the counting window of past turns now and then once a day; the chips are in file order until the first read. */
+  /**
+   * Reads the counting window of past turns now and then once a day (the chips are in file order
+   * until the first read), and deletes the shows the caps no longer count.
+   */
   start(): void {
     const run = (): void => {
-      void this.#readDemand().finally(() => {
+      void Promise.all([this.#readDemand(), this.#pruneShown()]).finally(() => {
         this.#refresh = this.options.clock.setTimeout(run, DAY_MS);
       });
     };
@@ -94,6 +97,16 @@ export class ProactiveDesk {
     else this.#demand?.count(fact);
   }
 
+  async #pruneShown(): Promise<void> {
+    const before = new Date(this.options.clock.nowMs() - DAY_MS).toISOString();
+    try {
+      const removed = await this.options.store.deleteProactiveShown({ before });
+      if (removed > 0) this.options.log.info({ removed }, 'proactive shows older than a day deleted');
+    } catch (err) {
+      this.options.log.warn({ err }, 'proactive shows older than a day could not be deleted');
+    }
+  }
+
   async #readDemand(): Promise<void> {
     const { ranking } = this.options.config().suggestions;
     if (!ranking.enabled) return;
@@ -106,7 +119,7 @@ export class ProactiveDesk {
       for (const fact of this.#countedDuringRead) if (fact.at >= to.toISOString()) demand.count(fact);
       this.#demand = demand;
     } catch (err) {
-      this.options.onError?.(err);
+      this.options.log.error({ err }, 'past turns could not be read to order the suggested questions; they keep their file order');
     } finally {
       this.#countedDuringRead = null;
     }
@@ -148,16 +161,17 @@ export class ProactiveDesk {
     const decision = await lanes.run(live.record.id, async () => {
       if (live.record.status === 'closed') return null;
       const now = clock.now();
-      const key = this.#shopperKey(live);
+      const shopper = shopperOf(live.record.customerId, live.record.id);
+      const caps = await this.#capsOf(live, shopper, now);
+      if (!caps) return null;
       const visit = this.#visit(live);
       const { locale } = live.record;
       const talkToPerson = shopText(this.options.messages(), 'proactive', 'talk_to_person', locale);
       const state = { locale, signedIn: live.record.customerId !== null, mode: live.record.mode, midFlow: midFlow(live), hours: this.options.hours, order, talkToPerson, ...(customer !== undefined ? { customer } : {}) };
-      const decided = decide(config.rules, event, state, { visit, caps: this.#caps.get(key) ?? NO_CAPS }, now);
+      const decided = decide(config.rules, event, state, { visit, caps }, now);
       if (!decided.act) return decided;
-      const shown = recordShown(visit, this.#caps.get(key) ?? NO_CAPS, decided.rule, now);
-      this.#visits.set(live, shown.visit);
-      this.#remember(key, shown.caps);
+      if (!(await this.#countShow(live, shopper, now))) return null;
+      this.#visits.set(live, recordShown(visit, caps, decided.rule, now).visit);
       if (decided.action.kind === 'message') await this.#say(live, decided.rule.id, decided.action.text, decided.action.quickReplies, now);
       return decided;
     });
@@ -173,15 +187,26 @@ export class ProactiveDesk {
     return this.#visits.get(live) ?? NEW_VISIT;
   }
 
-  #shopperKey(live: LiveSession): string {
-    return live.record.customerId !== null ? `c:${live.record.customerId}` : `s:${live.record.id}`;
+  /** The shopper's shows of the last day, from the store; null (no nudge, a warning) when it cannot say. */
+  async #capsOf(live: LiveSession, shopper: string, now: Date): Promise<ShopperCaps | null> {
+    try {
+      const shown = await this.options.store.listProactiveShown(shopper, new Date(now.getTime() - DAY_MS).toISOString());
+      return { shownAtMs: shown.map((at) => Date.parse(at)) };
+    } catch (err) {
+      this.options.log.warn({ err, sessionId: live.record.id }, 'the proactive caps could not be read; no nudge is shown');
+      return null;
+    }
   }
 
-  #remember(key: string, caps: ShopperCaps): void {
-    this.#caps.set(key, caps);
-    if (this.#caps.size <= SWEEP_AT) return;
-    const now = this.options.clock.nowMs();
-    for (const [k, c] of this.#caps) if (c.shownAtMs.every((at) => now - at >= DAY_MS)) this.#caps.delete(k);
+  /** Counts the show before it is made: one the store could not count is not made (a warning). */
+  async #countShow(live: LiveSession, shopper: string, now: Date): Promise<boolean> {
+    try {
+      await this.options.store.recordProactiveShown(shopper, now.toISOString());
+      return true;
+    } catch (err) {
+      this.options.log.warn({ err, sessionId: live.record.id }, 'a proactive show could not be recorded; the nudge is not shown');
+      return false;
+    }
   }
 
   async #say(live: LiveSession, rule: string, text: string, quickReplies: QuickReply[], now: Date): Promise<void> {

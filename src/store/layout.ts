@@ -66,6 +66,8 @@ export const casesPath = (dir: string): string => join(dir, 'cases.jsonl');
 export const caseNumbersPath = (dir: string): string => join(dir, 'case-numbers.json');
 export const notificationsPath = (dir: string): string => join(dir, 'notifications.jsonl');
 export const channelLinksPath = (dir: string): string => join(dir, 'channel-links.jsonl');
+/** proactive caps (issue 13): when proactive messages were shown, per shopper. */
+export const proactiveShownPath = (dir: string): string => join(dir, 'proactive-shown.jsonl');
 export const sessionsDir = (dir: string): string => join(dir, 'sessions');
 export const activeQueuePath = (dir: string): string => join(dir, 'queue', 'active.json');
 export const doneQueueDir = (dir: string): string => join(dir, 'queue', 'done');

@@ -35,10 +35,11 @@ import {
   snapshotLine,
   notificationsPath,
   channelLinksPath,
+  proactiveShownPath,
   surveysPath,
 } from './layout.ts';
 import { sortOldestFirst } from './order.ts';
-import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from './schemas.ts';
+import { entryFields, queueItemSchema, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields, assertStorableShow, proactiveShowsSchema, type ProactiveShows } from './schemas.ts';
 import { type AuditEvent, claimedItem, type ClaimResult, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type FactQuery, type CaseFilter, type CaseRecord, type NewCase, type SurveyFilter, type SurveyRecord, type NotificationRecord, type DayRange, type FactDayRecord, type FactDayWindow, type FactDeletion, type RecordDeletion, type ChannelLinkRecord } from './types.ts';
 import { caseDay, caseFields, caseMatches, caseNumber, caseSeq, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications, caseDeletion, factDeletion, notificationDeletion, surveyDeletion } from './records.ts';
 import { RecordLog } from './record-log.ts';
@@ -102,6 +103,7 @@ export async function createLowdbStore(options: LowdbStoreOptions = {}): Promise
       cases: await RecordLog.open(casesPath(dir), caseRecordSchema),
       notifications: await RecordLog.open(notificationsPath(dir), notificationRecordSchema),
       channelLinks: await RecordLog.open(channelLinksPath(dir), storedChannelLinkSchema),
+      proactiveShown: await RecordLog.open(proactiveShownPath(dir), proactiveShowsSchema),
     };
     const caseNumbers = await new JsonDocumentFile(caseNumbersPath(dir), caseNumbersSchema).read();
     const factDays = await FactDayFiles.open(dir, options.onFlushError ?? ((error) => process.emitWarning(error)));
@@ -194,6 +196,8 @@ class LowdbStore implements Store {
   readonly #notifications: RecordLog<NotificationRecord>;
   /** channels (issue 15): links by session id (their `id`). */
   readonly #channelLinks: RecordLog<StoredChannelLink>;
+  /** proactive caps (issue 13): one record per shopper, the times shown. */
+  readonly #proactiveShown: RecordLog<ProactiveShows>;
   readonly #caseIdByNumber = new Map<string, string>();
   /** The last case number given out per day (YYYYMMDD). */
   readonly #casesPerDay = new Map<string, number>();
@@ -208,7 +212,7 @@ class LowdbStore implements Store {
     dir: string,
     catalog: SessionCatalog,
     activeQueue: Low<ActiveQueueDoc>,
-    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord>; channelLinks: RecordLog<StoredChannelLink> },
+    records: { surveys: RecordLog<SurveyRecord>; cases: RecordLog<CaseRecord>; notifications: RecordLog<NotificationRecord>; channelLinks: RecordLog<StoredChannelLink>; proactiveShown: RecordLog<ProactiveShows> },
     lock: DirectoryLock,
     options: LowdbStoreOptions,
     audit: AuditFile,
@@ -224,6 +228,7 @@ class LowdbStore implements Store {
     this.#cases = records.cases;
     this.#notifications = records.notifications;
     this.#channelLinks = records.channelLinks;
+    this.#proactiveShown = records.proactiveShown;
     for (const record of records.cases.values()) this.#indexCase(record);
     this.#lock = lock;
     this.#catalog = catalog;
@@ -608,6 +613,46 @@ class LowdbStore implements Store {
     return stale.length;
   }
   // ---- end channels ----
+  // ---- proactive caps (issue 13) ----
+  async recordProactiveShown(shopper: string, at: string): Promise<void> {
+    this.#ensureOpen();
+    assertStorableShow(shopper, at);
+    const shownAt = [...(this.#proactiveShown.get(shopper)?.shownAt ?? []), at].sort();
+    this.#proactiveShown.put({ id: shopper, shownAt });
+    this.#scheduleFlush();
+  }
+
+  async listProactiveShown(shopper: string, since: string): Promise<string[]> {
+    this.#ensureOpen();
+    return (this.#proactiveShown.get(shopper)?.shownAt ?? []).filter((at) => at >= since);
+  }
+
+  /** A shopper's shows go from the file at once (rewritten without them); older shows at the next flush. */
+  async deleteProactiveShown(scope: { shoppers: readonly string[] } | { before: string }): Promise<number> {
+    this.#ensureOpen();
+    if ('shoppers' in scope) {
+      const wanted = new Set(scope.shoppers);
+      let removed = 0;
+      this.#proactiveShown.remove((record) => {
+        if (!wanted.has(record.id)) return false;
+        removed += record.shownAt.length;
+        return true;
+      });
+      if (removed > 0) await this.#flushNow();
+      return removed;
+    }
+    let removed = 0;
+    for (const record of [...this.#proactiveShown.values()]) {
+      const kept = record.shownAt.filter((at) => at >= scope.before);
+      if (kept.length === record.shownAt.length) continue;
+      removed += record.shownAt.length - kept.length;
+      if (kept.length === 0) this.#proactiveShown.delete(record.id);
+      else this.#proactiveShown.put({ id: record.id, shownAt: kept });
+    }
+    if (removed > 0) this.#scheduleFlush();
+    return removed;
+  }
+  // ---- end proactive caps ----
   // ---- privacy of survey answers, cases and notifications (issue 12): rewritten without them at once ----
   async deleteSurveys(scope: RecordDeletion): Promise<number> {
     this.#ensureOpen();
@@ -784,7 +829,7 @@ class LowdbStore implements Store {
       this.#sessionsToRemove.delete(id);
     }
     await this.#catalog.writePending();
-    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending(), this.#channelLinks.writePending()]);
+    await Promise.all([this.#surveys.writePending(), this.#cases.writePending(), this.#notifications.writePending(), this.#channelLinks.writePending(), this.#proactiveShown.writePending()]);
 
     const done = [...this.#pendingDone.values()];
     const doneFailures = await inBatches(done, async (item) => {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { StoreError, assertStorableId } from './errors.ts';
 import { sortOldestFirst } from './order.ts';
-import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact, channelLinkFields } from './schemas.ts';
+import { auditFields, sortCannedReplies, sortSlaBreaches, byFactTime, copyFact, factDay, frozenFact, channelLinkFields, assertStorableShow } from './schemas.ts';
 import { claimedItem, type AuditEvent, type QueueItem, type QueueItemStatus, type SessionRecord, type Store, type TranscriptEntry, type AttachmentRecord, type CannedReply, type SlaBreach, type AnalyticsFact, type CaseRecord, type SurveyRecord, type NotificationRecord, type FactDayRecord, type ChannelLinkRecord } from './types.ts';
 import { caseDay, caseFields, caseMatches, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, surveyMatches, notificationFields, sortNotifications, caseDeletion, factDeletion, notificationDeletion, surveyDeletion } from './records.ts';
 import { DayClaims, KeptWindows } from './fact-days.ts';
@@ -36,6 +36,8 @@ export function createMemoryStore(): Store {
   const notifications = new Map<string, NotificationRecord>();
   /** channels (issue 15): links by session id. */
   const channelLinks = new Map<string, ChannelLinkRecord>();
+  /** proactive caps (issue 13): show times by shopper, oldest first. */
+  const proactiveShown = new Map<string, string[]>();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -342,6 +344,37 @@ export function createMemoryStore(): Store {
       return removed;
     },
     // ---- end channels ----
+    // ---- proactive caps (issue 13) ----
+    async recordProactiveShown(shopper, at) {
+      ensureOpen();
+      assertStorableShow(shopper, at);
+      proactiveShown.set(shopper, [...(proactiveShown.get(shopper) ?? []), at].sort());
+    },
+
+    async listProactiveShown(shopper, since) {
+      ensureOpen();
+      return (proactiveShown.get(shopper) ?? []).filter((at) => at >= since);
+    },
+
+    async deleteProactiveShown(scope) {
+      ensureOpen();
+      let removed = 0;
+      if ('shoppers' in scope) {
+        for (const shopper of scope.shoppers) {
+          removed += proactiveShown.get(shopper)?.length ?? 0;
+          proactiveShown.delete(shopper);
+        }
+        return removed;
+      }
+      for (const [shopper, times] of proactiveShown) {
+        const kept = times.filter((at) => at >= scope.before);
+        removed += times.length - kept.length;
+        if (kept.length === 0) proactiveShown.delete(shopper);
+        else proactiveShown.set(shopper, kept);
+      }
+      return removed;
+    },
+    // ---- end proactive caps ----
     // ---- privacy of survey answers, cases and notifications (issue 12) ----
     async deleteSurveys(scope) {
       ensureOpen();

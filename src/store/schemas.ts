@@ -3,6 +3,7 @@
 // non-empty strings, never checked against today's lists: see types.ts.
 
 import { z } from 'zod';
+import { StoreError } from './errors.ts';
 import type { AuditEvent, QueueItem, SessionRecord, StoredCall, StoredLocale, StoredTurnRecord, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, CaseRecord, SurveyRecord, NotificationRecord, ChannelLinkRecord } from './types.ts';
 
 /** The locales a stored conversation can have (types.ts's StoredLocale). */
@@ -137,6 +138,23 @@ export const channelLinkRecordSchema = z.object({
 /** A private copy of a channel link's own fields (`memory` null when absent). */
 export function channelLinkFields(link: ChannelLinkRecord): ChannelLinkRecord {
   return { sessionId: link.sessionId, channel: link.channel, mailbox: structuredClone(link.mailbox), memory: structuredClone(link.memory ?? null), updatedAt: link.updatedAt };
+}
+
+// proactive caps (issue 13): when proactive messages were shown to a shopper.
+/** An instant as Date#toISOString writes it: the stores compare these as text. */
+const isoInstant = z.string().refine((at) => !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at, 'expected an ISO time such as 2026-03-01T09:00:00.000Z');
+
+/** The lowdb file's record: one per shopper, their show times oldest first. */
+export const proactiveShowsSchema = z.object({ id: z.string().min(1), shownAt: z.array(isoInstant) });
+export type ProactiveShows = z.infer<typeof proactiveShowsSchema>;
+
+/** A show time read from PostgreSQL. */
+export const proactiveShownAtSchema = isoInstant;
+
+/** Refuses a show the stores could not compare or find again: an empty shopper, a time not in toISOString form. */
+export function assertStorableShow(shopper: string, at: string): void {
+  if (shopper.length === 0 || shopper.length > 300) throw new StoreError('invalid_id', `shopper ${JSON.stringify(shopper)} is not storable: use 1-300 characters`);
+  if (!isoInstant.safeParse(at).success) throw new StoreError('invalid_id', `show time ${JSON.stringify(at)} is not storable: use an ISO time such as 2026-03-01T09:00:00.000Z`);
 }
 
 /**

@@ -269,7 +269,24 @@ export interface ChannelLinkStore {
 }
 // ---- end channels ----
 
-export interface Store extends DeskStore, ChannelLinkStore {
+// ---- proactive caps (issue 13): when proactive messages were shown to a shopper ----
+/**
+ * The times proactive messages were shown to each shopper, so that every process on the store
+ * counts the same caps, across restarts. A shopper is a plain string here (src/proactive/shopper.ts
+ * makes it from the customer id, else the session id). Only the last day is wanted: older shows
+ * go with deleteProactiveShown({ before }), and a shopper's go with their erasure.
+ */
+export interface ProactiveShownStore {
+  /** Keeps that a proactive message was shown to the shopper at `at` (an ISO time). */
+  recordProactiveShown(shopper: string, at: string): Promise<void>;
+  /** When proactive messages were shown to the shopper at or after `since`, oldest first. */
+  listProactiveShown(shopper: string, since: string): Promise<string[]>;
+  /** Removes the shows of these shoppers (privacy), or every show before `before` (pruning); how many. */
+  deleteProactiveShown(scope: { shoppers: readonly string[] } | { before: string }): Promise<number>;
+}
+// ---- end proactive caps ----
+
+export interface Store extends DeskStore, ChannelLinkStore, ProactiveShownStore {
   getSession(id: string): Promise<SessionRecord | null>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   /** Create or replace the session record. */

@@ -205,7 +205,7 @@ describe('a customer\'s data on request (admin endpoints)', () => {
     expect(erased.body).toMatchObject({
       customerId: 'c-1001',
       found: { sessions: 2, transcript_entries: entries, queue_items: 1 },
-      removed: { sessions: 2, transcript_entries: entries, queue_items: 1, offline_tickets: 0, analytics_facts: facts },
+      removed: { sessions: 2, transcript_entries: entries, queue_items: 1, offline_tickets: 0, analytics_facts: facts, proactive_shown: 0 },
     });
     const left = await server.store.listFacts({ from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' });
     expect(left.length).toBeGreaterThan(0);
@@ -216,7 +216,7 @@ describe('a customer\'s data on request (admin endpoints)', () => {
     expect((await server.store.listQueue()).map((item) => item.id)).toEqual([other.itemId]);
     expect(await server.store.getTranscript(mine.sessionId)).toEqual([]);
     const after = await api(server.url, 'GET', '/api/admin/privacy/customers/c-1001/export', { token });
-    expect(after.body.found).toEqual({ surveys: 0, cases: 0, notifications: 0, analytics_facts: 0, queue_items: 0, offline_tickets: 0, sessions: 0, transcript_entries: 0 });
+    expect(after.body.found).toEqual({ surveys: 0, cases: 0, notifications: 0, analytics_facts: 0, proactive_shown: 0, queue_items: 0, offline_tickets: 0, sessions: 0, transcript_entries: 0 });
 
     const events = (await api(server.url, 'GET', '/api/admin/audit', { token })).body.events as { action: string; target?: unknown; detail?: unknown }[];
     const erase = events.find((e) => e.action === 'erase');

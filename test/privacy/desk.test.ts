@@ -64,6 +64,10 @@ async function seed(store: Store): Promise<void> {
   await store.addNotification(notification('n2', { customerId: 'c-2', createdAt: daysAgo(370) }));
   await store.appendFacts([turnFact('old1', daysAgo(400), { text: '제 번호 [PHONE]' })]);
   await store.appendFacts([turnFact('old2', daysAgo(366)), turnFact('new1', daysAgo(2)), turnFact('new1', daysAgo(1.99))]);
+  // issue 13: proactive messages shown to c-1 signed in, in old1 as a guest, and to c-2.
+  await store.recordProactiveShown('c:c-1', daysAgo(0.5));
+  await store.recordProactiveShown('s:old1', daysAgo(400));
+  await store.recordProactiveShown('c:c-2', daysAgo(0.5));
 }
 
 function describeDesk(name: string, open: () => Promise<{ store: Store; done: () => Promise<void> }>): void {
@@ -93,8 +97,9 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
 
     it('exports everything of one customer, with counts, without the token hash', async () => {
       const exported = await desk.exportCustomer('c-1', { actor: 'admin', via: 'api' });
-      expect(exported.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
+      expect(exported.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, proactive_shown: 2, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
       expect((exported.records['analytics_facts'] as { sessionId: string }[]).map((f) => f.sessionId)).toEqual(['old1', 'new1', 'new1']);
+      expect(exported.records['proactive_shown']).toEqual([{ shopper: 'c:c-1', at: daysAgo(0.5) }, { shopper: 's:old1', at: daysAgo(400) }]);
       expect(JSON.stringify(exported.records)).toContain('010-1111-2222');
       expect(JSON.stringify(exported.records)).not.toContain('hash-old1');
       expect((await store.listSessions()).length).toBe(4);
@@ -103,7 +108,7 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
 
     it('erases one customer everywhere and reports what was found and removed', async () => {
       const report = await desk.eraseCustomer('c-1', { actor: 'cli:ops', via: 'cli' });
-      const counts = { surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 };
+      const counts = { surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, proactive_shown: 2, reviews: 1, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 };
       expect(report).toMatchObject({ customerId: 'c-1', found: counts, removed: counts });
       expect((await store.listSessions()).map((s) => s.id).sort()).toEqual(['old2', 'waiting']);
       expect((await store.listQueue()).map((i) => i.id)).toEqual(['q2']);
@@ -113,6 +118,9 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
       expect((await store.listCases()).map((r) => r.sessionId)).toEqual(['old2']);
       expect(await store.listNotifications({ customerId: 'c-1' })).toEqual([]);
       expect((await store.listFacts({ from: daysAgo(1000), to: NOW })).map((f) => f.sessionId)).toEqual(['old2']);
+      expect(await store.listProactiveShown('c:c-1', daysAgo(1000))).toEqual([]);
+      expect(await store.listProactiveShown('s:old1', daysAgo(1000))).toEqual([]);
+      expect(await store.listProactiveShown('c:c-2', daysAgo(1000))).toEqual([daysAgo(0.5)]);
       const [event] = await store.listAudit();
       expect(event).toMatchObject({ action: 'erase', actor: 'cli:ops', detail: { ...counts, via: 'cli' } });
       expect(JSON.stringify(event)).not.toContain('010-1111-2222');
@@ -122,6 +130,7 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
         cases: 0,
         notifications: 0,
         analytics_facts: 0,
+        proactive_shown: 0,
         reviews: 0,
         queue_items: 0,
         offline_tickets: 0,
@@ -134,7 +143,7 @@ function describeDesk(name: string, open: () => Promise<{ store: Store; done: ()
       const report = await desk.purgeExpired(365);
       expect(report).toEqual({
         cutoff: daysAgo(365),
-        removed: { surveys: 2, cases: 2, notifications: 1, analytics_facts: 2, reviews: 2, queue_items: 0, offline_tickets: 1, sessions: 2, transcript_entries: 3 },
+        removed: { surveys: 2, cases: 2, notifications: 1, analytics_facts: 2, proactive_shown: 1, reviews: 2, queue_items: 0, offline_tickets: 1, sessions: 2, transcript_entries: 3 },
       });
       expect((await store.listSurveys()).map((r) => r.id)).toEqual([]);
       expect((await store.listCases()).map((r) => r.sessionId)).toEqual(['new1']);
@@ -282,11 +291,11 @@ describe('daehwa privacy', () => {
     expect(exported.stderr).toContain('2 sessions, 3 transcript entries');
     expect(exported.status).toBe(0);
     const file = JSON.parse(await readFile(path.join(dir, 'c-1.json'), 'utf8')) as { found: unknown };
-    expect(file.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
+    expect(file.found).toEqual({ surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, proactive_shown: 2, queue_items: 1, offline_tickets: 1, sessions: 2, transcript_entries: 3 });
 
     const erased = daehwa('erase', '--customer', 'c-1');
     expect(erased.status).toBe(0);
-    expect(JSON.parse(erased.stdout)).toMatchObject({ removed: { sessions: 2, transcript_entries: 3, queue_items: 1, offline_tickets: 1, surveys: 1, cases: 2, notifications: 1, analytics_facts: 3 } });
+    expect(JSON.parse(erased.stdout)).toMatchObject({ removed: { sessions: 2, transcript_entries: 3, queue_items: 1, offline_tickets: 1, surveys: 1, cases: 2, notifications: 1, analytics_facts: 3, proactive_shown: 2 } });
     const store = await createLowdbStore({ dir: path.join(dir, 'store') });
     try {
       expect((await store.listSessions()).map((s) => s.customerId)).toEqual(['c-2', 'c-2']);

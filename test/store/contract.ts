@@ -418,6 +418,51 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       await store.putSession(session('s2'));
       expect(await store.getChannelLink('s2')).toBeNull();
     });
+    // ---- proactive caps (issue 13): when proactive messages were shown to a shopper ----
+    it('keeps the times proactive messages were shown, per shopper, read from a time on, oldest first', async () => {
+      await store.recordProactiveShown('c:c-1001', '2026-03-02T09:00:00.000Z');
+      await store.recordProactiveShown('c:c-1001', '2026-03-01T08:00:00.000Z');
+      await store.recordProactiveShown('c:c-1001', '2026-03-02T10:30:00.000Z');
+      await store.recordProactiveShown('s:s1', '2026-03-02T09:00:00.000Z');
+      const check = async (s: Store): Promise<void> => {
+        expect(await s.listProactiveShown('c:c-1001', '2026-03-01T00:00:00.000Z')).toEqual(['2026-03-01T08:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-02T10:30:00.000Z']);
+        // `since` itself counts; earlier shows do not.
+        expect(await s.listProactiveShown('c:c-1001', '2026-03-02T09:00:00.000Z')).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-02T10:30:00.000Z']);
+        expect(await s.listProactiveShown('s:s1', '2026-03-01T00:00:00.000Z')).toEqual(['2026-03-02T09:00:00.000Z']);
+        expect(await s.listProactiveShown('s:s2', '2026-03-01T00:00:00.000Z')).toEqual([]);
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+    });
+
+    it('refuses a show it could not find again: an empty shopper, a time not written as an ISO instant', async () => {
+      await expect(store.recordProactiveShown('', '2026-03-02T09:00:00.000Z')).rejects.toThrow('shopper "" is not storable');
+      await expect(store.recordProactiveShown('s:s1', '2026-03-02 09:00')).rejects.toThrow('show time "2026-03-02 09:00" is not storable');
+      expect(await store.listProactiveShown('s:s1', '2026-03-01T00:00:00.000Z')).toEqual([]);
+    });
+
+    it('deletes the shows before a time (pruning) and all of some shoppers (erasure)', async () => {
+      await store.recordProactiveShown('c:c-1001', '2026-03-01T08:00:00.000Z');
+      await store.recordProactiveShown('c:c-1001', '2026-03-02T09:00:00.000Z');
+      await store.recordProactiveShown('s:s1', '2026-03-01T07:00:00.000Z');
+      await store.recordProactiveShown('s:s2', '2026-03-02T09:00:00.000Z');
+      await store.recordProactiveShown('s:s3', '2026-03-02T11:00:00.000Z');
+      // Shown before the time given: gone; at it or after: kept.
+      expect(await store.deleteProactiveShown({ before: '2026-03-02T09:00:00.000Z' })).toBe(2);
+      expect(await store.deleteProactiveShown({ before: '2026-03-02T09:00:00.000Z' })).toBe(0);
+      expect(await store.deleteProactiveShown({ shoppers: ['c:c-1001', 's:s2', 's:nobody'] })).toBe(2);
+      expect(await store.deleteProactiveShown({ shoppers: [] })).toBe(0);
+      const check = async (s: Store): Promise<void> => {
+        for (const shopper of ['c:c-1001', 's:s1', 's:s2']) expect(await s.listProactiveShown(shopper, '2026-01-01T00:00:00.000Z')).toEqual([]);
+        expect(await s.listProactiveShown('s:s3', '2026-01-01T00:00:00.000Z')).toEqual(['2026-03-02T11:00:00.000Z']);
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+      // An erased shopper shown again starts from that show alone.
+      await store.recordProactiveShown('c:c-1001', '2026-03-02T12:00:00.000Z');
+      expect(await store.listProactiveShown('c:c-1001', '2026-01-01T00:00:00.000Z')).toEqual(['2026-03-02T12:00:00.000Z']);
+    });
+    // ---- end proactive caps ----
     // ---- end channels ----
     // ---- desk (issue 14): canned replies, attachments ----
     const canned = (id: string, overrides: Partial<CannedReply> = {}): CannedReply => ({

@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { StoreError, assertStorableId } from '../errors.ts';
 import { sortOldestFirst } from '../order.ts';
-import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields } from '../schemas.ts';
+import { auditEventSchema, auditFields, entryFields, queueItemSchema, sessionRecordSchema, transcriptEntrySchema, attachmentRecordSchema, cannedReplySchema, slaBreachSchema, sortSlaBreaches, sortCannedReplies, analyticsFactSchema, frozenFact, caseRecordSchema, surveyRecordSchema, notificationRecordSchema, channelLinkRecordSchema, channelLinkFields, assertStorableShow, proactiveShownAtSchema } from '../schemas.ts';
 import type { AuditEvent, ClaimResult, QueueItem, QueueItemStatus, SessionRecord, Store, TranscriptEntry, AttachmentRecord, CannedReply, SlaBreach, AnalyticsFact, FactQuery, CaseFilter, CaseRecord, NewCase, SurveyFilter, SurveyRecord, NotificationRecord, DayRange, FactDayRecord, FactDayWindow, FactDeletion, RecordDeletion, ChannelLinkRecord } from '../types.ts';
 import { factDayRecordSchema } from '../fact-days.ts';
 import { caseDay, caseFields, caseNumber, newCaseRecord, sortCases, sortSurveys, surveyFields, notificationFields, sortNotifications } from '../records.ts';
@@ -98,6 +98,7 @@ const CASES = 'daehwa_cases';
 const CASE_COUNTERS = 'daehwa_case_counters';
 const NOTIFICATIONS = 'daehwa_notifications';
 const CHANNEL_LINKS = 'daehwa_channel_links'; // channels (issue 15), migration 009
+const PROACTIVE_SHOWN = 'daehwa_proactive_shown'; // proactive caps (issue 13), migration 011
 
 /** A row's stored object, checked: a `corrupt` StoreError naming the table, the row and the field otherwise. */
 function checkedRow<T>(schema: z.ZodType<T>, table: string, rowId: string, value: unknown, id?: string): T {
@@ -657,6 +658,29 @@ class PgStore implements PostgresStore {
     return rowCount ?? 0;
   }
   // ---- end channels ----
+
+  // ---- proactive caps (issue 13) ----
+  async recordProactiveShown(shopper: string, at: string): Promise<void> {
+    this.#ensureOpen();
+    assertStorableShow(shopper, at);
+    await this.#pool.query(`INSERT INTO ${PROACTIVE_SHOWN} (shopper, shown_at) VALUES ($1, $2)`, [shopper, at]);
+  }
+
+  async listProactiveShown(shopper: string, since: string): Promise<string[]> {
+    this.#ensureOpen();
+    const { rows } = await this.#pool.query<{ shown_at: unknown }>(`SELECT shown_at FROM ${PROACTIVE_SHOWN} WHERE shopper = $1 AND shown_at >= $2 ORDER BY shown_at`, [shopper, since]);
+    return rows.map((row) => checkedRow(proactiveShownAtSchema, PROACTIVE_SHOWN, JSON.stringify(shopper), row.shown_at));
+  }
+
+  async deleteProactiveShown(scope: { shoppers: readonly string[] } | { before: string }): Promise<number> {
+    this.#ensureOpen();
+    const { rowCount } =
+      'shoppers' in scope
+        ? await this.#pool.query(`DELETE FROM ${PROACTIVE_SHOWN} WHERE shopper = ANY($1::text[])`, [[...scope.shoppers]])
+        : await this.#pool.query(`DELETE FROM ${PROACTIVE_SHOWN} WHERE shown_at < $1`, [scope.before]);
+    return rowCount ?? 0;
+  }
+  // ---- end proactive caps ----
 
   /** Every write resolved only once committed: nothing is pending. */
   async flush(): Promise<void> {
