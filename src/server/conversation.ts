@@ -156,8 +156,7 @@ export class Conversations {
       ...(result.survey ? { survey: result.survey } : {}),
       ...(offered ? { offered } : {}),
     };
-    if (entries.length > 0) await store.appendTranscript(live.record.id, entries);
-    await store.putSession(live.record);
+    await store.appendTurn(live.record, entries);
     // analytics (issue 12): the turn's one fact, from what is in hand; no store read, no await.
     const { pages } = this.options;
     const fact = this.options.facts?.turn({ session: live.record, input, nlu, events: result.events, replies, at, open: result.open, page: pages?.pageOf(live) });

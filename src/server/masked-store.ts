@@ -100,6 +100,7 @@ export function maskedQueueItem(item: QueueItem): QueueItem {
 export function withMaskedShopperLines(store: Store): Store {
   const appendTranscript: Store['appendTranscript'] = (sessionId, entries) => store.appendTranscript(sessionId, entries.map(maskEntry));
   const putSession: Store['putSession'] = (session) => store.putSession(maskedSession(session));
+  const appendTurn: Store['appendTurn'] = (session, entries) => store.appendTurn(maskedSession(session), entries.map(maskEntry));
   const putQueueItem: Store['putQueueItem'] = (item) => store.putQueueItem(maskedQueueItem(item));
   // A survey comment is the shopper's own words too.
   const putSurvey: Store['putSurvey'] = (survey) =>
@@ -112,6 +113,7 @@ export function withMaskedShopperLines(store: Store): Store {
     ['putChannelLink', putChannelLink],
     ['appendTranscript', appendTranscript],
     ['putSession', putSession],
+    ['appendTurn', appendTurn],
     ['putQueueItem', putQueueItem],
     ['putSurvey', putSurvey],
   ]);

@@ -275,28 +275,22 @@ class LowdbStore implements Store {
   async putSession(session: SessionRecord): Promise<void> {
     this.#ensureOpen();
     assertStorableId('session', session.id);
-    // The copy the store keeps is the text it writes: no clone, and no second serialisation at flush.
-    const sessionJson = JSON.stringify(session);
-    const { id, tokenHash, status } = session;
-    const existing = this.#catalog.get(id) ? await this.#conversation(id) : null;
-    if (existing) {
-      existing.sessionJson = sessionJson;
-      existing.status = status;
-    } else {
-      this.#remember(id, {
-        path: conversationLogPath(this.#dir, id),
-        sessionJson,
-        status,
+    let conversation = this.#catalog.get(session.id) ? await this.#conversation(session.id) : null;
+    if (!conversation) {
+      conversation = {
+        path: conversationLogPath(this.#dir, session.id),
+        sessionJson: '', // set just below
+        status: session.status,
         unwritten: [],
         loggedSeq: 0,
         logged: [],
         loggedChars: 0,
         log: { state: 'none', bytes: 0, snapshots: 0, status: null, rewritable: true },
         legacyPath: null,
-      });
+      };
+      this.#remember(session.id, conversation);
     }
-    this.#catalog.record({ id, tokenHash, status });
-    this.#markDirty(id);
+    this.#setRecord(conversation, session);
   }
 
   async listSessions(filter?: { status?: SessionRecord['status'] }): Promise<SessionRecord[]> {
@@ -315,12 +309,36 @@ class LowdbStore implements Store {
     if (!conversation) {
       throw new StoreError('session_not_found', `cannot append to the transcript of unknown session ${sessionId}`);
     }
-    // Synchronous from here on: concurrent appends cannot interleave between reading and using `last`.
+    const stored = this.#appendEntries(conversation, entries);
+    this.#markDirty(sessionId);
+    return stored;
+  }
+
+  async appendTurn(session: SessionRecord, entries: Omit<TranscriptEntry, 'seq'>[]): Promise<TranscriptEntry[]> {
+    this.#ensureOpen();
+    assertStorableId('session', session.id);
+    const conversation = this.#catalog.get(session.id) ? await this.#conversation(session.id) : null;
+    if (!conversation) throw new StoreError('session_not_found', `cannot store a turn of unknown session ${session.id}`);
+    // Both in memory before anything else runs: a flush writes the entries and the record together.
+    const stored = this.#appendEntries(conversation, entries);
+    this.#setRecord(conversation, session);
+    return stored;
+  }
+
+  /** Numbers and keeps the entries; synchronous, so concurrent appends cannot interleave between reading and using `last`. */
+  #appendEntries(conversation: Conversation, entries: Omit<TranscriptEntry, 'seq'>[]): TranscriptEntry[] {
     const last = conversation.unwritten.at(-1)?.seq ?? conversation.loggedSeq;
     const stored = entries.map((entry, index): TranscriptEntry => ({ seq: last + index + 1, ...entryFields(entry) }));
     conversation.unwritten.push(...stored);
-    this.#markDirty(sessionId);
     return stored.map((entry) => ({ ...entry }));
+  }
+
+  /** The session record of a known conversation replaced (its copy is the text it writes: no clone, no second serialisation at flush). */
+  #setRecord(conversation: Conversation, session: SessionRecord): void {
+    conversation.sessionJson = JSON.stringify(session);
+    conversation.status = session.status;
+    this.#catalog.record({ id: session.id, tokenHash: session.tokenHash, status: session.status });
+    this.#markDirty(session.id);
   }
 
   async getTranscript(sessionId: string): Promise<TranscriptEntry[]> {

@@ -86,6 +86,14 @@ export function createMemoryStore(): Store {
       return structuredClone(stored);
     },
 
+    async appendTurn(session, entries) {
+      ensureOpen();
+      if (!transcripts.has(session.id)) throw new StoreError('session_not_found', `cannot store a turn of unknown session ${session.id}`);
+      const stored = entries.length > 0 ? await this.appendTranscript(session.id, entries) : [];
+      await this.putSession(session);
+      return stored;
+    },
+
     async getTranscript(sessionId) {
       ensureOpen();
       return structuredClone(transcripts.get(sessionId) ?? []);

@@ -295,6 +295,12 @@ export interface Store extends DeskStore, ChannelLinkStore, ProactiveShownStore 
 
   /** Appends entries; `seq` is assigned by the store and the stored entries are returned. */
   appendTranscript(sessionId: string, entries: Omit<TranscriptEntry, 'seq'>[]): Promise<TranscriptEntry[]>;
+  /**
+   * What a bot turn writes: its transcript entries (appended as appendTranscript does) and the
+   * session record after the turn, together, so that a failure keeps neither or both (one
+   * statement on PostgreSQL, one flush on lowdb). The session must exist.
+   */
+  appendTurn(session: SessionRecord, entries: Omit<TranscriptEntry, 'seq'>[]): Promise<TranscriptEntry[]>;
   getTranscript(sessionId: string): Promise<TranscriptEntry[]>;
 
   putQueueItem(item: QueueItem): Promise<void>;

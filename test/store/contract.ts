@@ -242,6 +242,32 @@ export function describeStoreContract(name: string, underTest: StoreUnderTest): 
       });
     });
 
+    it('stores a turn (its entries and the record after it) together, numbered after the entries before', async () => {
+      await store.putSession(session('s1'));
+      await store.appendTranscript('s1', [shopperSays('안녕하세요')]);
+      const after = session('s1', { updatedAt: '2026-03-02T01:00:05.000Z', mode: 'queued', offered: [{ payload: 'intent:order.status', label: '배송 조회' }] });
+      const stored = await store.appendTurn(after, [shopperSays('주문한 거 언제 와요?'), botSays('주문번호를 알려 주세요.')]);
+      expect(stored.map((entry) => [entry.seq, entry.text])).toEqual([
+        [2, '주문한 거 언제 와요?'],
+        [3, '주문번호를 알려 주세요.'],
+      ]);
+      // A turn that said nothing still stores its record.
+      const quiet = { ...after, updatedAt: '2026-03-02T01:00:09.000Z' };
+      expect(await store.appendTurn(quiet, [])).toEqual([]);
+      const check = async (read: Store) => {
+        expect(await read.getSession('s1')).toEqual(quiet);
+        expect((await read.getTranscript('s1')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+      };
+      await check(store);
+      if (underTest.persistent) await check(await reopen());
+    });
+
+    it('refuses a turn of a session it does not have, and stores nothing of it', async () => {
+      await expect(store.appendTurn(session('ghost'), [shopperSays('hello')])).rejects.toMatchObject({ code: 'session_not_found' });
+      expect(await store.getSession('ghost')).toBeNull();
+      expect(await store.getTranscript('ghost')).toEqual([]);
+    });
+
     it('refuses ids it could not store', async () => {
       await expect(store.putSession(session('../escape'))).rejects.toBeInstanceOf(StoreError);
       await expect(store.putQueueItem(queueItem('a/b'))).rejects.toMatchObject({ code: 'invalid_id' });
