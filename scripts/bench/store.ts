@@ -32,7 +32,7 @@ export interface StoreBenchRow {
   seedMs: number;
   /** createLowdbStore: reading the session catalog. */
   openMs: number;
-  /** getSession + appendTranscript (2 entries) + putSession, as the server does per turn. */
+  /** getSession + appendTurn (2 entries and the record), as the server does per turn. */
   turn: LatencySummary;
   /** The same turn followed by flush(): the time until it is on disk. */
   durableTurn: LatencySummary;
@@ -151,8 +151,7 @@ async function benchSize(dir: string, size: number, turns: number): Promise<Stor
 async function storeTurn(store: Store, sessionId: string): Promise<void> {
   const session = await store.getSession(sessionId);
   if (!session) throw new Error(`store bench: session ${sessionId} disappeared`);
-  await store.appendTranscript(sessionId, turnEntries());
-  await store.putSession({ ...session, updatedAt: new Date().toISOString() });
+  await store.appendTurn({ ...session, updatedAt: new Date().toISOString() }, turnEntries());
 }
 
 interface NaiveDoc {
@@ -253,7 +252,7 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 export function formatStoreBench(result: StoreBenchResult): string {
   const ms = (summary: LatencySummary): string => `${summary.p50Ms.toFixed(3)} / ${summary.p99Ms.toFixed(3)}`;
   const lines = [
-    'Store growth: turn = getSession + appendTranscript(2) + putSession; p50 / p99 in ms',
+    'Store growth: turn = getSession + appendTurn(2 entries, record); p50 / p99 in ms',
     '| stored | open ms | turn (accepted) | turn + flush | resume by token | naive single doc: turn + write | naive doc MB |',
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...result.rows.map(
